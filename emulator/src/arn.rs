@@ -1,0 +1,424 @@
+//! Resource addresses: ARNs and SQS queue URLs, parsed and formatted in one place.
+//!
+//! A request names a resource by an ARN, a URL, a bare name or id, an alias or
+//! a partial ARN. This module turns each of those into the account and region
+//! that own the resource, so services never split strings by hand and the
+//! rule "the address decides the namespace" holds everywhere.
+//!
+//! ARN format: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html>.
+//! SQS queue URL shapes: <https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-message-identifiers.html>
+//! and LocalStack's `SQS_ENDPOINT_STRATEGY` values (`standard`, `domain`,
+//! `path`, `off`).
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::store::Namespace;
+
+/// How a request named a resource. Reports group outcomes by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AddressKind {
+    Arn,
+    Url,
+    Name,
+    Id,
+    AliasName,
+    AliasArn,
+    PartialArn,
+}
+
+impl AddressKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AddressKind::Arn => "arn",
+            AddressKind::Url => "url",
+            AddressKind::Name => "name",
+            AddressKind::Id => "id",
+            AddressKind::AliasName => "alias-name",
+            AddressKind::AliasArn => "alias-arn",
+            AddressKind::PartialArn => "partial-arn",
+        }
+    }
+}
+
+impl fmt::Display for AddressKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An Amazon Resource Name: `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Arn {
+    pub partition: String,
+    pub service: String,
+    /// Empty for global resources such as IAM roles and S3 buckets.
+    pub region: String,
+    /// Empty for resources without an owner in the ARN, such as S3 buckets.
+    pub account_id: String,
+    pub resource: String,
+}
+
+/// Why a string is not an ARN.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{value:?} is not a valid ARN: {reason}")]
+pub struct ArnError {
+    pub value: String,
+    pub reason: &'static str,
+}
+
+impl Arn {
+    /// Builds an ARN in the `aws` partition.
+    pub fn new(service: &str, region: &str, account_id: &str, resource: &str) -> Arn {
+        Arn {
+            partition: "aws".to_owned(),
+            service: service.to_owned(),
+            region: region.to_owned(),
+            account_id: account_id.to_owned(),
+            resource: resource.to_owned(),
+        }
+    }
+
+    /// The namespace that owns the resource, when the ARN names both account and region.
+    pub fn namespace(&self) -> Option<Namespace> {
+        if self.account_id.is_empty() || self.region.is_empty() {
+            return None;
+        }
+        Some(Namespace::new(&self.account_id, &self.region))
+    }
+}
+
+impl FromStr for Arn {
+    type Err = ArnError;
+
+    fn from_str(value: &str) -> Result<Arn, ArnError> {
+        let error = |reason| ArnError { value: value.to_owned(), reason };
+
+        let mut parts = value.splitn(6, ':');
+        if parts.next() != Some("arn") {
+            return Err(error("it does not start with \"arn:\""));
+        }
+        let partition = parts.next().ok_or_else(|| error("the partition is missing"))?;
+        let service = parts.next().ok_or_else(|| error("the service is missing"))?;
+        let region = parts.next().ok_or_else(|| error("the region is missing"))?;
+        let account_id = parts.next().ok_or_else(|| error("the account id is missing"))?;
+        let resource = parts.next().ok_or_else(|| error("the resource is missing"))?;
+
+        if partition.is_empty() {
+            return Err(error("the partition is empty"));
+        }
+        if service.is_empty() {
+            return Err(error("the service is empty"));
+        }
+        if !region.is_empty() && !is_region_name(region) {
+            return Err(error("the region is not a region name"));
+        }
+        if !account_id.is_empty() && !is_account_id(account_id) {
+            return Err(error("the account id is not 12 digits"));
+        }
+        if resource.is_empty() {
+            return Err(error("the resource is empty"));
+        }
+
+        Ok(Arn {
+            partition: partition.to_owned(),
+            service: service.to_owned(),
+            region: region.to_owned(),
+            account_id: account_id.to_owned(),
+            resource: resource.to_owned(),
+        })
+    }
+}
+
+impl fmt::Display for Arn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "arn:{}:{}:{}:{}:{}",
+            self.partition, self.service, self.region, self.account_id, self.resource
+        )
+    }
+}
+
+/// Returns whether `value` is a 12-digit account id.
+pub fn is_account_id(value: &str) -> bool {
+    value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Returns whether `value` has the shape of an AWS region name, such as
+/// `eu-central-1` or `us-gov-west-1`.
+pub fn is_region_name(value: &str) -> bool {
+    let mut parts = value.split('-').peekable();
+    let mut words = 0;
+    while let Some(part) = parts.next() {
+        if parts.peek().is_none() {
+            return words >= 2 && !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+        }
+        if part.is_empty() || !part.bytes().all(|b| b.is_ascii_lowercase()) {
+            return false;
+        }
+        words += 1;
+    }
+    false
+}
+
+/// How the emulator builds the queue URLs it returns; the parser accepts all of them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum QueueUrlStrategy {
+    /// `http://sqs.REGION.HOST:PORT/ACCOUNT/NAME`
+    #[default]
+    Standard,
+    /// `http://REGION.queue.HOST:PORT/ACCOUNT/NAME`, and `queue.HOST` for us-east-1.
+    Domain,
+    /// `http://HOST:PORT/queue/REGION/ACCOUNT/NAME`
+    Path,
+    /// `http://HOST:PORT/ACCOUNT/NAME`. The URL carries no region, so a request
+    /// that uses it acts on the queue in the caller's own region.
+    Off,
+}
+
+impl QueueUrlStrategy {
+    pub const NAMES: [&'static str; 4] = ["standard", "domain", "path", "off"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueueUrlStrategy::Standard => "standard",
+            QueueUrlStrategy::Domain => "domain",
+            QueueUrlStrategy::Path => "path",
+            QueueUrlStrategy::Off => "off",
+        }
+    }
+}
+
+impl FromStr for QueueUrlStrategy {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, String> {
+        match value {
+            "standard" => Ok(QueueUrlStrategy::Standard),
+            "domain" => Ok(QueueUrlStrategy::Domain),
+            "path" => Ok(QueueUrlStrategy::Path),
+            "off" => Ok(QueueUrlStrategy::Off),
+            other => Err(format!(
+                "unknown queue URL strategy {other:?}; expected one of {}",
+                Self::NAMES.join(", ")
+            )),
+        }
+    }
+}
+
+/// What a queue URL says about its queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueAddress {
+    pub account_id: String,
+    /// `None` for URLs without a region (strategy `off`); the caller's region applies.
+    pub region: Option<String>,
+    pub queue_name: String,
+}
+
+/// Formats the URL of queue `queue_name` in `namespace`.
+///
+/// `host` is the host name and port the emulator advertises, such as
+/// `localhost.localstack.cloud:4566`.
+pub fn format_queue_url(strategy: QueueUrlStrategy, host: &str, namespace: &Namespace, queue_name: &str) -> String {
+    let Namespace { account_id, region } = namespace;
+    match strategy {
+        QueueUrlStrategy::Standard => format!("http://sqs.{region}.{host}/{account_id}/{queue_name}"),
+        QueueUrlStrategy::Domain if region == "us-east-1" => {
+            format!("http://queue.{host}/{account_id}/{queue_name}")
+        }
+        QueueUrlStrategy::Domain => format!("http://{region}.queue.{host}/{account_id}/{queue_name}"),
+        QueueUrlStrategy::Path => format!("http://{host}/queue/{region}/{account_id}/{queue_name}"),
+        QueueUrlStrategy::Off => format!("http://{host}/{account_id}/{queue_name}"),
+    }
+}
+
+/// Why a string is not a queue URL.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{value:?} is not a valid queue URL: {reason}")]
+pub struct QueueUrlError {
+    pub value: String,
+    pub reason: &'static str,
+}
+
+/// Parses a queue URL of any shape the emulator or AWS produces:
+/// `sqs.REGION.HOST`, `REGION.queue.HOST`, `queue.HOST` (us-east-1),
+/// `HOST/queue/REGION/...` and `HOST/ACCOUNT/NAME`.
+pub fn parse_queue_url(value: &str) -> Result<QueueAddress, QueueUrlError> {
+    let error = |reason| QueueUrlError { value: value.to_owned(), reason };
+
+    let rest = value
+        .strip_prefix("http://")
+        .or_else(|| value.strip_prefix("https://"))
+        .ok_or_else(|| error("it does not start with http:// or https://"))?;
+    let (authority, path) = rest.split_once('/').ok_or_else(|| error("it has no path"))?;
+    let host = authority.rsplit_once(':').map_or(authority, |(host, _port)| host);
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+
+    let (path_region, account_id, queue_name) = match segments.as_slice() {
+        ["queue", region, account_id, queue_name] => (Some(*region), *account_id, *queue_name),
+        [account_id, queue_name] => (None, *account_id, *queue_name),
+        _ => return Err(error("the path is not /ACCOUNT/NAME or /queue/REGION/ACCOUNT/NAME")),
+    };
+    if !is_account_id(account_id) {
+        return Err(error("the account id is not 12 digits"));
+    }
+    if queue_name.is_empty() {
+        return Err(error("the queue name is empty"));
+    }
+
+    let region = match path_region {
+        Some(region) => Some(region.to_owned()),
+        None => region_from_queue_host(host),
+    };
+    if let Some(region) = &region {
+        if !is_region_name(region) {
+            return Err(error("the region is not a region name"));
+        }
+    }
+
+    Ok(QueueAddress {
+        account_id: account_id.to_owned(),
+        region,
+        queue_name: queue_name.to_owned(),
+    })
+}
+
+/// Reads the region from a queue URL host: `sqs.REGION.*`, `REGION.queue.*`
+/// or `queue.*` (AWS's legacy host for us-east-1).
+fn region_from_queue_host(host: &str) -> Option<String> {
+    let labels: Vec<&str> = host.split('.').collect();
+    match labels.as_slice() {
+        ["sqs", region, ..] if is_region_name(region) => Some((*region).to_owned()),
+        [region, "queue", ..] if is_region_name(region) => Some((*region).to_owned()),
+        ["queue", ..] => Some("us-east-1".to_owned()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn address(account_id: &str, region: Option<&str>, queue_name: &str) -> QueueAddress {
+        QueueAddress {
+            account_id: account_id.to_owned(),
+            region: region.map(str::to_owned),
+            queue_name: queue_name.to_owned(),
+        }
+    }
+
+    #[test]
+    fn arn_round_trips() {
+        let text = "arn:aws:sqs:ap-south-1:111111111111:my-queue";
+        let arn: Arn = text.parse().expect("valid ARN");
+        assert_eq!(arn.service, "sqs");
+        assert_eq!(arn.region, "ap-south-1");
+        assert_eq!(arn.account_id, "111111111111");
+        assert_eq!(arn.resource, "my-queue");
+        assert_eq!(arn.to_string(), text);
+    }
+
+    #[test]
+    fn arn_keeps_colons_in_resource() {
+        let arn: Arn = "arn:aws:lambda:us-east-1:111111111111:function:f:1".parse().expect("valid ARN");
+        assert_eq!(arn.resource, "function:f:1");
+    }
+
+    #[test]
+    fn arn_rejects_bad_parts() {
+        for bad in [
+            "",
+            "arn",
+            "arn:aws:sqs",
+            "arn:aws:sqs:us-east-1:1111:q",
+            "arn:aws:sqs:not a region:111111111111:q",
+            "arn:aws:sqs:us-east-1:111111111111:",
+            "urn:aws:sqs:us-east-1:111111111111:q",
+        ] {
+            assert!(bad.parse::<Arn>().is_err(), "{bad:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn region_names_are_recognised() {
+        for region in ["us-east-1", "ap-south-1", "eu-central-1", "us-gov-west-1", "ap-southeast-5"] {
+            assert!(is_region_name(region), "{region}");
+        }
+        for other in ["", "us", "us-east", "127", "localhost", "US-EAST-1", "us-east-x", "queue"] {
+            assert!(!is_region_name(other), "{other}");
+        }
+    }
+
+    #[test]
+    fn queue_url_parses_standard_strategy() {
+        let parsed = parse_queue_url("http://sqs.ap-south-1.localhost.localstack.cloud:4566/111111111111/my-queue");
+        assert_eq!(parsed, Ok(address("111111111111", Some("ap-south-1"), "my-queue")));
+    }
+
+    #[test]
+    fn queue_url_parses_domain_strategy() {
+        let parsed = parse_queue_url("http://eu-central-1.queue.localhost.localstack.cloud:4566/111111111111/q");
+        assert_eq!(parsed, Ok(address("111111111111", Some("eu-central-1"), "q")));
+    }
+
+    #[test]
+    fn queue_url_parses_domain_strategy_for_us_east_1() {
+        let parsed = parse_queue_url("http://queue.localhost.localstack.cloud:4566/111111111111/q");
+        assert_eq!(parsed, Ok(address("111111111111", Some("us-east-1"), "q")));
+    }
+
+    #[test]
+    fn queue_url_parses_path_strategy() {
+        let parsed = parse_queue_url("http://localhost:4566/queue/ap-south-1/111111111111/q.fifo");
+        assert_eq!(parsed, Ok(address("111111111111", Some("ap-south-1"), "q.fifo")));
+    }
+
+    #[test]
+    fn queue_url_parses_off_strategy_without_region() {
+        let parsed = parse_queue_url("http://127.0.0.1:4566/111111111111/q");
+        assert_eq!(parsed, Ok(address("111111111111", None, "q")));
+    }
+
+    #[test]
+    fn queue_url_parses_aws_shapes() {
+        let cases = [
+            ("https://sqs.eu-west-1.amazonaws.com/123456789012/q", "eu-west-1"),
+            ("https://eu-west-1.queue.amazonaws.com/123456789012/q", "eu-west-1"),
+            ("https://queue.amazonaws.com/123456789012/q", "us-east-1"),
+        ];
+        for (url, region) in cases {
+            assert_eq!(parse_queue_url(url), Ok(address("123456789012", Some(region), "q")), "{url}");
+        }
+    }
+
+    #[test]
+    fn queue_url_rejects_bad_shapes() {
+        for bad in [
+            "my-queue",
+            "ftp://sqs.us-east-1.amazonaws.com/123456789012/q",
+            "http://sqs.us-east-1.amazonaws.com",
+            "http://sqs.us-east-1.amazonaws.com/123/q",
+            "http://sqs.us-east-1.amazonaws.com/123456789012",
+            "http://host/queue/not-a-region/123456789012/q",
+            "http://host/a/b/c/d/e",
+        ] {
+            assert!(parse_queue_url(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn queue_url_round_trips_every_strategy() {
+        let namespace = Namespace::new("111111111111", "ap-south-1");
+        for name in QueueUrlStrategy::NAMES {
+            let strategy: QueueUrlStrategy = name.parse().expect("strategy");
+            let url = format_queue_url(strategy, "localhost.localstack.cloud:4566", &namespace, "q");
+            let parsed = parse_queue_url(&url).expect("own URL parses");
+            assert_eq!(parsed.account_id, "111111111111", "{url}");
+            assert_eq!(parsed.queue_name, "q", "{url}");
+            let expected_region = (strategy != QueueUrlStrategy::Off).then(|| "ap-south-1".to_owned());
+            assert_eq!(parsed.region, expected_region, "{url}");
+        }
+    }
+}

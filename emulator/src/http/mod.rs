@@ -1,0 +1,266 @@
+//! The front door: reads a request, finds the service and operation, and
+//! hands back the service's response.
+//!
+//! Routing follows how AWS clients address services:
+//!
+//! - JSON protocols (awsJson1_0, awsJson1_1) name the operation in the
+//!   `X-Amz-Target` header as `Prefix.Operation`; the prefix names the service.
+//! - awsQuery sends `Action=Operation` in a form body or the query string; the
+//!   SigV4 credential scope names the service, or failing that the first
+//!   service that has an operation of that name.
+//!
+//! The front door never interprets an operation's input. It only decides who
+//! the caller is ([`crate::identity`]) and which service gets the request.
+
+pub mod aws_json;
+pub mod aws_query;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Method, Response, StatusCode, header};
+use http_body_util::{BodyExt, Full, Limited};
+
+use crate::config::Config;
+use crate::error::AwsError;
+use crate::identity::{self, Caller, DEFAULT_REGION};
+use crate::services::Service;
+use crate::services::sqs::Sqs;
+
+/// The response type every handler returns.
+pub type HttpResponse = Response<Full<Bytes>>;
+
+/// Largest request body the front door reads, in bytes. SQS caps a request at
+/// 256 KiB of message data plus attributes; this leaves room for encoding overhead.
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// The wire protocol a request arrived in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    AwsJson1_0,
+    AwsJson1_1,
+    AwsQuery,
+}
+
+/// What a service needs to know about a request besides its input.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    pub request_id: String,
+    pub caller: Caller,
+    /// The `Host` header, including any port.
+    pub host: String,
+    pub path: String,
+    pub query: String,
+    pub headers: HeaderMap,
+}
+
+/// One operation call routed to a service.
+#[derive(Debug, Clone)]
+pub struct ServiceCall {
+    pub protocol: Protocol,
+    pub operation: String,
+    /// JSON protocols: the raw body. awsQuery: the decoded parameters
+    /// (query string first, then form body), `Action` and `Version` included.
+    pub body: Bytes,
+    pub params: Vec<(String, String)>,
+}
+
+/// The emulator: configuration plus every service's state.
+pub struct Emulator {
+    config: Config,
+    services: Vec<Arc<dyn Service>>,
+    request_counter: AtomicU64,
+}
+
+impl Emulator {
+    /// Builds an emulator; `listen_port` is the port its URLs advertise unless
+    /// the configuration overrides it.
+    pub fn new(config: Config, listen_port: u16) -> Emulator {
+        let port = config.advertised_port.unwrap_or(listen_port);
+        let advertised_host = format!("{}:{port}", config.hostname);
+        let sqs: Arc<dyn Service> = Arc::new(Sqs::new(&config, advertised_host));
+        Emulator {
+            config,
+            services: vec![sqs],
+            request_counter: AtomicU64::new(0),
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Serves one HTTP request. Never fails: every error becomes an AWS error response.
+    pub async fn handle<B>(&self, request: http::Request<B>) -> HttpResponse
+    where
+        B: hyper::body::Body,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let (parts, body) = request.into_parts();
+        let request_id = self.next_request_id();
+
+        if parts.uri.path() == "/_crosscheck/health" {
+            return self.health();
+        }
+
+        let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(error) => {
+                let message = format!("The request body could not be read: {error} (limit {MAX_BODY_BYTES} bytes).");
+                let error = AwsError::sender("RequestEntityTooLarge", 413, message);
+                return aws_query::error_response(&error, &request_id);
+            }
+        };
+
+        let context = self.context_for(&parts, request_id);
+        let routed = self.route(&parts.method, &parts.headers, &context, body);
+        let (service, call) = match routed {
+            Ok(routed) => routed,
+            Err((error, protocol)) => {
+                tracing::debug!(
+                    account = %context.caller.account_id,
+                    region = %context.caller.region,
+                    code = %error.code,
+                    "rejected request that names no known operation"
+                );
+                return match protocol {
+                    Some(protocol @ (Protocol::AwsJson1_0 | Protocol::AwsJson1_1)) => {
+                        aws_json::error_response(&error, protocol, false, &context.request_id)
+                    }
+                    _ => aws_query::error_response(&error, &context.request_id),
+                };
+            }
+        };
+
+        service.call(&context, call).await
+    }
+
+    fn next_request_id(&self) -> String {
+        let n = self.request_counter.fetch_add(1, Ordering::Relaxed);
+        let random = uuid::Uuid::new_v4().as_u128() & !0xFFFF_FFFF_u128;
+        uuid::Uuid::from_u128(random | u128::from(n as u32)).to_string()
+    }
+
+    fn context_for(&self, parts: &http::request::Parts, request_id: String) -> RequestContext {
+        let query = parts.uri.query().unwrap_or_default().to_owned();
+        let authorization = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+
+        let scope = authorization
+            .and_then(identity::scope_from_authorization)
+            .or_else(|| identity::scope_from_query(&query));
+        let caller = match scope {
+            Some(scope) => Caller::new(&scope.access_key_id, &scope.region, self.config.identity),
+            None => {
+                let access_key_id = identity::access_key_from_legacy(authorization, &query).unwrap_or_default();
+                Caller::new(&access_key_id, DEFAULT_REGION, self.config.identity)
+            }
+        };
+
+        let host = parts
+            .headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .or_else(|| parts.uri.authority().map(|a| a.to_string()))
+            .unwrap_or_default();
+
+        RequestContext {
+            request_id,
+            caller,
+            host,
+            path: parts.uri.path().to_owned(),
+            query,
+            headers: parts.headers.clone(),
+        }
+    }
+
+    /// Finds the service and operation a request is for.
+    #[allow(clippy::type_complexity)] // a private helper; the tuple is read once
+    fn route(
+        &self,
+        method: &Method,
+        headers: &HeaderMap,
+        context: &RequestContext,
+        body: Bytes,
+    ) -> Result<(Arc<dyn Service>, ServiceCall), (AwsError, Option<Protocol>)> {
+        let content_type = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+
+        if let Some(target) = headers.get("x-amz-target") {
+            let protocol = if content_type.starts_with("application/x-amz-json-1.1") {
+                Protocol::AwsJson1_1
+            } else {
+                Protocol::AwsJson1_0
+            };
+            let target = target.to_str().unwrap_or_default();
+            let Some((prefix, operation)) = target.split_once('.') else {
+                let error = AwsError::unknown_service(&format!("X-Amz-Target {target:?} is not Prefix.Operation"));
+                return Err((error, Some(protocol)));
+            };
+            let Some(service) = self.services.iter().find(|s| s.json_target_prefix() == Some(prefix)) else {
+                let error = AwsError::unknown_service(&format!("X-Amz-Target prefix {prefix:?} names no service"));
+                return Err((error, Some(protocol)));
+            };
+            let call = ServiceCall {
+                protocol,
+                operation: operation.to_owned(),
+                body,
+                params: Vec::new(),
+            };
+            return Ok((service.clone(), call));
+        }
+
+        let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+        if *method == Method::GET || (*method == Method::POST && (is_form || content_type.is_empty())) {
+            let params = aws_query::parse_params(&context.query, if is_form || content_type.is_empty() { &body } else { &[] });
+            let Some(action) = aws_query::param(&params, "Action").map(str::to_owned) else {
+                let error = AwsError::unknown_service("the request has neither X-Amz-Target nor an Action parameter");
+                return Err((error, None));
+            };
+
+            let signing_name = headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(identity::scope_from_authorization)
+                .or_else(|| identity::scope_from_query(&context.query))
+                .map(|scope| scope.service);
+            let service = match &signing_name {
+                Some(name) => self.services.iter().find(|s| s.signing_name() == name.as_str()),
+                None => self.services.iter().find(|s| s.has_operation(&action)),
+            };
+            let Some(service) = service else {
+                let detail = format!("no service serves Action {action:?} for signing name {signing_name:?}");
+                return Err((AwsError::unknown_service(&detail), Some(Protocol::AwsQuery)));
+            };
+            let call = ServiceCall {
+                protocol: Protocol::AwsQuery,
+                operation: action,
+                body,
+                params,
+            };
+            return Ok((service.clone(), call));
+        }
+
+        let detail = format!("{method} {} with content type {content_type:?}", context.path);
+        Err((AwsError::unknown_service(&detail), None))
+    }
+
+    fn health(&self) -> HttpResponse {
+        let services: Vec<&str> = self.services.iter().map(|s| s.signing_name()).collect();
+        let body = serde_json::json!({
+            "status": "running",
+            "profile": self.config.access.profile.as_str(),
+            "enforce_iam": self.config.access.enforce_iam,
+            "services": services,
+        });
+        let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        *response.status_mut() = StatusCode::OK;
+        response
+    }
+}

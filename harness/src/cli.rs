@@ -1,0 +1,154 @@
+//! Command-line parsing and the `serve` command.
+//!
+//! Exit status: 0 the target conforms, 1 it differs, 2 the run could not be
+//! made (bad arguments, endpoint unreachable, invalid scenario).
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use crosscheck_emulator::Config;
+use crosscheck_emulator::access::{AccessRules, Profile};
+use crosscheck_emulator::arn::QueueUrlStrategy;
+use crosscheck_emulator::identity::IdentityOptions;
+
+/// Exit status when the run could not be made.
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(name = "crosscheck", version, about = "Conformance tests for the cross-account and cross-region behaviour of AWS emulators")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the reference emulator.
+    Serve(ServeArgs),
+}
+
+/// Options of `crosscheck serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Use port 0 for any free port.
+    #[arg(long, default_value = "127.0.0.1:4566")]
+    pub listen: SocketAddr,
+
+    /// Access profile the emulator enforces: localstack or aws.
+    #[arg(long, default_value = "localstack")]
+    pub profile: Profile,
+
+    /// Evaluate IAM policies across accounts under the localstack profile (LocalStack's ENFORCE_IAM=1).
+    #[arg(long)]
+    pub enforce_iam: bool,
+
+    /// Shape of returned SQS queue URLs: standard, domain, path or off.
+    #[arg(long, default_value = "standard")]
+    pub queue_url_strategy: QueueUrlStrategy,
+
+    /// Host name put into returned URLs.
+    #[arg(long, default_value = crosscheck_emulator::config::DEFAULT_HOSTNAME)]
+    pub hostname: String,
+
+    /// Port put into returned URLs; defaults to the listening port.
+    #[arg(long)]
+    pub advertised_port: Option<u16>,
+
+    /// Also derive accounts from AKIA and ASIA access keys, as AWS encodes them.
+    #[arg(long)]
+    pub decode_aws_access_keys: bool,
+}
+
+impl ServeArgs {
+    /// The emulator configuration these options select.
+    pub fn config(&self) -> Config {
+        Config {
+            access: AccessRules {
+                profile: self.profile,
+                enforce_iam: self.enforce_iam,
+            },
+            identity: IdentityOptions {
+                decode_aws_access_keys: self.decode_aws_access_keys,
+            },
+            queue_url_strategy: self.queue_url_strategy,
+            hostname: self.hostname.clone(),
+            advertised_port: self.advertised_port,
+        }
+    }
+}
+
+/// Parses the command line, runs the command and returns its exit status.
+pub fn main() -> ExitCode {
+    init_tracing();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() { ExitCode::from(EXIT_USAGE) } else { ExitCode::SUCCESS };
+        }
+    };
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: the async runtime could not start: {error}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+
+    match cli.command {
+        Command::Serve(args) => runtime.block_on(serve(args)),
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn serve(args: ServeArgs) -> ExitCode {
+    let server = match crosscheck_emulator::server::start(args.listen, args.config()).await {
+        Ok(server) => server,
+        Err(error) => {
+            eprintln!("error: cannot listen on {}: {error}", args.listen);
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+
+    wait_for_stop_signal().await;
+    tracing::info!("stop signal received; finishing in-flight requests");
+    server.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+/// Waits for Ctrl-C or, on Unix, SIGTERM.
+async fn wait_for_stop_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "SIGTERM handler could not be installed; only Ctrl-C stops the server");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}
