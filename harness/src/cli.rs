@@ -120,6 +120,11 @@ async fn serve(args: ServeArgs) -> ExitCode {
         }
     };
 
+    // One line on stdout, flushed, so scripts and tests can wait for readiness
+    // and learn the port when listening on port 0.
+    println!("crosscheck emulator listening on {} (profile {})", server.endpoint_url(), args.profile);
+    let _ = std::io::Write::flush(&mut std::io::stdout());
+
     wait_for_stop_signal().await;
     tracing::info!("stop signal received; finishing in-flight requests");
     server.shutdown().await;
