@@ -1,4 +1,4 @@
-//! Command-line parsing and the `serve` command.
+//! Command-line parsing, the `serve` command, and dispatch to `run` ([`run`]).
 //!
 //! Exit status: 0 the target conforms, 1 it differs, 2 the run could not be
 //! made (bad arguments, endpoint unreachable, invalid scenario).
@@ -6,14 +6,21 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
+mod run;
+
 use clap::{Args, Parser, Subcommand};
 use crosscheck_emulator::Config;
 use crosscheck_emulator::access::{AccessRules, Profile};
 use crosscheck_emulator::arn::QueueUrlStrategy;
 use crosscheck_emulator::identity::IdentityOptions;
 
+/// Exit status when the target differs from what the profile expects.
+pub const EXIT_DIFFERS: u8 = 1;
+
 /// Exit status when the run could not be made.
 pub const EXIT_USAGE: u8 = 2;
+
+pub use self::run::{MARKDOWN_REPORT, RunArgs};
 
 #[derive(Debug, Parser)]
 #[command(name = "crosscheck", version, about = "Conformance tests for the cross-account and cross-region behaviour of AWS emulators")]
@@ -26,6 +33,8 @@ struct Cli {
 enum Command {
     /// Serve the reference emulator.
     Serve(ServeArgs),
+    /// Run every scenario against a target and write the compatibility matrix.
+    Run(RunArgs),
 }
 
 /// Options of `crosscheck serve`.
@@ -80,7 +89,6 @@ impl ServeArgs {
 
 /// Parses the command line, runs the command and returns its exit status.
 pub fn main() -> ExitCode {
-    init_tracing();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
@@ -88,6 +96,12 @@ pub fn main() -> ExitCode {
             return if error.use_stderr() { ExitCode::from(EXIT_USAGE) } else { ExitCode::SUCCESS };
         }
     };
+    // `run` starts an emulator per scenario; their start and stop lines
+    // would bury the progress lines, so it logs warnings only by default.
+    init_tracing(match cli.command {
+        Command::Serve(_) => "info",
+        Command::Run(_) => "warn",
+    });
 
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
@@ -99,12 +113,14 @@ pub fn main() -> ExitCode {
 
     match cli.command {
         Command::Serve(args) => runtime.block_on(serve(args)),
+        Command::Run(args) => runtime.block_on(run::run(args)),
     }
 }
 
-fn init_tracing() {
+/// Sends logs to stderr, filtered by `RUST_LOG` or else at `default_level`.
+fn init_tracing(default_level: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -1,0 +1,302 @@
+//! Drivers: calls through the official AWS SDK crates, one driver per service.
+//!
+//! A driver turns a step's JSON input (the API's member names) into an SDK
+//! call and the SDK's output back into JSON with the API's member names, so
+//! every target is judged through the same client code real users run.
+//!
+//! Each driver declares, per operation, an [`Operation`]: the input members
+//! the loader checks scenarios against, and the member that carries the
+//! resource address with a function that classifies it and resolves its
+//! owning namespace through the emulator's `arn` module. The [`Registry`]
+//! maps `service.Operation` to its driver.
+//!
+//! To add a service: write `driver/<service>.rs` implementing [`Driver`] and
+//! list it in [`Registry::with_default_drivers`].
+
+mod input;
+pub mod sqs;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU16, Ordering};
+
+use aws_config::SdkConfig;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeDeserializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use crosscheck_emulator::arn::AddressKind;
+use crosscheck_emulator::store::Namespace;
+use serde_json::{Map, Value};
+
+use crate::outcome::Outcome;
+
+pub use self::input::{Input, InputError};
+
+/// The future a driver call returns.
+pub type CallFuture<'a> = Pin<Box<dyn Future<Output = Result<Outcome, InputError>> + Send + 'a>>;
+
+/// Calls one service's operations through its SDK crate.
+pub trait Driver: Send + Sync {
+    /// The service name used in scenarios, e.g. `sqs`.
+    fn service(&self) -> &'static str;
+
+    /// Every operation the driver can call.
+    fn operations(&self) -> &'static [Operation];
+
+    /// Calls `operation` with `input` as the actor `config` describes.
+    ///
+    /// Fails only when the input does not fit the operation's members (a
+    /// scenario mistake); everything the target does is in the [`Outcome`].
+    fn call<'a>(&'a self, config: &'a SdkConfig, operation: &'a str, input: &'a Map<String, Value>) -> CallFuture<'a>;
+}
+
+/// What a driver declares about one operation.
+#[derive(Debug, Clone, Copy)]
+pub struct Operation {
+    /// The operation name as in the AWS API reference, e.g. `GetQueueAttributes`.
+    pub name: &'static str,
+    /// Its input members, with the API's names.
+    pub members: &'static [&'static str],
+    /// The member naming the resource the call acts on; `None` for calls
+    /// that act on the caller's own namespace, such as `ListQueues`.
+    pub address: Option<AddressMember>,
+}
+
+/// The input member that carries an operation's resource address.
+#[derive(Debug, Clone, Copy)]
+pub struct AddressMember {
+    pub member: &'static str,
+    /// Classifies the member's value and finds the namespace that owns the
+    /// resource, given the whole input and the caller's namespace. `None`
+    /// when the value is not an address of the expected shape.
+    pub resolve: fn(value: &str, input: &Map<String, Value>, caller: &Namespace) -> Option<ResolvedAddress>,
+}
+
+/// A resource address, classified and resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedAddress {
+    pub kind: AddressKind,
+    pub namespace: Namespace,
+}
+
+/// Resolves an ARN; ARNs without an account or region (S3 buckets) name no namespace.
+pub fn resolve_arn(value: &str, _input: &Map<String, Value>, _caller: &Namespace) -> Option<ResolvedAddress> {
+    let arn: crosscheck_emulator::arn::Arn = value.parse().ok()?;
+    Some(ResolvedAddress { kind: AddressKind::Arn, namespace: arn.namespace()? })
+}
+
+/// Resolves a bare name, which always acts in the caller's own namespace.
+pub fn resolve_own_name(_value: &str, _input: &Map<String, Value>, caller: &Namespace) -> Option<ResolvedAddress> {
+    Some(ResolvedAddress { kind: AddressKind::Name, namespace: caller.clone() })
+}
+
+/// Why a `service.Operation` name does not resolve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LookupError {
+    UnknownService { service: String, known: Vec<&'static str> },
+    UnknownOperation { operation: String, suggestion: Option<&'static str> },
+}
+
+/// Maps `service.Operation` to the driver that calls it.
+pub struct Registry {
+    drivers: Vec<Box<dyn Driver>>,
+}
+
+impl Registry {
+    /// A registry with every driver crosscheck ships.
+    pub fn with_default_drivers() -> Registry {
+        Registry { drivers: vec![Box::new(sqs::SqsDriver)] }
+    }
+
+    /// The services that have a driver.
+    pub fn services(&self) -> Vec<&'static str> {
+        self.drivers.iter().map(|driver| driver.service()).collect()
+    }
+
+    /// Finds the driver of `service`.
+    pub fn driver(&self, service: &str) -> Option<&dyn Driver> {
+        self.drivers.iter().find(|driver| driver.service() == service).map(|driver| &**driver)
+    }
+
+    /// Finds `service.operation`.
+    pub fn operation(&self, service: &str, operation: &str) -> Result<(&dyn Driver, &'static Operation), LookupError> {
+        let driver = self
+            .driver(service)
+            .ok_or_else(|| LookupError::UnknownService { service: service.to_owned(), known: self.services() })?;
+        let operations = driver.operations();
+        match operations.iter().find(|candidate| candidate.name == operation) {
+            Some(found) => Ok((driver, found)),
+            None => Err(LookupError::UnknownOperation {
+                operation: operation.to_owned(),
+                suggestion: closest(operation, operations.iter().map(|candidate| candidate.name)),
+            }),
+        }
+    }
+}
+
+/// Returns the candidate closest to `name` when it is a likely typo of it.
+pub fn closest(name: &str, candidates: impl Iterator<Item = &'static str>) -> Option<&'static str> {
+    let lowered = name.to_ascii_lowercase();
+    candidates
+        .map(|candidate| (edit_distance(&lowered, &candidate.to_ascii_lowercase()), candidate))
+        .filter(|(distance, _)| *distance <= 2.max(name.len() / 5))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+/// The Levenshtein distance between two strings, counted in chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, a_char) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, b_char) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(a_char != *b_char);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// Records the HTTP status of the response a call received, success or error.
+#[derive(Debug, Clone, Default)]
+pub struct StatusRecorder(Arc<AtomicU16>);
+
+impl StatusRecorder {
+    /// The recorded status; `None` when no response arrived.
+    pub fn status(&self) -> Option<u16> {
+        match self.0.load(Ordering::Relaxed) {
+            0 => None,
+            status => Some(status),
+        }
+    }
+}
+
+impl Intercept for StatusRecorder {
+    fn name(&self) -> &'static str {
+        "crosscheck::StatusRecorder"
+    }
+
+    fn read_after_transmit(
+        &self,
+        context: &BeforeDeserializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.0.store(context.response().status().as_u16(), Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// Turns an SDK call's result into an [`Outcome`]: `to_json` renders a
+/// successful output; an error keeps the code from the SDK's error metadata
+/// and the status of the raw response.
+pub fn outcome_of<O, E, R>(
+    result: Result<O, SdkError<E, R>>,
+    recorder: &StatusRecorder,
+    to_json: impl FnOnce(O) -> Value,
+) -> Outcome
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    match result {
+        Ok(output) => Outcome::ok(recorder.status(), to_json(output)),
+        Err(SdkError::ServiceError(context)) => {
+            let error = context.err();
+            Outcome::service_error(
+                error.code().map(str::to_owned),
+                recorder.status(),
+                error.message().map(str::to_owned),
+            )
+        }
+        Err(error) => {
+            let message = format!("{}", DisplayErrorContext(&error));
+            Outcome::transport_failure(recorder.status(), message)
+        }
+    }
+}
+
+/// Builds a JSON object member by member, leaving out absent values.
+#[derive(Debug, Default)]
+pub struct JsonObject(Map<String, Value>);
+
+impl JsonObject {
+    pub fn new() -> JsonObject {
+        JsonObject::default()
+    }
+
+    /// Adds `member` when `value` is present.
+    #[must_use]
+    pub fn member(mut self, member: &str, value: Option<impl Into<Value>>) -> JsonObject {
+        if let Some(value) = value {
+            self.0.insert(member.to_owned(), value.into());
+        }
+        self
+    }
+
+    /// Adds `member` always.
+    #[must_use]
+    pub fn required(mut self, member: &str, value: impl Into<Value>) -> JsonObject {
+        self.0.insert(member.to_owned(), value.into());
+        self
+    }
+
+    pub fn build(self) -> Value {
+        Value::Object(self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_finds_sqs_operations() {
+        let registry = Registry::with_default_drivers();
+        let (driver, operation) = registry.operation("sqs", "GetQueueAttributes").expect("known operation");
+        assert_eq!(driver.service(), "sqs");
+        assert!(operation.members.contains(&"AttributeNames"));
+    }
+
+    #[test]
+    fn registry_suggests_close_operation_names() {
+        let registry = Registry::with_default_drivers();
+        let error = registry.operation("sqs", "CreateQueu").err();
+        assert_eq!(
+            error,
+            Some(LookupError::UnknownOperation { operation: "CreateQueu".to_owned(), suggestion: Some("CreateQueue") })
+        );
+    }
+
+    #[test]
+    fn registry_rejects_unknown_service() {
+        let registry = Registry::with_default_drivers();
+        assert!(matches!(registry.operation("kms", "Encrypt"), Err(LookupError::UnknownService { .. })));
+    }
+
+    #[test]
+    fn edit_distance_counts_edits() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
+    }
+
+    #[test]
+    fn arn_resolves_to_its_namespace() {
+        let caller = Namespace::new("222222222222", "eu-central-1");
+        let resolved = resolve_arn("arn:aws:sqs:ap-south-1:111111111111:q", &Map::new(), &caller);
+        assert_eq!(
+            resolved,
+            Some(ResolvedAddress { kind: AddressKind::Arn, namespace: Namespace::new("111111111111", "ap-south-1") })
+        );
+        assert_eq!(resolve_arn("not-an-arn", &Map::new(), &caller), None);
+    }
+}

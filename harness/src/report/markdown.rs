@@ -1,0 +1,250 @@
+//! The compatibility matrix as Markdown, for pull requests.
+//!
+//! The table has one row per step that crosses an account or region
+//! boundary. A row names the scenario, profile, step and operation, the
+//! actor's boundary and the address kind, and shows what was expected and
+//! what was observed. Every step that did not hold follows with its
+//! reasons, and then the totals. The output contains no times or
+//! ports, so the same run renders the same text.
+
+use std::fmt::Write as _;
+
+use super::{RunReport, StepResult};
+
+/// Renders `report` as Markdown.
+pub fn render(report: &RunReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# Compatibility matrix");
+    let _ = writeln!(out);
+    let _ = writeln!(out, "Target: `{}`. Written by `crosscheck run`; do not edit by hand.", report.target);
+    let _ = writeln!(out);
+
+    render_cross_boundary_steps(report, &mut out);
+    render_differences(report, &mut out);
+    render_totals(report, &mut out);
+    out
+}
+
+fn render_cross_boundary_steps(report: &RunReport, out: &mut String) {
+    let _ = writeln!(out, "## Cross-boundary steps");
+    let _ = writeln!(out);
+
+    let rows: Vec<(&super::ScenarioResult, &StepResult)> = report
+        .scenarios
+        .iter()
+        .flat_map(|scenario| scenario.steps.iter().map(move |step| (scenario, step)))
+        .filter(|(_, step)| step.crosses_boundary())
+        .collect();
+    if rows.is_empty() {
+        let _ = writeln!(out, "No step crossed an account or region boundary.");
+        let _ = writeln!(out);
+        return;
+    }
+
+    let _ =
+        writeln!(out, "| scenario | profile | step | operation | boundary | address | expected | observed | result |");
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|");
+    for (scenario, step) in rows {
+        let boundary = step.boundary.map_or("unknown", |boundary| boundary.as_str());
+        let address = step.address_kind.map_or("-", |kind| kind.as_str());
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |",
+            cell(&scenario.scenario_id),
+            scenario.profile,
+            step.number,
+            cell(&step.operation),
+            boundary,
+            address,
+            cell(&expected_cell(step)),
+            cell(&step.observed_summary()),
+            step.verdict.label()
+        );
+    }
+    let _ = writeln!(out);
+}
+
+/// Formats the expected outcome, with a link to its source and an `unverified` mark when set.
+fn expected_cell(step: &StepResult) -> String {
+    let mut text = step.expected_summary();
+    if let Some(expectation) = &step.expectation {
+        if let Some(source) = &expectation.source {
+            let _ = write!(text, " ([source]({source}))");
+        }
+        if expectation.unverified {
+            text.push_str(" (unverified)");
+        }
+    }
+    text
+}
+
+fn render_differences(report: &RunReport, out: &mut String) {
+    let _ = writeln!(out, "## Differences");
+    let _ = writeln!(out);
+
+    let mut any = false;
+    for scenario in &report.scenarios {
+        for step in &scenario.steps {
+            for reason in step.verdict.reasons() {
+                any = true;
+                let _ = writeln!(
+                    out,
+                    "- `{}` ({}), step {} ({} by {}): {}",
+                    scenario.scenario_id,
+                    scenario.profile,
+                    step.number,
+                    step.operation,
+                    step.actor,
+                    single_line(&reason)
+                );
+            }
+        }
+    }
+    if !any {
+        let _ = writeln!(out, "None: every expectation holds.");
+    }
+    let _ = writeln!(out);
+}
+
+fn render_totals(report: &RunReport, out: &mut String) {
+    let totals = report.totals();
+    let _ = writeln!(out, "## Totals");
+    let _ = writeln!(out);
+    let _ = writeln!(out, "| | count |");
+    let _ = writeln!(out, "|---|---|");
+    let rows = [
+        ("scenario runs (scenario × profile)", totals.scenario_runs),
+        ("scenario runs that hold", totals.scenario_runs_holding),
+        ("steps", totals.steps),
+        ("cross-boundary steps", totals.cross_boundary_steps),
+        ("steps that hold", totals.steps_holding),
+        ("steps that differ", totals.steps_differing),
+        ("steps not run", totals.steps_not_run),
+        ("steps of invalid scenarios", totals.steps_invalid),
+    ];
+    for (label, count) in rows {
+        let _ = writeln!(out, "| {label} | {count} |");
+    }
+}
+
+/// Escapes text for a table cell.
+fn cell(text: &str) -> String {
+    single_line(text).replace('|', "\\|")
+}
+
+fn single_line(text: &str) -> String {
+    text.replace(['\r', '\n'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use crosscheck_emulator::access::{Boundary, Profile};
+    use crosscheck_emulator::arn::AddressKind;
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::outcome::{Outcome, OutcomeClass};
+    use crate::report::{ScenarioResult, Verdict};
+    use crate::scenario::{ErrorMatcher, Expectation, ExpectedOutcome};
+
+    fn step(
+        number: usize,
+        boundary: Boundary,
+        expectation: Option<Expectation>,
+        outcome: Outcome,
+        verdict: Verdict,
+    ) -> StepResult {
+        StepResult {
+            number,
+            actor: if boundary == Boundary::Same { "owner" } else { "other" }.to_owned(),
+            operation: "sqs.GetQueueAttributes".to_owned(),
+            boundary: Some(boundary),
+            address_kind: Some(AddressKind::Url),
+            expectation,
+            outcome: Some(outcome),
+            normalised_response: Value::Null,
+            verdict,
+        }
+    }
+
+    fn small_run() -> RunReport {
+        let not_found = Expectation {
+            outcome: ExpectedOutcome::Error(ErrorMatcher::Class(OutcomeClass::NotFound)),
+            source: Some("https://docs.aws.amazon.com/x".to_owned()),
+            unverified: false,
+        };
+        let ok = Expectation { outcome: ExpectedOutcome::Ok(None), source: None, unverified: true };
+        let denied = Outcome::service_error(Some("AccessDenied".to_owned()), Some(403), Some("no".to_owned()));
+        RunReport {
+            target: "bundled".to_owned(),
+            scenarios: vec![ScenarioResult {
+                scenario_id: "sqs/read.yaml".to_owned(),
+                name: "read".to_owned(),
+                profile: Profile::Aws,
+                target: "bundled".to_owned(),
+                steps: vec![
+                    step(1, Boundary::Same, None, Outcome::ok(Some(200), json!({})), Verdict::Holds),
+                    step(2, Boundary::CrossAccount, Some(ok), Outcome::ok(Some(200), json!({})), Verdict::Holds),
+                    step(
+                        3,
+                        Boundary::CrossAccountAndRegion,
+                        Some(not_found),
+                        denied,
+                        Verdict::Differs(vec!["expected not-found, found denied: AccessDenied (403) (no)".to_owned()]),
+                    ),
+                ],
+                duration: Duration::from_millis(5),
+            }],
+        }
+    }
+
+    #[test]
+    fn markdown_renders_small_run_exactly() {
+        let expected = "\
+# Compatibility matrix
+
+Target: `bundled`. Written by `crosscheck run`; do not edit by hand.
+
+## Cross-boundary steps
+
+| scenario | profile | step | operation | boundary | address | expected | observed | result |
+|---|---|---|---|---|---|---|---|---|
+| `sqs/read.yaml` | aws | 2 | sqs.GetQueueAttributes | cross-account | url | ok (unverified) | ok | holds |
+| `sqs/read.yaml` | aws | 3 | sqs.GetQueueAttributes | cross-account-and-region | url | not-found ([source](https://docs.aws.amazon.com/x)) | denied: AccessDenied (403) | differs |
+
+## Differences
+
+- `sqs/read.yaml` (aws), step 3 (sqs.GetQueueAttributes by other): expected not-found, found denied: AccessDenied (403) (no)
+
+## Totals
+
+| | count |
+|---|---|
+| scenario runs (scenario × profile) | 1 |
+| scenario runs that hold | 0 |
+| steps | 3 |
+| cross-boundary steps | 2 |
+| steps that hold | 2 |
+| steps that differ | 1 |
+| steps not run | 0 |
+| steps of invalid scenarios | 0 |
+";
+        assert_eq!(render(&small_run()), expected);
+    }
+
+    #[test]
+    fn markdown_says_when_everything_holds() {
+        let mut report = small_run();
+        report.scenarios[0].steps.truncate(1);
+        let rendered = render(&report);
+        assert!(rendered.contains("No step crossed an account or region boundary."), "{rendered}");
+        assert!(rendered.contains("None: every expectation holds."), "{rendered}");
+    }
+
+    #[test]
+    fn cells_escape_pipes_and_newlines() {
+        assert_eq!(cell("a|b\nc"), "a\\|b c");
+    }
+}

@@ -1,0 +1,305 @@
+//! Loader tests: a valid scenario, and one fixture per kind of load error
+//! under `harness/tests/fixtures/load-errors/`.
+
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use super::*;
+
+fn registry() -> Registry {
+    Registry::with_default_drivers()
+}
+
+fn load_text(text: &str) -> Result<Scenario, LoadError> {
+    load_str(text, Path::new("inline.yaml"), "inline.yaml", &registry())
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/load-errors").join(name)
+}
+
+/// Loads a fixture that must fail and returns its error.
+fn load_error(name: &str) -> LoadError {
+    let path = fixture(name);
+    match load_file(&path, name, &registry()) {
+        Ok(_) => panic!("{name} loaded, but it should fail"),
+        Err(Error::Load(error)) => *error,
+        Err(other) => panic!("{name} failed with {other}, not a load error"),
+    }
+}
+
+/// Checks line, key and a fragment of the message of a fixture's load error.
+fn assert_load_error(name: &str, line: usize, key: &str, fragment: &str) {
+    let error = load_error(name);
+    assert_eq!(error.file, fixture(name), "{name}: file in {error}");
+    assert_eq!(error.line, line, "{name}: line in {error}");
+    assert_eq!(error.key, key, "{name}: key in {error}");
+    assert!(error.message.contains(fragment), "{name}: message {:?} lacks {fragment:?}", error.message);
+}
+
+const VALID: &str = r#"
+name: valid scenario
+description: every key in use
+tags: [sqs, cross-account]
+profiles: [localstack, aws]
+actors:
+  owner: { account: "111111111111", region: ap-south-1 }
+  other: { account: "222222222222", region: eu-central-1, access_key_id: LSIAQAAAAAAVNCBMPNSG }
+steps:
+  - actor: owner
+    call: sqs.CreateQueue
+    input: { QueueName: my-queue, Attributes: { VisibilityTimeout: "60", DelaySeconds: 5 } }
+    capture: { queue_url: QueueUrl, first: "Messages[0].ReceiptHandle" }
+  - actor: other
+    call: sqs.GetQueueAttributes
+    input: { QueueUrl: "${queue_url}", AttributeNames: [VisibilityTimeout] }
+    expect:
+      localstack: { ok: { Attributes: { VisibilityTimeout: "60" } } }
+      aws: { error: not-found, source: "https://docs.aws.amazon.com/x", unverified: true }
+  - actor: other
+    call: sqs.DeleteQueue
+    input: { QueueUrl: "${queue_url}" }
+    expect:
+      localstack: ok
+      aws: { error: QueueDoesNotExist }
+"#;
+
+#[test]
+fn valid_scenario_loads_every_key() {
+    let scenario = load_text(VALID).expect("valid scenario");
+    assert_eq!(scenario.name, "valid scenario");
+    assert_eq!(scenario.description.as_deref(), Some("every key in use"));
+    assert_eq!(scenario.tags, vec!["sqs".to_owned(), "cross-account".to_owned()]);
+    assert_eq!(scenario.profiles, vec![Profile::Localstack, Profile::Aws]);
+    assert_eq!(scenario.steps.len(), 3);
+    assert_eq!(scenario.steps[1].line, 14);
+}
+
+#[test]
+fn access_key_id_defaults_to_account() {
+    let scenario = load_text(VALID).expect("valid scenario");
+    assert_eq!(scenario.actor("owner").map(|actor| actor.access_key_id.as_str()), Some("111111111111"));
+    assert_eq!(scenario.actor("other").map(|actor| actor.access_key_id.as_str()), Some("LSIAQAAAAAAVNCBMPNSG"));
+}
+
+#[test]
+fn quoted_scalars_stay_strings() {
+    let scenario = load_text(VALID).expect("valid scenario");
+    assert_eq!(
+        scenario.steps[0].input,
+        json!({ "QueueName": "my-queue", "Attributes": { "VisibilityTimeout": "60", "DelaySeconds": 5 } })
+    );
+}
+
+#[test]
+fn captures_parse_paths() {
+    let scenario = load_text(VALID).expect("valid scenario");
+    let captures: Vec<(String, String)> =
+        scenario.steps[0].captures.iter().map(|capture| (capture.variable.clone(), capture.path.to_string())).collect();
+    assert_eq!(
+        captures,
+        vec![
+            ("queue_url".to_owned(), "QueueUrl".to_owned()),
+            ("first".to_owned(), "Messages[0].ReceiptHandle".to_owned())
+        ]
+    );
+}
+
+#[test]
+fn expectations_parse_every_form() {
+    let scenario = load_text(VALID).expect("valid scenario");
+    let read = &scenario.steps[1];
+    assert_eq!(
+        read.expectation(Profile::Localstack).map(|expectation| &expectation.outcome),
+        Some(&ExpectedOutcome::Ok(Some(json!({ "Attributes": { "VisibilityTimeout": "60" } }))))
+    );
+    assert_eq!(
+        read.expectation(Profile::Aws),
+        Some(&Expectation {
+            outcome: ExpectedOutcome::Error(ErrorMatcher::Class(OutcomeClass::NotFound)),
+            source: Some("https://docs.aws.amazon.com/x".to_owned()),
+            unverified: true,
+        })
+    );
+
+    let delete = &scenario.steps[2];
+    assert_eq!(
+        delete.expectation(Profile::Localstack).map(|expectation| &expectation.outcome),
+        Some(&ExpectedOutcome::Ok(None))
+    );
+    assert_eq!(
+        delete.expectation(Profile::Aws).map(|expectation| &expectation.outcome),
+        Some(&ExpectedOutcome::Error(ErrorMatcher::Code("QueueDoesNotExist".to_owned())))
+    );
+    assert!(scenario.steps[0].expect.is_empty(), "a step without expect is a set-up step");
+}
+
+#[test]
+fn load_error_unknown_operation() {
+    assert_load_error(
+        "unknown_operation.yaml",
+        7,
+        "step 1: call",
+        "unknown operation sqs.CreateQueu; did you mean sqs.CreateQueue?",
+    );
+}
+
+#[test]
+fn load_error_unknown_service() {
+    assert_load_error("unknown_service.yaml", 7, "step 1: call", "unknown service \"dynamodb\"; drivers exist for sqs");
+}
+
+#[test]
+fn load_error_unknown_input_member() {
+    assert_load_error(
+        "unknown_input_member.yaml",
+        10,
+        "step 1: input.QueueNam",
+        "unknown input member \"QueueNam\" for sqs.CreateQueue",
+    );
+}
+
+#[test]
+fn load_error_undefined_variable() {
+    assert_load_error(
+        "undefined_variable.yaml",
+        13,
+        "step 2: input.QueueUrl",
+        "undefined variable ${queue_ur}; earlier steps capture queue_url",
+    );
+}
+
+#[test]
+fn load_error_variable_used_before_capture() {
+    assert_load_error(
+        "variable_used_before_capture.yaml",
+        8,
+        "step 1: input.QueueName",
+        "undefined variable ${queue_url}; no earlier step captures any variable",
+    );
+}
+
+#[test]
+fn load_error_unknown_actor() {
+    assert_load_error("unknown_actor.yaml", 8, "step 2: actor", "unknown actor \"stranger\"; the actors are owner");
+}
+
+#[test]
+fn load_error_unknown_profile() {
+    assert_load_error("unknown_profile.yaml", 2, "profiles[1]", "unknown profile \"moto\"");
+}
+
+#[test]
+fn load_error_expectation_for_unlisted_profile() {
+    assert_load_error(
+        "expectation_for_unlisted_profile.yaml",
+        10,
+        "step 1: expect.aws",
+        "profile aws is not in the scenario's profiles",
+    );
+}
+
+#[test]
+fn load_error_expectation_missing_for_profile() {
+    assert_load_error(
+        "expectation_missing_for_profile.yaml",
+        9,
+        "step 1: expect",
+        "no expected outcome for profile aws",
+    );
+}
+
+#[test]
+fn load_error_malformed_step() {
+    assert_load_error("malformed_step.yaml", 8, "step 2", "a step must be a mapping with actor and call");
+}
+
+#[test]
+fn load_error_step_without_call() {
+    assert_load_error("step_without_call.yaml", 6, "step 1", "missing required key \"call\"");
+}
+
+#[test]
+fn load_error_unknown_step_key() {
+    assert_load_error(
+        "unknown_step_key.yaml",
+        8,
+        "step 1: exepct",
+        "unknown key \"exepct\"; expected one of actor, call, input, capture, expect",
+    );
+}
+
+#[test]
+fn load_error_unknown_error_class() {
+    assert_load_error(
+        "unknown_error_class.yaml",
+        10,
+        "step 1: expect.localstack.error",
+        "unknown outcome class \"notfound\"",
+    );
+}
+
+#[test]
+fn load_error_invalid_account() {
+    assert_load_error("invalid_account.yaml", 4, "actors.owner.account", "\"1111\" is not a 12-digit account id");
+}
+
+#[test]
+fn load_error_invalid_capture_path() {
+    assert_load_error("invalid_capture_path.yaml", 9, "step 1: capture.receipt", "has the index [first]");
+}
+
+#[test]
+fn load_error_duplicate_key() {
+    assert_load_error("duplicate_key.yaml", 8, "call", "duplicate key; it is already set on line 7");
+}
+
+#[test]
+fn load_error_yaml_syntax() {
+    let error = load_error("yaml_syntax.yaml");
+    assert!(error.message.starts_with("invalid YAML: "), "{error}");
+    assert!((2..=4).contains(&error.line), "line of {error}");
+}
+
+#[test]
+fn load_error_two_documents() {
+    assert_load_error("two_documents.yaml", 3, "(document)", "a scenario file holds exactly one document");
+}
+
+#[test]
+fn leading_document_marker_is_accepted() {
+    let text = format!("---\n{}", VALID.trim_start());
+    assert!(load_text(&text).is_ok());
+}
+
+#[test]
+fn load_error_anchor() {
+    let error = load_error("anchor.yaml");
+    assert_eq!(error.line, 4, "{error}");
+    assert!(error.message.contains("anchors and aliases are not supported"), "{error}");
+}
+
+#[test]
+fn load_error_empty_file() {
+    assert_load_error("empty.yaml", 2, "name", "missing required key \"name\"");
+}
+
+#[test]
+fn load_error_displays_file_line_column_key() {
+    let error = load_error("unknown_actor.yaml");
+    let text = error.to_string();
+    let expected_start = format!("{}:8:12: step 2: actor: ", fixture("unknown_actor.yaml").display());
+    assert!(text.starts_with(&expected_start), "{text}");
+}
+
+#[test]
+fn discover_finds_yaml_files_sorted() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let files = discover(&root).expect("fixtures folder is readable");
+    let ids: Vec<&str> = files.iter().map(|file| file.id.as_str()).collect();
+    assert!(ids.contains(&"load-errors/anchor.yaml"), "{ids:?}");
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    assert_eq!(ids, sorted);
+}
