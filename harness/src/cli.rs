@@ -14,6 +14,9 @@ use crosscheck_emulator::access::{AccessRules, Profile};
 use crosscheck_emulator::arn::QueueUrlStrategy;
 use crosscheck_emulator::identity::IdentityOptions;
 
+/// Exit status when the target conforms.
+pub const EXIT_SUCCESS: u8 = 0;
+
 /// Exit status when the target differs from what the profile expects.
 pub const EXIT_DIFFERS: u8 = 1;
 

@@ -15,7 +15,7 @@ use crosscheck_emulator::access::Profile;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use super::{EXIT_DIFFERS, EXIT_USAGE};
+use super::{EXIT_DIFFERS, EXIT_SUCCESS, EXIT_USAGE};
 use crate::driver::Registry;
 use crate::report::{RunReport, markdown};
 use crate::runner::run_scenario;
@@ -51,11 +51,16 @@ pub struct RunArgs {
 
 /// Runs the scenarios and writes the reports; returns the exit status.
 pub async fn run(args: RunArgs) -> ExitCode {
+    ExitCode::from(run_with_status(args).await)
+}
+
+/// Does the work of [`run`] and returns the exit status as a number.
+async fn run_with_status(args: RunArgs) -> u8 {
     let target: TargetSpec = match args.target.parse() {
         Ok(target) => target,
         Err(error) => {
             eprintln!("error: {error}");
-            return ExitCode::from(EXIT_USAGE);
+            return EXIT_USAGE;
         }
     };
 
@@ -66,28 +71,28 @@ pub async fn run(args: RunArgs) -> ExitCode {
             for message in messages {
                 eprintln!("{message}");
             }
-            return ExitCode::from(EXIT_USAGE);
+            return EXIT_USAGE;
         }
     };
 
     let runs = plan_runs(&scenarios, args.profile);
     if runs.is_empty() {
         eprintln!("error: no scenario to run in {} for the chosen profile", args.scenarios.display());
-        return ExitCode::from(EXIT_USAGE);
+        return EXIT_USAGE;
     }
 
     let report = match execute(runs, &target, registry).await {
         Ok(report) => report,
         Err(message) => {
             eprintln!("error: {message}");
-            return ExitCode::from(EXIT_USAGE);
+            return EXIT_USAGE;
         }
     };
 
     let report_path = args.out.join(MARKDOWN_REPORT);
     if let Err(message) = write_report(&args.out, &report_path, &markdown::render(&report)) {
         eprintln!("error: {message}");
-        return ExitCode::from(EXIT_USAGE);
+        return EXIT_USAGE;
     }
 
     let totals = report.totals();
@@ -108,9 +113,9 @@ pub async fn run(args: RunArgs) -> ExitCode {
                 eprintln!("invalid scenario: {line}");
             }
         }
-        return ExitCode::from(EXIT_USAGE);
+        return EXIT_USAGE;
     }
-    if report.holds() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_DIFFERS) }
+    if report.holds() { EXIT_SUCCESS } else { EXIT_DIFFERS }
 }
 
 /// Loads every scenario under `root`, or returns every load error.
@@ -192,4 +197,73 @@ async fn execute(
 fn write_report(folder: &Path, path: &Path, content: &str) -> Result<(), String> {
     std::fs::create_dir_all(folder).map_err(|error| format!("cannot create {}: {error}", folder.display()))?;
     std::fs::write(path, content).map_err(|error| format!("cannot write {}: {error}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixtures() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+    }
+
+    fn selftest_scenarios() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/harness-selftest")
+    }
+
+    /// A fresh output folder under the system's temporary folder.
+    fn out_folder(name: &str) -> PathBuf {
+        let folder = std::env::temp_dir().join(format!("crosscheck-run-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&folder);
+        folder
+    }
+
+    fn run_args(target: &str, scenarios: PathBuf, out: PathBuf) -> RunArgs {
+        RunArgs { target: target.to_owned(), profile: None, scenarios, out }
+    }
+
+    fn status_of(args: RunArgs) -> u8 {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("the tokio runtime starts");
+        runtime.block_on(run_with_status(args))
+    }
+
+    #[test]
+    fn run_rejects_unknown_target() {
+        let out = out_folder("target");
+        assert_eq!(status_of(run_args("http://127.0.0.1:4566", selftest_scenarios(), out.clone())), EXIT_USAGE);
+        assert!(!out.exists(), "no report is written when the run cannot be made");
+    }
+
+    #[test]
+    fn run_stops_on_invalid_scenario() {
+        let out = out_folder("invalid");
+        assert_eq!(status_of(run_args("bundled", fixtures().join("load-errors"), out.clone())), EXIT_USAGE);
+        assert!(!out.exists(), "no report is written when a scenario does not load");
+    }
+
+    #[test]
+    fn run_exits_one_when_target_differs() {
+        let out = out_folder("differs");
+        assert_eq!(status_of(run_args("bundled", fixtures().join("run-differs"), out.clone())), EXIT_DIFFERS);
+
+        let report = std::fs::read_to_string(out.join(MARKDOWN_REPORT)).expect("the report is written");
+        let row = "| `missing_queue_expected_ok.yaml` | localstack | 1 | sqs.GetQueueUrl | cross-account | name | ok | not-found";
+        assert!(report.contains(row), "{report}");
+        let _ = std::fs::remove_dir_all(out);
+    }
+
+    #[test]
+    fn run_exits_zero_when_everything_holds() {
+        let out = out_folder("holds");
+        assert_eq!(status_of(run_args("bundled", selftest_scenarios(), out.clone())), EXIT_SUCCESS);
+
+        let report = std::fs::read_to_string(out.join(MARKDOWN_REPORT)).expect("the report is written");
+        assert!(report.starts_with("# Compatibility matrix"), "{report}");
+        assert!(report.contains("None: every expectation holds."), "{report}");
+        let _ = std::fs::remove_dir_all(out);
+    }
 }
