@@ -419,3 +419,46 @@ async fn get_queue_attributes_all_lists_every_attribute() {
     assert!(!attributes.contains_key(&QueueAttributeName::FifoQueue), "a standard queue has no FifoQueue");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn dead_letter_sources_page_with_next_token() {
+    let server = common::start().await;
+    let owner = common::client(&server, OWNER, HOME_REGION);
+    let dead_letter_url = common::create_queue(&owner, "pages-dlq").await;
+    let dead_letter_arn = common::queue_attribute(&owner, &dead_letter_url, "QueueArn").await.expect("DLQ ARN");
+    let redrive = format!(r#"{{"deadLetterTargetArn":"{dead_letter_arn}","maxReceiveCount":1}}"#);
+    for i in 0..3 {
+        owner
+            .create_queue()
+            .queue_name(format!("pages-source-{i}"))
+            .attributes(QueueAttributeName::RedrivePolicy, redrive.clone())
+            .send()
+            .await
+            .expect("CreateQueue with RedrivePolicy");
+    }
+    common::create_queue(&owner, "pages-unrelated").await;
+
+    let mut seen = Vec::new();
+    let mut token = None;
+    let mut pages = 0;
+    for _ in 0..5 {
+        let page = owner
+            .list_dead_letter_source_queues()
+            .queue_url(&dead_letter_url)
+            .max_results(2)
+            .set_next_token(token.clone())
+            .send()
+            .await
+            .expect("ListDeadLetterSourceQueues page");
+        pages += 1;
+        seen.extend(page.queue_urls);
+        token = page.next_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    assert_eq!(pages, 2, "three sources in pages of two");
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    assert!(seen.iter().all(|url| url.contains("/pages-source-")), "{seen:?}");
+    server.shutdown().await;
+}

@@ -127,6 +127,8 @@ impl Sqs {
 
     pub(super) fn delete_queue(&self, context: &RequestContext, input: QueueUrlInput) -> AwsResult<Empty> {
         let queue = self.resolve_queue(context, "DeleteQueue", input.queue_url.as_deref())?;
+        // NOTE: AWS asks callers to wait 60 seconds before re-creating a queue of
+        // the same name (QueueDeletedRecently); the emulator allows it at once.
         if let Some(registry) = self.namespaces.get(&queue.namespace) {
             registry.remove(&queue.name);
         }
