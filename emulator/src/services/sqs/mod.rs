@@ -1,11 +1,15 @@
 //! Amazon SQS over awsJson1_0 and awsQuery
 //! (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/Welcome.html>).
 //!
-//! A call flows: decode the input (JSON body, or form parameters through the
-//! operation's [`model::OperationShape`]) into one typed struct; resolve the
-//! queue URL to its owning namespace with [`crate::arn::parse_queue_url`]; ask
-//! [`crate::access::AccessRules::decide`]; validate the whole input; only then
-//! change state; encode the typed output as JSON or as awsQuery XML.
+//! A call flows in six steps:
+//!
+//! 1. decode the input (a JSON body, or form parameters through the
+//!    operation's [`model::OperationShape`]) into one typed struct;
+//! 2. resolve the queue URL to its owning namespace with [`crate::arn::parse_queue_url`];
+//! 3. ask [`crate::access::AccessRules::decide`];
+//! 4. validate the whole input;
+//! 5. change state;
+//! 6. encode the typed output as JSON or as awsQuery XML.
 //!
 //! Module map: [`model`] (inputs, outputs, query shapes), [`shape`] (query
 //! decoding and XML encoding), [`errors`] (every SQS error), [`attributes`]
@@ -120,7 +124,7 @@ impl Sqs {
         Ok(response)
     }
 
-    /// The URL of queue `name` in `namespace`, as this emulator advertises it.
+    /// Formats the URL of queue `name` in `namespace`, as this emulator advertises it.
     fn queue_url(&self, namespace: &Namespace, name: &str) -> String {
         crate::arn::format_queue_url(self.queue_url_strategy, &self.advertised_host, namespace, name)
     }
@@ -140,10 +144,9 @@ impl Sqs {
         policy: Option<&str>,
         address: &str,
     ) -> AwsResult<()> {
-        let action = iam_action(operation);
         let request = AccessRequest {
             caller: &context.caller,
-            action: &action,
+            action: iam_action(operation),
             resource_arn: arn,
             resource_namespace: namespace,
             grantable_across_accounts: !NOT_GRANTABLE_ACROSS_ACCOUNTS.contains(&operation),
@@ -180,14 +183,22 @@ impl Sqs {
         let address = parse_queue_url(queue_url).map_err(|error| errors::invalid_address(queue_url, error.reason))?;
         let region = address.region.as_deref().unwrap_or(&context.caller.region);
         let namespace = Namespace::new(&address.account_id, region);
-        let arn = format!("arn:aws:sqs:{region}:{}:{}", address.account_id, address.queue_name);
-
         let queue = self
             .namespaces
             .get(&namespace)
             .and_then(|registry| registry.get(&address.queue_name));
+
+        // The ARN of a queue that does not exist is built only for the access question.
+        let missing_arn;
+        let arn = match &queue {
+            Some(queue) => queue.arn.as_str(),
+            None => {
+                missing_arn = format!("arn:aws:sqs:{region}:{}:{}", address.account_id, address.queue_name);
+                missing_arn.as_str()
+            }
+        };
         let policy = queue.as_ref().and_then(|q| q.meta().settings.policy.clone());
-        self.authorize(context, operation, &arn, &namespace, policy.as_deref(), queue_url)?;
+        self.authorize(context, operation, arn, &namespace, policy.as_deref(), queue_url)?;
 
         queue.ok_or_else(|| errors::queue_does_not_exist(queue_url))
     }
@@ -214,12 +225,38 @@ impl Sqs {
     }
 }
 
-/// The IAM action an operation needs. Batch operations need the permission of
-/// their single-message form
+/// The IAM actions of the SQS operations the emulator serves.
+const IAM_ACTIONS: &[&str] = &[
+    "sqs:AddPermission",
+    "sqs:ChangeMessageVisibility",
+    "sqs:CreateQueue",
+    "sqs:DeleteMessage",
+    "sqs:DeleteQueue",
+    "sqs:GetQueueAttributes",
+    "sqs:GetQueueUrl",
+    "sqs:ListDeadLetterSourceQueues",
+    "sqs:ListQueues",
+    "sqs:ListQueueTags",
+    "sqs:PurgeQueue",
+    "sqs:ReceiveMessage",
+    "sqs:RemovePermission",
+    "sqs:SendMessage",
+    "sqs:SetQueueAttributes",
+    "sqs:TagQueue",
+    "sqs:UntagQueue",
+];
+
+/// Returns the IAM action an operation needs. Batch operations need the
+/// permission of their single-message form
 /// (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-permissions-reference.html>).
-fn iam_action(operation: &str) -> String {
+/// An operation outside the list needs `sqs:*`, which only a full grant covers.
+fn iam_action(operation: &str) -> &'static str {
     let base = operation.strip_suffix("Batch").unwrap_or(operation);
-    format!("sqs:{base}")
+    IAM_ACTIONS
+        .iter()
+        .find(|action| action.strip_prefix("sqs:") == Some(base))
+        .copied()
+        .unwrap_or("sqs:*")
 }
 
 fn decode<I: DeserializeOwned>(call: &ServiceCall, shape: &OperationShape) -> AwsResult<I> {
@@ -281,5 +318,8 @@ mod tests {
         assert_eq!(iam_action("SendMessageBatch"), "sqs:SendMessage");
         assert_eq!(iam_action("ChangeMessageVisibilityBatch"), "sqs:ChangeMessageVisibility");
         assert_eq!(iam_action("GetQueueUrl"), "sqs:GetQueueUrl");
+        for shape in model::OPERATIONS {
+            assert_ne!(iam_action(shape.name), "sqs:*", "{} has an IAM action", shape.name);
+        }
     }
 }
