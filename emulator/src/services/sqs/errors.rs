@@ -38,6 +38,9 @@ pub fn queue_already_exists(queue_name: &str, attribute: &str) -> AwsError {
 }
 
 /// InvalidAddress (404): the queue URL cannot be parsed.
+///
+/// NOTE: the code for an unparseable `QueueUrl` is not verified against AWS;
+/// InvalidAddress is the SQS model's error for an invalid address.
 pub fn invalid_address(queue_url: &str, reason: &str) -> AwsError {
     let message = format!("The address {queue_url} is not valid for this endpoint: {reason}.");
     AwsError::sender("InvalidAddress", 404, message)
