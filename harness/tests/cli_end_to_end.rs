@@ -1,0 +1,234 @@
+//! End-to-end: the real `crosscheck serve` binary driven by the AWS CLI and by boto3.
+//!
+//! Each test starts the compiled binary on 127.0.0.1 with port 0, reads the
+//! endpoint it prints, and replays LocalStack's documented cross-account
+//! example (<https://docs.localstack.cloud/references/cross-account-access/>):
+//! account 111111111111 creates a queue in ap-south-1 and sets its
+//! VisibilityTimeout to 60, then account 222222222222, configured for
+//! eu-central-1, reads the attribute through the queue URL.
+//!
+//! The clients come from `PATH` unless `CROSSCHECK_AWS_CLI` or
+//! `CROSSCHECK_PYTHON` name them; `.ci/run` installs pinned versions of both.
+//! A missing client fails the test with the install command, because a test
+//! that skips itself would pass without checking anything.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long the server may take to print its endpoint.
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// A `crosscheck serve` child process, stopped when dropped.
+struct Server {
+    child: Child,
+    endpoint: String,
+}
+
+impl Server {
+    fn start() -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--profile", "localstack"])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the crosscheck binary starts");
+
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            if let Some(Ok(line)) = lines.next() {
+                let _ = sender.send(line);
+            }
+            // Keep draining so the server never blocks on a full pipe.
+            for _ in lines {}
+        });
+
+        let started = Instant::now();
+        let line = receiver
+            .recv_timeout(STARTUP_TIMEOUT)
+            .unwrap_or_else(|_| panic!("crosscheck serve printed no endpoint within {STARTUP_TIMEOUT:?}"));
+        let endpoint = line
+            .split_whitespace()
+            .find(|word| word.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no endpoint URL in the first output line {line:?}"))
+            .to_owned();
+        eprintln!("server ready at {endpoint} after {:?}", started.elapsed());
+
+        Server { child, endpoint }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // SIGTERM first so graceful shutdown runs; kill if it does not stop.
+        let _ = Command::new("kill").arg(self.child.id().to_string()).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Resolves a client program from an environment variable or `PATH`.
+fn client_program(variable: &str, default: &str, install_hint: &str) -> PathBuf {
+    if let Some(path) = std::env::var_os(variable) {
+        return PathBuf::from(path);
+    }
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(default))
+            .find(|candidate| candidate.is_file())
+    });
+    found.unwrap_or_else(|| panic!("{default} was not found on PATH and {variable} is not set; install it with: {install_hint}"))
+}
+
+/// Environment that isolates a client from any local AWS configuration and
+/// from instance metadata lookups.
+fn isolated_env(command: &mut Command, access_key_id: &str) {
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", std::env::temp_dir())
+        .env("AWS_ACCESS_KEY_ID", access_key_id)
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_PAGER", "");
+}
+
+fn run_checked(command: &mut Command, description: &str) -> String {
+    let Output { status, stdout, stderr } = command.output().unwrap_or_else(|error| panic!("{description}: cannot run: {error}"));
+    let stdout = String::from_utf8_lossy(&stdout).into_owned();
+    assert!(
+        status.success(),
+        "{description}: exit status {status}\nstdout:\n{stdout}\nstderr:\n{}",
+        String::from_utf8_lossy(&stderr)
+    );
+    stdout
+}
+
+fn aws_cli(server: &Server, access_key_id: &str, args: &[&str]) -> String {
+    let program = client_program("CROSSCHECK_AWS_CLI", "aws", "python3 -m pip install awscli==1.45.11");
+    let mut command = Command::new(program);
+    isolated_env(&mut command, access_key_id);
+    command.arg("--endpoint-url").arg(&server.endpoint).args(args);
+    run_checked(&mut command, &format!("aws {}", args.join(" ")))
+}
+
+fn queue_url_from(output: &str) -> String {
+    let document: serde_json::Value =
+        serde_json::from_str(output).unwrap_or_else(|error| panic!("create-queue output is not JSON ({error}): {output}"));
+    document["QueueUrl"]
+        .as_str()
+        .unwrap_or_else(|| panic!("create-queue output has no QueueUrl: {output}"))
+        .to_owned()
+}
+
+#[test]
+fn aws_cli_reads_attribute_across_account_and_region() {
+    let server = Server::start();
+
+    let created = aws_cli(
+        &server,
+        "111111111111",
+        &["sqs", "create-queue", "--queue-name", "my-queue", "--region", "ap-south-1"],
+    );
+    let queue_url = queue_url_from(&created);
+    assert!(
+        queue_url.contains("/111111111111/my-queue") && queue_url.contains("ap-south-1"),
+        "queue URL {queue_url} should name the owner account and region"
+    );
+
+    aws_cli(
+        &server,
+        "111111111111",
+        &[
+            "sqs",
+            "set-queue-attributes",
+            "--attributes",
+            "VisibilityTimeout=60",
+            "--queue-url",
+            &queue_url,
+            "--region",
+            "ap-south-1",
+        ],
+    );
+
+    let attributes = aws_cli(
+        &server,
+        "222222222222",
+        &[
+            "sqs",
+            "get-queue-attributes",
+            "--attribute-names",
+            "VisibilityTimeout",
+            "--region",
+            "eu-central-1",
+            "--queue-url",
+            &queue_url,
+        ],
+    );
+    assert!(
+        attributes.contains("\"VisibilityTimeout\": \"60\""),
+        "get-queue-attributes from 222222222222 should print \"VisibilityTimeout\": \"60\", printed:\n{attributes}"
+    );
+}
+
+/// The same sequence through boto3, printing the attributes as `json.dumps` does.
+const BOTO3_SCRIPT: &str = r#"
+import json, sys
+import boto3
+
+endpoint = sys.argv[1]
+
+def client(account, region):
+    return boto3.client(
+        "sqs",
+        endpoint_url=endpoint,
+        region_name=region,
+        aws_access_key_id=account,
+        aws_secret_access_key="test",
+    )
+
+owner = client("111111111111", "ap-south-1")
+queue_url = owner.create_queue(QueueName="my-queue")["QueueUrl"]
+owner.set_queue_attributes(QueueUrl=queue_url, Attributes={"VisibilityTimeout": "60"})
+
+other = client("222222222222", "eu-central-1")
+response = other.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["VisibilityTimeout"])
+print(queue_url)
+print(json.dumps(response["Attributes"]))
+"#;
+
+#[test]
+fn boto3_reads_attribute_across_account_and_region() {
+    let server = Server::start();
+
+    let python = client_program("CROSSCHECK_PYTHON", "python3", "python3 -m pip install boto3==1.43.11");
+    let mut command = Command::new(python);
+    isolated_env(&mut command, "unused");
+    command.arg("-c").arg(BOTO3_SCRIPT).arg(&server.endpoint);
+    let output = run_checked(&mut command, "boto3 script");
+
+    let mut lines = output.lines();
+    let queue_url = lines.next().unwrap_or_default();
+    assert!(
+        queue_url.contains("/111111111111/my-queue") && queue_url.contains("ap-south-1"),
+        "queue URL {queue_url} should name the owner account and region"
+    );
+    assert_eq!(
+        lines.next(),
+        Some(r#"{"VisibilityTimeout": "60"}"#),
+        "boto3 get_queue_attributes from 222222222222 returned other attributes:\n{output}"
+    );
+}
