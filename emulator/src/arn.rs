@@ -272,10 +272,8 @@ pub fn parse_queue_url(value: &str) -> Result<QueueAddress, QueueUrlError> {
         Some(region) => Some(region.to_owned()),
         None => region_from_queue_host(host),
     };
-    if let Some(region) = &region {
-        if !is_region_name(region) {
-            return Err(error("the region is not a region name"));
-        }
+    if region.as_deref().is_some_and(|region| !is_region_name(region)) {
+        return Err(error("the region is not a region name"));
     }
 
     Ok(QueueAddress {

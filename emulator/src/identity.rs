@@ -84,10 +84,10 @@ pub fn account_id_for_access_key(access_key_id: &str, options: IdentityOptions) 
         || access_key_id.starts_with("LKIA")
         || (options.decode_aws_access_keys
             && (access_key_id.starts_with("AKIA") || access_key_id.starts_with("ASIA")));
-    if encodes_account && access_key_id.len() >= 20 {
-        if let Some(account_id) = decode_account_id(access_key_id) {
-            return account_id;
-        }
+    if encodes_account && access_key_id.len() >= 20
+        && let Some(account_id) = decode_account_id(access_key_id)
+    {
+        return account_id;
     }
 
     DEFAULT_ACCOUNT_ID.to_owned()

@@ -85,10 +85,16 @@ impl XmlWriter {
 }
 
 /// Builds a 200 response: `<{action}Response xmlns=..><{action}Result>{result}</..>`.
-/// `result_xml` is the already-escaped content of the result element.
+/// `result_xml` is the already-escaped content of the result element; when it
+/// is empty the result element is left out, as AWS does for operations without output.
 pub fn ok_response(action: &str, xml_namespace: &str, result_xml: &str, request_id: &str) -> HttpResponse {
+    let result = if result_xml.is_empty() {
+        String::new()
+    } else {
+        format!("<{action}Result>{result_xml}</{action}Result>")
+    };
     let body = format!(
-        "<?xml version=\"1.0\"?><{action}Response xmlns=\"{xml_namespace}\"><{action}Result>{result_xml}</{action}Result>\
+        "<?xml version=\"1.0\"?><{action}Response xmlns=\"{xml_namespace}\">{result}\
          <ResponseMetadata><RequestId>{}</RequestId></ResponseMetadata></{action}Response>",
         escape(request_id)
     );

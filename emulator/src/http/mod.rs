@@ -217,7 +217,11 @@ impl Emulator {
         if *method == Method::GET || (*method == Method::POST && (is_form || content_type.is_empty())) {
             let params = aws_query::parse_params(&context.query, if is_form || content_type.is_empty() { &body } else { &[] });
             let Some(action) = aws_query::param(&params, "Action").map(str::to_owned) else {
-                let error = AwsError::unknown_service("the request has neither X-Amz-Target nor an Action parameter");
+                let error = AwsError::sender(
+                    "MissingAction",
+                    400,
+                    "The request must contain either an X-Amz-Target header or an Action parameter.",
+                );
                 return Err((error, None));
             };
 
