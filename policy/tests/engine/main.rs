@@ -6,5 +6,6 @@ mod analyzer;
 mod conditions;
 mod examples;
 mod parse_errors;
+mod properties;
 mod support;
 mod wildcards;
