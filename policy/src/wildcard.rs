@@ -130,6 +130,9 @@ pub(crate) fn glob(tokens: &[Token], text: &str, case: Case) -> bool {
 }
 
 /// Matches `arn` against a compiled ARN pattern component by component.
+///
+/// NOTE: AWS does not document what `ArnLike` does with a pattern of fewer
+/// than six components, such as `"*"` alone; here it matches nothing.
 pub(crate) fn arn_glob(tokens: &[Token], arn: &str) -> bool {
     let pattern_parts = split_tokens(tokens);
     let arn_parts: Vec<&str> = arn.splitn(6, ':').collect();
