@@ -107,6 +107,38 @@ fn decode_account_id(access_key_id: &str) -> Option<String> {
     (account <= 999_999_999_999).then(|| format!("{account:012}"))
 }
 
+/// Encodes `account_id` as the nine characters that follow the four-character
+/// prefix of an access key id (`LSIA`, `AKIA`, ...), so that
+/// [`account_id_for_access_key`] decodes the key to that account.
+///
+/// Characters 4..12 are the base32 text of `account_id / 2 + 2^39`, and
+/// character 12 is `Q` (base32 value 16) for an odd account and `A` (0) for
+/// an even one. Returns `None` unless `account_id` is 12 digits. Callers append
+/// their own random characters to reach the usual length of 20.
+pub fn encode_account_id(account_id: &str) -> Option<String> {
+    if account_id.len() != 12 || !account_id.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let account: u64 = account_id.parse().ok()?;
+    let encoded = account / 2 + ACCOUNT_OFFSET;
+
+    let mut text = String::with_capacity(9);
+    for position in (0..8).rev() {
+        let value = ((encoded >> (position * 5)) & 0x1F) as u8;
+        text.push(char::from(base32_char(value)));
+    }
+    text.push(if account % 2 == 1 { 'Q' } else { 'A' });
+    Some(text)
+}
+
+/// The RFC 4648 base32 character for a 5-bit value.
+fn base32_char(value: u8) -> u8 {
+    match value {
+        0..=25 => b'A' + value,
+        _ => b'2' + (value - 26),
+    }
+}
+
 /// The value of one RFC 4648 base32 character (`A`-`Z`, `2`-`7`).
 fn base32_value(byte: u8) -> Option<u8> {
     match byte {
@@ -219,6 +251,54 @@ mod tests {
                 DEFAULT_ACCOUNT_ID,
                 "key {key}"
             );
+        }
+    }
+
+    #[test]
+    fn encode_account_id_matches_known_key() {
+        // AKIARZPUZDIKGB2VALC4 carries 123456789012 in characters 4..12.
+        let encoded = encode_account_id("123456789012").expect("12 digits");
+        assert_eq!(&encoded[..8], "RZPUZDIK");
+        assert_eq!(&encoded[8..], "A", "an even account has a low bit of 0");
+    }
+
+    #[test]
+    fn encode_account_id_round_trips() {
+        let accounts = [
+            "000000000000",
+            "000000000001",
+            "111111111111",
+            "123456789012",
+            "123456789013",
+            "222222222222",
+            "549755813887",
+            "999999999998",
+            "999999999999",
+        ];
+        for account in accounts {
+            let encoded = encode_account_id(account).expect("12 digits");
+            let key = format!("LSIA{encoded}AAAAAAA");
+            assert_eq!(key.len(), 20, "key for {account}");
+            assert_eq!(account_id_for_access_key(&key, IdentityOptions::default()), account, "key {key}");
+        }
+    }
+
+    #[test]
+    fn encode_account_id_round_trips_every_low_bit_pattern() {
+        // A stride that visits odd and even accounts across the whole range.
+        let mut account: u64 = 7;
+        while account <= 999_999_999_999 {
+            let text = format!("{account:012}");
+            let key = format!("LKIA{}ZZZZZZZ", encode_account_id(&text).expect("12 digits"));
+            assert_eq!(account_id_for_access_key(&key, IdentityOptions::default()), text, "key {key}");
+            account += 7_919_000_003;
+        }
+    }
+
+    #[test]
+    fn encode_account_id_rejects_non_accounts() {
+        for value in ["", "12345678901", "1234567890123", "12345678901a", "-12345678901"] {
+            assert_eq!(encode_account_id(value), None, "value {value:?}");
         }
     }
 

@@ -27,6 +27,7 @@ use crate::error::AwsError;
 use crate::identity::{self, Caller, DEFAULT_REGION};
 use crate::services::Service;
 use crate::services::sqs::Sqs;
+use crate::services::sts::Sts;
 
 /// The response type every handler returns.
 pub type HttpResponse = Response<Full<Bytes>>;
@@ -80,9 +81,10 @@ impl Emulator {
         let port = config.advertised_port.unwrap_or(listen_port);
         let advertised_host = format!("{}:{port}", config.hostname);
         let sqs: Arc<dyn Service> = Arc::new(Sqs::new(&config, advertised_host));
+        let sts: Arc<dyn Service> = Arc::new(Sts::new());
         Emulator {
             config,
-            services: vec![sqs],
+            services: vec![sqs, sts],
             request_counter: AtomicU64::new(0),
         }
     }

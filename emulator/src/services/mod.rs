@@ -3,6 +3,7 @@
 //! [`crate::access::AccessRules`] and reads or changes its namespaced state.
 
 pub mod sqs;
+pub mod sts;
 
 use std::future::Future;
 use std::pin::Pin;
