@@ -17,7 +17,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
-use crate::http::Emulator;
+use crate::http::{ClientAddress, Emulator};
 
 /// How long shutdown waits for in-flight requests (long polls included) before closing connections.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(25);
@@ -63,8 +63,7 @@ pub async fn start(listen: SocketAddr, config: Config) -> std::io::Result<Server
 
     tracing::info!(
         address = %local_addr,
-        profile = %emulator.config().access.profile,
-        enforce_iam = emulator.config().access.enforce_iam,
+        profile = %emulator.config().access,
         "server listening"
     );
     let task = tokio::spawn(accept_loop(listener, emulator.clone(), stopped));
@@ -97,7 +96,8 @@ async fn accept_loop(listener: TcpListener, emulator: Arc<Emulator>, mut stopped
         let _ = stream.set_nodelay(true);
 
         let emulator = emulator.clone();
-        let service = service_fn(move |request| {
+        let service = service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+            request.extensions_mut().insert(ClientAddress(peer));
             let emulator = emulator.clone();
             async move { Ok::<_, Infallible>(emulator.handle(request).await) }
         });

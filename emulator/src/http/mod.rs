@@ -15,6 +15,7 @@
 pub mod aws_json;
 pub mod aws_query;
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -54,7 +55,15 @@ pub struct RequestContext {
     pub path: String,
     pub query: String,
     pub headers: HeaderMap,
+    /// The address of the client, for the `aws:SourceIp` condition key;
+    /// `None` when the request did not come through [`crate::server`].
+    pub source_ip: Option<IpAddr>,
 }
+
+/// The client's socket address, which the server attaches to each request
+/// as an extension before handing it to [`Emulator::handle`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddress(pub SocketAddr);
 
 /// One operation call routed to a service.
 #[derive(Debug, Clone)]
@@ -174,6 +183,7 @@ impl Emulator {
             path: parts.uri.path().to_owned(),
             query,
             headers: parts.headers.clone(),
+            source_ip: parts.extensions.get::<ClientAddress>().map(|address| address.0.ip()),
         }
     }
 
