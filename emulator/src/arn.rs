@@ -252,7 +252,14 @@ pub fn parse_queue_url(value: &str) -> Result<QueueAddress, QueueUrlError> {
         .or_else(|| value.strip_prefix("https://"))
         .ok_or_else(|| error("it does not start with http:// or https://"))?;
     let (authority, path) = rest.split_once('/').ok_or_else(|| error("it has no path"))?;
-    let host = authority.rsplit_once(':').map_or(authority, |(host, _port)| host);
+    if authority.contains('@') {
+        return Err(error("it contains user information before the host"));
+    }
+    // Host names are case-insensitive, so `SQS.AP-SOUTH-1...` names ap-south-1.
+    let host = authority
+        .rsplit_once(':')
+        .map_or(authority, |(host, _port)| host)
+        .to_ascii_lowercase();
     let path = path.split(['?', '#']).next().unwrap_or_default();
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
 
@@ -268,9 +275,13 @@ pub fn parse_queue_url(value: &str) -> Result<QueueAddress, QueueUrlError> {
         return Err(error("the queue name is empty"));
     }
 
-    let region = match path_region {
-        Some(region) => Some(region.to_owned()),
-        None => region_from_queue_host(host),
+    let host_region = region_from_queue_host(&host).map_err(error)?;
+    let region = match (path_region, host_region) {
+        (Some(path_region), Some(host_region)) if path_region != host_region => {
+            return Err(error("the host and the path name different regions"));
+        }
+        (Some(path_region), _) => Some(path_region.to_owned()),
+        (None, host_region) => host_region,
     };
     if region.as_deref().is_some_and(|region| !is_region_name(region)) {
         return Err(error("the region is not a region name"));
@@ -283,15 +294,21 @@ pub fn parse_queue_url(value: &str) -> Result<QueueAddress, QueueUrlError> {
     })
 }
 
-/// Reads the region from a queue URL host: `sqs.REGION.*`, `REGION.queue.*`
-/// or `queue.*` (AWS's legacy host for us-east-1).
-fn region_from_queue_host(host: &str) -> Option<String> {
+/// Reads the region from a lowercase queue URL host: `sqs.REGION.*`,
+/// `sqs-fips.REGION.*`, `REGION.queue.*` or `queue.*` (AWS's legacy host for
+/// us-east-1). A host without a region is `Ok(None)`. A host that contains a
+/// region name in any other place is an error, so that such a URL is never
+/// answered from the caller's own region.
+fn region_from_queue_host(host: &str) -> Result<Option<String>, &'static str> {
     let labels: Vec<&str> = host.split('.').collect();
     match labels.as_slice() {
-        ["sqs", region, ..] if is_region_name(region) => Some((*region).to_owned()),
-        [region, "queue", ..] if is_region_name(region) => Some((*region).to_owned()),
-        ["queue", ..] => Some("us-east-1".to_owned()),
-        _ => None,
+        ["sqs" | "sqs-fips", region, ..] if is_region_name(region) => Ok(Some((*region).to_owned())),
+        [region, "queue", ..] if is_region_name(region) => Ok(Some((*region).to_owned())),
+        ["queue", ..] => Ok(Some("us-east-1".to_owned())),
+        _ if labels.iter().any(|label| is_region_name(label)) => {
+            Err("the host names a region but is not a queue URL host (sqs.REGION or REGION.queue)")
+        }
+        _ => Ok(None),
     }
 }
 
@@ -389,6 +406,41 @@ mod tests {
         for (url, region) in cases {
             assert_eq!(parse_queue_url(url), Ok(address("123456789012", Some(region), "q")), "{url}");
         }
+    }
+
+    #[test]
+    fn queue_url_host_is_case_insensitive() {
+        let cases = [
+            "http://sqs.AP-SOUTH-1.localhost.localstack.cloud:4566/111111111111/dup",
+            "http://SQS.ap-south-1.localhost.localstack.cloud/111111111111/dup",
+            "https://sqs-fips.ap-south-1.amazonaws.com/111111111111/dup",
+            "http://AP-SOUTH-1.Queue.localhost.localstack.cloud/111111111111/dup",
+        ];
+        for url in cases {
+            assert_eq!(parse_queue_url(url), Ok(address("111111111111", Some("ap-south-1"), "dup")), "{url}");
+        }
+    }
+
+    #[test]
+    fn queue_url_rejects_region_in_unknown_host_shape() {
+        for url in [
+            "http://ec2.ap-south-1.amazonaws.com/111111111111/dup",
+            "http://ap-south-1.localhost/111111111111/dup",
+        ] {
+            assert!(parse_queue_url(url).is_err(), "{url} names a region it cannot mean");
+        }
+    }
+
+    #[test]
+    fn queue_url_rejects_conflicting_regions() {
+        let url = "http://sqs.eu-west-1.localhost/queue/ap-south-1/111111111111/dup";
+        assert!(parse_queue_url(url).is_err(), "{url}");
+    }
+
+    #[test]
+    fn queue_url_rejects_user_information() {
+        let url = "http://user@sqs.ap-south-1.localhost/111111111111/dup";
+        assert!(parse_queue_url(url).is_err(), "{url}");
     }
 
     #[test]
