@@ -19,6 +19,7 @@ use crate::arn::Arn;
 use crate::error::AwsError;
 
 use super::errors;
+use super::policy::{self, QueuePolicy};
 
 /// The largest message SQS accepts and the default `MaximumMessageSize`, in bytes.
 pub const MAX_MESSAGE_SIZE: u32 = 1_048_576;
@@ -105,7 +106,8 @@ pub struct QueueSettings {
     pub message_retention_period: u32,
     pub delay_seconds: u32,
     pub receive_message_wait_time_seconds: u32,
-    pub policy: Option<Arc<str>>,
+    /// The queue policy, parsed once when it was set.
+    pub policy: Option<Arc<QueuePolicy>>,
     pub redrive_policy: Option<RedrivePolicy>,
     pub redrive_allow_policy: Option<RedriveAllowPolicy>,
     pub content_based_deduplication: bool,
@@ -151,7 +153,7 @@ impl QueueSettings {
             "MessageRetentionPeriod" => self.message_retention_period.to_string(),
             "DelaySeconds" => self.delay_seconds.to_string(),
             "ReceiveMessageWaitTimeSeconds" => self.receive_message_wait_time_seconds.to_string(),
-            "Policy" => self.policy.as_deref()?.to_owned(),
+            "Policy" => self.policy.as_ref()?.document.clone(),
             "RedrivePolicy" => self.redrive_policy.as_ref()?.document.clone(),
             "RedriveAllowPolicy" => self.redrive_allow_policy.as_ref()?.document.clone(),
             "SqsManagedSseEnabled" => self.sqs_managed_sse_enabled.to_string(),
@@ -211,7 +213,7 @@ pub enum Change {
     MessageRetentionPeriod(u32),
     DelaySeconds(u32),
     ReceiveMessageWaitTimeSeconds(u32),
-    Policy(Option<Arc<str>>),
+    Policy(Option<Arc<QueuePolicy>>),
     RedrivePolicy(Option<RedrivePolicy>),
     RedriveAllowPolicy(Option<RedriveAllowPolicy>),
     FifoQueue(bool),
@@ -259,7 +261,7 @@ fn validate_one(name: &str, value: &str, fifo: bool, purpose: Purpose) -> Result
         "DelaySeconds" => Change::DelaySeconds(integer(name, value, 0, 900)?),
         "ReceiveMessageWaitTimeSeconds" => Change::ReceiveMessageWaitTimeSeconds(integer(name, value, 0, 20)?),
         "KmsDataKeyReusePeriodSeconds" => Change::KmsDataKeyReusePeriodSeconds(integer(name, value, 60, 86_400)?),
-        "Policy" => Change::Policy(policy(value)?),
+        "Policy" => Change::Policy(policy::parse_attribute(value)?),
         "RedrivePolicy" => Change::RedrivePolicy(redrive_policy(value)?),
         "RedriveAllowPolicy" => Change::RedriveAllowPolicy(redrive_allow_policy(value)?),
         "FifoQueue" => {
@@ -309,16 +311,6 @@ fn one_of(name: &str, value: &str, allowed: &[&str]) -> Result<String, AwsError>
     } else {
         let reason = format!("the value must be one of {}", allowed.join(", "));
         Err(errors::invalid_attribute_value(name, value, &reason))
-    }
-}
-
-fn policy(value: &str) -> Result<Option<Arc<str>>, AwsError> {
-    if value.is_empty() {
-        return Ok(None);
-    }
-    match serde_json::from_str::<Value>(value) {
-        Ok(Value::Object(_)) => Ok(Some(Arc::from(value))),
-        _ => Err(errors::invalid_attribute_value("Policy", value, "the policy is not a JSON object")),
     }
 }
 

@@ -158,12 +158,25 @@ pub fn over_limit(message: String) -> AwsError {
     AwsError::sender("OverLimit", 403, message)
 }
 
-/// AccessDenied (403): the access rules refuse the caller.
+/// AccessDenied (403): the access rules refuse the caller. `message` names
+/// the principal, the action and the resource, as
+/// [`crate::access::Denial::message`] writes it.
 ///
 /// SQS returns this code and status for authorization failures
 /// (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/CommonErrors.html>).
-pub fn access_denied(queue: &str) -> AwsError {
-    AwsError::access_denied(format!("Access to the resource {queue} is denied."))
+pub fn access_denied(message: String) -> AwsError {
+    AwsError::access_denied(message)
+}
+
+/// InvalidAttributeValue (400) for a `Policy` attribute SQS does not accept.
+///
+/// AWS returns the message "Invalid value for the parameter Policy." as
+/// quoted in user reports (<https://github.com/hashicorp/terraform-provider-aws/pull/42209>,
+/// <https://github.com/cloud-custodian/cloud-custodian/issues/1816>); the
+/// reason that follows, naming the offending element, is the emulator's.
+pub fn invalid_policy(reason: &str) -> AwsError {
+    let message = format!("Invalid value for the parameter Policy. Reason: {reason}.");
+    AwsError::sender("InvalidAttributeValue", 400, message)
 }
 
 #[cfg(test)]

@@ -13,7 +13,8 @@
 //!
 //! Module map: [`model`] (inputs, outputs, query shapes), [`shape`] (query
 //! decoding and XML encoding), [`errors`] (every SQS error), [`attributes`]
-//! (queue attributes), [`message`] (message validation and MD5 digests),
+//! (queue attributes), [`policy`] (queue policies), [`message`] (message
+//! validation and MD5 digests),
 //! [`store`] (one queue's messages), [`queue`] (queues and registries), and the
 //! operations in [`queues`], [`messages`] and [`permissions`].
 
@@ -23,6 +24,7 @@ pub mod message;
 pub mod messages;
 pub mod model;
 pub mod permissions;
+pub mod policy;
 pub mod queue;
 pub mod queues;
 pub mod shape;
@@ -33,7 +35,9 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::access::{AccessRequest, AccessRules, Denial};
+use crosscheck_policy::Policy;
+
+use crate::access::{AccessRequest, AccessRules, Denial, Profile};
 use crate::arn::{QueueUrlStrategy, parse_queue_url};
 use crate::config::Config;
 use crate::error::{AwsError, AwsResult};
@@ -49,7 +53,10 @@ use queue::{Queue, QueueRegistry};
 pub const XML_NAMESPACE: &str = "http://queue.amazonaws.com/doc/2012-11-05/";
 
 /// Actions SQS never lets a queue policy grant to another account
-/// (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-overview-of-managing-access.html>).
+/// (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-limitations-of-custom-policies.html>).
+///
+/// NOTE: that page also lists CancelMessageMoveTask, ListMessageMoveTasks and
+/// StartMessageMoveTask, which the emulator does not serve.
 pub const NOT_GRANTABLE_ACROSS_ACCOUNTS: &[&str] = &[
     "AddPermission",
     "CreateQueue",
@@ -141,7 +148,7 @@ impl Sqs {
         operation: &str,
         arn: &str,
         namespace: &Namespace,
-        policy: Option<&str>,
+        policy: Option<&Policy>,
         address: &str,
     ) -> AwsResult<()> {
         let request = AccessRequest {
@@ -151,9 +158,13 @@ impl Sqs {
             resource_namespace: namespace,
             grantable_across_accounts: !NOT_GRANTABLE_ACROSS_ACCOUNTS.contains(&operation),
             resource_policy: policy,
+            source_ip: context.source_ip,
+            service_source: None,
         };
         self.access.decide(&request).map_err(|denial| match denial {
-            Denial::NotGrantableAcrossAccounts | Denial::NotAuthorized => errors::access_denied(address),
+            Denial::NotGrantableAcrossAccounts | Denial::ImplicitDeny | Denial::ExplicitDeny => {
+                errors::access_denied(denial.message(&request))
+            }
             // NOTE: AWS does not document this case. Each region is its own
             // endpoint and looks the queue up in its own region, and a user
             // report (github.com/danvk/mapsnap pull request 436) shows
@@ -197,10 +208,34 @@ impl Sqs {
                 missing_arn.as_str()
             }
         };
-        let policy = queue.as_ref().and_then(|q| q.meta().settings.policy.clone());
-        self.authorize(context, operation, arn, &namespace, policy.as_deref(), queue_url)?;
+        let policy = self.queue_policy(queue.as_deref());
+        self.authorize(context, operation, arn, &namespace, policy.as_ref().map(|p| &p.policy), queue_url)?;
 
         queue.ok_or_else(|| errors::queue_does_not_exist(queue_url))
+    }
+
+    /// Returns the queue's parsed policy for an access decision, or `None`
+    /// without taking the queue's lock when the profile evaluates no policies.
+    fn queue_policy(&self, queue: Option<&Queue>) -> Option<Arc<policy::QueuePolicy>> {
+        if !self.access.evaluates_policies() {
+            return None;
+        }
+        queue.and_then(|queue| queue.meta().settings.policy.clone())
+    }
+
+    /// Applies the `aws` profile's rule to a `Policy` among `changes`: a
+    /// policy may not grant another account an action SQS never grants across
+    /// accounts (see [`policy::check_grantable`]).
+    fn check_policy_grants(&self, changes: &[attributes::Change], owner_account: &str) -> AwsResult<()> {
+        if self.access.effective_profile() != Profile::Aws {
+            return Ok(());
+        }
+        for change in changes {
+            if let attributes::Change::Policy(Some(queue_policy)) = change {
+                policy::check_grantable(&queue_policy.policy, owner_account)?;
+            }
+        }
+        Ok(())
     }
 
     /// Looks up a queue by ARN, for dead-letter targets. No access check: the

@@ -9,13 +9,12 @@
 
 use std::sync::Arc;
 
-use serde_json::{Map, Value, json};
-
 use crate::arn::is_account_id;
 use crate::error::AwsResult;
 use crate::http::RequestContext;
 
 use super::model::{AddPermissionInput, Empty, RemovePermissionInput};
+use super::policy::{self, MAX_ACTIONS_PER_STATEMENT, MAX_STATEMENTS, QueuePolicy};
 use super::queue::unix_seconds;
 use super::{NOT_GRANTABLE_ACROSS_ACCOUNTS, Sqs, errors};
 
@@ -71,26 +70,35 @@ impl Sqs {
                 ));
             }
         }
-
-        let principals: Vec<String> = account_ids.iter().map(|id| format!("arn:aws:iam::{id}:root")).collect();
-        let actions: Vec<String> = actions.iter().map(|action| format!("SQS:{action}")).collect();
-        let statement = json!({
-            "Sid": label,
-            "Effect": "Allow",
-            "Principal": { "AWS": one_or_many(principals) },
-            "Action": one_or_many(actions),
-            "Resource": queue.arn,
-        });
+        // The SQS model documents OverLimit for AddPermission when "the maximum
+        // number of permissions for the queue is reached"
+        // (https://docs.aws.amazon.com/botocore/latest/reference/services/sqs/client/exceptions/OverLimit.html).
+        // NOTE: the code for too many actions in one permission is not documented.
+        if actions.len() > MAX_ACTIONS_PER_STATEMENT {
+            return Err(errors::over_limit(format!(
+                "{} actions were given, over the maximum of {MAX_ACTIONS_PER_STATEMENT} per permission.",
+                actions.len()
+            )));
+        }
 
         let mut meta = queue.meta_mut();
-        let mut document = policy_document(meta.settings.policy.as_deref(), &queue.arn);
-        let statements = statements_mut(&mut document);
-        if statements.iter().any(|s| s.get("Sid").and_then(Value::as_str) == Some(label.as_str())) {
+        let mut document = match &meta.settings.policy {
+            Some(current) => current.policy.clone(),
+            None => policy::default_policy(&queue.arn),
+        };
+        if document.statements.iter().any(|statement| statement.sid.as_deref() == Some(label.as_str())) {
             return Err(errors::invalid_parameter("Label", &label, "Already exists"));
         }
-        statements.push(statement);
+        if document.statements.len() >= MAX_STATEMENTS {
+            return Err(errors::over_limit(format!(
+                "The queue policy already has {MAX_STATEMENTS} statements, the maximum."
+            )));
+        }
+        document
+            .statements
+            .push(policy::permission_statement(&label, &account_ids, &actions, &queue.arn));
 
-        meta.settings.policy = Some(Arc::from(Value::Object(document).to_string()));
+        meta.settings.policy = Some(Arc::new(QueuePolicy::from_policy(document)));
         meta.last_modified_timestamp = unix_seconds();
         Ok(Empty {})
     }
@@ -100,20 +108,22 @@ impl Sqs {
         let label = input.label.ok_or_else(|| errors::missing_parameter("Label"))?;
 
         let mut meta = queue.meta_mut();
-        let mut document = policy_document(meta.settings.policy.as_deref(), &queue.arn);
-        let statements = statements_mut(&mut document);
-        let before = statements.len();
-        statements.retain(|s| s.get("Sid").and_then(Value::as_str) != Some(label.as_str()));
-        if statements.len() == before {
+        let mut document = match &meta.settings.policy {
+            Some(current) => current.policy.clone(),
+            None => return Err(errors::invalid_parameter("Label", &label, "can't find label on existing policy")),
+        };
+        let before = document.statements.len();
+        document.statements.retain(|statement| statement.sid.as_deref() != Some(label.as_str()));
+        if document.statements.len() == before {
             return Err(errors::invalid_parameter("Label", &label, "can't find label on existing policy"));
         }
 
         // NOTE: removing the last statement removes the whole policy; whether
         // AWS keeps an empty document instead was not verified.
-        meta.settings.policy = if statements.is_empty() {
+        meta.settings.policy = if document.statements.is_empty() {
             None
         } else {
-            Some(Arc::from(Value::Object(document).to_string()))
+            Some(Arc::new(QueuePolicy::from_policy(document)))
         };
         meta.last_modified_timestamp = unix_seconds();
         Ok(Empty {})
@@ -136,57 +146,9 @@ fn validate_label(label: &str) -> AwsResult<()> {
     }
 }
 
-/// Parses the queue's policy, or starts the document AWS creates for a queue without one.
-fn policy_document(policy: Option<&str>, queue_arn: &str) -> Map<String, Value> {
-    if let Some(Ok(Value::Object(document))) = policy.map(serde_json::from_str::<Value>) {
-        return document;
-    }
-    let mut document = Map::new();
-    document.insert("Version".to_owned(), json!("2012-10-17"));
-    document.insert("Id".to_owned(), json!(format!("{queue_arn}/SQSDefaultPolicy")));
-    document
-}
-
-/// Returns the document's `Statement` list, turning a single statement into a list.
-fn statements_mut(document: &mut Map<String, Value>) -> &mut Vec<Value> {
-    let statement = document.entry("Statement").or_insert_with(|| Value::Array(Vec::new()));
-    if !statement.is_array() {
-        let single = statement.take();
-        *statement = Value::Array(if single.is_null() { Vec::new() } else { vec![single] });
-    }
-    match statement {
-        Value::Array(statements) => statements,
-        _ => unreachable!("the statement was made an array above"),
-    }
-}
-
-/// Builds a policy value: a single string, or a list of several.
-fn one_or_many(mut values: Vec<String>) -> Value {
-    if values.len() == 1 {
-        Value::String(values.remove(0))
-    } else {
-        Value::Array(values.into_iter().map(Value::String).collect())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn single_statement_becomes_list() {
-        let mut document = policy_document(Some(r#"{"Statement":{"Sid":"a"}}"#), "arn:aws:sqs:us-east-1:111111111111:q");
-        let statements = statements_mut(&mut document);
-        assert_eq!(statements.len(), 1);
-        assert_eq!(statements[0]["Sid"], "a");
-    }
-
-    #[test]
-    fn new_document_has_version_and_id() {
-        let document = policy_document(None, "arn:aws:sqs:us-east-1:111111111111:q");
-        assert_eq!(document["Version"], "2012-10-17");
-        assert_eq!(document["Id"], "arn:aws:sqs:us-east-1:111111111111:q/SQSDefaultPolicy");
-    }
 
     #[test]
     fn labels_are_checked() {

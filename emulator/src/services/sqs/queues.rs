@@ -42,6 +42,7 @@ impl Sqs {
         validate_tags(&input.tags, 0)?;
 
         let namespace = Self::caller_namespace(context);
+        self.check_policy_grants(&changes, &namespace.account_id)?;
         let arn = format!("arn:aws:sqs:{}:{}:{queue_name}", namespace.region, namespace.account_id);
         let url = self.queue_url(&namespace, &queue_name);
         self.authorize(context, "CreateQueue", &arn, &namespace, None, &url)?;
@@ -92,8 +93,8 @@ impl Sqs {
         let namespace = Namespace::new(account_id, &context.caller.region);
         let arn = format!("arn:aws:sqs:{}:{account_id}:{queue_name}", namespace.region);
         let queue = self.namespaces.get(&namespace).and_then(|registry| registry.get(&queue_name));
-        let policy = queue.as_ref().and_then(|q| q.meta().settings.policy.clone());
-        self.authorize(context, "GetQueueUrl", &arn, &namespace, policy.as_deref(), &queue_name)?;
+        let policy = self.queue_policy(queue.as_deref());
+        self.authorize(context, "GetQueueUrl", &arn, &namespace, policy.as_ref().map(|p| &p.policy), &queue_name)?;
 
         let queue = queue.ok_or_else(|| errors::queue_does_not_exist(&queue_name))?;
         Ok(QueueUrlOutput {
@@ -187,6 +188,7 @@ impl Sqs {
             return Err(errors::missing_parameter("Attributes"));
         }
         let changes = attributes::validate_changes(&attributes, queue.fifo, Purpose::Set)?;
+        self.check_policy_grants(&changes, &queue.namespace.account_id)?;
         for change in &changes {
             if let Change::RedrivePolicy(Some(policy)) = change {
                 self.check_redrive_target(&queue.namespace, &queue.arn, queue.fifo, policy)?;
