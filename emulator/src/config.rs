@@ -30,3 +30,49 @@ impl Default for Config {
         }
     }
 }
+
+impl Config {
+    /// Checks the settings that end up inside returned URLs.
+    pub fn validate(&self) -> Result<(), String> {
+        let hostname = &self.hostname;
+        let valid_label = |label: &str| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        };
+        if hostname.len() > 253 || !hostname.split('.').all(valid_label) {
+            return Err(format!(
+                "invalid host name {hostname:?}: use dot-separated labels of letters, digits and hyphens, \
+                 such as localhost.localstack.cloud (the port is set separately)"
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_hostname(hostname: &str) -> Config {
+        Config {
+            hostname: hostname.to_owned(),
+            ..Config::default()
+        }
+    }
+
+    #[test]
+    fn default_hostname_is_valid() {
+        assert_eq!(Config::default().validate(), Ok(()));
+        assert_eq!(with_hostname("localhost").validate(), Ok(()));
+    }
+
+    #[test]
+    fn malformed_hostnames_are_rejected() {
+        for hostname in ["", "a/b", "h:99", "user@host", "a..b", "-a.b", "a b"] {
+            assert!(with_hostname(hostname).validate().is_err(), "{hostname:?} should be rejected");
+        }
+    }
+}

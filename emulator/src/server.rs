@@ -55,7 +55,11 @@ impl ServerHandle {
 }
 
 /// Binds `listen` and starts serving. Use port 0 for any free port.
+/// Fails with `InvalidInput` when the configuration is invalid.
 pub async fn start(listen: SocketAddr, config: Config) -> std::io::Result<ServerHandle> {
+    config
+        .validate()
+        .map_err(|message| std::io::Error::new(std::io::ErrorKind::InvalidInput, message))?;
     let listener = TcpListener::bind(listen).await?;
     let local_addr = listener.local_addr()?;
     let emulator = Arc::new(Emulator::new(config, local_addr.port()));

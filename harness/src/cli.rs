@@ -134,7 +134,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
     let server = match crosscheck_emulator::server::start(args.listen, args.config()).await {
         Ok(server) => server,
         Err(error) => {
-            eprintln!("error: cannot listen on {}: {error}", args.listen);
+            eprintln!("error: cannot start the emulator on {}: {error}", args.listen);
             return ExitCode::from(EXIT_USAGE);
         }
     };

@@ -18,12 +18,14 @@ pub mod aws_query;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, Response, StatusCode, header};
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full, Limited, LengthLimitError};
 
 use crate::config::Config;
+use crate::arn::is_region_name;
 use crate::error::AwsError;
 use crate::identity::{self, Caller, DEFAULT_REGION};
 use crate::services::Service;
@@ -33,9 +35,12 @@ use crate::services::sts::Sts;
 /// The response type every handler returns.
 pub type HttpResponse = Response<Full<Bytes>>;
 
-/// Largest request body the front door reads, in bytes. SQS caps a request at
-/// 256 KiB of message data plus attributes; this leaves room for encoding overhead.
+/// Largest request body the front door reads, in bytes. SQS caps a message,
+/// and a whole batch, at 1 MiB; this leaves room for encoding overhead.
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// How long the front door waits for a request body to arrive in full.
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The wire protocol a request arrived in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,16 +120,23 @@ impl Emulator {
             return self.health();
         }
 
-        let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
-            Ok(collected) => collected.to_bytes(),
+        let protocol = json_protocol(&parts.headers);
+        let body = match read_body(body).await {
+            Ok(body) => body,
             Err(error) => {
-                let message = format!("The request body could not be read: {error} (limit {MAX_BODY_BYTES} bytes).");
-                let error = AwsError::sender("RequestEntityTooLarge", 413, message);
-                return aws_query::error_response(&error, &request_id);
+                tracing::debug!(code = %error.code, "rejected request whose body could not be read");
+                return error_response(&error, protocol, &request_id);
             }
         };
 
-        let context = self.context_for(&parts, request_id);
+        let context = match self.context_for(&parts, request_id) {
+            Ok(context) => context,
+            Err((error, request_id)) => {
+                tracing::debug!(code = %error.code, "rejected request with an invalid credential scope");
+                return error_response(&error, protocol, &request_id);
+            }
+        };
+
         let routed = self.route(&parts.method, &parts.headers, &context, body);
         let (service, call) = match routed {
             Ok(routed) => routed,
@@ -135,12 +147,7 @@ impl Emulator {
                     code = %error.code,
                     "rejected request that names no known operation"
                 );
-                return match protocol {
-                    Some(protocol @ (Protocol::AwsJson1_0 | Protocol::AwsJson1_1)) => {
-                        aws_json::error_response(&error, protocol, false, &context.request_id)
-                    }
-                    _ => aws_query::error_response(&error, &context.request_id),
-                };
+                return error_response(&error, protocol, &context.request_id);
             }
         };
 
@@ -153,7 +160,14 @@ impl Emulator {
         uuid::Uuid::from_u128(random | u128::from(n as u32)).to_string()
     }
 
-    fn context_for(&self, parts: &http::request::Parts, request_id: String) -> RequestContext {
+    /// Builds the request context. A credential scope whose region is not a
+    /// region name is rejected, because every resource must carry a real
+    /// region in its ARN and URL.
+    fn context_for(
+        &self,
+        parts: &http::request::Parts,
+        request_id: String,
+    ) -> Result<RequestContext, (AwsError, String)> {
         let query = parts.uri.query().unwrap_or_default().to_owned();
         let authorization = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
 
@@ -161,6 +175,13 @@ impl Emulator {
             .and_then(identity::scope_from_authorization)
             .or_else(|| identity::scope_from_query(&query));
         let caller = match scope {
+            Some(scope) if !is_region_name(&scope.region) => {
+                let message = format!(
+                    "Credential should be scoped to a valid region, not {:?}. Use a region name such as us-east-1.",
+                    scope.region
+                );
+                return Err((AwsError::sender("SignatureDoesNotMatch", 403, message), request_id));
+            }
             Some(scope) => Caller::new(&scope.access_key_id, &scope.region, self.config.identity),
             None => {
                 let access_key_id = identity::access_key_from_legacy(authorization, &query).unwrap_or_default();
@@ -176,7 +197,7 @@ impl Emulator {
             .or_else(|| parts.uri.authority().map(|a| a.to_string()))
             .unwrap_or_default();
 
-        RequestContext {
+        Ok(RequestContext {
             request_id,
             caller,
             host,
@@ -184,7 +205,7 @@ impl Emulator {
             query,
             headers: parts.headers.clone(),
             source_ip: parts.extensions.get::<ClientAddress>().map(|address| address.0.ip()),
-        }
+        })
     }
 
     /// Finds the service and operation a request is for.
@@ -207,7 +228,7 @@ impl Emulator {
             } else {
                 Protocol::AwsJson1_0
             };
-            let target = target.to_str().unwrap_or_default();
+            let target = String::from_utf8_lossy(target.as_bytes());
             let Some((prefix, operation)) = target.split_once('.') else {
                 let error = AwsError::unknown_service(&format!("X-Amz-Target {target:?} is not Prefix.Operation"));
                 return Err((error, Some(protocol)));
@@ -278,5 +299,55 @@ impl Emulator {
             .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         *response.status_mut() = StatusCode::OK;
         response
+    }
+}
+
+/// The JSON protocol a request uses, judged from its headers alone, so that
+/// errors found before routing still answer in the client's protocol.
+fn json_protocol(headers: &HeaderMap) -> Option<Protocol> {
+    headers.get("x-amz-target")?;
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if content_type.starts_with("application/x-amz-json-1.1") {
+        Some(Protocol::AwsJson1_1)
+    } else {
+        Some(Protocol::AwsJson1_0)
+    }
+}
+
+/// Renders a front-door error in the request's protocol: JSON when the
+/// request named a JSON protocol, awsQuery XML otherwise.
+fn error_response(error: &AwsError, protocol: Option<Protocol>, request_id: &str) -> HttpResponse {
+    match protocol {
+        Some(protocol @ (Protocol::AwsJson1_0 | Protocol::AwsJson1_1)) => {
+            aws_json::error_response(error, protocol, true, request_id)
+        }
+        _ => aws_query::error_response(error, request_id),
+    }
+}
+
+/// Reads the whole request body, up to [`MAX_BODY_BYTES`] and within [`BODY_READ_TIMEOUT`].
+async fn read_body<B>(body: B) -> Result<Bytes, AwsError>
+where
+    B: hyper::body::Body,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let collected = tokio::time::timeout(BODY_READ_TIMEOUT, Limited::new(body, MAX_BODY_BYTES).collect()).await;
+    match collected {
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(error)) if error.is::<LengthLimitError>() => Err(AwsError::sender(
+            "RequestEntityTooLarge",
+            413,
+            format!("The request body is larger than the maximum of {MAX_BODY_BYTES} bytes."),
+        )),
+        Ok(Err(error)) => Err(AwsError::sender(
+            "IncompleteBody",
+            400,
+            format!("The request body could not be read: {error}."),
+        )),
+        Err(_elapsed) => Err(AwsError::sender(
+            "RequestTimeout",
+            400,
+            format!("The request body did not arrive within {} seconds.", BODY_READ_TIMEOUT.as_secs()),
+        )),
     }
 }
