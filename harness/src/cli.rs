@@ -6,6 +6,7 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
+mod policy;
 mod run;
 
 use clap::{Args, Parser, Subcommand};
@@ -38,6 +39,8 @@ enum Command {
     Serve(ServeArgs),
     /// Run every scenario against a target and write the compatibility matrix.
     Run(RunArgs),
+    /// Evaluate or analyze IAM policy documents.
+    Policy(policy::PolicyArgs),
 }
 
 /// Options of `crosscheck serve`.
@@ -47,7 +50,7 @@ pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:4566")]
     pub listen: SocketAddr,
 
-    /// Access profile the emulator enforces: localstack or aws.
+    /// Access profile the emulator enforces: localstack, localstack-enforce-iam or aws.
     #[arg(long, default_value = "localstack")]
     pub profile: Profile,
 
@@ -103,7 +106,7 @@ pub fn main() -> ExitCode {
     // would bury the progress lines, so it logs warnings only by default.
     init_tracing(match cli.command {
         Command::Serve(_) => "info",
-        Command::Run(_) => "warn",
+        Command::Run(_) | Command::Policy(_) => "warn",
     });
 
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -117,6 +120,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Serve(args) => runtime.block_on(serve(args)),
         Command::Run(args) => runtime.block_on(run::run(args)),
+        Command::Policy(args) => policy::run(args),
     }
 }
 
@@ -141,7 +145,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
 
     // One line on stdout, flushed, so scripts and tests can wait for readiness
     // and learn the port when listening on port 0.
-    println!("crosscheck emulator listening on {} (profile {})", server.endpoint_url(), args.profile);
+    println!("crosscheck emulator listening on {} (profile {})", server.endpoint_url(), args.config().access);
     let _ = std::io::Write::flush(&mut std::io::stdout());
 
     wait_for_stop_signal().await;

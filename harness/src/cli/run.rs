@@ -36,7 +36,7 @@ pub struct RunArgs {
     #[arg(long, default_value = "bundled")]
     pub target: String,
 
-    /// Run each scenario under this profile only (localstack or aws); scenarios that do not state it are skipped. By default every profile a scenario states is run.
+    /// Run each scenario under this profile only (localstack, localstack-enforce-iam or aws); scenarios that do not state it are skipped. By default every profile a scenario states is run.
     #[arg(long)]
     pub profile: Option<Profile>,
 
