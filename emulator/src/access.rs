@@ -32,7 +32,7 @@ use std::net::IpAddr;
 use std::str::FromStr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crosscheck_policy::{Decision, Policy, PolicySet, Principal, Request, evaluate};
+use crosscheck_policy::{Decision, Effect, Policy, PolicySet, Principal, Request, evaluate};
 
 use crate::identity::Caller;
 use crate::store::Namespace;
@@ -288,6 +288,14 @@ impl AccessRules {
             return if allowed { Ok(()) } else { Err(Denial::ImplicitDeny) };
         };
 
+        // Within its own account the root user is allowed anything no
+        // statement denies, so a policy without Deny statements cannot change
+        // the answer. This skips evaluation on the owner's own calls.
+        let owner_call = !boundary.crosses_account() && request.service_source.is_none();
+        if owner_call && policy.statements.iter().all(|statement| statement.effect != Effect::Deny) {
+            return Ok(());
+        }
+
         let policies = PolicySet::new().with_resource(RESOURCE_POLICY_LABEL, policy);
         let evaluation = evaluate(&Self::policy_request(request), &policies);
         match evaluation.decision {
@@ -496,6 +504,18 @@ mod tests {
         let mut not_granted = request(&outsider, &namespace, true);
         not_granted.resource_policy = Some(&policy);
         assert_eq!(rules(Profile::Aws).decide(&not_granted), Err(Denial::ImplicitDeny), "account not named");
+    }
+
+    #[test]
+    fn owner_allowed_by_policy_without_deny() {
+        let policy = queue_policy(
+            r#"{"Statement": {"Effect": "Allow", "Principal": {"AWS": "222222222222"}, "Action": "sqs:SendMessage"}}"#,
+        );
+        let owner = Caller::new("111111111111", "ap-south-1", IdentityOptions::default());
+        let namespace = Namespace::new("111111111111", "ap-south-1");
+        let mut own_call = request(&owner, &namespace, true);
+        own_call.resource_policy = Some(&policy);
+        assert_eq!(rules(Profile::Aws).decide(&own_call), Ok(()));
     }
 
     #[test]
