@@ -44,5 +44,6 @@ pub mod runner;
 pub mod scenario;
 pub mod snapshot;
 pub mod target;
+mod yaml;
 
 pub use error::{Error, Result};

@@ -52,7 +52,7 @@
 //! against the driver's list), an undefined variable, an unknown actor or
 //! profile, a malformed step.
 
-mod load;
+pub(crate) mod load;
 pub mod path;
 pub mod template;
 

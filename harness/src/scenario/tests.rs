@@ -264,7 +264,7 @@ fn load_error_yaml_syntax() {
 
 #[test]
 fn load_error_two_documents() {
-    assert_load_error("two_documents.yaml", 3, "(document)", "a scenario file holds exactly one document");
+    assert_load_error("two_documents.yaml", 3, "(document)", "a scenario file contains exactly one document");
 }
 
 #[test]
