@@ -2,7 +2,8 @@
 //!
 //! Everything that stops a run before it can judge a target is an [`Error`]:
 //! a scenario that does not load, a target name the harness does not know, a
-//! bundled emulator that cannot start, a report that cannot be written. What a
+//! bundled emulator that cannot start, a target that fails its preflight
+//! check, a report that cannot be written. What a
 //! target does wrong is never an `Error`; it is an outcome that differs from
 //! the expectation, recorded in the run's results.
 
@@ -25,9 +26,28 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    /// `--target` names no target the harness can run against.
-    #[error("unknown target {0:?}: only `bundled` (the emulator started in-process) is supported for now")]
-    UnknownTarget(String),
+    /// `--target` names a target that the target file does not define.
+    #[error("unknown target {name:?}: {} defines {}", file.display(), list_or_none(known))]
+    UnknownTarget { name: String, file: PathBuf, known: Vec<String> },
+
+    /// `--target` names a target, but there is no target file to look it up in.
+    #[error(
+        "target {name:?} is not `bundled` or an http(s) endpoint URL, and the target file {} that would define it does not exist; create it or pass --targets FILE",
+        path.display()
+    )]
+    TargetFileMissing { name: String, path: PathBuf },
+
+    /// An endpoint URL that cannot be used.
+    #[error("invalid endpoint URL {endpoint:?}: {reason}")]
+    InvalidEndpoint { endpoint: String, reason: String },
+
+    /// The account strategy has no credentials for an actor's account.
+    #[error("no credentials for actor {actor} in account {account_id}: {reason}")]
+    NoCredentials { actor: String, account_id: String, reason: String },
+
+    /// The target does not respond, or its credentials do not act in the accounts the actors need.
+    #[error(transparent)]
+    Preflight(#[from] Box<crate::target::PreflightError>),
 
     /// The bundled emulator could not start listening.
     #[error("the bundled emulator could not start on 127.0.0.1: {0}")]
@@ -45,6 +65,11 @@ impl From<LoadError> for Error {
     fn from(error: LoadError) -> Error {
         Error::Load(Box::new(error))
     }
+}
+
+/// Formats names as a comma-separated list, or `no targets` when there are none.
+fn list_or_none(names: &[String]) -> String {
+    if names.is_empty() { "no targets".to_owned() } else { names.join(", ") }
 }
 
 /// Result alias for the library's fallible functions.

@@ -16,6 +16,12 @@
 //! 4. [`report`] holds the results as plain data and renders them;
 //!    [`snapshot`] is what the scenario tests store with insta.
 //!
+//! The compatibility matrix takes the same path: [`matrix`] loads the
+//! operation catalogs in `scenarios/matrix/` and runs every catalogued
+//! operation from each boundary, and [`report::matrix`] holds the cells.
+//! Before either runs, [`target::preflight()`] checks that the target responds
+//! and that each actor acts in its own account.
+//!
 //! Run one scenario in-process:
 //!
 //! ```no_run
@@ -38,6 +44,7 @@ pub mod check;
 pub mod cli;
 pub mod driver;
 pub mod error;
+pub mod matrix;
 pub mod outcome;
 pub mod report;
 pub mod runner;

@@ -65,7 +65,18 @@ async fn run_steps(scenario: &Scenario, profile: Profile, target: &Target, regis
             results.push(not_run(step, profile, format!("unknown actor {:?}", step.actor)));
             continue;
         };
-        let config = configs.entry(actor.name.as_str()).or_insert_with(|| target.sdk_config(actor));
+        if !configs.contains_key(actor.name.as_str()) {
+            match target.sdk_config(actor) {
+                Ok(config) => {
+                    configs.insert(actor.name.as_str(), config);
+                }
+                Err(error) => {
+                    results.push(not_run(step, profile, error.to_string()));
+                    continue;
+                }
+            }
+        }
+        let config = &configs[actor.name.as_str()];
         let result = run_step(step, profile, actor, config, registry, &mut variables, &mut normaliser).await;
         tracing::debug!(scenario = %scenario.id, %profile, step = step.number, verdict = result.verdict.label(), "step finished");
         results.push(result);

@@ -1,16 +1,20 @@
-//! What a snapshot records of a scenario run.
+//! What a snapshot records of a scenario run and of a matrix run.
 //!
 //! Per step: its number, actor, operation, boundary, address kind, outcome
-//! class, error code, HTTP status and normalised response. Error messages
-//! and durations are left out because they change between runs and targets.
-//! The scenario tests store one snapshot per scenario, target and profile in
-//! the top-level `snapshots/` folder, mirroring the scenarios folder:
-//! `snapshots/sqs/purge_queue@bundled-localstack.snap`.
+//! class, error code, HTTP status and normalised response. Per matrix cell:
+//! operation, boundary, address kind, expected outcome, observed class,
+//! error code, HTTP status and verdict. Error messages, durations and the
+//! cells' unique queue names are left out because they change between runs
+//! and targets. The tests store one snapshot per scenario (or catalog),
+//! target and profile in the top-level `snapshots/` folder, mirroring the
+//! scenarios folder: `snapshots/sqs/purge_queue@bundled-localstack.snap`,
+//! `snapshots/matrix/sqs@bundled-aws.snap`.
 
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::report::ScenarioResult;
+use crate::report::matrix::MatrixRun;
 
 /// The snapshot of one scenario run.
 #[derive(Debug, Clone, Serialize)]
@@ -57,6 +61,58 @@ impl SnapshotRecord {
             })
             .collect();
         SnapshotRecord { steps }
+    }
+}
+
+/// The snapshot of one matrix run.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatrixSnapshot {
+    pub cells: Vec<MatrixSnapshotCell>,
+}
+
+/// One matrix cell as a snapshot records it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatrixSnapshotCell {
+    pub operation: String,
+    pub boundary: &'static str,
+    /// The address kind, or `none` for an operation in the caller's own namespace.
+    pub address: &'static str,
+    /// The expected class or exact code, with ` (unverified)` when unverified.
+    pub expected: String,
+    /// The observed class, or `not-run`.
+    pub outcome: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    pub verdict: &'static str,
+}
+
+impl MatrixSnapshot {
+    /// Records the cells of `run` whose service is `service`, in cell order.
+    pub fn of(run: &MatrixRun, service: &str) -> MatrixSnapshot {
+        let cells = run
+            .cells
+            .iter()
+            .filter(|cell| cell.service == service)
+            .map(|cell| {
+                let mut expected = cell.expected.summary();
+                if cell.expected.unverified {
+                    expected.push_str(" (unverified)");
+                }
+                MatrixSnapshotCell {
+                    operation: cell.operation.clone(),
+                    boundary: cell.boundary.as_str(),
+                    address: cell.address.map_or("none", |kind| kind.as_str()),
+                    expected,
+                    outcome: cell.observed.as_ref().map_or("not-run", |observed| observed.class.as_str()),
+                    code: cell.observed.as_ref().and_then(|observed| observed.code.clone()),
+                    status: cell.observed.as_ref().and_then(|observed| observed.status),
+                    verdict: cell.verdict.as_str(),
+                }
+            })
+            .collect();
+        MatrixSnapshot { cells }
     }
 }
 

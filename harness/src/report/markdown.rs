@@ -1,15 +1,18 @@
 //! The compatibility matrix as Markdown, for pull requests.
 //!
-//! The table has one row per step that crosses an account or region
-//! boundary. A row names the scenario, profile, step and operation, the
-//! actor's boundary and the address kind, and shows what was expected and
-//! what was observed. Every step that did not hold follows with its
-//! reasons, and then the totals. The output contains no times or
+//! The first table has one row per scenario step that crosses an account or
+//! region boundary. A row names the scenario, profile, step and operation,
+//! the actor's boundary and the address kind, and shows what was expected
+//! and what was observed. Every step that did not hold follows with its
+//! reasons, then the generated matrix (one table per service and profile, see
+//! [`render_matrix`]), and then the totals. The output contains no times or
 //! ports, so the same run renders the same text.
 
 use std::fmt::Write as _;
 
+use super::matrix::{CellVerdict, MatrixCell, MatrixRun};
 use super::{RunReport, StepResult};
+use crate::outcome::OutcomeClass;
 
 /// Renders `report` as Markdown.
 pub fn render(report: &RunReport) -> String {
@@ -21,8 +24,129 @@ pub fn render(report: &RunReport) -> String {
 
     render_cross_boundary_steps(report, &mut out);
     render_differences(report, &mut out);
+    for run in &report.matrix {
+        render_matrix(run, &mut out);
+    }
     render_totals(report, &mut out);
     out
+}
+
+/// Renders one matrix run: per service, a table of operation and address
+/// kind by boundary whose cells show the observed outcome, then the cells
+/// that differ from their expectation and the sources of the expectations.
+pub fn render_matrix(run: &MatrixRun, out: &mut String) {
+    for service in run.services() {
+        let cells: Vec<&MatrixCell> = run.cells.iter().filter(|cell| cell.service == service).collect();
+        let _ = writeln!(out, "## Matrix: {service} under profile {}", run.profile);
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "Each cell shows what the call returned: ✓ ok, ⛔ denied, ∅ not found, ✗ another error. \
+             ≠ marks a cell that differs from the profile's expectation."
+        );
+        let _ = writeln!(out);
+        let _ =
+            writeln!(out, "| operation | address | same | cross-account | cross-region | cross-account-and-region |");
+        let _ = writeln!(out, "|---|---|---|---|---|---|");
+
+        let mut rows: Vec<(&str, Option<&str>)> = Vec::new();
+        for cell in &cells {
+            let row = (cell.operation.as_str(), cell.address.map(|kind| kind.as_str()));
+            if !rows.contains(&row) {
+                rows.push(row);
+            }
+        }
+        for (operation, address) in rows {
+            let mut line = format!("| {operation} | {} |", address.unwrap_or("-"));
+            for boundary in crate::matrix::BOUNDARIES {
+                let found = cells.iter().find(|cell| {
+                    cell.operation == operation
+                        && cell.address.map(|kind| kind.as_str()) == address
+                        && cell.boundary == boundary
+                });
+                let text = found.map_or_else(String::new, |found| cell_text(found));
+                let _ = write!(line, " {} |", cell(&text));
+            }
+            let _ = writeln!(out, "{line}");
+        }
+        let _ = writeln!(out);
+
+        let conforming = cells.iter().filter(|cell| cell.verdict == CellVerdict::Conforms).count();
+        let not_run = cells.iter().filter(|cell| cell.verdict == CellVerdict::NotRun).count();
+        let _ = writeln!(
+            out,
+            "{conforming} of {} cells conform ({} differ, {not_run} not run).",
+            cells.len(),
+            cells.len() - conforming - not_run
+        );
+        let _ = writeln!(out);
+
+        let differing: Vec<&&MatrixCell> = cells.iter().filter(|cell| cell.differs).collect();
+        if !differing.is_empty() {
+            let _ = writeln!(out, "Cells that differ:");
+            let _ = writeln!(out);
+            for cell in differing {
+                let address = cell.address.map_or_else(String::new, |kind| format!(" by {kind}"));
+                let _ = writeln!(
+                    out,
+                    "- {}{address} from {}: expected {}: {}",
+                    cell.operation,
+                    cell.boundary,
+                    expected_text(cell),
+                    single_line(&cell.reasons.join("; "))
+                );
+            }
+            let _ = writeln!(out);
+        }
+
+        let mut sources: Vec<&str> = Vec::new();
+        for cell in &cells {
+            if let Some(source) = cell.expected.source.as_deref()
+                && !sources.contains(&source)
+            {
+                sources.push(source);
+            }
+        }
+        if !sources.is_empty() {
+            let _ = writeln!(out, "Sources of the expectations:");
+            let _ = writeln!(out);
+            for source in sources {
+                let _ = writeln!(out, "- <{source}>");
+            }
+            let _ = writeln!(out);
+        }
+    }
+}
+
+/// Formats a matrix cell: a symbol for the class, the error code, and `≠` when it differs.
+fn cell_text(cell: &MatrixCell) -> String {
+    let Some(observed) = &cell.observed else {
+        return "≠ not run".to_owned();
+    };
+    let symbol = match observed.class {
+        OutcomeClass::Ok => "✓",
+        OutcomeClass::Denied => "⛔",
+        OutcomeClass::NotFound => "∅",
+        OutcomeClass::Invalid | OutcomeClass::Unsupported | OutcomeClass::Error => "✗",
+    };
+    let mut text = match (&observed.code, observed.class) {
+        (_, OutcomeClass::Ok) => format!("{symbol} ok"),
+        (Some(code), _) => format!("{symbol} {code}"),
+        (None, class) => format!("{symbol} {class}"),
+    };
+    if cell.differs {
+        text = format!("≠ {text}");
+    }
+    text
+}
+
+/// Formats a cell's expectation with its `unverified` mark.
+fn expected_text(cell: &MatrixCell) -> String {
+    let mut text = cell.expected.summary();
+    if cell.expected.unverified {
+        text.push_str(" (unverified)");
+    }
+    text
 }
 
 fn render_cross_boundary_steps(report: &RunReport, out: &mut String) {
@@ -179,6 +303,7 @@ mod tests {
         let denied = Outcome::service_error(Some("AccessDenied".to_owned()), Some(403), Some("no".to_owned()));
         RunReport {
             target: "bundled".to_owned(),
+            matrix: Vec::new(),
             scenarios: vec![ScenarioResult {
                 scenario_id: "sqs/read.yaml".to_owned(),
                 name: "read".to_owned(),

@@ -1,12 +1,14 @@
 //! The results of a run as plain data, and its renderers.
 //!
 //! A run ([`RunReport`]) holds one [`ScenarioResult`] per scenario and
-//! profile, which holds one [`StepResult`] per step. The runner fills the
-//! model; renderers only read it, so Markdown today and HTML, JSON or JUnit
-//! later all show the same facts. [`markdown`] renders the compatibility
-//! matrix for pull requests.
+//! profile, which holds one [`StepResult`] per step, and one
+//! [`matrix::MatrixRun`] per profile the matrix ran under. The runners fill
+//! the model; renderers only read it, so Markdown today and HTML, JSON or
+//! JUnit later all show the same facts. [`markdown`] renders the
+//! compatibility matrix for pull requests.
 
 pub mod markdown;
+pub mod matrix;
 
 use std::time::Duration;
 
@@ -23,6 +25,8 @@ pub struct RunReport {
     /// The target's name, e.g. `bundled`.
     pub target: String,
     pub scenarios: Vec<ScenarioResult>,
+    /// The matrix under each profile it ran under; empty when it did not run.
+    pub matrix: Vec<matrix::MatrixRun>,
 }
 
 /// One scenario run under one profile.
@@ -179,13 +183,19 @@ impl RunReport {
         totals
     }
 
-    /// Whether every expectation of every scenario run holds.
+    /// Whether every expectation of every scenario run and every matrix cell holds.
     pub fn holds(&self) -> bool {
-        self.scenarios.iter().all(ScenarioResult::holds)
+        self.scenarios.iter().all(ScenarioResult::holds) && self.matrix.iter().all(matrix::MatrixRun::conforms)
     }
 
     /// Whether some scenario turned out to be invalid while running.
     pub fn has_invalid_scenarios(&self) -> bool {
         self.scenarios.iter().any(ScenarioResult::is_invalid)
     }
+}
+
+/// Formats a time as ISO 8601 in UTC with whole seconds, e.g. `2026-12-04T12:00:00Z`.
+pub fn utc_timestamp(time: std::time::SystemTime) -> String {
+    let seconds = time.duration_since(std::time::UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs());
+    crosscheck_emulator::services::sts::time::format_timestamp(i64::try_from(seconds).unwrap_or(i64::MAX))
 }

@@ -19,7 +19,7 @@
 //! the emulator receives.
 
 mod sessions;
-mod time;
+pub mod time;
 
 use std::sync::Mutex;
 

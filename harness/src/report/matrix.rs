@@ -1,0 +1,297 @@
+//! The compatibility matrix of one run as plain data: what renderers read.
+//!
+//! A [`MatrixRun`] is one target under one profile: the target, the versions,
+//! the timings, and one [`MatrixCell`] per operation, boundary and address
+//! kind. Every type here serialises with serde to the JSON shape shown below
+//! and reads back from it, so a saved run can be rendered or compared later.
+//! [`MATRIX_FORMAT_VERSION`] changes whenever a field is renamed or removed,
+//! or changes meaning; new optional fields keep the version.
+//!
+//! ```json
+//! {
+//!   "format_version": 1,
+//!   "target": { "name": "moto", "endpoint": "http://127.0.0.1:5000", "account_strategy": "assume-role" },
+//!   "profile": "localstack",
+//!   "versions": { "crosscheck": "0.1.0", "aws_sdk_sqs": "1.119.0", "target": null },
+//!   "timings": { "started_at": "2026-12-04T12:00:00Z", "preflight_ms": 12.5, "total_ms": 840.2 },
+//!   "catalogs": ["sqs.yaml"],
+//!   "cells": [{
+//!     "service": "sqs", "operation": "GetQueueAttributes",
+//!     "boundary": "cross-account", "address": "url",
+//!     "owner": { "account": "111111111111", "region": "ap-south-1" },
+//!     "caller": { "account": "222222222222", "region": "ap-south-1" },
+//!     "expected": { "class": "denied", "code": null, "response": null,
+//!                   "source": "https://...", "unverified": false },
+//!     "observed": { "class": "not-found", "code": "AWS.SimpleQueueService.NonExistentQueue",
+//!                   "status": 400, "message": "..." },
+//!     "verdict": "differs", "differs": true,
+//!     "reasons": ["expected denied, found not-found: AWS.SimpleQueueService.NonExistentQueue (400)"],
+//!     "setup_ms": 3.1, "duration_ms": 0.9
+//!   }]
+//! }
+//! ```
+
+use std::collections::BTreeMap;
+
+use crosscheck_emulator::access::{Boundary, Profile};
+use crosscheck_emulator::arn::AddressKind;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::outcome::OutcomeClass;
+
+/// The version of the serialised layout.
+pub const MATRIX_FORMAT_VERSION: u32 = 1;
+
+/// The matrix of one target under one profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatrixRun {
+    pub format_version: u32,
+    pub target: TargetInfo,
+    #[serde(with = "profile_name")]
+    pub profile: Profile,
+    pub versions: Versions,
+    pub timings: Timings,
+    /// The catalogs the cells come from, e.g. `sqs.yaml`.
+    pub catalogs: Vec<String>,
+    /// In catalog order: operation, then boundary, then address kind.
+    pub cells: Vec<MatrixCell>,
+}
+
+/// The endpoint under test.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetInfo {
+    /// `bundled`, a name from the target file, or one made from an endpoint URL.
+    pub name: String,
+    /// `None` for the bundled emulator (its port changes per run) and for AWS's own endpoints.
+    pub endpoint: Option<String>,
+    /// `access-key`, `assume-role` or `profiles`.
+    pub account_strategy: String,
+}
+
+/// The software that produced the run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Versions {
+    /// The crosscheck harness.
+    pub crosscheck: String,
+    /// The SDK crates the calls go through, by crate name with `-` as `_`, e.g. `aws_sdk_sqs`.
+    #[serde(flatten)]
+    pub sdks: BTreeMap<String, String>,
+    /// The target's own version when known: the emulator's for `bundled`.
+    pub target: Option<String>,
+}
+
+/// When the run started and how long it took.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Timings {
+    /// UTC, ISO 8601, e.g. `2026-12-04T12:00:00Z`.
+    pub started_at: String,
+    /// The preflight check, when this run made one.
+    pub preflight_ms: Option<f64>,
+    /// From the first fixture to the last cell, preflight excluded.
+    pub total_ms: f64,
+}
+
+/// An account and region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamespaceInfo {
+    pub account: String,
+    pub region: String,
+}
+
+/// One operation called from one boundary with one address kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatrixCell {
+    /// The service as scenarios name it, e.g. `sqs`.
+    pub service: String,
+    /// The operation as the API reference names it, e.g. `GetQueueAttributes`.
+    pub operation: String,
+    #[serde(with = "boundary_name")]
+    pub boundary: Boundary,
+    /// The address kind the call named the resource by; `None` for operations
+    /// that act in the caller's own namespace, such as ListQueues.
+    #[serde(with = "address_kind_name")]
+    pub address: Option<AddressKind>,
+    /// The fixture's namespace.
+    pub owner: NamespaceInfo,
+    /// The caller's namespace.
+    pub caller: NamespaceInfo,
+    pub expected: ExpectedCell,
+    /// `None` when the call was not made because the fixture could not be set up.
+    pub observed: Option<ObservedCell>,
+    pub verdict: CellVerdict,
+    /// `true` unless the verdict is `conforms`, for filters.
+    pub differs: bool,
+    /// The reasons the cell does not conform, one sentence each; empty when it does.
+    pub reasons: Vec<String>,
+    /// Setting up the fixture, in milliseconds.
+    pub setup_ms: f64,
+    /// The operation call, in milliseconds.
+    pub duration_ms: f64,
+}
+
+/// The outcome the profile expects of a cell.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExpectedCell {
+    /// `None` when any error is accepted.
+    pub class: Option<OutcomeClass>,
+    /// The exact AWS error code, when the expectation names one.
+    pub code: Option<String>,
+    /// A subset an `ok` response must contain.
+    pub response: Option<Value>,
+    /// The source of the expectation, usually a documentation URL.
+    pub source: Option<String>,
+    /// `true` when the expectation has not been checked against its source.
+    pub unverified: bool,
+}
+
+/// The outcome of the call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObservedCell {
+    pub class: OutcomeClass,
+    /// The AWS error code; `None` for `ok` and for calls that got no response.
+    pub code: Option<String>,
+    /// The HTTP status; `None` when the call got no response.
+    pub status: Option<u16>,
+    /// The error message, for people; it varies between runs.
+    pub message: Option<String>,
+}
+
+/// Whether a cell did what its profile expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CellVerdict {
+    Conforms,
+    Differs,
+    /// The fixture could not be set up, so the operation was not called.
+    NotRun,
+}
+
+impl CellVerdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CellVerdict::Conforms => "conforms",
+            CellVerdict::Differs => "differs",
+            CellVerdict::NotRun => "not-run",
+        }
+    }
+}
+
+/// Counts over the cells of a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatrixTotals {
+    pub cells: usize,
+    pub conforming: usize,
+    pub differing: usize,
+    pub not_run: usize,
+}
+
+impl MatrixRun {
+    /// Returns whether every cell conforms.
+    pub fn conforms(&self) -> bool {
+        self.cells.iter().all(|cell| cell.verdict == CellVerdict::Conforms)
+    }
+
+    pub fn totals(&self) -> MatrixTotals {
+        let mut totals = MatrixTotals { cells: self.cells.len(), ..MatrixTotals::default() };
+        for cell in &self.cells {
+            match cell.verdict {
+                CellVerdict::Conforms => totals.conforming += 1,
+                CellVerdict::Differs => totals.differing += 1,
+                CellVerdict::NotRun => totals.not_run += 1,
+            }
+        }
+        totals
+    }
+
+    /// Returns the services the cells cover, in cell order.
+    pub fn services(&self) -> Vec<&str> {
+        let mut services: Vec<&str> = Vec::new();
+        for cell in &self.cells {
+            if !services.contains(&cell.service.as_str()) {
+                services.push(&cell.service);
+            }
+        }
+        services
+    }
+}
+
+impl ExpectedCell {
+    /// Formats the expectation for a table: `ok`, `denied`, `QueueDoesNotExist`, `any error`.
+    pub fn summary(&self) -> String {
+        match (&self.code, self.class) {
+            (Some(code), _) => code.clone(),
+            (None, Some(class)) => class.as_str().to_owned(),
+            (None, None) => "any error".to_owned(),
+        }
+    }
+}
+
+impl ObservedCell {
+    /// Formats the outcome for a table: `ok`, or `not-found: QueueDoesNotExist (400)`.
+    pub fn summary(&self) -> String {
+        if self.class == OutcomeClass::Ok {
+            return "ok".to_owned();
+        }
+        match (&self.code, self.status) {
+            (Some(code), Some(status)) => format!("{}: {code} ({status})", self.class),
+            (Some(code), None) => format!("{}: {code}", self.class),
+            (None, Some(status)) => format!("{}: HTTP {status}", self.class),
+            (None, None) => format!("{}: no response", self.class),
+        }
+    }
+}
+
+/// Serialises a [`Profile`] by its name.
+mod profile_name {
+    use crosscheck_emulator::access::Profile;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(profile: &Profile, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(profile.as_str())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Profile, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        name.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Serialises a [`Boundary`] by its name, e.g. `cross-account`.
+mod boundary_name {
+    use crosscheck_emulator::access::Boundary;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(boundary: &Boundary, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(boundary.as_str())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Boundary, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        crate::matrix::parse_boundary(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown boundary {name:?}")))
+    }
+}
+
+/// Serialises an optional [`AddressKind`] by its name, e.g. `url`, or `null`.
+mod address_kind_name {
+    use crosscheck_emulator::arn::AddressKind;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    #[allow(clippy::ref_option, reason = "serde's `with` passes the field by reference")]
+    pub fn serialize<S: Serializer>(kind: &Option<AddressKind>, serializer: S) -> Result<S::Ok, S::Error> {
+        match kind {
+            Some(kind) => serializer.serialize_some(kind.as_str()),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<AddressKind>, D::Error> {
+        let name = Option::<String>::deserialize(deserializer)?;
+        name.map(|name| {
+            crate::matrix::parse_address_kind(&name)
+                .ok_or_else(|| serde::de::Error::custom(format!("unknown address kind {name:?}")))
+        })
+        .transpose()
+    }
+}
