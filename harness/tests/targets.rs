@@ -56,13 +56,28 @@ fn two_accounts() -> Vec<PreflightActor> {
     ]
 }
 
-/// Writes AWS CLI config and credentials files into a fresh folder.
-fn profile_files(name: &str, credentials: &str) -> (PathBuf, PathBuf) {
-    let folder = std::env::temp_dir().join(format!("crosscheck-targets-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).expect("a temporary folder");
-    let config = folder.join("config");
-    let credentials_file = folder.join("credentials");
+/// A folder under the system's temporary folder, removed when dropped.
+struct TempFolder(PathBuf);
+
+impl TempFolder {
+    fn new(name: &str) -> TempFolder {
+        let folder = std::env::temp_dir().join(format!("crosscheck-targets-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&folder);
+        std::fs::create_dir_all(&folder).expect("a temporary folder");
+        TempFolder(folder)
+    }
+}
+
+impl Drop for TempFolder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Writes AWS CLI config and credentials files into `folder`.
+fn profile_files(folder: &TempFolder, credentials: &str) -> (PathBuf, PathBuf) {
+    let config = folder.0.join("config");
+    let credentials_file = folder.0.join("credentials");
     std::fs::write(&config, "").expect("the config file is written");
     std::fs::write(&credentials_file, credentials).expect("the credentials file is written");
     (config, credentials_file)
@@ -152,8 +167,9 @@ async fn rejected_assume_role_fails_preflight() {
 #[tokio::test]
 async fn profiles_preflight_passes() {
     let server = start_emulator().await;
+    let folder = TempFolder::new("profiles-pass");
     let (config, credentials) = profile_files(
-        "profiles-pass",
+        &folder,
         "[crosscheck-owner]\naws_access_key_id = 111111111111\naws_secret_access_key = test\n\n\
          [crosscheck-other]\naws_access_key_id = 222222222222\naws_secret_access_key = test\n",
     );
@@ -168,9 +184,10 @@ async fn profiles_preflight_passes() {
 #[tokio::test]
 async fn wrong_profile_mapping_fails_preflight() {
     let server = start_emulator().await;
+    let folder = TempFolder::new("profiles-wrong");
     // The profile listed for 222222222222 contains 333333333333's key.
     let (config, credentials) = profile_files(
-        "profiles-wrong",
+        &folder,
         "[crosscheck-owner]\naws_access_key_id = 111111111111\naws_secret_access_key = test\n\n\
          [crosscheck-other]\naws_access_key_id = 333333333333\naws_secret_access_key = test\n",
     );
@@ -192,10 +209,9 @@ async fn wrong_profile_mapping_fails_preflight() {
 #[tokio::test]
 async fn unlisted_account_fails_preflight() {
     let server = start_emulator().await;
-    let (config, credentials) = profile_files(
-        "profiles-unlisted",
-        "[crosscheck-owner]\naws_access_key_id = 111111111111\naws_secret_access_key = test\n",
-    );
+    let folder = TempFolder::new("profiles-unlisted");
+    let (config, credentials) =
+        profile_files(&folder, "[crosscheck-owner]\naws_access_key_id = 111111111111\naws_secret_access_key = test\n");
     let target = live("emulator", &server.endpoint_url(), profiles_strategy(config, credentials));
     let actors = vec![actor("third", "444444444444", "ap-south-1", "444444444444")];
 
@@ -255,9 +271,8 @@ async fn matrix_conforms_through_assume_role() {
 
 #[test]
 fn named_target_resolves_from_file() {
-    let folder = std::env::temp_dir().join(format!("crosscheck-targets-file-{}", std::process::id()));
-    std::fs::create_dir_all(&folder).expect("a temporary folder");
-    let file = folder.join("crosscheck.yaml");
+    let folder = TempFolder::new("file");
+    let file = folder.0.join("crosscheck.yaml");
     std::fs::write(
         &file,
         "targets:\n  moto:\n    endpoint: http://127.0.0.1:5000\n    account_strategy: assume-role\n",

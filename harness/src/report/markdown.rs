@@ -87,12 +87,12 @@ pub fn render_matrix(run: &MatrixRun, out: &mut String) {
             let _ = writeln!(out);
             for cell in differing {
                 let address = cell.address.map_or_else(String::new, |kind| format!(" by {kind}"));
+                let unverified = if cell.expected.unverified { " (the expectation is unverified)" } else { "" };
                 let _ = writeln!(
                     out,
-                    "- {}{address} from {}: expected {}: {}",
+                    "- {}{address} from {}: {}{unverified}",
                     cell.operation,
                     cell.boundary,
-                    expected_text(cell),
                     single_line(&cell.reasons.join("; "))
                 );
             }
@@ -136,15 +136,6 @@ fn cell_text(cell: &MatrixCell) -> String {
     };
     if cell.differs {
         text = format!("≠ {text}");
-    }
-    text
-}
-
-/// Formats a cell's expectation with its `unverified` mark.
-fn expected_text(cell: &MatrixCell) -> String {
-    let mut text = cell.expected.summary();
-    if cell.expected.unverified {
-        text.push_str(" (unverified)");
     }
     text
 }
@@ -371,5 +362,94 @@ Target: `bundled`. Written by `crosscheck run`; do not edit by hand.
     #[test]
     fn cells_escape_pipes_and_newlines() {
         assert_eq!(cell("a|b\nc"), "a\\|b c");
+    }
+
+    fn matrix_cell(
+        operation: &str,
+        boundary: Boundary,
+        address: Option<AddressKind>,
+        observed: crate::report::matrix::ObservedCell,
+        reasons: Vec<String>,
+    ) -> MatrixCell {
+        use crate::report::matrix::{ExpectedCell, NamespaceInfo};
+        let verdict = if reasons.is_empty() { CellVerdict::Conforms } else { CellVerdict::Differs };
+        MatrixCell {
+            service: "sqs".to_owned(),
+            operation: operation.to_owned(),
+            boundary,
+            address,
+            owner: NamespaceInfo { account: "111111111111".to_owned(), region: "ap-south-1".to_owned() },
+            caller: NamespaceInfo { account: "222222222222".to_owned(), region: "ap-south-1".to_owned() },
+            expected: ExpectedCell {
+                class: Some(OutcomeClass::Ok),
+                code: None,
+                response: None,
+                source: Some("https://docs.localstack.cloud/references/cross-account-access/".to_owned()),
+                unverified: false,
+            },
+            observed: Some(observed),
+            verdict,
+            differs: verdict != CellVerdict::Conforms,
+            reasons,
+            setup_ms: 1.0,
+            duration_ms: 0.5,
+        }
+    }
+
+    #[test]
+    fn matrix_renders_table_differences_and_sources() {
+        use crate::report::matrix::{MatrixRun, ObservedCell, TargetInfo, Timings, Versions};
+
+        let ok = ObservedCell { class: OutcomeClass::Ok, code: None, status: Some(200), message: None };
+        let missing = ObservedCell {
+            class: OutcomeClass::NotFound,
+            code: Some("AWS.SimpleQueueService.NonExistentQueue".to_owned()),
+            status: Some(400),
+            message: Some("The specified queue does not exist.".to_owned()),
+        };
+        let run = MatrixRun {
+            format_version: crate::report::matrix::MATRIX_FORMAT_VERSION,
+            target: TargetInfo { name: "moto".to_owned(), endpoint: None, account_strategy: "assume-role".to_owned() },
+            profile: Profile::Localstack,
+            versions: Versions { crosscheck: "0.1.0".to_owned(), sdks: Default::default(), target: None },
+            timings: Timings { started_at: "2026-12-04T12:00:00Z".to_owned(), preflight_ms: None, total_ms: 3.0 },
+            catalogs: vec!["sqs.yaml".to_owned()],
+            cells: vec![
+                matrix_cell("GetQueueAttributes", Boundary::Same, Some(AddressKind::Url), ok.clone(), Vec::new()),
+                matrix_cell(
+                    "GetQueueAttributes",
+                    Boundary::CrossAccount,
+                    Some(AddressKind::Url),
+                    missing,
+                    vec!["expected ok, found not-found: AWS.SimpleQueueService.NonExistentQueue (400)".to_owned()],
+                ),
+                matrix_cell("ListQueues", Boundary::CrossRegion, None, ok, Vec::new()),
+            ],
+        };
+
+        let mut rendered = String::new();
+        render_matrix(&run, &mut rendered);
+        let expected = "\
+## Matrix: sqs under profile localstack
+
+Each cell shows what the call returned: ✓ ok, ⛔ denied, ∅ not found, ✗ another error. ≠ marks a cell that differs from the profile's expectation.
+
+| operation | address | same | cross-account | cross-region | cross-account-and-region |
+|---|---|---|---|---|---|
+| GetQueueAttributes | url | ✓ ok | ≠ ∅ AWS.SimpleQueueService.NonExistentQueue |  |  |
+| ListQueues | - |  |  | ✓ ok |  |
+
+2 of 3 cells conform (1 differ, 0 not run).
+
+Cells that differ:
+
+- GetQueueAttributes by url from cross-account: expected ok, found not-found: AWS.SimpleQueueService.NonExistentQueue (400)
+
+Sources of the expectations:
+
+- <https://docs.localstack.cloud/references/cross-account-access/>
+
+";
+        assert_eq!(rendered, expected);
     }
 }
