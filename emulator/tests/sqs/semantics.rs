@@ -161,6 +161,141 @@ async fn fifo_deduplicates_within_window() {
     server.shutdown().await;
 }
 
+/// Receives with `attempt_id` and returns (message id, receipt handle) pairs.
+async fn receive_attempt(client: &Client, queue_url: &str, attempt_id: Option<&str>, visibility: i32) -> Vec<(String, String)> {
+    let output = client
+        .receive_message()
+        .queue_url(queue_url)
+        .max_number_of_messages(10)
+        .visibility_timeout(visibility)
+        .set_receive_request_attempt_id(attempt_id.map(str::to_owned))
+        .send()
+        .await
+        .expect("ReceiveMessage");
+    output
+        .messages
+        .unwrap_or_default()
+        .into_iter()
+        .map(|m| (m.message_id.unwrap_or_default(), m.receipt_handle.unwrap_or_default()))
+        .collect()
+}
+
+#[tokio::test]
+async fn fifo_attempt_id_retry_returns_same_messages() {
+    let server = common::start().await;
+    let client = common::client(&server, OWNER, HOME_REGION);
+    let queue_url = create_fifo(&client, "attempt.fifo", true).await;
+    client
+        .send_message()
+        .queue_url(&queue_url)
+        .message_body("r1")
+        .message_group_id("g")
+        .send()
+        .await
+        .expect("SendMessage");
+
+    // Setup: the first receive hides the message for 30 seconds.
+    let first = receive_attempt(&client, &queue_url, Some("att1"), 30).await;
+    assert_eq!(first.len(), 1, "the first receive with att1 returns the message");
+
+    // A retry with the same attempt id returns the same message and receipt handle.
+    let retry = receive_attempt(&client, &queue_url, Some("att1"), 30).await;
+    assert_eq!(retry, first, "a retry with att1 returns the same message and receipt handle");
+
+    // Another attempt id is a new receive, and the message is still in flight.
+    let other = receive_attempt(&client, &queue_url, Some("att2"), 30).await;
+    assert!(other.is_empty(), "a receive with att2 finds the message in flight: {other:?}");
+
+    // Deleting the message ends the retry: the set was modified.
+    client
+        .delete_message()
+        .queue_url(&queue_url)
+        .receipt_handle(&first[0].1)
+        .send()
+        .await
+        .expect("DeleteMessage with the retried handle");
+    let after_delete = receive_attempt(&client, &queue_url, Some("att1"), 30).await;
+    assert!(after_delete.is_empty(), "a retry after DeleteMessage returns nothing: {after_delete:?}");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn fifo_attempt_id_retry_hides_message_again() {
+    let server = common::start().await;
+    let client = common::client(&server, OWNER, HOME_REGION);
+    let queue_url = create_fifo(&client, "attempt-visibility.fifo", true).await;
+    for body in ["r1", "r2"] {
+        client
+            .send_message()
+            .queue_url(&queue_url)
+            .message_body(body)
+            .message_group_id("g")
+            .send()
+            .await
+            .expect("SendMessage");
+    }
+
+    // A zero visibility timeout makes the messages visible again at once.
+    let first = receive_attempt(&client, &queue_url, Some("att1"), 0).await;
+    assert_eq!(first.len(), 2, "the first receive takes both messages of group g");
+
+    // The retry returns the same handles and resets the visibility timeout to 30 s.
+    let retry = receive_attempt(&client, &queue_url, Some("att1"), 30).await;
+    assert_eq!(retry, first, "the retry returns the same messages and receipt handles");
+    let plain = receive_attempt(&client, &queue_url, None, 30).await;
+    assert!(plain.is_empty(), "the retry hid the messages again: {plain:?}");
+
+    // The retried handles still work.
+    for (_, handle) in &retry {
+        client
+            .delete_message()
+            .queue_url(&queue_url)
+            .receipt_handle(handle)
+            .send()
+            .await
+            .expect("DeleteMessage with a retried handle");
+    }
+    assert_eq!(
+        common::queue_attribute(&client, &queue_url, "ApproximateNumberOfMessagesNotVisible").await.as_deref(),
+        Some("0"),
+        "both messages were deleted through the retried handles"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn fifo_attempt_id_ends_after_visibility_change() {
+    let server = common::start().await;
+    let client = common::client(&server, OWNER, HOME_REGION);
+    let queue_url = create_fifo(&client, "attempt-change.fifo", true).await;
+    client
+        .send_message()
+        .queue_url(&queue_url)
+        .message_body("r1")
+        .message_group_id("g")
+        .send()
+        .await
+        .expect("SendMessage");
+
+    let first = receive_attempt(&client, &queue_url, Some("att1"), 30).await;
+    assert_eq!(first.len(), 1, "the first receive returns the message");
+    client
+        .change_message_visibility()
+        .queue_url(&queue_url)
+        .receipt_handle(&first[0].1)
+        .visibility_timeout(0)
+        .send()
+        .await
+        .expect("ChangeMessageVisibility 0");
+
+    // The changed message is received anew, with a new receipt handle.
+    let retry = receive_attempt(&client, &queue_url, Some("att1"), 30).await;
+    assert_eq!(retry.len(), 1, "the message is visible again and is received: {retry:?}");
+    assert_eq!(retry[0].0, first[0].0, "the same message comes back");
+    assert_ne!(retry[0].1, first[0].1, "a changed message gets a new receipt handle");
+    server.shutdown().await;
+}
+
 #[tokio::test]
 async fn redrive_moves_message_to_dead_letter_queue() {
     let server = common::start().await;

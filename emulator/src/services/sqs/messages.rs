@@ -160,10 +160,10 @@ impl Sqs {
         let visibility = bounded("VisibilityTimeout", input.visibility_timeout, 0, MAX_VISIBILITY_TIMEOUT)?;
         let wait = bounded("WaitTimeSeconds", input.wait_time_seconds, 0, 20)?;
         if let Some(attempt_id) = &input.receive_request_attempt_id {
-            // NOTE: FIFO receive retries with the same attempt id are not
-            // deduplicated; the id is only checked for shape.
             message::validate_fifo_id("ReceiveRequestAttemptId", attempt_id)?;
         }
+        // The attempt id deduplicates receives on FIFO queues only; a standard queue ignores it.
+        let attempt_id = input.receive_request_attempt_id.as_deref().filter(|_| queue.fifo);
         let selection = Selection::new(&input)?;
 
         let (visibility, wait, redrive) = {
@@ -195,8 +195,21 @@ impl Sqs {
             let (deliveries, dead_letters, next_timer) = {
                 let mut store = queue.messages();
                 store.refresh(now);
+                if let Some(replayed) = attempt_id.and_then(|id| store.replay_attempt(id, visibility, now)) {
+                    drop(store);
+                    let messages = replayed
+                        .iter()
+                        .map(|delivery| received_message(&queue, delivery, &selection))
+                        .collect();
+                    return Ok(ReceiveMessageOutput { messages });
+                }
                 let max_receive_count = dead_letter_queue.as_ref().map(|(_, count)| *count);
                 let (deliveries, dead_letters) = store.receive(max, visibility, max_receive_count, now, unix_millis());
+                // NOTE: an empty result is not recorded, so a retry of a receive
+                // that found nothing looks again. AWS does not document this case.
+                if let Some(id) = attempt_id.filter(|_| !deliveries.is_empty()) {
+                    store.record_attempt(id, &deliveries, now);
+                }
                 (deliveries, dead_letters, store.next_deadline())
             };
             if let Some((target, _)) = &dead_letter_queue {

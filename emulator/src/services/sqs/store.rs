@@ -22,6 +22,12 @@
 //!
 //! FIFO deduplication keeps each deduplication id for 5 minutes
 //! (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-exactly-once-processing.html>).
+//! A FIFO queue also keeps each `ReceiveRequestAttemptId` for 5 minutes with
+//! the receipts it returned, so a retry returns the same messages and receipt
+//! handles while none of them was deleted or had its visibility changed
+//! (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html>,
+//! `ReceiveRequestAttemptId`). Both expire through a deque in insertion
+//! order, so dropping them costs only what is due.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::time::{Duration, Instant};
@@ -70,6 +76,9 @@ pub struct StoredMessage {
     /// The token of the latest receipt handle; zero before the first receive.
     receipt_token: u64,
     received_at: Option<Instant>,
+    /// Whether ChangeMessageVisibility ran since the latest receive, which ends
+    /// a receive request attempt that returned this message.
+    visibility_changed: bool,
 }
 
 /// A message to add, already validated.
@@ -128,6 +137,13 @@ struct Group {
     queued: bool,
 }
 
+/// The receipts one `ReceiveRequestAttemptId` returned, as (key, receipt token).
+#[derive(Debug)]
+struct ReceiveAttempt {
+    receipts: Vec<(u64, u64)>,
+    expires_at: Instant,
+}
+
 #[derive(Debug)]
 struct DeduplicationEntry {
     message_id: String,
@@ -150,6 +166,8 @@ pub struct MessageStore {
     counts: Counts,
     deduplication: HashMap<String, DeduplicationEntry>,
     deduplication_order: VecDeque<(Instant, String)>,
+    attempts: HashMap<String, ReceiveAttempt>,
+    attempt_order: VecDeque<(Instant, String)>,
     last_purge: Option<Instant>,
 }
 
@@ -169,12 +187,14 @@ impl MessageStore {
             counts: Counts::default(),
             deduplication: HashMap::new(),
             deduplication_order: VecDeque::new(),
+            attempts: HashMap::new(),
+            attempt_order: VecDeque::new(),
             last_purge: None,
         }
     }
 
     /// Moves due delayed and in-flight messages to visible, drops expired
-    /// messages and drops expired deduplication ids.
+    /// messages, and drops expired deduplication ids and receive attempts.
     pub fn refresh(&mut self, now: Instant) {
         while let Some(&(deadline, key)) = self.timers.first() {
             if deadline > now {
@@ -217,6 +237,17 @@ impl MessageStore {
                 && self.deduplication.get(&id).is_some_and(|entry| entry.expires_at == expires_at)
             {
                 self.deduplication.remove(&id);
+            }
+        }
+
+        while let Some((expires_at, _)) = self.attempt_order.front() {
+            if *expires_at > now {
+                break;
+            }
+            if let Some((expires_at, id)) = self.attempt_order.pop_front()
+                && self.attempts.get(&id).is_some_and(|attempt| attempt.expires_at == expires_at)
+            {
+                self.attempts.remove(&id);
             }
         }
     }
@@ -295,6 +326,7 @@ impl MessageStore {
             expires_at: now + retention,
             receipt_token: 0,
             received_at: None,
+            visibility_changed: false,
         };
         self.insert(stored, delay, now);
         enqueued
@@ -315,6 +347,7 @@ impl MessageStore {
         message.first_receive_timestamp_ms = None;
         message.receipt_token = 0;
         message.received_at = None;
+        message.visibility_changed = false;
         message.timer = None;
         message.dead_letter_queue_source_arn = Some(source_arn.to_owned());
         self.insert(message, Duration::ZERO, now);
@@ -493,6 +526,7 @@ impl MessageStore {
             message.first_receive_timestamp_ms.get_or_insert(now_ms);
             message.receipt_token = token;
             message.received_at = Some(now);
+            message.visibility_changed = false;
             message.timer = Some(deadline);
             let delivery = Delivery {
                 message: message.clone(),
@@ -511,6 +545,76 @@ impl MessageStore {
         // A FIFO group whose messages were all delivered stays blocked; one
         // that was only partly taken is blocked too, because it has messages in flight.
         (deliveries, dead_letters)
+    }
+
+    /// Returns the messages an earlier receive with `attempt_id` returned, with
+    /// the same receipt tokens, and hides them for `visibility` from now.
+    ///
+    /// Returns `None`, and drops the attempt, when the attempt is unknown or
+    /// expired, or when one of its messages was deleted, received again or had
+    /// its visibility changed since. The caller then receives anew.
+    pub fn replay_attempt(&mut self, attempt_id: &str, visibility: Duration, now: Instant) -> Option<Vec<Delivery>> {
+        let attempt = self.attempts.get(attempt_id)?;
+        let unchanged = attempt.receipts.iter().all(|(key, token)| {
+            self.messages
+                .get(key)
+                .is_some_and(|m| m.receipt_token == *token && !m.visibility_changed && m.state != State::Delayed)
+        });
+        if !unchanged {
+            // NOTE: AWS documents retries only while nothing changed; receiving
+            // anew under the same id afterwards is the emulator's choice.
+            self.attempts.remove(attempt_id);
+            return None;
+        }
+
+        let receipts = attempt.receipts.clone();
+        let deadline = now + visibility;
+        let mut deliveries = Vec::with_capacity(receipts.len());
+        for (key, token) in receipts {
+            self.hide(key, deadline);
+            if let Some(message) = self.messages.get(&key) {
+                deliveries.push(Delivery {
+                    message: message.clone(),
+                    key,
+                    receipt_token: token,
+                });
+            }
+        }
+        Some(deliveries)
+    }
+
+    /// Remembers what a receive with `attempt_id` returned, for 5 minutes.
+    pub fn record_attempt(&mut self, attempt_id: &str, deliveries: &[Delivery], now: Instant) {
+        let expires_at = now + DEDUPLICATION_WINDOW;
+        let receipts = deliveries.iter().map(|d| (d.key, d.receipt_token)).collect();
+        self.attempts.insert(attempt_id.to_owned(), ReceiveAttempt { receipts, expires_at });
+        self.attempt_order.push_back((expires_at, attempt_id.to_owned()));
+    }
+
+    /// Puts a visible or in-flight message in flight until `deadline`,
+    /// keeping its receipt token.
+    fn hide(&mut self, key: u64, deadline: Instant) {
+        let Some(message) = self.messages.get_mut(&key) else {
+            return;
+        };
+        if let Some(previous) = message.timer.replace(deadline) {
+            self.timers.remove(&(previous, key));
+        }
+        self.timers.insert((deadline, key));
+        if message.state == State::InFlight {
+            return;
+        }
+
+        // A visible message leaves the visible indexes; a stale key left in the
+        // standard deque is skipped by `next_visible`.
+        message.state = State::InFlight;
+        self.counts.visible -= 1;
+        self.counts.in_flight += 1;
+        let group_id = message.group_id.clone().filter(|_| self.fifo);
+        if let Some(group) = group_id.and_then(|group_id| self.groups.get_mut(&group_id)) {
+            group.visible.remove(&key);
+            group.in_flight += 1;
+        }
     }
 
     fn group_of(&mut self, key: u64) -> Option<&mut Group> {
@@ -556,6 +660,7 @@ impl MessageStore {
         }
         let deadline = now + visibility;
         message.timer = Some(deadline);
+        message.visibility_changed = true;
         self.timers.insert((deadline, key));
         if visibility.is_zero() {
             self.refresh(now);
@@ -576,6 +681,8 @@ impl MessageStore {
         self.ready_groups.clear();
         self.timers.clear();
         self.expiries.clear();
+        self.attempts.clear();
+        self.attempt_order.clear();
         self.counts = Counts::default();
         true
     }
@@ -694,6 +801,23 @@ mod tests {
         store.refresh(now + DEDUPLICATION_WINDOW);
         let third = store.enqueue(message("c", Some("g")), Some("d".to_owned()), Duration::ZERO, RETENTION, now);
         assert!(!third.duplicate, "the window has passed");
+    }
+
+    #[test]
+    fn receive_attempt_replays_until_window_ends() {
+        let mut store = MessageStore::new(true);
+        let now = Instant::now();
+        store.enqueue(message("a", Some("g")), Some("a".to_owned()), Duration::ZERO, RETENTION, now);
+        let (first, _) = store.receive(10, VISIBILITY, None, now, 0);
+        store.record_attempt("att", &first, now);
+
+        let replayed = store.replay_attempt("att", VISIBILITY, now).expect("within the window");
+        assert_eq!(replayed[0].receipt_token, first[0].receipt_token);
+        assert_eq!(store.counts().in_flight, 1, "a replay receives nothing new");
+
+        let later = now + DEDUPLICATION_WINDOW;
+        store.refresh(later);
+        assert!(store.replay_attempt("att", VISIBILITY, later).is_none(), "the attempt expired");
     }
 
     #[test]
