@@ -580,3 +580,216 @@ async fn permission_labels_must_be_new_and_known() {
     assert!(message.contains("DeleteQueue"), "{message}");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn integer_attribute_needs_plain_digits() {
+    let server = common::start().await;
+    let owner = common::client(&server, OWNER, HOME_REGION);
+    let queue_url = common::create_queue(&owner, "digits").await;
+
+    for value in [" 5", "+5", "5 ", "0x5", ""] {
+        let error = owner
+            .set_queue_attributes()
+            .queue_url(&queue_url)
+            .attributes(QueueAttributeName::VisibilityTimeout, value)
+            .send()
+            .await
+            .expect_err("VisibilityTimeout that is not plain digits");
+        let (code, status, message) = common::sdk_error(&error);
+        assert_eq!((code.as_str(), status), ("InvalidAttributeValue", 400), "VisibilityTimeout {value:?}");
+        assert!(message.contains("VisibilityTimeout"), "VisibilityTimeout {value:?}: {message}");
+        assert!(message.contains(&format!("{value:?}")), "VisibilityTimeout {value:?}: {message}");
+    }
+    assert_eq!(
+        common::queue_attribute(&owner, &queue_url, "VisibilityTimeout").await.as_deref(),
+        Some("30"),
+        "no rejected VisibilityTimeout was applied"
+    );
+
+    let error = owner
+        .create_queue()
+        .queue_name("signed")
+        .attributes(QueueAttributeName::DelaySeconds, "+5")
+        .send()
+        .await
+        .expect_err("DelaySeconds +5");
+    assert_eq!(common::sdk_error(&error).0, "InvalidAttributeValue", "CreateQueue DelaySeconds +5");
+    assert_eq!(queue_count(&server).await, 1, "the rejected CreateQueue left no queue");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn query_integer_needs_plain_digits() {
+    let server = common::start().await;
+    let owner = common::client(&server, OWNER, HOME_REGION);
+    let queue_url = common::create_queue(&owner, "query-digits").await;
+
+    for value in [" 5", "+5", "5 "] {
+        let response = common::query_action(
+            &server,
+            OWNER,
+            HOME_REGION,
+            "ReceiveMessage",
+            &[("QueueUrl", &queue_url), ("VisibilityTimeout", value)],
+        )
+        .await;
+        assert_query_error(&response, "InvalidParameterValue", 400, "VisibilityTimeout");
+        let message = response.xml_value("Message").unwrap_or_default();
+        assert!(message.contains(value), "VisibilityTimeout {value:?}: {message}");
+    }
+    server.shutdown().await;
+}
+
+/// Sends one Number attribute with `value` through the SDK.
+async fn send_number(client: &aws_sdk_sqs::Client, queue_url: &str, value: &str) -> Result<(), (String, u16, String)> {
+    let attribute = aws_sdk_sqs::types::MessageAttributeValue::builder()
+        .data_type("Number")
+        .string_value(value)
+        .build()
+        .expect("attribute");
+    client
+        .send_message()
+        .queue_url(queue_url)
+        .message_body("number")
+        .message_attributes("n", attribute)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|error| common::sdk_error(&error))
+}
+
+#[tokio::test]
+async fn number_attribute_outside_limits_is_rejected() {
+    let server = common::start().await;
+    let owner = common::client(&server, OWNER, HOME_REGION);
+    let queue_url = common::create_queue(&owner, "numbers").await;
+
+    let max_digits = "9".repeat(38);
+    let accepted = [max_digits.as_str(), "1e126", "-1e126", "1e-128", "0", "0.000", "1000000e120", "12.5000"];
+    for value in accepted {
+        let result = send_number(&owner, &queue_url, value).await;
+        assert!(result.is_ok(), "Number {value} is within the limits: {result:?}");
+    }
+
+    let too_many_digits = "1".repeat(39);
+    let rejected = [too_many_digits.as_str(), "1e127", "-1e127", "1e-129", "2e126", "1e99999999999999999999"];
+    for value in rejected {
+        let (code, status, message) = send_number(&owner, &queue_url, value).await.expect_err("outside the limits");
+        assert_eq!((code.as_str(), status), ("InvalidParameterValue", 400), "Number {value}");
+        assert!(message.contains("MessageAttributes.n.StringValue"), "Number {value}: {message}");
+        assert!(message.contains(value), "Number {value}: {message}");
+    }
+    assert_eq!(message_count(&owner, &queue_url).await, accepted.len().to_string(), "only accepted numbers were sent");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn string_attribute_with_binary_is_rejected() {
+    let server = common::start().await;
+    let owner = common::client(&server, OWNER, HOME_REGION);
+    let queue_url = common::create_queue(&owner, "two-values").await;
+
+    let cases = [
+        ("String", serde_json::json!({ "DataType": "String", "StringValue": "a", "BinaryValue": "YQ==" })),
+        ("Number", serde_json::json!({ "DataType": "Number", "StringValue": "1", "BinaryValue": "YQ==" })),
+        ("Binary", serde_json::json!({ "DataType": "Binary", "StringValue": "a", "BinaryValue": "YQ==" })),
+    ];
+    for (data_type, attribute) in cases {
+        let body = serde_json::json!({
+            "QueueUrl": queue_url,
+            "MessageBody": "x",
+            "MessageAttributes": { "both": attribute },
+        })
+        .to_string();
+        let response = common::json(&server, OWNER, HOME_REGION, "SendMessage", body.as_bytes()).await;
+        assert_json_error(&response, "InvalidParameterValue", "InvalidParameterValue", 400, "MessageAttributes.both");
+        assert!(response.body.contains(data_type), "{data_type}: {}", response.body);
+    }
+    assert_eq!(message_count(&owner, &queue_url).await, "0");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn repeated_query_parameter_is_rejected() {
+    let server = common::start().await;
+    let response = common::query_action(
+        &server,
+        OWNER,
+        HOME_REGION,
+        "CreateQueue",
+        &[("QueueName", "qa"), ("QueueName", "qb")],
+    )
+    .await;
+    assert_query_error(&response, "InvalidParameterValue", 400, "QueueName");
+    assert_eq!(queue_count(&server).await, 0, "neither qa nor qb was created");
+
+    let owner = common::client(&server, OWNER, HOME_REGION);
+    let queue_url = common::create_queue(&owner, "repeats").await;
+    let response = common::query_action(
+        &server,
+        OWNER,
+        HOME_REGION,
+        "SetQueueAttributes",
+        &[
+            ("QueueUrl", &queue_url),
+            ("Attribute.1.Name", "DelaySeconds"),
+            ("Attribute.1.Value", "5"),
+            ("Attribute.1.Value", "6"),
+        ],
+    )
+    .await;
+    assert_query_error(&response, "InvalidParameterValue", 400, "Attribute.1.Value");
+    assert_eq!(common::queue_attribute(&owner, &queue_url, "DelaySeconds").await.as_deref(), Some("0"));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn query_list_index_must_run_from_one() {
+    let server = common::start().await;
+    let owner = common::client(&server, OWNER, HOME_REGION);
+    let queue_url = common::create_queue(&owner, "indexes").await;
+
+    let gap = common::query_action(
+        &server,
+        OWNER,
+        HOME_REGION,
+        "SetQueueAttributes",
+        &[
+            ("QueueUrl", &queue_url),
+            ("Attribute.1.Name", "DelaySeconds"),
+            ("Attribute.1.Value", "5"),
+            ("Attribute.3.Name", "VisibilityTimeout"),
+            ("Attribute.3.Value", "60"),
+        ],
+    )
+    .await;
+    assert_query_error(&gap, "InvalidParameterValue", 400, "Attribute.2");
+    assert_eq!(common::queue_attribute(&owner, &queue_url, "DelaySeconds").await.as_deref(), Some("0"));
+    assert_eq!(common::queue_attribute(&owner, &queue_url, "VisibilityTimeout").await.as_deref(), Some("30"));
+
+    for index in ["0", "01", "18446744073709551616", "x"] {
+        let name = format!("Attribute.{index}.Name");
+        let value = format!("Attribute.{index}.Value");
+        let response = common::query_action(
+            &server,
+            OWNER,
+            HOME_REGION,
+            "SetQueueAttributes",
+            &[("QueueUrl", &queue_url), (&name, "DelaySeconds"), (&value, "5")],
+        )
+        .await;
+        assert_query_error(&response, "InvalidParameterValue", 400, &format!("Attribute.{index}"));
+    }
+
+    let list = common::query_action(
+        &server,
+        OWNER,
+        HOME_REGION,
+        "GetQueueAttributes",
+        &[("QueueUrl", &queue_url), ("AttributeName.2", "DelaySeconds")],
+    )
+    .await;
+    assert_query_error(&list, "InvalidParameterValue", 400, "AttributeName.1");
+    assert_eq!(common::queue_attribute(&owner, &queue_url, "DelaySeconds").await.as_deref(), Some("0"));
+    server.shutdown().await;
+}

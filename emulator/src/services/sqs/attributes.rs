@@ -289,10 +289,13 @@ fn validate_one(name: &str, value: &str, fifo: bool, purpose: Purpose) -> Result
     Ok(change)
 }
 
+/// Parses an integer attribute. SQS accepts plain decimal digits only: no
+/// sign and no white space, so `" 5"` and `"+5"` are invalid.
 fn integer(name: &str, value: &str, min: u32, max: u32) -> Result<u32, AwsError> {
-    let reason = format!("the value must be an integer from {min} to {max}");
-    match value.trim().parse::<u32>() {
-        Ok(number) if (min..=max).contains(&number) => Ok(number),
+    let reason = format!("the value must be an integer from {min} to {max}, in decimal digits only");
+    let digits_only = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
+    match value.parse::<u32>() {
+        Ok(number) if digits_only && (min..=max).contains(&number) => Ok(number),
         _ => Err(errors::invalid_attribute_value(name, value, &reason)),
     }
 }
@@ -328,7 +331,7 @@ fn redrive_policy(value: &str) -> Result<Option<RedrivePolicy>, AwsError> {
     };
     let max_receive_count = match document.get("maxReceiveCount") {
         Some(Value::Number(n)) => n.as_u64(),
-        Some(Value::String(s)) => s.parse::<u64>().ok(),
+        Some(Value::String(s)) if s.bytes().all(|b| b.is_ascii_digit()) => s.parse::<u64>().ok(),
         None => return Err(invalid("Redrive policy does not contain mandatory attribute: maxReceiveCount")),
         Some(_) => None,
     };
@@ -400,6 +403,15 @@ mod tests {
         assert_eq!(error.code, "InvalidAttributeValue");
         assert!(error.message.contains("VisibilityTimeout"), "{}", error.message);
         assert!(error.message.contains("43201"), "{}", error.message);
+    }
+
+    #[test]
+    fn integer_attribute_takes_digits_only() {
+        for value in [" 5", "+5", "5 ", "-0", ""] {
+            let result = validate_changes(&attributes(&[("DelaySeconds", value)]), false, Purpose::Set);
+            assert!(result.is_err(), "DelaySeconds {value:?}");
+        }
+        assert!(validate_changes(&attributes(&[("DelaySeconds", "05")]), false, Purpose::Set).is_ok());
     }
 
     #[test]

@@ -64,9 +64,40 @@ pub fn invalid_parameter(parameter: &str, value: &str, reason: &str) -> AwsError
     ))
 }
 
+/// InvalidParameterValue (400) for an awsQuery parameter sent more than once.
+pub fn repeated_parameter(parameter: &str, occurrences: usize) -> AwsError {
+    AwsError::invalid_parameter_value(format!(
+        "The parameter {parameter} was sent {occurrences} times. Send each parameter once."
+    ))
+}
+
+/// InvalidParameterValue (400) for an awsQuery list or map index other than 1, 2, 3 and so on.
+pub fn invalid_list_index(parameter: &str, reason: &str) -> AwsError {
+    AwsError::invalid_parameter_value(format!("The parameter {parameter} has an invalid index: {reason}."))
+}
+
+/// InvalidParameterValue (400) for an awsQuery list or map whose indexes skip `missing`.
+pub fn list_index_gap(missing: &str, next: &str) -> AwsError {
+    AwsError::invalid_parameter_value(format!(
+        "The parameter {missing} is missing: list indexes run from 1 without gaps, but the request sends {next} without it."
+    ))
+}
+
 /// InvalidParameterValue (400) for a parameter that the queue type does not accept.
 pub fn parameter_not_for_queue_type(parameter: &str, value: &str) -> AwsError {
     invalid_parameter(parameter, value, "The request includes a parameter that is not valid for this queue type")
+}
+
+/// InvalidParameterValue (400): a message attribute carries both a string
+/// and a binary value, but its data type takes only `field`.
+///
+/// NOTE: the wording is the emulator's; the code is the one SQS uses for
+/// other invalid message attributes.
+pub fn attribute_has_two_values(parameter: &str, data_type: &str, field: &str) -> AwsError {
+    AwsError::invalid_parameter_value(format!(
+        "The message attribute {parameter} has type {data_type} and both a StringValue and a BinaryValue; \
+         a {data_type} attribute takes only {field}."
+    ))
 }
 
 /// MissingParameter (400).

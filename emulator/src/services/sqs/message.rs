@@ -9,6 +9,9 @@
 //!   `Binary` with an optional `.label`. Name, type and value all count
 //!   towards the message size
 //!   (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html>).
+//!   A Number has up to 38 digits of precision and lies between 10^-128 and
+//!   10^+126, leading and trailing zeros not counted
+//!   (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html#sqs-message-attributes>).
 //! - `MD5OfMessageAttributes`: attributes sorted by name; for each, the name,
 //!   the data type and the value, each as a 4-byte big-endian length followed
 //!   by the UTF-8 bytes, with a transport byte (1 string, 2 binary) between type
@@ -24,6 +27,14 @@ use super::model::{MessageAttributeValue, MessageAttributes};
 
 /// Most message attributes one message may carry.
 pub const MAX_MESSAGE_ATTRIBUTES: usize = 10;
+
+/// Most significant digits a Number attribute may have.
+const MAX_NUMBER_DIGITS: usize = 38;
+
+/// Decimal exponents of the smallest and largest magnitude a nonzero Number
+/// attribute may have: 10^-128 and 10^126.
+const MIN_NUMBER_EXPONENT: i64 = -128;
+const MAX_NUMBER_EXPONENT: i64 = 126;
 
 /// A validated message attribute value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,7 +149,7 @@ pub fn validate_attributes(parameter: &str, attributes: &MessageAttributes) -> R
     let mut validated = Vec::with_capacity(attributes.len());
     for (name, value) in attributes {
         validate_attribute_name(parameter, name)?;
-        validated.push(validate_attribute_value(name, value)?);
+        validated.push(validate_attribute_value(parameter, name, value)?);
     }
     Ok(validated)
 }
@@ -163,7 +174,9 @@ fn validate_attribute_name(parameter: &str, name: &str) -> Result<(), AwsError> 
     }
 }
 
-fn validate_attribute_value(name: &str, value: &MessageAttributeValue) -> Result<MessageAttribute, AwsError> {
+/// Validates one attribute value. `parameter` is the JSON member the
+/// attribute came in (`MessageAttributes` or `MessageSystemAttributes`).
+fn validate_attribute_value(parameter: &str, name: &str, value: &MessageAttributeValue) -> Result<MessageAttribute, AwsError> {
     let data_type = value.data_type.as_str();
     let invalid = |reason: &str| errors::invalid_parameter(&format!("MessageAttribute.{name}"), data_type, reason);
 
@@ -184,22 +197,26 @@ fn validate_attribute_value(name: &str, value: &MessageAttributeValue) -> Result
 
     let attribute_value = match base {
         "String" | "Number" => {
+            if value.binary_value.is_some() {
+                return Err(errors::attribute_has_two_values(&format!("{parameter}.{name}"), base, "StringValue"));
+            }
             let Some(text) = value.string_value.as_deref().filter(|t| !t.is_empty()) else {
                 return Err(invalid(&format!(
                     "The message attribute '{name}' with type '{base}' must use field 'StringValue' with a non-empty value"
                 )));
             };
             validate_characters(&format!("MessageAttribute.{name}.StringValue"), text)?;
-            if base == "Number" && !is_number(text) {
-                return Err(errors::invalid_parameter(
-                    &format!("MessageAttribute.{name}.StringValue"),
-                    text,
-                    "the value of a Number attribute must be a number",
-                ));
+            if base == "Number" {
+                check_number(text).map_err(|reason| {
+                    errors::invalid_parameter(&format!("{parameter}.{name}.StringValue"), text, &reason)
+                })?;
             }
             AttributeValue::String(text.to_owned())
         }
         "Binary" => {
+            if value.string_value.is_some() {
+                return Err(errors::attribute_has_two_values(&format!("{parameter}.{name}"), base, "BinaryValue"));
+            }
             let Some(encoded) = value.binary_value.as_deref() else {
                 return Err(invalid(&format!(
                     "The message attribute '{name}' with type 'Binary' must use field 'BinaryValue'"
@@ -244,6 +261,53 @@ fn is_number(text: &str) -> bool {
     digits_ok && exponent_ok
 }
 
+/// Checks a Number attribute value: its syntax, at most 38 significant
+/// digits, and a magnitude of zero or from 10^-128 to 10^126. Returns the
+/// reason for a value outside those limits.
+///
+/// NOTE: AWS does not document whether the bounds 10^-128 and 10^126
+/// themselves are allowed. The emulator allows both.
+fn check_number(text: &str) -> Result<(), String> {
+    if !is_number(text) {
+        return Err("the value of a Number attribute must be a number".to_owned());
+    }
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (mantissa, exponent) = unsigned.split_once(['e', 'E']).unwrap_or((unsigned, "0"));
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+
+    // The value is `digits` times 10^(exponent - fraction length).
+    let digits = format!("{whole}{fraction}");
+    let significant = digits.trim_start_matches('0').trim_end_matches('0');
+    if significant.is_empty() {
+        return Ok(());
+    }
+    if significant.len() > MAX_NUMBER_DIGITS {
+        return Err(format!(
+            "a Number attribute has at most {MAX_NUMBER_DIGITS} significant digits, and this value has {}",
+            significant.len()
+        ));
+    }
+
+    // An exponent too large for an i64 is out of range either way.
+    let out_of_range = || {
+        format!("a nonzero Number attribute must lie between 10^{MIN_NUMBER_EXPONENT} and 10^{MAX_NUMBER_EXPONENT} in magnitude")
+    };
+    let exponent: i64 = exponent.parse().map_err(|_| out_of_range())?;
+    let trailing_zeros = digits.len() - digits.trim_end_matches('0').len();
+    let lengths = |length: usize| i64::try_from(length).unwrap_or(i64::MAX);
+    // The magnitude is at least 10^lowest and below 10^(lowest + 1).
+    let lowest = exponent
+        .checked_sub(lengths(fraction.len()))
+        .and_then(|e| e.checked_add(lengths(trailing_zeros)))
+        .and_then(|e| e.checked_add(lengths(significant.len() - 1)))
+        .ok_or_else(out_of_range)?;
+    let above_max = lowest > MAX_NUMBER_EXPONENT || (lowest == MAX_NUMBER_EXPONENT && significant != "1");
+    if above_max || lowest < MIN_NUMBER_EXPONENT {
+        return Err(out_of_range());
+    }
+    Ok(())
+}
+
 /// Validates the system attributes of a send: only `AWSTraceHeader`, of type String.
 pub fn validate_system_attributes(attributes: &MessageAttributes) -> Result<Vec<MessageAttribute>, AwsError> {
     let mut validated = Vec::with_capacity(attributes.len());
@@ -262,7 +326,7 @@ pub fn validate_system_attributes(attributes: &MessageAttributes) -> Result<Vec<
                 "the data type of AWSTraceHeader must be String",
             ));
         }
-        validated.push(validate_attribute_value(name, value)?);
+        validated.push(validate_attribute_value("MessageSystemAttributes", name, value)?);
     }
     Ok(validated)
 }
@@ -332,6 +396,18 @@ mod tests {
         );
         let error = validate_attributes("MessageAttributes", &attributes).expect_err("reserved");
         assert!(error.message.contains("AWS.thing"), "{}", error.message);
+    }
+
+    #[test]
+    fn number_limits_are_checked() {
+        let max_digits = "9".repeat(38);
+        for good in [max_digits.as_str(), "1e126", "-1E126", "1e-128", "0", "-0.0e999", "100e124", "0.001e-125", "12.50"] {
+            assert_eq!(check_number(good), Ok(()), "{good}");
+        }
+        let too_many = "1".repeat(39);
+        for bad in [too_many.as_str(), "1e127", "1.1e126", "1e-129", "0.01e-127", "1e9223372036854775808"] {
+            assert!(check_number(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

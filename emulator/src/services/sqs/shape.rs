@@ -87,7 +87,10 @@ pub static TAG_MAP: Shape = Shape::Map {
 /// One parameter path segment's value and children, built once per request.
 #[derive(Debug, Default)]
 struct ParamNode<'a> {
+    /// The first value sent for this exact parameter name.
     value: Option<&'a str>,
+    /// How many times this exact parameter name was sent.
+    occurrences: usize,
     children: HashMap<&'a str, ParamNode<'a>>,
 }
 
@@ -99,21 +102,55 @@ impl<'a> ParamNode<'a> {
             for segment in name.split('.') {
                 node = node.children.entry(segment).or_default();
             }
-            // The first occurrence wins, as `aws_query::param` reads it.
             node.value.get_or_insert(value.as_str());
+            node.occurrences += 1;
         }
         root
     }
 
-    /// Children whose names are positive integers, in index order.
-    fn indexed(&self) -> Vec<(u32, &ParamNode<'a>)> {
-        let mut items: Vec<(u32, &ParamNode<'a>)> = self
-            .children
-            .iter()
-            .filter_map(|(name, node)| name.parse::<u32>().ok().filter(|i| *i > 0).map(|i| (i, node)))
-            .collect();
+    /// Returns the value of a scalar parameter at `path`. A parameter sent
+    /// more than once is rejected rather than read from its first copy.
+    ///
+    /// NOTE: whether AWS rejects a repeated parameter or reads one copy is
+    /// unverified, so the emulator takes the strict choice.
+    fn scalar(&self, path: &str) -> AwsResult<Option<&'a str>> {
+        if self.occurrences > 1 {
+            return Err(errors::repeated_parameter(path, self.occurrences));
+        }
+        Ok(self.value)
+    }
+
+    /// Returns the children of a flattened list or map at `path`, in index
+    /// order. The indexes must be the decimal numbers 1, 2, 3 and so on
+    /// without a gap, as the awsQuery `param.n` notation counts them.
+    ///
+    /// NOTE: AWS documents that the indexes start at 1 but not its response to
+    /// a gap or a malformed index. The emulator rejects both.
+    fn indexed(&self, path: &str) -> AwsResult<Vec<(u64, &ParamNode<'a>)>> {
+        let mut items = Vec::with_capacity(self.children.len());
+        for (name, node) in &self.children {
+            let parameter = format!("{path}.{name}");
+            let digits = !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit());
+            if !digits {
+                return Err(errors::invalid_list_index(&parameter, "the index is not a decimal number"));
+            }
+            if name.starts_with('0') {
+                return Err(errors::invalid_list_index(&parameter, "indexes start at 1 and have no leading zeros"));
+            }
+            let Ok(index) = name.parse::<u64>() else {
+                return Err(errors::invalid_list_index(&parameter, "the index is too large"));
+            };
+            items.push((index, node));
+        }
         items.sort_unstable_by_key(|(index, _)| *index);
-        items
+
+        // Sorted distinct indexes from 1 have no gap exactly when each equals its position.
+        for (position, (index, _)) in (1u64..).zip(&items) {
+            if *index != position {
+                return Err(errors::list_index_gap(&format!("{path}.{position}"), &format!("{path}.{index}")));
+            }
+        }
+        Ok(items)
     }
 }
 
@@ -140,18 +177,12 @@ fn decode_structure(node: &ParamNode<'_>, members: &[Member], path: &str) -> Aws
 
 fn decode_value(node: &ParamNode<'_>, shape: &Shape, path: &str) -> AwsResult<Option<Value>> {
     let value = match shape {
-        Shape::String => node.value.map(|text| Value::String(text.to_owned())),
-        Shape::Integer => match node.value {
+        Shape::String => node.scalar(path)?.map(|text| Value::String(text.to_owned())),
+        Shape::Integer => match node.scalar(path)? {
             None => None,
-            Some(text) => {
-                let number: i64 = text
-                    .trim()
-                    .parse()
-                    .map_err(|_| errors::invalid_parameter(path, text, "the value must be an integer"))?;
-                Some(Value::from(number))
-            }
+            Some(text) => Some(Value::from(parse_integer(path, text)?)),
         },
-        Shape::Boolean => match node.value {
+        Shape::Boolean => match node.scalar(path)? {
             None => None,
             Some(text) => {
                 let flag = match text {
@@ -164,7 +195,7 @@ fn decode_value(node: &ParamNode<'_>, shape: &Shape, path: &str) -> AwsResult<Op
         },
         Shape::List(item) => {
             let mut items = Vec::new();
-            for (index, child) in node.indexed() {
+            for (index, child) in node.indexed(path)? {
                 let item_path = format!("{path}.{index}");
                 if let Some(value) = decode_value(child, item, &item_path)? {
                     items.push(value);
@@ -178,13 +209,14 @@ fn decode_value(node: &ParamNode<'_>, shape: &Shape, path: &str) -> AwsResult<Op
             value_shape,
         } => {
             let mut object = Map::new();
-            for (index, entry) in node.indexed() {
+            for (index, entry) in node.indexed(path)? {
                 let entry_path = format!("{path}.{index}");
-                let name = entry
-                    .children
-                    .get(key)
-                    .and_then(|n| n.value)
-                    .ok_or_else(|| errors::missing_parameter(&format!("{entry_path}.{key}")))?;
+                let name_path = format!("{entry_path}.{key}");
+                let name = match entry.children.get(key) {
+                    Some(name_node) => name_node.scalar(&name_path)?,
+                    None => None,
+                };
+                let name = name.ok_or_else(|| errors::missing_parameter(&name_path))?;
                 let value_path = format!("{entry_path}.{value}");
                 let entry_value = match entry.children.get(value) {
                     Some(value_node) => decode_value(value_node, value_shape, &value_path)?,
@@ -198,6 +230,17 @@ fn decode_value(node: &ParamNode<'_>, shape: &Shape, path: &str) -> AwsResult<Op
         Shape::Structure(members) => Some(decode_structure(node, members, path)?),
     };
     Ok(value)
+}
+
+/// Parses an awsQuery integer: an optional minus sign and decimal digits,
+/// with no plus sign and no white space.
+fn parse_integer(path: &str, text: &str) -> AwsResult<i64> {
+    let reason = "the value must be an integer written in decimal digits, with an optional minus sign";
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(errors::invalid_parameter(path, text, reason));
+    }
+    text.parse().map_err(|_| errors::invalid_parameter(path, text, "the value is outside the 64-bit integer range"))
 }
 
 fn join(path: &str, name: &str) -> String {
@@ -336,6 +379,39 @@ mod tests {
         assert_eq!(error.code, "InvalidParameterValue");
         assert!(error.message.contains("Entry.1.DelaySeconds"), "{}", error.message);
         assert!(error.message.contains("soon"), "{}", error.message);
+    }
+
+    #[test]
+    fn query_rejects_signed_or_padded_integer() {
+        for text in ["+3", " 3", "3 ", "-"] {
+            let params = params(&[("Entry.1.Id", "e1"), ("Entry.1.DelaySeconds", text)]);
+            let error = decode_query(&params, INPUT).expect_err("not plain digits");
+            assert!(error.message.contains("Entry.1.DelaySeconds"), "{text:?}: {}", error.message);
+        }
+        let params = params(&[("Entry.1.DelaySeconds", "-3")]);
+        assert!(decode_query(&params, INPUT).is_ok(), "a minus sign is an integer; ranges are checked later");
+    }
+
+    #[test]
+    fn query_rejects_repeated_scalar() {
+        let params = params(&[("QueueUrl", "a"), ("QueueUrl", "b")]);
+        let error = decode_query(&params, INPUT).expect_err("repeated");
+        assert_eq!(error.code, "InvalidParameterValue");
+        assert!(error.message.contains("QueueUrl"), "{}", error.message);
+    }
+
+    #[test]
+    fn query_rejects_index_gap_and_bad_index() {
+        let gap = params(&[("AttributeName.1", "A"), ("AttributeName.3", "C")]);
+        let error = decode_query(&gap, INPUT).expect_err("gap");
+        assert!(error.message.contains("AttributeName.2"), "{}", error.message);
+
+        for index in ["0", "01", "18446744073709551616", "first"] {
+            let name = format!("AttributeName.{index}");
+            let bad = params(&[(name.as_str(), "A")]);
+            let error = decode_query(&bad, INPUT).expect_err("bad index");
+            assert!(error.message.contains(&name), "{index}: {}", error.message);
+        }
     }
 
     #[test]
