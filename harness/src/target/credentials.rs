@@ -11,7 +11,10 @@
 //!   renewed five minutes before they expire.
 //! - `profiles`: one named AWS CLI profile per account, listed explicitly;
 //!   the default profile is never used, and an account without a listed
-//!   profile has no credentials.
+//!   profile has no credentials. Profiles with static keys or `role_arn` work
+//!   in every build; profiles that sign in through IAM Identity Center
+//!   (`sso_session`) or run a `credential_process` need the harness built
+//!   with `--features sso`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;

@@ -39,7 +39,8 @@
 //!   `profiles`. A key of another strategy is an error.
 //! - `profiles` maps every account the actors use to a profile name. The
 //!   profile `default` is rejected, so a run never acts through whatever the
-//!   default profile happens to hold.
+//!   default profile happens to contain. Profiles that use IAM Identity
+//!   Center (SSO) or `credential_process` need a build with `--features sso`.
 //!
 //! Errors name the file, line, column and key, as scenario errors do.
 
