@@ -793,3 +793,62 @@ async fn query_list_index_must_run_from_one() {
     assert_eq!(common::queue_attribute(&owner, &queue_url, "DelaySeconds").await.as_deref(), Some("0"));
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn too_many_tags_names_counts_and_limit() {
+    let server = common::start().await;
+    let owner = common::client(&server, OWNER, HOME_REGION);
+    let queue_url = common::create_queue(&owner, "tagged").await;
+    owner.tag_queue().queue_url(&queue_url).tags("first", "1").send().await.expect("TagQueue one tag");
+
+    let mut request = owner.tag_queue().queue_url(&queue_url);
+    for index in 0..51 {
+        request = request.tags(format!("key-{index}"), "v");
+    }
+    let error = request.send().await.expect_err("52 tags in all");
+    let (code, status, message) = common::sdk_error(&error);
+    assert_eq!((code.as_str(), status), ("InvalidParameterValue", 400), "{message}");
+    for expected in ["adds 51 tags", "has 1", "52 tags", "limit of 50"] {
+        assert!(message.contains(expected), "the message should say {expected:?}: {message}");
+    }
+    let tags = owner.list_queue_tags().queue_url(&queue_url).send().await.expect("ListQueueTags");
+    assert_eq!(tags.tags.unwrap_or_default().len(), 1, "no tag of the rejected request was added");
+
+    let mut create = owner.create_queue().queue_name("born-tagged");
+    for index in 0..51 {
+        create = create.tags(format!("key-{index}"), "v");
+    }
+    let error = create.send().await.expect_err("51 tags at creation");
+    let (code, _, message) = common::sdk_error(&error);
+    assert_eq!(code, "InvalidParameterValue", "{message}");
+    for expected in ["51 tags", "limit of 50"] {
+        assert!(message.contains(expected), "the message should say {expected:?}: {message}");
+    }
+    assert_eq!(queue_count(&server).await, 1, "the rejected CreateQueue left no queue");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn attribute_errors_use_json_member_names() {
+    let server = common::start().await;
+    let owner = common::client(&server, OWNER, HOME_REGION);
+    let queue_url = common::create_queue(&owner, "member-names").await;
+
+    let cases = [
+        ("MessageAttributes", serde_json::json!({ "x": { "DataType": "Colour", "StringValue": "red" } }), "MessageAttributes.x"),
+        ("MessageAttributes", serde_json::json!({ "x": { "DataType": "", "StringValue": "red" } }), "MessageAttributes.x.DataType"),
+        ("MessageAttributes", serde_json::json!({ "x": { "DataType": "String" } }), "MessageAttributes.x"),
+        ("MessageAttributes", serde_json::json!({ "x": { "DataType": "Binary", "BinaryValue": "%%%" } }), "MessageAttributes.x.BinaryValue"),
+        ("MessageAttributes", serde_json::json!({ "x": { "DataType": "Number", "StringValue": "ten" } }), "MessageAttributes.x.StringValue"),
+        ("MessageSystemAttributes", serde_json::json!({ "AWSTraceHeader": { "DataType": "String" } }), "MessageSystemAttributes.AWSTraceHeader"),
+    ];
+    for (member, attributes, expected) in cases {
+        let body = serde_json::json!({ "QueueUrl": queue_url, "MessageBody": "x", member: attributes }).to_string();
+        let response = common::json(&server, OWNER, HOME_REGION, "SendMessage", body.as_bytes()).await;
+        assert_json_error(&response, "InvalidParameterValue", "InvalidParameterValue", 400, expected);
+        let message = response.json()["message"].as_str().unwrap_or_default().to_owned();
+        assert!(!message.contains("MessageAttribute."), "{expected}: the query name leaked into {message}");
+    }
+    assert_eq!(message_count(&owner, &queue_url).await, "0");
+    server.shutdown().await;
+}

@@ -83,6 +83,24 @@ pub fn list_index_gap(missing: &str, next: &str) -> AwsError {
     ))
 }
 
+/// InvalidParameterValue (400): a request adds `added` new tags to a queue
+/// that has `current`, and the total would pass `maximum`.
+///
+/// NOTE: the code is the emulator's choice; the tagging guide states the
+/// 50-tag limit but not the error for passing it.
+pub fn too_many_tags(added: usize, current: usize, maximum: usize) -> AwsError {
+    let total = added + current;
+    let message = if current == 0 {
+        format!("The request sets {added} tags, over the limit of {maximum} tags per queue.")
+    } else {
+        format!(
+            "The request adds {added} tags to a queue that has {current}, so the queue would have {total} tags, \
+             over the limit of {maximum} tags per queue."
+        )
+    };
+    AwsError::invalid_parameter_value(message)
+}
+
 /// InvalidParameterValue (400) for a parameter that the queue type does not accept.
 pub fn parameter_not_for_queue_type(parameter: &str, value: &str) -> AwsError {
     invalid_parameter(parameter, value, "The request includes a parameter that is not valid for this queue type")

@@ -178,11 +178,11 @@ fn validate_attribute_name(parameter: &str, name: &str) -> Result<(), AwsError> 
 /// attribute came in (`MessageAttributes` or `MessageSystemAttributes`).
 fn validate_attribute_value(parameter: &str, name: &str, value: &MessageAttributeValue) -> Result<MessageAttribute, AwsError> {
     let data_type = value.data_type.as_str();
-    let invalid = |reason: &str| errors::invalid_parameter(&format!("MessageAttribute.{name}"), data_type, reason);
+    let invalid = |reason: &str| errors::invalid_parameter(&format!("{parameter}.{name}"), data_type, reason);
 
     if data_type.is_empty() {
         return Err(errors::invalid_parameter(
-            &format!("MessageAttribute.{name}.DataType"),
+            &format!("{parameter}.{name}.DataType"),
             "(empty)",
             &format!("The message attribute '{name}' must contain a non-empty data type"),
         ));
@@ -205,7 +205,7 @@ fn validate_attribute_value(parameter: &str, name: &str, value: &MessageAttribut
                     "The message attribute '{name}' with type '{base}' must use field 'StringValue' with a non-empty value"
                 )));
             };
-            validate_characters(&format!("MessageAttribute.{name}.StringValue"), text)?;
+            validate_characters(&format!("{parameter}.{name}.StringValue"), text)?;
             if base == "Number" {
                 check_number(text).map_err(|reason| {
                     errors::invalid_parameter(&format!("{parameter}.{name}.StringValue"), text, &reason)
@@ -223,7 +223,7 @@ fn validate_attribute_value(parameter: &str, name: &str, value: &MessageAttribut
                 )));
             };
             let bytes = base64::engine::general_purpose::STANDARD.decode(encoded).map_err(|_| {
-                errors::invalid_parameter(&format!("MessageAttribute.{name}.BinaryValue"), encoded, "the value is not valid base64")
+                errors::invalid_parameter(&format!("{parameter}.{name}.BinaryValue"), encoded, "the value is not valid base64")
             })?;
             if bytes.is_empty() {
                 return Err(invalid(&format!(

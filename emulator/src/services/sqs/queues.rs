@@ -39,7 +39,7 @@ impl Sqs {
         let queue_name = input.queue_name.ok_or_else(|| errors::missing_parameter("QueueName"))?;
         let fifo = validate_queue_name(&queue_name, input.attributes.get("FifoQueue").map(String::as_str))?;
         let changes = attributes::validate_changes(&input.attributes, fifo, Purpose::Create)?;
-        validate_tags(&input.tags, 0)?;
+        validate_tags("tags", &input.tags, &BTreeMap::new())?;
 
         let namespace = Self::caller_namespace(context);
         self.check_policy_grants(&changes, &namespace.account_id)?;
@@ -219,8 +219,7 @@ impl Sqs {
         }
 
         let mut meta = queue.meta_mut();
-        let added = tags.keys().filter(|key| !meta.tags.contains_key(*key)).count();
-        validate_tags(&tags, (meta.tags.len() + added).saturating_sub(tags.len()))?;
+        validate_tags("Tags", &tags, &meta.tags)?;
         meta.tags.extend(tags);
         Ok(Empty {})
     }
@@ -342,24 +341,24 @@ fn validate_queue_name(queue_name: &str, fifo_attribute: Option<&str>) -> AwsRes
     Ok(wants_fifo)
 }
 
-/// Validates tags to add to a queue that already has `existing` other tags.
-fn validate_tags(tags: &BTreeMap<String, String>, existing: usize) -> AwsResult<()> {
-    if existing + tags.len() > MAX_TAGS {
-        return Err(errors::invalid_parameter(
-            "Tags",
-            &(existing + tags.len()).to_string(),
-            "A queue can have at most 50 tags",
-        ));
+/// Validates `tags` to add to a queue whose tags are now `current`. A key
+/// already on the queue replaces its value and does not count again.
+/// `member` is the request's JSON member name: `tags` in CreateQueue, `Tags` in TagQueue.
+fn validate_tags(member: &str, tags: &BTreeMap<String, String>, current: &BTreeMap<String, String>) -> AwsResult<()> {
+    let added = tags.keys().filter(|key| !current.contains_key(*key)).count();
+    if current.len() + added > MAX_TAGS {
+        return Err(errors::too_many_tags(added, current.len(), MAX_TAGS));
     }
     for (key, value) in tags {
         if key.is_empty() || key.chars().count() > 128 {
-            return Err(errors::invalid_parameter("Tag.Key", key, "A tag key must have 1 to 128 characters"));
+            return Err(errors::invalid_parameter(member, key, "A tag key must have 1 to 128 characters"));
         }
         if key.to_ascii_lowercase().starts_with("aws:") {
-            return Err(errors::invalid_parameter("Tag.Key", key, "The aws: prefix is reserved for AWS tags"));
+            return Err(errors::invalid_parameter(member, key, "The aws: prefix is reserved for AWS tags"));
         }
         if value.chars().count() > 256 {
-            return Err(errors::invalid_parameter("Tag.Value", value, "A tag value can have at most 256 characters"));
+            let parameter = format!("{member}.{key}");
+            return Err(errors::invalid_parameter(&parameter, value, "A tag value can have at most 256 characters"));
         }
     }
     Ok(())
@@ -427,6 +426,16 @@ mod tests {
             assert!(validate_queue_name(bad, None).is_err(), "{bad:?}");
         }
         assert!(validate_queue_name(&"x".repeat(80), None).is_ok());
+    }
+
+    #[test]
+    fn replaced_tags_do_not_count_twice() {
+        let current: BTreeMap<String, String> = (0..50).map(|i| (format!("k{i}"), "v".to_owned())).collect();
+        let replacing: BTreeMap<String, String> = [("k0".to_owned(), "w".to_owned())].into();
+        assert!(validate_tags("Tags", &replacing, &current).is_ok(), "replacing a value keeps 50 tags");
+        let adding: BTreeMap<String, String> = [("new".to_owned(), "w".to_owned())].into();
+        let error = validate_tags("Tags", &adding, &current).expect_err("51 tags");
+        assert!(error.message.contains("51"), "{}", error.message);
     }
 
     #[test]
