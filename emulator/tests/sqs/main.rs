@@ -8,12 +8,14 @@
 //! - `bad_input` has one test per kind of invalid request.
 //! - `semantics` covers FIFO, dead-letter redrive, delays, long polling and MD5 digests.
 //! - `concurrency` checks that producers and consumers lose and duplicate nothing.
+//! - `move_tasks` covers dead-letter queue redrive through message move tasks.
 //! - `policy` enforces queue policies under the `aws` and
 //!   `localstack-enforce-iam` profiles.
 
 mod bad_input;
 mod common;
 mod concurrency;
+mod move_tasks;
 mod policy;
 mod query;
 mod sdk;

@@ -202,6 +202,36 @@ pub fn invalid_id_format(receipt_handle: &str) -> AwsError {
     AwsError::sender("InvalidIdFormat", 400, message)
 }
 
+/// ResourceNotFoundException (404): the queue an ARN in `parameter` names
+/// does not exist. The wording is AWS's, as recorded from SQS in
+/// LocalStack's parity snapshots (`tests/aws/services/sqs/test_sqs_move_task.snapshot.json`).
+pub fn resource_not_found(parameter: &str, arn: &str) -> AwsError {
+    let message = format!("The resource that you specified for the {parameter} parameter doesn't exist: {arn}.");
+    AwsError::sender("ResourceNotFoundException", 404, message)
+}
+
+/// ResourceNotFoundException (404): no running message move task has this handle.
+pub fn move_task_not_found(task_handle: &str) -> AwsError {
+    let message = format!("Task does not exist: no running message move task has the handle {task_handle}.");
+    AwsError::sender("ResourceNotFoundException", 404, message)
+}
+
+/// InvalidParameterValue (400): StartMessageMoveTask on a queue that no
+/// queue's redrive policy names as its dead-letter queue.
+pub fn not_a_dead_letter_queue(source_arn: &str) -> AwsError {
+    AwsError::invalid_parameter_value(format!(
+        "Source queue must be configured as a Dead Letter Queue: no queue's RedrivePolicy names {source_arn}."
+    ))
+}
+
+/// InvalidParameterValue (400): the source queue already has a running message move task.
+pub fn move_task_already_running(source_arn: &str) -> AwsError {
+    AwsError::invalid_parameter_value(format!(
+        "There is already a task running. Only one active task is allowed for a source queue arn at a given time: \
+         {source_arn}."
+    ))
+}
+
 /// OverLimit (403): a per-queue limit such as 50 tags would be exceeded.
 pub fn over_limit(message: String) -> AwsError {
     AwsError::sender("OverLimit", 403, message)

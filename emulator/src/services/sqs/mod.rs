@@ -16,13 +16,14 @@
 //! (queue attributes), [`policy`] (queue policies), [`message`] (message
 //! validation and MD5 digests),
 //! [`store`] (one queue's messages), [`queue`] (queues and registries), and the
-//! operations in [`queues`], [`messages`] and [`permissions`].
+//! operations in [`queues`], [`messages`], [`permissions`] and [`move_tasks`].
 
 pub mod attributes;
 pub mod errors;
 pub mod message;
 pub mod messages;
 pub mod model;
+pub mod move_tasks;
 pub mod permissions;
 pub mod policy;
 pub mod queue;
@@ -54,17 +55,17 @@ pub const XML_NAMESPACE: &str = "http://queue.amazonaws.com/doc/2012-11-05/";
 
 /// Actions SQS never lets a queue policy grant to another account
 /// (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-limitations-of-custom-policies.html>).
-///
-/// NOTE: that page also lists CancelMessageMoveTask, ListMessageMoveTasks and
-/// StartMessageMoveTask, which the emulator does not serve.
 pub const NOT_GRANTABLE_ACROSS_ACCOUNTS: &[&str] = &[
     "AddPermission",
+    "CancelMessageMoveTask",
     "CreateQueue",
     "DeleteQueue",
+    "ListMessageMoveTasks",
     "ListQueues",
     "ListQueueTags",
     "RemovePermission",
     "SetQueueAttributes",
+    "StartMessageMoveTask",
     "TagQueue",
     "UntagQueue",
 ];
@@ -75,7 +76,8 @@ pub struct Sqs {
     queue_url_strategy: QueueUrlStrategy,
     /// The host name and port queue URLs advertise.
     advertised_host: String,
-    namespaces: Namespaces<QueueRegistry>,
+    /// Shared with the message move tasks that run in the background.
+    namespaces: Arc<Namespaces<QueueRegistry>>,
 }
 
 impl Sqs {
@@ -84,7 +86,7 @@ impl Sqs {
             access: config.access,
             queue_url_strategy: config.queue_url_strategy,
             advertised_host,
-            namespaces: Namespaces::default(),
+            namespaces: Arc::default(),
         }
     }
 
@@ -121,6 +123,9 @@ impl Sqs {
             "ChangeMessageVisibilityBatch" => {
                 serve!(model::CHANGE_MESSAGE_VISIBILITY_BATCH, change_message_visibility_batch)
             }
+            "StartMessageMoveTask" => serve!(model::START_MESSAGE_MOVE_TASK, start_message_move_task),
+            "CancelMessageMoveTask" => serve!(model::CANCEL_MESSAGE_MOVE_TASK, cancel_message_move_task),
+            "ListMessageMoveTasks" => serve!(model::LIST_MESSAGE_MOVE_TASKS, list_message_move_tasks),
             "ReceiveMessage" => {
                 let input = decode(call, &model::RECEIVE_MESSAGE)?;
                 let output = self.receive_message(context, input).await?;
@@ -142,6 +147,7 @@ impl Sqs {
 
     /// Asks the access rules whether the caller may run `operation` on the
     /// resource `arn` in `namespace`, and maps a refusal to SQS's error.
+    /// A queue in another region is reported as QueueDoesNotExist for `address`.
     fn authorize(
         &self,
         context: &RequestContext,
@@ -150,6 +156,24 @@ impl Sqs {
         namespace: &Namespace,
         policy: Option<&Policy>,
         address: &str,
+    ) -> AwsResult<()> {
+        // NOTE: AWS does not document this case. Each region is its own
+        // endpoint and looks the queue up in its own region, and a user
+        // report (github.com/danvk/mapsnap pull request 436) shows
+        // AWS.SimpleQueueService.NonExistentQueue for a URL of another region.
+        self.authorize_or(context, operation, arn, namespace, policy, || errors::queue_does_not_exist(address))
+    }
+
+    /// Checks access like [`Sqs::authorize`], but reports a resource in
+    /// another region with the error `other_region` builds.
+    fn authorize_or(
+        &self,
+        context: &RequestContext,
+        operation: &str,
+        arn: &str,
+        namespace: &Namespace,
+        policy: Option<&Policy>,
+        other_region: impl FnOnce() -> AwsError,
     ) -> AwsResult<()> {
         let request = AccessRequest {
             caller: &context.caller,
@@ -165,11 +189,7 @@ impl Sqs {
             Denial::NotGrantableAcrossAccounts | Denial::ImplicitDeny | Denial::ExplicitDeny => {
                 errors::access_denied(denial.message(&request))
             }
-            // NOTE: AWS does not document this case. Each region is its own
-            // endpoint and looks the queue up in its own region, and a user
-            // report (github.com/danvk/mapsnap pull request 436) shows
-            // AWS.SimpleQueueService.NonExistentQueue for a URL of another region.
-            Denial::OtherRegion => errors::queue_does_not_exist(address),
+            Denial::OtherRegion => other_region(),
         })
     }
 
@@ -212,6 +232,36 @@ impl Sqs {
         self.authorize(context, operation, arn, &namespace, policy.as_ref().map(|p| &p.policy), queue_url)?;
 
         queue.ok_or_else(|| errors::queue_does_not_exist(queue_url))
+    }
+
+    /// Resolves the queue an ARN in member `parameter` names, checks access,
+    /// and returns it. The ARN's account and region decide the namespace, as
+    /// [`crate::arn::Arn::namespace`] reads them. A missing queue, or one in
+    /// another region, is ResourceNotFoundException.
+    fn resolve_queue_arn(
+        &self,
+        context: &RequestContext,
+        operation: &str,
+        parameter: &str,
+        arn_text: &str,
+    ) -> AwsResult<Arc<Queue>> {
+        let not_found = || errors::resource_not_found(parameter, arn_text);
+        let arn: crate::arn::Arn = arn_text
+            .parse()
+            .map_err(|error: crate::arn::ArnError| errors::invalid_parameter(parameter, arn_text, error.reason))?;
+        let namespace = arn.namespace().filter(|_| arn.service == "sqs" && !arn.resource.contains([':', '/']));
+        let Some(namespace) = namespace else {
+            return Err(errors::invalid_parameter(
+                parameter,
+                arn_text,
+                "the ARN must name an SQS queue: arn:aws:sqs:REGION:ACCOUNT:QUEUE",
+            ));
+        };
+
+        let queue = self.namespaces.get(&namespace).and_then(|registry| registry.get(&arn.resource));
+        let policy = self.queue_policy(queue.as_deref());
+        self.authorize_or(context, operation, arn_text, &namespace, policy.as_ref().map(|p| &p.policy), not_found)?;
+        queue.ok_or_else(not_found)
     }
 
     /// Returns the queue's parsed policy for an access decision, or `None`
@@ -263,6 +313,7 @@ impl Sqs {
 /// The IAM actions of the SQS operations the emulator serves.
 const IAM_ACTIONS: &[&str] = &[
     "sqs:AddPermission",
+    "sqs:CancelMessageMoveTask",
     "sqs:ChangeMessageVisibility",
     "sqs:CreateQueue",
     "sqs:DeleteMessage",
@@ -270,6 +321,7 @@ const IAM_ACTIONS: &[&str] = &[
     "sqs:GetQueueAttributes",
     "sqs:GetQueueUrl",
     "sqs:ListDeadLetterSourceQueues",
+    "sqs:ListMessageMoveTasks",
     "sqs:ListQueues",
     "sqs:ListQueueTags",
     "sqs:PurgeQueue",
@@ -277,6 +329,7 @@ const IAM_ACTIONS: &[&str] = &[
     "sqs:RemovePermission",
     "sqs:SendMessage",
     "sqs:SetQueueAttributes",
+    "sqs:StartMessageMoveTask",
     "sqs:TagQueue",
     "sqs:UntagQueue",
 ];

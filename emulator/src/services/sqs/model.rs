@@ -621,9 +621,108 @@ pub static CHANGE_MESSAGE_VISIBILITY_BATCH: OperationShape = OperationShape {
     ],
 };
 
+// ---------------------------------------------------------------- message move tasks
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct StartMessageMoveTaskInput {
+    pub source_arn: Option<String>,
+    pub destination_arn: Option<String>,
+    pub max_number_of_messages_per_second: Option<i64>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct StartMessageMoveTaskOutput {
+    pub task_handle: String,
+}
+
+pub static START_MESSAGE_MOVE_TASK: OperationShape = OperationShape {
+    name: "StartMessageMoveTask",
+    input: &[
+        Member::named("SourceArn", &STRING),
+        Member::named("DestinationArn", &STRING),
+        Member::named("MaxNumberOfMessagesPerSecond", &INTEGER),
+    ],
+    output: &[Member::named("TaskHandle", &STRING)],
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CancelMessageMoveTaskInput {
+    pub task_handle: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CancelMessageMoveTaskOutput {
+    pub approximate_number_of_messages_moved: u64,
+}
+
+pub static CANCEL_MESSAGE_MOVE_TASK: OperationShape = OperationShape {
+    name: "CancelMessageMoveTask",
+    input: &[Member::named("TaskHandle", &STRING)],
+    output: &[Member::named("ApproximateNumberOfMessagesMoved", &INTEGER)],
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListMessageMoveTasksInput {
+    pub source_arn: Option<String>,
+    pub max_results: Option<i64>,
+}
+
+/// One task in a ListMessageMoveTasks response (`ListMessageMoveTasksResultEntry`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MessageMoveTaskEntry {
+    /// Present only while the task is RUNNING.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_handle: Option<String>,
+    pub status: String,
+    pub source_arn: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination_arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_number_of_messages_per_second: Option<u32>,
+    pub approximate_number_of_messages_moved: u64,
+    pub approximate_number_of_messages_to_move: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_reason: Option<String>,
+    pub started_timestamp: u64,
+}
+
+static MESSAGE_MOVE_TASK_ENTRY: Shape = Shape::Structure(&[
+    Member::named("TaskHandle", &STRING),
+    Member::named("Status", &STRING),
+    Member::named("SourceArn", &STRING),
+    Member::named("DestinationArn", &STRING),
+    Member::named("MaxNumberOfMessagesPerSecond", &INTEGER),
+    Member::named("ApproximateNumberOfMessagesMoved", &INTEGER),
+    Member::named("ApproximateNumberOfMessagesToMove", &INTEGER),
+    Member::named("FailureReason", &STRING),
+    Member::named("StartedTimestamp", &INTEGER),
+]);
+static MESSAGE_MOVE_TASK_ENTRIES: Shape = Shape::List(&MESSAGE_MOVE_TASK_ENTRY);
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListMessageMoveTasksOutput {
+    pub results: Vec<MessageMoveTaskEntry>,
+}
+
+/// In awsQuery the results are flattened as `ListMessageMoveTasksResultEntry`
+/// elements, as the SQS model's `xmlName` trait declares.
+pub static LIST_MESSAGE_MOVE_TASKS: OperationShape = OperationShape {
+    name: "ListMessageMoveTasks",
+    input: &[Member::named("SourceArn", &STRING), Member::named("MaxResults", &INTEGER)],
+    output: &[Member::new("Results", "ListMessageMoveTasksResultEntry", &MESSAGE_MOVE_TASK_ENTRIES)],
+};
+
 /// Every operation the emulator serves, for routing and the unknown-action check.
 pub static OPERATIONS: &[&OperationShape] = &[
     &ADD_PERMISSION,
+    &CANCEL_MESSAGE_MOVE_TASK,
     &CHANGE_MESSAGE_VISIBILITY,
     &CHANGE_MESSAGE_VISIBILITY_BATCH,
     &CREATE_QUEUE,
@@ -633,6 +732,7 @@ pub static OPERATIONS: &[&OperationShape] = &[
     &GET_QUEUE_ATTRIBUTES,
     &GET_QUEUE_URL,
     &LIST_DEAD_LETTER_SOURCE_QUEUES,
+    &LIST_MESSAGE_MOVE_TASKS,
     &LIST_QUEUES,
     &LIST_QUEUE_TAGS,
     &PURGE_QUEUE,
@@ -641,6 +741,7 @@ pub static OPERATIONS: &[&OperationShape] = &[
     &SEND_MESSAGE,
     &SEND_MESSAGE_BATCH,
     &SET_QUEUE_ATTRIBUTES,
+    &START_MESSAGE_MOVE_TASK,
     &TAG_QUEUE,
     &UNTAG_QUEUE,
 ];

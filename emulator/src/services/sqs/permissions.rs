@@ -18,7 +18,8 @@ use super::policy::{self, MAX_ACTIONS_PER_STATEMENT, MAX_STATEMENTS, QueuePolicy
 use super::queue::unix_seconds;
 use super::{NOT_GRANTABLE_ACROSS_ACCOUNTS, Sqs, errors};
 
-/// Action names AddPermission accepts; `*` stands for all of them.
+/// Action names AddPermission accepts; `*` stands for all of them. The
+/// actions in [`NOT_GRANTABLE_ACROSS_ACCOUNTS`] are rejected before this list is read.
 const GRANTABLE_ACTIONS: &[&str] = &[
     "*",
     "SendMessage",
@@ -29,9 +30,6 @@ const GRANTABLE_ACTIONS: &[&str] = &[
     "GetQueueUrl",
     "ListDeadLetterSourceQueues",
     "PurgeQueue",
-    "StartMessageMoveTask",
-    "CancelMessageMoveTask",
-    "ListMessageMoveTasks",
 ];
 
 impl Sqs {

@@ -22,6 +22,7 @@ use tokio::sync::Notify;
 use crate::store::Namespace;
 
 use super::attributes::QueueSettings;
+use super::move_tasks::MoveTaskList;
 use super::store::MessageStore;
 
 /// Source of queue incarnation numbers, unique within the process.
@@ -49,6 +50,8 @@ pub struct Queue {
     incarnation: u64,
     meta: RwLock<QueueMeta>,
     messages: Mutex<MessageStore>,
+    /// The recent message move tasks that take messages from this queue.
+    move_tasks: Mutex<MoveTaskList>,
     /// Wakes long polls when a message may have become receivable.
     pub arrivals: Notify,
     deleted: AtomicBool,
@@ -72,6 +75,7 @@ impl Queue {
                 last_modified_timestamp: now,
             }),
             messages: Mutex::new(MessageStore::new(fifo)),
+            move_tasks: Mutex::new(MoveTaskList::default()),
             arrivals: Notify::new(),
             deleted: AtomicBool::new(false),
         }
@@ -89,6 +93,10 @@ impl Queue {
 
     pub fn messages(&self) -> MutexGuard<'_, MessageStore> {
         self.messages.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn move_tasks(&self) -> MutexGuard<'_, MoveTaskList> {
+        self.move_tasks.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub fn is_deleted(&self) -> bool {

@@ -353,6 +353,69 @@ impl MessageStore {
         self.insert(message, Duration::ZERO, now);
     }
 
+    /// Adds a message that a message move task took from a dead-letter queue.
+    /// A redriven message is a new message: it gets `message_id`, a new send
+    /// time and this queue's retention, and its receive count starts at zero
+    /// (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-dead-letter-queue-redrive.html>).
+    pub fn enqueue_moved(
+        &mut self,
+        mut message: StoredMessage,
+        message_id: String,
+        sent_timestamp_ms: u64,
+        retention: Duration,
+        now: Instant,
+    ) {
+        message.message_id = message_id;
+        message.sent_timestamp_ms = sent_timestamp_ms;
+        message.sent_at = now;
+        message.expires_at = now + retention;
+        message.sequence_number = self.fifo.then(|| self.next_sequence_number());
+        message.receive_count = 0;
+        message.first_receive_timestamp_ms = None;
+        message.receipt_token = 0;
+        message.received_at = None;
+        message.visibility_changed = false;
+        message.timer = None;
+        message.dead_letter_queue_source_arn = None;
+        self.insert(message, Duration::ZERO, now);
+    }
+
+    /// Puts back a message that [`MessageStore::take_visible`] took but that
+    /// could not be moved. It keeps its fields and becomes visible at the end
+    /// of the queue, or of its FIFO group.
+    pub fn restore(&mut self, mut message: StoredMessage, now: Instant) {
+        message.timer = None;
+        self.insert(message, Duration::ZERO, now);
+    }
+
+    /// Removes and returns up to `max` visible messages in receive order, for
+    /// a message move task. A FIFO group with messages in flight is skipped,
+    /// as a receive skips it.
+    pub fn take_visible(&mut self, max: usize) -> Vec<StoredMessage> {
+        let mut taken = Vec::new();
+        let mut current_group = None;
+        while taken.len() < max {
+            let Some(key) = self.next_visible(&mut current_group) else {
+                break;
+            };
+            if let Some(message) = self.remove(key) {
+                taken.push(message);
+            }
+        }
+
+        // A group left with visible messages returns to the front of the ready groups.
+        if let Some(group_id) = current_group
+            && let Some(group) = self.groups.get_mut(&group_id)
+            && !group.queued
+            && group.in_flight == 0
+            && !group.visible.is_empty()
+        {
+            group.queued = true;
+            self.ready_groups.push_front(group_id);
+        }
+        taken
+    }
+
     fn insert(&mut self, mut message: StoredMessage, delay: Duration, now: Instant) {
         let key = self.next_key;
         self.next_key += 1;
@@ -818,6 +881,41 @@ mod tests {
         let later = now + DEDUPLICATION_WINDOW;
         store.refresh(later);
         assert!(store.replay_attempt("att", VISIBILITY, later).is_none(), "the attempt expired");
+    }
+
+    #[test]
+    fn take_visible_keeps_fifo_group_ready() {
+        let mut store = MessageStore::new(true);
+        let now = Instant::now();
+        for body in ["1", "2", "3"] {
+            store.enqueue(message(body, Some("g")), Some(body.to_owned()), Duration::ZERO, RETENTION, now);
+        }
+        let taken = store.take_visible(2);
+        let taken_bodies: Vec<&str> = taken.iter().map(|m| m.body.as_str()).collect();
+        assert_eq!(taken_bodies, ["1", "2"]);
+        assert_eq!(store.counts(), Counts { visible: 1, in_flight: 0, delayed: 0 });
+
+        let (rest, _) = store.receive(10, VISIBILITY, None, now, 0);
+        assert_eq!(bodies(&rest), ["3"], "the partly taken group is still receivable");
+    }
+
+    #[test]
+    fn moved_message_is_new_in_destination() {
+        let mut source = MessageStore::new(false);
+        let mut destination = MessageStore::new(false);
+        let now = Instant::now();
+        source.enqueue(message("a", None), None, Duration::ZERO, RETENTION, now);
+        let (first, _) = source.receive(1, Duration::ZERO, None, now, 0);
+        assert_eq!(first.len(), 1);
+        source.refresh(now);
+
+        let mut taken = source.take_visible(10);
+        assert_eq!(source.counts(), Counts::default(), "the source is empty");
+        let moved = taken.pop().expect("one message");
+        destination.enqueue_moved(moved, "new-id".to_owned(), 7, RETENTION, now);
+        let (received, _) = destination.receive(1, VISIBILITY, None, now, 0);
+        assert_eq!(received[0].message.message_id, "new-id");
+        assert_eq!(received[0].message.receive_count, 1, "the count started again");
     }
 
     #[test]
