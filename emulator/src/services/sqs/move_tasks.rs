@@ -117,9 +117,14 @@ impl MoveTask {
         self.progress.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Ends the task with `status`. A cancel that arrived while the task was
+    /// finishing its last batch wins over completion.
     fn finish(&self, status: TaskStatus, failure_reason: Option<&str>) {
         let mut progress = self.progress();
-        progress.status = status;
+        progress.status = match (progress.status, status) {
+            (TaskStatus::Cancelling, TaskStatus::Completed) => TaskStatus::Cancelled,
+            _ => status,
+        };
         progress.failure_reason = failure_reason.map(str::to_owned);
     }
 
@@ -454,6 +459,37 @@ fn move_batch(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn task(status: TaskStatus) -> MoveTask {
+        MoveTask {
+            id: "id".to_owned(),
+            handle: "handle".to_owned(),
+            source_arn: "arn:aws:sqs:us-east-1:111111111111:dlq".to_owned(),
+            destination_arn: None,
+            rate: None,
+            to_move: 1,
+            started_timestamp: 0,
+            progress: Mutex::new(Progress {
+                status,
+                moved: 1,
+                failure_reason: None,
+            }),
+            cancelled: Notify::new(),
+        }
+    }
+
+    #[test]
+    fn cancel_wins_over_completion() {
+        let cancelling = task(TaskStatus::Cancelling);
+        cancelling.finish(TaskStatus::Completed, None);
+        assert_eq!(cancelling.entry().status, "CANCELLED");
+
+        let running = task(TaskStatus::Running);
+        running.finish(TaskStatus::Completed, None);
+        let entry = running.entry();
+        assert_eq!(entry.status, "COMPLETED");
+        assert_eq!(entry.task_handle, None, "only a running task shows its handle");
+    }
 
     #[test]
     fn task_handle_round_trips() {
