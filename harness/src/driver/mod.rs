@@ -4,16 +4,20 @@
 //! call and the SDK's output back into JSON with the API's member names, so
 //! every target is judged through the same client code real users run.
 //!
-//! Each driver declares, per operation, an [`Operation`]: the input members
-//! the loader checks scenarios against, and the member that carries the
-//! resource address with a function that classifies it and resolves its
-//! owning namespace through the emulator's `arn` module. The [`Registry`]
-//! maps `service.Operation` to its driver.
+//! Each driver declares, per operation, an [`Operation`]. Its input and
+//! output shapes ([`shape`]) are what the loaders check scenarios and
+//! catalogs against, and what the driver checks each call's input against.
+//! It also names the member that carries the resource address, with a
+//! function that classifies the address and resolves its owning namespace
+//! through the emulator's `arn` module. The [`Registry`] maps
+//! `service.Operation` to its driver.
 //!
-//! To add a service: write `driver/<service>.rs` implementing [`Driver`] and
-//! list it in [`Registry::with_default_drivers`].
+//! To add a service: write `driver/<service>.rs` implementing [`Driver`],
+//! with its operation table in `driver/<service>/operations.rs` as SQS has
+//! it, and list the driver in [`Registry::with_default_drivers`].
 
 mod input;
+pub mod shape;
 pub mod sqs;
 
 use std::future::Future;
@@ -34,9 +38,10 @@ use crosscheck_emulator::arn::AddressKind;
 use crosscheck_emulator::store::Namespace;
 use serde_json::{Map, Value};
 
-use crate::outcome::Outcome;
+use crate::outcome::{Outcome, OutcomeClass};
 
 pub use self::input::{Input, InputError};
+use self::shape::{Rules, Structure};
 
 /// The future a driver call returns.
 pub type CallFuture<'a> = Pin<Box<dyn Future<Output = Result<Outcome, InputError>> + Send + 'a>>;
@@ -51,8 +56,9 @@ pub trait Driver: Send + Sync {
 
     /// Calls `operation` with `input` as the actor `config` describes.
     ///
-    /// Fails only when the input does not fit the operation's members (a
-    /// scenario mistake); everything the target does is in the [`Outcome`].
+    /// Fails only when the input does not fit the operation's input shape (a
+    /// scenario mistake, see [`check_input`]); everything the target does is
+    /// in the [`Outcome`].
     fn call<'a>(&'a self, config: &'a SdkConfig, operation: &'a str, input: &'a Map<String, Value>) -> CallFuture<'a>;
 }
 
@@ -61,8 +67,10 @@ pub trait Driver: Send + Sync {
 pub struct Operation {
     /// The operation name as in the AWS API reference, e.g. `GetQueueAttributes`.
     pub name: &'static str,
-    /// Its input members, with the API's names.
-    pub members: &'static [&'static str],
+    /// Its input members, with the API's names, nested.
+    pub input: &'static Structure,
+    /// Its output members as the driver renders them to JSON.
+    pub output: &'static Structure,
     /// The member naming the resource the call acts on; `None` for calls
     /// that act on the caller's own namespace, such as `ListQueues`.
     pub address: Option<AddressMember>,
@@ -137,6 +145,33 @@ impl Registry {
                 suggestion: closest(operation, operations.iter().map(|candidate| candidate.name)),
             }),
         }
+    }
+}
+
+/// Finds `operation` in a driver's table and checks `input`, after
+/// `${variable}` substitution, against its input shape.
+///
+/// The loaders check the input as written; this catches a captured value of
+/// the wrong type, such as a list substituted where a string belongs.
+pub fn check_input(
+    operations: &'static [Operation],
+    operation: &str,
+    input: &Map<String, Value>,
+) -> Result<&'static Operation, InputError> {
+    let Some(declared) = operations.iter().find(|candidate| candidate.name == operation) else {
+        return Err(InputError { path: String::new(), message: format!("the driver does not declare {operation}") });
+    };
+    shape::check_members(input, declared.input, Rules::SENT_INPUT)
+        .map_err(|error| InputError { path: error.path_text(), message: error.message })?;
+    Ok(declared)
+}
+
+/// Checks in debug builds that a successful response fits the declared
+/// output, so that captures and `ok` subsets the loader accepted can match.
+pub fn debug_check_output(operation: &Operation, outcome: &Outcome) {
+    if cfg!(debug_assertions) && outcome.class == OutcomeClass::Ok {
+        let checked = shape::check_structure(&outcome.response, operation.output, Rules::RENDERED_OUTPUT);
+        assert!(checked.is_ok(), "the {} response does not fit {}: {checked:?}", operation.name, operation.output.name);
     }
 }
 
@@ -263,7 +298,7 @@ mod tests {
         let registry = Registry::with_default_drivers();
         let (driver, operation) = registry.operation("sqs", "GetQueueAttributes").expect("known operation");
         assert_eq!(driver.service(), "sqs");
-        assert!(operation.members.contains(&"AttributeNames"));
+        assert!(operation.input.member("AttributeNames").is_some());
     }
 
     #[test]

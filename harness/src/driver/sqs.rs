@@ -24,140 +24,21 @@ use aws_sdk_sqs::types::{
 };
 use aws_smithy_types::Blob;
 use base64::Engine;
-use crosscheck_emulator::arn::{AddressKind, parse_queue_url};
-use crosscheck_emulator::store::Namespace;
 use serde_json::{Map, Value};
 
+use self::operations::OPERATIONS;
 use super::{
-    AddressMember, CallFuture, Driver, Input, InputError, JsonObject, Operation, ResolvedAddress, StatusRecorder,
-    outcome_of, resolve_arn, resolve_own_name,
+    CallFuture, Driver, Input, InputError, JsonObject, Operation, StatusRecorder, check_input, debug_check_output,
+    outcome_of,
 };
 use crate::driver::input::NestedInput;
 use crate::outcome::Outcome;
 
+mod operations;
+
 /// Calls SQS operations.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SqsDriver;
-
-const QUEUE_URL: Option<AddressMember> = Some(AddressMember { member: "QueueUrl", resolve: resolve_queue_url });
-
-const SOURCE_ARN: Option<AddressMember> = Some(AddressMember { member: "SourceArn", resolve: resolve_arn });
-
-/// Members of a message attribute value and of a message system attribute value.
-const ATTRIBUTE_VALUE_MEMBERS: &[&str] =
-    &["DataType", "StringValue", "BinaryValue", "StringListValues", "BinaryListValues"];
-
-const SEND_ENTRY_MEMBERS: &[&str] = &[
-    "Id",
-    "MessageBody",
-    "DelaySeconds",
-    "MessageAttributes",
-    "MessageSystemAttributes",
-    "MessageDeduplicationId",
-    "MessageGroupId",
-];
-
-static OPERATIONS: &[Operation] = &[
-    Operation {
-        name: "AddPermission",
-        members: &["QueueUrl", "Label", "AWSAccountIds", "Actions"],
-        address: QUEUE_URL,
-    },
-    Operation {
-        name: "CancelMessageMoveTask",
-        members: &["TaskHandle"],
-        // NOTE: the task handle is opaque to the harness, so no boundary is recorded.
-        address: None,
-    },
-    Operation {
-        name: "ChangeMessageVisibility",
-        members: &["QueueUrl", "ReceiptHandle", "VisibilityTimeout"],
-        address: QUEUE_URL,
-    },
-    Operation { name: "ChangeMessageVisibilityBatch", members: &["QueueUrl", "Entries"], address: QUEUE_URL },
-    Operation {
-        name: "CreateQueue",
-        members: &["QueueName", "Attributes", "tags"],
-        address: Some(AddressMember { member: "QueueName", resolve: resolve_own_name }),
-    },
-    Operation { name: "DeleteMessage", members: &["QueueUrl", "ReceiptHandle"], address: QUEUE_URL },
-    Operation { name: "DeleteMessageBatch", members: &["QueueUrl", "Entries"], address: QUEUE_URL },
-    Operation { name: "DeleteQueue", members: &["QueueUrl"], address: QUEUE_URL },
-    Operation { name: "GetQueueAttributes", members: &["QueueUrl", "AttributeNames"], address: QUEUE_URL },
-    Operation {
-        name: "GetQueueUrl",
-        members: &["QueueName", "QueueOwnerAWSAccountId"],
-        address: Some(AddressMember { member: "QueueName", resolve: resolve_queue_name_with_owner }),
-    },
-    Operation {
-        name: "ListDeadLetterSourceQueues",
-        members: &["QueueUrl", "NextToken", "MaxResults"],
-        address: QUEUE_URL,
-    },
-    Operation { name: "ListMessageMoveTasks", members: &["SourceArn", "MaxResults"], address: SOURCE_ARN },
-    Operation { name: "ListQueueTags", members: &["QueueUrl"], address: QUEUE_URL },
-    Operation { name: "ListQueues", members: &["QueueNamePrefix", "NextToken", "MaxResults"], address: None },
-    Operation { name: "PurgeQueue", members: &["QueueUrl"], address: QUEUE_URL },
-    Operation {
-        name: "ReceiveMessage",
-        members: &[
-            "QueueUrl",
-            "AttributeNames",
-            "MessageSystemAttributeNames",
-            "MessageAttributeNames",
-            "MaxNumberOfMessages",
-            "VisibilityTimeout",
-            "WaitTimeSeconds",
-            "ReceiveRequestAttemptId",
-        ],
-        address: QUEUE_URL,
-    },
-    Operation { name: "RemovePermission", members: &["QueueUrl", "Label"], address: QUEUE_URL },
-    Operation {
-        name: "SendMessage",
-        members: &[
-            "QueueUrl",
-            "MessageBody",
-            "DelaySeconds",
-            "MessageAttributes",
-            "MessageSystemAttributes",
-            "MessageDeduplicationId",
-            "MessageGroupId",
-        ],
-        address: QUEUE_URL,
-    },
-    Operation { name: "SendMessageBatch", members: &["QueueUrl", "Entries"], address: QUEUE_URL },
-    Operation { name: "SetQueueAttributes", members: &["QueueUrl", "Attributes"], address: QUEUE_URL },
-    Operation {
-        name: "StartMessageMoveTask",
-        members: &["SourceArn", "DestinationArn", "MaxNumberOfMessagesPerSecond"],
-        address: SOURCE_ARN,
-    },
-    Operation { name: "TagQueue", members: &["QueueUrl", "Tags"], address: QUEUE_URL },
-    Operation { name: "UntagQueue", members: &["QueueUrl", "TagKeys"], address: QUEUE_URL },
-];
-
-/// Resolves a queue URL; one without a region names a queue in the caller's region.
-fn resolve_queue_url(value: &str, _input: &Map<String, Value>, caller: &Namespace) -> Option<ResolvedAddress> {
-    let address = parse_queue_url(value).ok()?;
-    let region = address.region.unwrap_or_else(|| caller.region.clone());
-    Some(ResolvedAddress { kind: AddressKind::Url, namespace: Namespace::new(&address.account_id, &region) })
-}
-
-/// Resolves GetQueueUrl's `QueueName` in the account `QueueOwnerAWSAccountId`
-/// names, or the caller's, always in the caller's region.
-fn resolve_queue_name_with_owner(
-    _value: &str,
-    input: &Map<String, Value>,
-    caller: &Namespace,
-) -> Option<ResolvedAddress> {
-    let owner = match input.get("QueueOwnerAWSAccountId") {
-        Some(Value::String(account_id)) => account_id.clone(),
-        Some(Value::Number(account_id)) => format!("{:0>12}", account_id.to_string()),
-        _ => caller.account_id.clone(),
-    };
-    Some(ResolvedAddress { kind: AddressKind::Name, namespace: Namespace::new(&owner, &caller.region) })
-}
 
 impl Driver for SqsDriver {
     fn service(&self) -> &'static str {
@@ -170,10 +51,13 @@ impl Driver for SqsDriver {
 
     fn call<'a>(&'a self, config: &'a SdkConfig, operation: &'a str, input: &'a Map<String, Value>) -> CallFuture<'a> {
         Box::pin(async move {
+            let declared = check_input(OPERATIONS, operation, input)?;
             let recorder = StatusRecorder::default();
             let sqs_config = aws_sdk_sqs::config::Builder::from(config).interceptor(recorder.clone()).build();
             let client = Client::from_conf(sqs_config);
-            call_operation(&client, operation, Input::new(input), &recorder).await
+            let outcome = call_operation(&client, operation, Input::new(input), &recorder).await?;
+            debug_check_output(declared, &outcome);
+            Ok(outcome)
         })
     }
 }
@@ -216,7 +100,7 @@ async fn call_operation(
         }
         "ChangeMessageVisibilityBatch" => {
             let entries = input
-                .object_list("Entries", &["Id", "ReceiptHandle", "VisibilityTimeout"])?
+                .object_list("Entries")?
                 .map(|entries| entries.iter().map(change_visibility_entry).collect::<Result<Vec<_>, _>>())
                 .transpose()?;
             let result = client
@@ -255,7 +139,7 @@ async fn call_operation(
         }
         "DeleteMessageBatch" => {
             let entries = input
-                .object_list("Entries", &["Id", "ReceiptHandle"])?
+                .object_list("Entries")?
                 .map(|entries| entries.iter().map(delete_entry).collect::<Result<Vec<_>, _>>())
                 .transpose()?;
             let result = client
@@ -411,7 +295,7 @@ async fn call_operation(
         }
         "SendMessageBatch" => {
             let entries = input
-                .object_list("Entries", SEND_ENTRY_MEMBERS)?
+                .object_list("Entries")?
                 .map(|entries| entries.iter().map(send_entry).collect::<Result<Vec<_>, _>>())
                 .transpose()?;
             let result =
@@ -531,7 +415,7 @@ fn message_attributes(
     input: &Input<'_>,
     member: &str,
 ) -> Result<Option<HashMap<String, MessageAttributeValue>>, InputError> {
-    let Some(entries) = input.object_map(member, ATTRIBUTE_VALUE_MEMBERS)? else {
+    let Some(entries) = input.object_map(member)? else {
         return Ok(None);
     };
     let mut attributes = HashMap::with_capacity(entries.len());
@@ -554,7 +438,7 @@ fn message_system_attributes(
     input: &Input<'_>,
     member: &str,
 ) -> Result<Option<HashMap<MessageSystemAttributeNameForSends, MessageSystemAttributeValue>>, InputError> {
-    let Some(entries) = input.object_map(member, ATTRIBUTE_VALUE_MEMBERS)? else {
+    let Some(entries) = input.object_map(member)? else {
         return Ok(None);
     };
     let mut attributes = HashMap::with_capacity(entries.len());
@@ -675,44 +559,70 @@ fn sorted_strings<K>(map: HashMap<K, String>, key: impl Fn(&K) -> String) -> Val
 
 #[cfg(test)]
 mod tests {
+    use aws_sdk_sqs::types::BatchResultErrorEntry;
+
     use super::*;
+    use crate::driver::shape::{self, Rules};
 
-    #[test]
-    fn every_operation_is_declared_once() {
-        let mut names: Vec<&str> = OPERATIONS.iter().map(|operation| operation.name).collect();
-        names.sort_unstable();
-        let count = names.len();
-        names.dedup();
-        assert_eq!(names.len(), count, "duplicate operation names");
-        assert_eq!(count, 23, "SQS has 23 operations");
+    fn declared(name: &str) -> &'static Operation {
+        OPERATIONS.iter().find(|operation| operation.name == name).expect("a declared operation")
+    }
+
+    fn full_message() -> Message {
+        let attribute = MessageAttributeValue::builder()
+            .data_type("Binary")
+            .string_value("text")
+            .binary_value(Blob::new(b"bytes".to_vec()))
+            .string_list_values("one")
+            .binary_list_values(Blob::new(b"two".to_vec()))
+            .build()
+            .expect("DataType is set");
+        Message::builder()
+            .message_id("id")
+            .receipt_handle("handle")
+            .md5_of_body("md5")
+            .body("body")
+            .attributes(MessageSystemAttributeName::SentTimestamp, "1")
+            .md5_of_message_attributes("md5")
+            .message_attributes("colour", attribute)
+            .build()
     }
 
     #[test]
-    fn queue_url_resolves_to_owner_namespace() {
-        let caller = Namespace::new("222222222222", "eu-central-1");
-        let url = "http://sqs.ap-south-1.localhost.localstack.cloud:4566/111111111111/q";
-        let resolved = resolve_queue_url(url, &Map::new(), &caller).expect("a queue URL");
-        assert_eq!(resolved.kind, AddressKind::Url);
-        assert_eq!(resolved.namespace, Namespace::new("111111111111", "ap-south-1"));
+    fn rendered_message_fits_receive_output() {
+        let response = JsonObject::new().required("Messages", vec![message_json(full_message())]).build();
+        let checked = shape::check_structure(&response, declared("ReceiveMessage").output, Rules::RENDERED_OUTPUT);
+        assert_eq!(checked, Ok(()), "{response}");
     }
 
     #[test]
-    fn queue_url_without_region_uses_caller_region() {
-        let caller = Namespace::new("222222222222", "eu-central-1");
-        let resolved =
-            resolve_queue_url("http://127.0.0.1:4566/111111111111/q", &Map::new(), &caller).expect("a queue URL");
-        assert_eq!(resolved.namespace, Namespace::new("111111111111", "eu-central-1"));
+    fn rendered_batch_result_fits_batch_outputs() {
+        let failed = BatchResultErrorEntry::builder()
+            .id("1")
+            .sender_fault(true)
+            .code("InvalidParameterValue")
+            .message("bad")
+            .build()
+            .expect("required members are set");
+        let successful = vec![JsonObject::new().required("Id", "2").build()];
+        let response = batch_result(successful, &[failed]);
+        for name in ["DeleteMessageBatch", "ChangeMessageVisibilityBatch", "SendMessageBatch"] {
+            let checked = shape::check_structure(&response, declared(name).output, Rules::RENDERED_OUTPUT);
+            assert_eq!(checked, Ok(()), "{name}: {response}");
+        }
     }
 
     #[test]
-    fn queue_name_with_owner_resolves_to_owner_account() {
-        let caller = Namespace::new("222222222222", "eu-central-1");
+    fn unknown_operation_is_an_input_error() {
+        let error = check_input(OPERATIONS, "SendMessages", &Map::new()).expect_err("not declared");
+        assert_eq!(error.message, "the driver does not declare SendMessages");
+    }
+
+    #[test]
+    fn substituted_input_is_checked() {
         let mut input = Map::new();
-        input.insert("QueueOwnerAWSAccountId".to_owned(), Value::String("111111111111".to_owned()));
-        let resolved = resolve_queue_name_with_owner("q", &input, &caller).expect("a name");
-        assert_eq!(resolved.kind, AddressKind::Name);
-        assert_eq!(resolved.namespace, Namespace::new("111111111111", "eu-central-1"));
-        let own = resolve_queue_name_with_owner("q", &Map::new(), &caller).expect("a name");
-        assert_eq!(own.namespace, caller);
+        input.insert("QueueUrl".to_owned(), Value::Array(vec![Value::String("u".to_owned())]));
+        let error = check_input(OPERATIONS, "DeleteQueue", &input).expect_err("a list is not a string");
+        assert_eq!(error.to_string(), "input member QueueUrl: expected a string, found a list");
     }
 }

@@ -5,7 +5,10 @@
 //! line, column and key exactly as a scenario error does. This module checks
 //! what only a catalog has: the four boundary expectations of every profile,
 //! fixtures and their `extends`, address kinds, and that every variable a
-//! template uses is a built-in or a fixture capture.
+//! template uses is a built-in or a fixture capture. Inputs, address members,
+//! `response` subsets, `ok` subsets and capture paths are checked against the
+//! driver's shapes. A profile's `ok` subset is checked against every
+//! operation it applies to.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -20,9 +23,10 @@ use super::{
     BOUNDARIES, BUILTIN_VARIABLES, Catalog, CatalogOperation, Fixture, FixtureStep, NotGrantable, Override,
     ProfileRules, Scope, parse_address_kind, parse_boundary,
 };
-use crate::driver::Registry;
+use crate::driver::shape::{self, Rules};
+use crate::driver::{Operation, Registry};
 use crate::scenario::load::Loader;
-use crate::scenario::{Actor, Expectation};
+use crate::scenario::{Actor, Call, Expectation, ExpectedOutcome};
 use crate::yaml::{LoadResult, describe, join};
 
 const TOP_KEYS: &[&str] = &["service", "description", "actors", "profiles", "fixtures", "operations"];
@@ -51,7 +55,7 @@ impl<'a> CatalogLoader<'a> {
 
         let service = yaml.required_string(top, "service", "service")?;
         let (owner, other) = self.actors(top)?;
-        let profiles = self.profiles(top)?;
+        let profiles = self.profiles(top, &service)?;
         let fixtures = self.fixtures(top, &service)?;
         let operations = self.operations(top, &service, &fixtures, &profiles)?;
 
@@ -90,7 +94,7 @@ impl<'a> CatalogLoader<'a> {
         Ok((owner, other))
     }
 
-    fn profiles(&self, top: &MarkedMappingNode) -> LoadResult<Vec<ProfileRules>> {
+    fn profiles(&self, top: &MarkedMappingNode, service: &str) -> LoadResult<Vec<ProfileRules>> {
         let yaml = &self.loader.yaml;
         let node = yaml.required(top, "profiles", "profiles")?;
         let mapping = yaml.mapping(node, "profiles")?;
@@ -118,7 +122,7 @@ impl<'a> CatalogLoader<'a> {
             }
 
             let not_grantable = match fields.get_node(NOT_GRANTABLE) {
-                Some(node) => Some(self.not_grantable(node, &join(&key, NOT_GRANTABLE), &defined)?),
+                Some(node) => Some(self.not_grantable(node, &join(&key, NOT_GRANTABLE), service, &defined)?),
                 None => None,
             };
             profiles.push(ProfileRules { profile, by_boundary, not_grantable });
@@ -126,7 +130,13 @@ impl<'a> CatalogLoader<'a> {
         Ok(profiles)
     }
 
-    fn not_grantable(&self, node: &Node, key: &str, defined: &BTreeSet<String>) -> LoadResult<NotGrantable> {
+    fn not_grantable(
+        &self,
+        node: &Node,
+        key: &str,
+        service: &str,
+        defined: &BTreeSet<String>,
+    ) -> LoadResult<NotGrantable> {
         let yaml = &self.loader.yaml;
         let fields = yaml.mapping(node, key)?;
         let allowed: Vec<&str> = BOUNDARIES.iter().map(|boundary| boundary.as_str()).chain(["operations"]).collect();
@@ -134,6 +144,10 @@ impl<'a> CatalogLoader<'a> {
 
         let operations_node = yaml.required(fields, "operations", key)?;
         let operations = yaml.string_list(operations_node, &join(key, "operations"))?;
+        let items = yaml.sequence(operations_node, &join(key, "operations"))?;
+        for (index, (name, item)) in operations.iter().zip(items.iter()).enumerate() {
+            self.loader.call(&format!("{service}.{name}"), item, &format!("{key}.operations[{index}]"))?;
+        }
         let by_boundary = self.boundary_expectations(fields, key, defined)?;
         if by_boundary.is_empty() {
             return Err(yaml.error(node.span(), key, "state the expectation of at least one boundary"));
@@ -235,16 +249,18 @@ impl<'a> CatalogLoader<'a> {
             yaml.check_keys(fields, &step_key, FIXTURE_STEP_KEYS)?;
 
             let call_node = yaml.required(fields, "call", &step_key)?;
-            let (call, members) = self.call(call_node, &join(&step_key, "call"), service)?;
+            let (call, operation) = self.call(call_node, &join(&step_key, "call"), service)?;
             let input = match fields.get_node("input") {
-                Some(input_node) => {
-                    self.check_members(input_node, &join(&step_key, "input"), &call.to_string(), members)?;
-                    self.loader.template_value(input_node, &join(&step_key, "input"), defined)?
-                }
+                Some(input_node) => self.input(input_node, &join(&step_key, "input"), operation, defined)?,
                 None => Value::Object(Map::new()),
             };
             let captures = match fields.get_node("capture") {
-                Some(capture_node) => self.loader.captures(capture_node, &join(&step_key, "capture"))?,
+                Some(capture_node) => {
+                    let capture_key = join(&step_key, "capture");
+                    let captures = self.loader.captures(capture_node, &capture_key)?;
+                    self.loader.check_captures(capture_node, &captures, operation, &capture_key)?;
+                    captures
+                }
                 None => Vec::new(),
             };
             defined.extend(captures.iter().map(|capture| capture.variable.clone()));
@@ -301,7 +317,7 @@ impl<'a> CatalogLoader<'a> {
 
         let mut operations: Vec<CatalogOperation> = Vec::with_capacity(items.len());
         for (index, item) in items.iter().enumerate() {
-            let operation = self.operation(item, &format!("operations[{index}]"), service, fixtures, profiles)?;
+            let operation = self.operation(top, item, &format!("operations[{index}]"), service, fixtures, profiles)?;
             let duplicate = operations.iter().any(|earlier| earlier.call == operation.call);
             if duplicate {
                 return Err(yaml.error(
@@ -317,6 +333,7 @@ impl<'a> CatalogLoader<'a> {
 
     fn operation(
         &self,
+        top: &MarkedMappingNode,
         node: &Node,
         key: &str,
         service: &str,
@@ -329,7 +346,7 @@ impl<'a> CatalogLoader<'a> {
         let line = node.span().start().map_or(1, marked_yaml::Marker::line);
 
         let call_node = yaml.required(fields, "call", key)?;
-        let (call, members) = self.call(call_node, &join(key, "call"), service)?;
+        let (call, declared) = self.call(call_node, &join(key, "call"), service)?;
         let key = format!("{key} {call}:");
         let key = key.as_str();
 
@@ -364,33 +381,34 @@ impl<'a> CatalogLoader<'a> {
         };
 
         let input = match fields.get_node("input") {
-            Some(input_node) => {
-                self.check_members(input_node, &join(key, "input"), &call.to_string(), members)?;
-                self.loader.template_value(input_node, &join(key, "input"), &defined)?
-            }
+            Some(input_node) => self.input(input_node, &join(key, "input"), declared, &defined)?,
             None => Value::Object(Map::new()),
         };
 
         let addresses = self.operation_addresses(fields, key, scope, fixture, &defined)?;
         for (kind, address_members) in &addresses {
-            self.check_address_members(address_members, fields, key, *kind, &call.to_string(), members, &input)?;
+            self.check_address_members(address_members, fields, key, *kind, declared, &input)?;
         }
 
         let response = match fields.get_node("response") {
             Some(response_node) => {
-                yaml.mapping(response_node, &join(key, "response"))?;
-                Some(self.loader.template_value(response_node, &join(key, "response"), &defined)?)
+                let response_key = join(key, "response");
+                yaml.mapping(response_node, &response_key)?;
+                let response = self.loader.template_value(response_node, &response_key, &defined)?;
+                self.loader.check_expected_response(response_node, &response, declared, &response_key, None)?;
+                Some(response)
             }
             None => None,
         };
 
         let overrides = match fields.get_node("expect") {
-            Some(expect_node) => self.overrides(expect_node, &join(key, "expect"), profiles, &defined)?,
+            Some(expect_node) => self.overrides(expect_node, &join(key, "expect"), profiles, &defined, declared)?,
             None => Vec::new(),
         };
         if scope == Scope::CallerNamespace {
             self.check_full_overrides(&overrides, profiles, fields, key)?;
         }
+        self.check_shared_subsets(top, profiles, &call, declared, &overrides)?;
 
         Ok(CatalogOperation { line, call, fixture: fixture_name, scope, input, addresses, response, overrides })
     }
@@ -470,6 +488,7 @@ impl<'a> CatalogLoader<'a> {
         key: &str,
         profiles: &[ProfileRules],
         defined: &BTreeSet<String>,
+        declared: &Operation,
     ) -> LoadResult<Vec<Override>> {
         let yaml = &self.loader.yaml;
         let mapping = yaml.mapping(node, key)?;
@@ -478,6 +497,7 @@ impl<'a> CatalogLoader<'a> {
             let entry_key = join(key, entry.as_str());
             if let Some(boundary) = parse_boundary(entry.as_str()) {
                 let expectation = self.loader.expectation(value, &entry_key, defined)?;
+                self.loader.check_expected_subset(value, &expectation, declared, &entry_key, None)?;
                 overrides.push(Override { profile: None, boundary, expectation });
                 continue;
             }
@@ -502,6 +522,10 @@ impl<'a> CatalogLoader<'a> {
             let allowed: Vec<&str> = BOUNDARIES.iter().map(|boundary| boundary.as_str()).collect();
             yaml.check_keys(boundaries, &entry_key, &allowed)?;
             for (boundary, expectation) in self.boundary_expectations(boundaries, &entry_key, defined)? {
+                if let Some(boundary_node) = boundaries.get_node(boundary.as_str()) {
+                    let boundary_key = join(&entry_key, boundary.as_str());
+                    self.loader.check_expected_subset(boundary_node, &expectation, declared, &boundary_key, None)?;
+                }
                 overrides.push(Override { profile: Some(profile), boundary, expectation });
             }
         }
@@ -537,18 +561,69 @@ impl<'a> CatalogLoader<'a> {
         Ok(())
     }
 
+    /// Checks the `ok` subsets of the profile-wide expectations that apply
+    /// to an operation (those its own `expect` does not replace) against the
+    /// operation's output shape. The precedence is that of
+    /// [`super::expectation_for`].
+    fn check_shared_subsets(
+        &self,
+        top: &MarkedMappingNode,
+        profiles: &[ProfileRules],
+        call: &Call,
+        declared: &Operation,
+        overrides: &[Override],
+    ) -> LoadResult<()> {
+        let Some(profile_nodes) = top.get_node("profiles").and_then(Node::as_mapping) else {
+            return Ok(());
+        };
+        for rules in profiles {
+            let Some(profile_fields) = profile_nodes.get_node(rules.profile.as_str()).and_then(Node::as_mapping) else {
+                continue;
+            };
+            let profile_key = join("profiles", rules.profile.as_str());
+            let not_grantable = rules.not_grantable.as_ref().filter(|entry| entry.operations.contains(&call.operation));
+
+            for boundary in BOUNDARIES {
+                let overridden = overrides
+                    .iter()
+                    .any(|entry| entry.boundary == boundary && entry.profile.is_none_or(|p| p == rules.profile));
+                if overridden {
+                    continue;
+                }
+
+                let from_not_grantable = not_grantable
+                    .and_then(|entry| entry.by_boundary.iter().find(|(b, _)| *b == boundary))
+                    .map(|(_, expectation)| expectation);
+                let (expectation, fields, key) = match from_not_grantable {
+                    Some(expectation) => {
+                        let fields = profile_fields.get_node(NOT_GRANTABLE).and_then(Node::as_mapping);
+                        (expectation, fields, join(&profile_key, NOT_GRANTABLE))
+                    }
+                    None => match rules.by_boundary.iter().find(|(b, _)| *b == boundary) {
+                        Some((_, expectation)) => (expectation, Some(profile_fields), profile_key.clone()),
+                        None => continue,
+                    },
+                };
+                if !matches!(&expectation.outcome, ExpectedOutcome::Ok(Some(_))) {
+                    continue;
+                }
+                let Some(node) = fields.and_then(|fields| fields.get_node(boundary.as_str())) else {
+                    continue;
+                };
+                let key = join(&key, boundary.as_str());
+                self.loader.check_expected_subset(node, expectation, declared, &key, Some(&call.to_string()))?;
+            }
+        }
+        Ok(())
+    }
+
     // ---- helpers ----------------------------------------------------------------
 
     /// Parses a call and checks that it belongs to the catalog's service.
-    fn call(
-        &self,
-        node: &Node,
-        key: &str,
-        service: &str,
-    ) -> LoadResult<(crate::scenario::Call, &'static [&'static str])> {
+    fn call(&self, node: &Node, key: &str, service: &str) -> LoadResult<(Call, &'static Operation)> {
         let yaml = &self.loader.yaml;
         let text = yaml.string(node, key)?;
-        let (call, members) = self.loader.call(&text, node, key)?;
+        let (call, declared) = self.loader.call(&text, node, key)?;
         if call.service != service {
             return Err(yaml.error(
                 node.span(),
@@ -556,38 +631,26 @@ impl<'a> CatalogLoader<'a> {
                 format!("{call} is not a {service} operation; a catalog lists one service's operations"),
             ));
         }
-        Ok((call, members))
+        Ok((call, declared))
     }
 
-    fn check_members(&self, node: &Node, key: &str, call: &str, members: &[&str]) -> LoadResult<()> {
-        let yaml = &self.loader.yaml;
-        let mapping = yaml.mapping(node, key)?;
-        for member in mapping.keys() {
-            if !members.contains(&member.as_str()) {
-                return Err(yaml.error(
-                    member.span(),
-                    &join(key, member.as_str()),
-                    format!(
-                        "unknown input member {:?} for {call}; its members are {}",
-                        member.as_str(),
-                        members.join(", ")
-                    ),
-                ));
-            }
-        }
-        Ok(())
+    /// Reads an input mapping and checks it against the operation's input shape.
+    fn input(&self, node: &Node, key: &str, declared: &Operation, defined: &BTreeSet<String>) -> LoadResult<Value> {
+        self.loader.yaml.mapping(node, key)?;
+        let input = self.loader.template_value(node, key, defined)?;
+        self.loader.check_input(node, &input, declared, key)?;
+        Ok(input)
     }
 
-    /// Checks that an address's members are the operation's and do not repeat its `input`.
-    #[allow(clippy::too_many_arguments, reason = "each argument is one piece of the error's context")]
+    /// Checks that an address's members fit the operation's input shape and
+    /// do not repeat its `input`.
     fn check_address_members(
         &self,
         address_members: &Value,
         fields: &MarkedMappingNode,
         key: &str,
         kind: AddressKind,
-        call: &str,
-        members: &[&str],
+        declared: &Operation,
         input: &Value,
     ) -> LoadResult<()> {
         let yaml = &self.loader.yaml;
@@ -595,17 +658,14 @@ impl<'a> CatalogLoader<'a> {
         let Some(object) = address_members.as_object() else {
             return Err(yaml.error(span, &join(key, "addresses"), format!("the {kind} address is not a mapping")));
         };
+        if let Err(error) = shape::check_members(object, declared.input, Rules::WRITTEN_INPUT) {
+            return Err(yaml.error(
+                span,
+                &join(key, "addresses"),
+                format!("the {kind} address sets {}: {}", error.path_text(), error.message),
+            ));
+        }
         for member in object.keys() {
-            if !members.contains(&member.as_str()) {
-                return Err(yaml.error(
-                    span,
-                    &join(key, "addresses"),
-                    format!(
-                        "the {kind} address sets {member:?}, which is not an input member of {call}; its members are {}",
-                        members.join(", ")
-                    ),
-                ));
-            }
             if input.get(member).is_some() {
                 return Err(yaml.error(
                     span,

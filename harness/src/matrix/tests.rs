@@ -208,7 +208,96 @@ fn unknown_input_member_is_rejected() {
         &replaced("input: { AttributeNames: [All] }", "input: { AttributeName: [All] }"),
         33,
         "input.AttributeName",
-        "unknown input member",
+        "unknown member; did you mean AttributeNames? The members of GetQueueAttributesInput are",
+    );
+}
+
+#[test]
+fn nested_input_member_is_rejected() {
+    let source = format!(
+        "{VALID}  - call: sqs.SendMessageBatch\n    fixture: queue\n    addresses: [url]\n    \
+         input: {{ Entries: [{{ Id: a, MessageBody: b, DelaySecond: 1 }}] }}\n"
+    );
+    assert_rejected(&source, 54, "input.Entries[0].DelaySecond", "did you mean DelaySeconds?");
+}
+
+#[test]
+fn fixture_input_type_is_checked() {
+    assert_rejected(
+        &replaced("input: { QueueName: \"${unique_name}\" }", "input: { QueueName: [\"${unique_name}\"] }"),
+        18,
+        "fixtures.queue.steps[0].input.QueueName",
+        "expected a string, found a list",
+    );
+}
+
+#[test]
+fn fixture_capture_path_is_checked() {
+    assert_rejected(
+        &replaced("capture: { queue_url: QueueUrl }", "capture: { queue_url: QueueUrll }"),
+        19,
+        "fixtures.queue.steps[0].capture.queue_url",
+        "QueueUrll: unknown member; did you mean QueueUrl?",
+    );
+}
+
+#[test]
+fn address_member_type_is_checked() {
+    assert_rejected(
+        &replaced("url: { QueueUrl: \"${queue_url}\" }", "url: { QueueUrl: [\"${queue_url}\"] }"),
+        34,
+        "addresses",
+        "the url address sets QueueUrl: expected a string, found a list",
+    );
+}
+
+#[test]
+fn address_member_name_is_checked() {
+    assert_rejected(
+        &replaced("url: { QueueUrl: \"${queue_url}\" }", "url: { QueueURL: \"${queue_url}\" }"),
+        34,
+        "addresses",
+        "the url address sets QueueURL: unknown member; did you mean QueueUrl?",
+    );
+}
+
+#[test]
+fn response_member_is_checked() {
+    assert_rejected(
+        &replaced("response: { Attributes: { QueueArn: \"x\" } }", "response: { Attribute: { QueueArn: \"x\" } }"),
+        35,
+        "response.Attribute",
+        "did you mean Attributes? The members of GetQueueAttributesOutput are Attributes",
+    );
+}
+
+#[test]
+fn override_subset_member_is_checked() {
+    assert_rejected(
+        &replaced("same: { ok: { QueueUrls: [\"${queue_url}\"] } }", "same: { ok: { QueueUrl: [\"${queue_url}\"] } }"),
+        47,
+        "expect.same.ok.QueueUrl",
+        "did you mean QueueUrls?",
+    );
+}
+
+#[test]
+fn profile_subset_is_checked_against_each_operation() {
+    assert_rejected(
+        &replaced("    same: ok\n", "    same: { ok: { QueueUrls: [] } }\n"),
+        7,
+        "profiles.aws.same.ok.QueueUrls",
+        "the members of GetQueueAttributesOutput are Attributes (this expectation applies to sqs.GetQueueAttributes)",
+    );
+}
+
+#[test]
+fn not_grantable_operation_name_is_checked() {
+    assert_rejected(
+        &replaced("operations: [DeleteQueue]", "operations: [DeleteQueues]"),
+        12,
+        "profiles.aws.not_grantable.operations[0]",
+        "unknown operation sqs.DeleteQueues; did you mean sqs.DeleteQueue?",
     );
 }
 

@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 
 use super::template::{self, Part};
 use super::{Actor, Call, Capture, ErrorMatcher, Expectation, ExpectedOutcome, ResponsePath, Scenario, Step};
-use crate::driver::{LookupError, Registry};
+use crate::driver::{LookupError, Operation, Registry};
 use crate::outcome::OutcomeClass;
 use crate::yaml::{LoadResult, YamlReader, describe, is_null, join, scalar_value};
 
@@ -195,36 +195,29 @@ impl<'a> Loader<'a> {
 
         let call_node = self.yaml.required(fields, "call", &context)?;
         let call_text = self.yaml.string(call_node, &key("call"))?;
-        let (call, members) = self.call(&call_text, call_node, &key("call"))?;
+        let (call, operation) = self.call(&call_text, call_node, &key("call"))?;
 
         let input = match fields.get_node("input") {
             Some(input_node) => {
-                let mapping = self.yaml.mapping(input_node, &key("input"))?;
-                for member in mapping.keys() {
-                    if !members.contains(&member.as_str()) {
-                        return Err(self.yaml.error(
-                            member.span(),
-                            &key(&format!("input.{}", member.as_str())),
-                            format!(
-                                "unknown input member {:?} for {call}; its members are {}",
-                                member.as_str(),
-                                members.join(", ")
-                            ),
-                        ));
-                    }
-                }
-                self.template_value(input_node, &key("input"), defined)?
+                self.yaml.mapping(input_node, &key("input"))?;
+                let input = self.template_value(input_node, &key("input"), defined)?;
+                self.check_input(input_node, &input, operation, &key("input"))?;
+                input
             }
             None => Value::Object(Map::new()),
         };
 
         let captures = match fields.get_node("capture") {
-            Some(capture_node) => self.captures(capture_node, &key("capture"))?,
+            Some(capture_node) => {
+                let captures = self.captures(capture_node, &key("capture"))?;
+                self.check_captures(capture_node, &captures, operation, &key("capture"))?;
+                captures
+            }
             None => Vec::new(),
         };
 
         let expect = match fields.get_node("expect") {
-            Some(expect_node) => self.expectations(expect_node, &key("expect"), profiles, defined)?,
+            Some(expect_node) => self.expectations(expect_node, &key("expect"), profiles, defined, operation)?,
             None => Vec::new(),
         };
 
@@ -232,8 +225,8 @@ impl<'a> Loader<'a> {
         Ok(Step { number, line, actor, call, input, captures, expect })
     }
 
-    /// Parses `service.Operation` and returns it with the operation's input members.
-    pub(crate) fn call(&self, text: &str, node: &Node, key: &str) -> LoadResult<(Call, &'static [&'static str])> {
+    /// Parses `service.Operation` and returns it with the driver's declaration of the operation.
+    pub(crate) fn call(&self, text: &str, node: &Node, key: &str) -> LoadResult<(Call, &'static Operation)> {
         let Some((service, operation)) = text.split_once('.') else {
             return Err(self.yaml.error(
                 node.span(),
@@ -243,9 +236,7 @@ impl<'a> Loader<'a> {
         };
 
         match self.registry.operation(service, operation) {
-            Ok((_, found)) => {
-                Ok((Call { service: service.to_owned(), operation: operation.to_owned() }, found.members))
-            }
+            Ok((_, found)) => Ok((Call { service: service.to_owned(), operation: operation.to_owned() }, found)),
             Err(LookupError::UnknownService { service, known }) => Err(self.yaml.error(
                 node.span(),
                 key,
@@ -285,6 +276,7 @@ impl<'a> Loader<'a> {
         key: &str,
         profiles: &[Profile],
         defined: &BTreeSet<String>,
+        operation: &Operation,
     ) -> LoadResult<Vec<(Profile, Expectation)>> {
         let mapping = self.yaml.mapping(node, key)?;
         let mut expectations = Vec::with_capacity(mapping.len());
@@ -301,7 +293,9 @@ impl<'a> Loader<'a> {
                     ),
                 ));
             }
-            expectations.push((profile, self.expectation(value, &expectation_key, defined)?));
+            let expectation = self.expectation(value, &expectation_key, defined)?;
+            self.check_expected_subset(value, &expectation, operation, &expectation_key, None)?;
+            expectations.push((profile, expectation));
         }
 
         for profile in profiles {

@@ -48,12 +48,15 @@
 //! absent member, because AWS leaves empty lists out (see [`crate::check`]).
 //!
 //! [`load_file`] reports every problem as a [`LoadError`] naming the file,
-//! line, column and key: an unknown operation or input member (checked
-//! against the driver's list), an undefined variable, an unknown actor or
-//! profile, a malformed step.
+//! line, column and key. Problems include an unknown operation, an undefined
+//! variable, an unknown actor or profile and a malformed step. Inputs, `ok`
+//! subsets and capture paths are checked against the driver's shapes
+//! ([`crate::driver::shape`]), so an unknown member at any depth or a value
+//! of the wrong type is a load error too.
 
 pub(crate) mod load;
 pub mod path;
+mod shapes;
 pub mod template;
 
 use std::fmt;

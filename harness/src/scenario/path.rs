@@ -2,11 +2,15 @@
 //! `Messages[0].ReceiptHandle`.
 //!
 //! A path is member names separated by `.`. A member that contains a list
-//! may be followed by one or more `[N]` indexes, counted from 0.
+//! may be followed by one or more `[N]` indexes, counted from 0. The loader
+//! checks each path against the operation's output shape
+//! ([`ResponsePath::resolve_shape`]).
 
 use std::fmt;
 
 use serde_json::Value;
+
+use crate::driver::shape::Shape;
 
 /// One step of a path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +60,33 @@ impl ResponsePath {
         Ok(ResponsePath { segments })
     }
 
+    /// Follows the path through an output shape and returns the shape it
+    /// reaches, or describes the first step the shape does not have.
+    pub fn resolve_shape(&self, output: Shape) -> Result<Shape, String> {
+        let mut current = output;
+        let mut walked = ResponsePath { segments: Vec::with_capacity(self.segments.len()) };
+        for segment in &self.segments {
+            let parent = walked.to_string();
+            walked.segments.push(segment.clone());
+            current = match (segment, current) {
+                (Segment::Member(name), Shape::Structure(structure)) => match structure.member(name) {
+                    Some(member) => member.shape,
+                    None => return Err(format!("{walked}: {}", structure.unknown_member_message(name))),
+                },
+                (Segment::Member(_), Shape::Map(value)) => *value,
+                (Segment::Member(_), Shape::List(_)) => {
+                    return Err(format!("{parent} is a list; write an index, such as {parent}[0]"));
+                }
+                (Segment::Member(_), scalar) => {
+                    return Err(format!("{parent} is {} and has no members", scalar.expected()));
+                }
+                (Segment::Index(_), Shape::List(item)) => *item,
+                (Segment::Index(_), other) => return Err(format!("{parent} is {}, not a list", other.expected())),
+            };
+        }
+        Ok(current)
+    }
+
     /// Returns the value at this path in `response`, if there is one.
     pub fn lookup<'v>(&self, response: &'v Value) -> Option<&'v Value> {
         let mut current = response;
@@ -85,6 +116,7 @@ impl fmt::Display for ResponsePath {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::driver::shape::{Member, Structure};
     use serde_json::json;
 
     #[test]
@@ -113,6 +145,56 @@ mod tests {
         {
             assert!(ResponsePath::parse(bad).is_err(), "{bad:?} should be rejected");
         }
+    }
+
+    const MESSAGE: Structure = Structure {
+        name: "Message",
+        members: &[Member::optional("ReceiptHandle", Shape::String), Member::optional("Attributes", STRING_MAP)],
+    };
+    const STRING_MAP: Shape = Shape::Map(&Shape::String);
+    const OUTPUT: Structure = Structure {
+        name: "TestOutput",
+        members: &[
+            Member::optional("QueueUrl", Shape::String),
+            Member::optional("Messages", Shape::List(&Shape::Structure(&MESSAGE))),
+        ],
+    };
+
+    fn resolve(path: &str) -> Result<Shape, String> {
+        ResponsePath::parse(path).expect("valid path").resolve_shape(Shape::Structure(&OUTPUT))
+    }
+
+    #[test]
+    fn shape_resolves_members_indexes_and_map_keys() {
+        assert!(matches!(resolve("QueueUrl"), Ok(Shape::String)));
+        assert!(matches!(resolve("Messages[0].ReceiptHandle"), Ok(Shape::String)));
+        assert!(matches!(resolve("Messages[2].Attributes.SentTimestamp"), Ok(Shape::String)));
+        assert!(matches!(resolve("Messages"), Ok(Shape::List(_))));
+    }
+
+    #[test]
+    fn shape_rejects_unknown_member_with_suggestion() {
+        assert_eq!(
+            resolve("Messages[0].ReceiptHandl").err().as_deref(),
+            Some(
+                "Messages[0].ReceiptHandl: unknown member; did you mean ReceiptHandle? \
+                 The members of Message are ReceiptHandle, Attributes"
+            )
+        );
+        assert_eq!(
+            resolve("QueueUrll").err().as_deref(),
+            Some("QueueUrll: unknown member; did you mean QueueUrl? The members of TestOutput are QueueUrl, Messages")
+        );
+    }
+
+    #[test]
+    fn shape_rejects_misplaced_members_and_indexes() {
+        assert_eq!(
+            resolve("Messages.ReceiptHandle").err().as_deref(),
+            Some("Messages is a list; write an index, such as Messages[0]")
+        );
+        assert_eq!(resolve("QueueUrl[0]").err().as_deref(), Some("QueueUrl is a string, not a list"));
+        assert_eq!(resolve("QueueUrl.Host").err().as_deref(), Some("QueueUrl is a string and has no members"));
     }
 
     #[test]

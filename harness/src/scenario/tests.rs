@@ -38,6 +38,15 @@ fn assert_load_error(name: &str, line: usize, key: &str, fragment: &str) {
     assert!(error.message.contains(fragment), "{name}: message {:?} lacks {fragment:?}", error.message);
 }
 
+/// Checks the whole position, key and message of a fixture's load error.
+fn assert_load_error_exact(name: &str, (line, column): (usize, usize), key: &str, message: &str) {
+    let error = load_error(name);
+    assert_eq!(error.file, fixture(name), "{name}: file in {error}");
+    assert_eq!((error.line, error.column), (line, column), "{name}: line and column in {error}");
+    assert_eq!(error.key, key, "{name}: key in {error}");
+    assert_eq!(error.message, message, "{name}: message in {error}");
+}
+
 const VALID: &str = r#"
 name: valid scenario
 description: every key in use
@@ -50,7 +59,7 @@ steps:
   - actor: owner
     call: sqs.CreateQueue
     input: { QueueName: my-queue, Attributes: { VisibilityTimeout: "60", DelaySeconds: 5 } }
-    capture: { queue_url: QueueUrl, first: "Messages[0].ReceiptHandle" }
+    capture: { queue_url: QueueUrl }
   - actor: other
     call: sqs.GetQueueAttributes
     input: { QueueUrl: "${queue_url}", AttributeNames: [VisibilityTimeout] }
@@ -63,6 +72,13 @@ steps:
     expect:
       localstack: ok
       aws: { error: QueueDoesNotExist }
+  - actor: owner
+    call: sqs.ReceiveMessage
+    input: { QueueUrl: "${queue_url}" }
+    capture: { receipt_handle: "Messages[0].ReceiptHandle", body: "Messages[0].Body" }
+    expect:
+      localstack: { ok: { Messages: [] } }
+      aws: { error: not-found }
 "#;
 
 #[test]
@@ -72,7 +88,7 @@ fn valid_scenario_loads_every_key() {
     assert_eq!(scenario.description.as_deref(), Some("every key in use"));
     assert_eq!(scenario.tags, vec!["sqs".to_owned(), "cross-account".to_owned()]);
     assert_eq!(scenario.profiles, vec![Profile::Localstack, Profile::Aws]);
-    assert_eq!(scenario.steps.len(), 3);
+    assert_eq!(scenario.steps.len(), 4);
     assert_eq!(scenario.steps[1].line, 14);
 }
 
@@ -96,12 +112,12 @@ fn quoted_scalars_stay_strings() {
 fn captures_parse_paths() {
     let scenario = load_text(VALID).expect("valid scenario");
     let captures: Vec<(String, String)> =
-        scenario.steps[0].captures.iter().map(|capture| (capture.variable.clone(), capture.path.to_string())).collect();
+        scenario.steps[3].captures.iter().map(|capture| (capture.variable.clone(), capture.path.to_string())).collect();
     assert_eq!(
         captures,
         vec![
-            ("queue_url".to_owned(), "QueueUrl".to_owned()),
-            ("first".to_owned(), "Messages[0].ReceiptHandle".to_owned())
+            ("receipt_handle".to_owned(), "Messages[0].ReceiptHandle".to_owned()),
+            ("body".to_owned(), "Messages[0].Body".to_owned())
         ]
     );
 }
@@ -152,11 +168,11 @@ fn load_error_unknown_service() {
 
 #[test]
 fn load_error_unknown_input_member() {
-    assert_load_error(
+    assert_load_error_exact(
         "unknown_input_member.yaml",
-        10,
+        (10, 7),
         "step 1: input.QueueNam",
-        "unknown input member \"QueueNam\" for sqs.CreateQueue",
+        "unknown member; did you mean QueueName? The members of CreateQueueInput are QueueName, Attributes, tags",
     );
 }
 
@@ -291,6 +307,17 @@ fn load_error_displays_file_line_column_key() {
     let text = error.to_string();
     let expected_start = format!("{}:8:12: step 2: actor: ", fixture("unknown_actor.yaml").display());
     assert!(text.starts_with(&expected_start), "{text}");
+}
+
+#[test]
+fn committed_scenarios_load() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+    let files = discover(&root).expect("the scenarios folder is readable");
+    assert!(files.len() > 10, "found only {} scenario files under {}", files.len(), root.display());
+    for file in files {
+        let loaded = load_file(&file.path, &file.id, &registry());
+        assert!(loaded.is_ok(), "{}: {}", file.id, loaded.err().map(|error| error.to_string()).unwrap_or_default());
+    }
 }
 
 #[test]
