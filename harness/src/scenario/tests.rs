@@ -177,6 +177,89 @@ fn load_error_unknown_input_member() {
 }
 
 #[test]
+fn load_error_unknown_member_in_list_entry() {
+    assert_load_error_exact(
+        "unknown_member_in_list_entry.yaml",
+        (15, 38),
+        "step 2: input.Entries[0].DelaySecond",
+        "unknown member; did you mean DelaySeconds? The members of SendMessageBatchRequestEntry are Id, \
+         MessageBody, DelaySeconds, MessageAttributes, MessageSystemAttributes, MessageDeduplicationId, MessageGroupId",
+    );
+}
+
+#[test]
+fn load_error_unknown_member_in_map_value() {
+    assert_load_error_exact(
+        "unknown_member_in_map_value.yaml",
+        (12, 32),
+        "step 1: input.MessageAttributes.a.StringValu",
+        "unknown member; did you mean StringValue? The members of MessageAttributeValue are StringValue, \
+         BinaryValue, StringListValues, BinaryListValues, DataType",
+    );
+}
+
+#[test]
+fn load_error_input_type_mismatch() {
+    assert_load_error_exact(
+        "input_type_mismatch.yaml",
+        (8, 25),
+        "step 1: input.QueueName",
+        "expected a string, found a list",
+    );
+}
+
+#[test]
+fn load_error_missing_required_member() {
+    assert_load_error_exact(
+        "missing_required_member.yaml",
+        (12, 17),
+        "step 1: input.MessageAttributes.colour",
+        "missing member DataType; MessageAttributeValue requires it",
+    );
+}
+
+#[test]
+fn load_error_unknown_capture_member() {
+    assert_load_error_exact(
+        "unknown_capture_member.yaml",
+        (9, 19),
+        "step 1: capture.u",
+        "QueueUrll: unknown member; did you mean QueueUrl? The members of CreateQueueOutput are QueueUrl",
+    );
+}
+
+#[test]
+fn load_error_capture_member_of_list() {
+    assert_load_error_exact(
+        "capture_member_of_list.yaml",
+        (9, 32),
+        "step 1: capture.receipt_handle",
+        "Messages is a list; write an index, such as Messages[0]",
+    );
+}
+
+#[test]
+fn load_error_unknown_expected_member() {
+    assert_load_error_exact(
+        "unknown_expected_member.yaml",
+        (10, 40),
+        "step 1: expect.localstack.ok.Messages[0].Bdy",
+        "unknown member; did you mean Body? The members of Message are MessageId, ReceiptHandle, MD5OfBody, Body, \
+         Attributes, MD5OfMessageAttributes, MessageAttributes",
+    );
+}
+
+#[test]
+fn load_error_expected_type_mismatch() {
+    assert_load_error_exact(
+        "expected_type_mismatch.yaml",
+        (9, 38),
+        "step 1: expect.localstack.ok.QueueUrls",
+        "expected a list, found the value \"http://sqs.ap-south-1.localhost:4566/111111111111/q\"",
+    );
+}
+
+#[test]
 fn load_error_undefined_variable() {
     assert_load_error(
         "undefined_variable.yaml",
