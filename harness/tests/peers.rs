@@ -1,0 +1,243 @@
+//! The SQS matrix against real peer emulators: moto and LocalStack.
+//!
+//! Each test runs `scenarios/matrix/sqs.yaml` against a peer running on
+//! loopback and compares the cells with the insta snapshot
+//! `snapshots/peers/sqs@<peer>-<profile>.snap`. A snapshot records what the
+//! peer does, gaps included, so a test fails when the peer's behaviour or the
+//! catalog changes, not because the peer differs from a profile.
+//!
+//! The tests are ignored by default because they need a running peer.
+//! `.ci/run` installs and starts each peer with `.ci/peers/moto.sh` or
+//! `.ci/peers/localstack.sh` and then runs, for example:
+//!
+//! ```text
+//! CROSSCHECK_MOTO_ENDPOINT=http://127.0.0.1:15000 \
+//!     cargo test -p crosscheck --test peers -- --ignored moto_
+//! ```
+//!
+//! The endpoint variable names the peer's URL; the account strategy comes
+//! from the peer's entry in `.ci/peers/targets.yaml`. A test whose variable is
+//! unset prints that it is skipped and passes. A test whose peer does not
+//! respond, or does not put each actor in its own account, fails with the
+//! preflight check's message. Record new snapshots with `INSTA_UPDATE=always`
+//! and read every change before committing it.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crosscheck::driver::Registry;
+use crosscheck::matrix::run::{MatrixOptions, run_matrix};
+use crosscheck::matrix::{BOUNDARIES, Catalog};
+use crosscheck::report::matrix::{CellVerdict, MatrixRun};
+use crosscheck::snapshot::MatrixSnapshot;
+use crosscheck::target::file::{check_endpoint_url, load_target_file};
+use crosscheck::target::{PreflightActor, TargetSpec, preflight};
+use crosscheck_emulator::access::Profile;
+use serde::Serialize;
+
+/// A peer emulator the tests can run against.
+struct Peer {
+    /// The target's name in `.ci/peers/targets.yaml` and in snapshot names.
+    name: &'static str,
+    /// The environment variable that contains the peer's endpoint URL.
+    endpoint_variable: &'static str,
+    /// The peer's software and version, as its script in `.ci/peers/` installs it.
+    software: &'static str,
+    /// The script that installs and starts the peer.
+    script: &'static str,
+}
+
+const MOTO: Peer = Peer {
+    name: "moto",
+    endpoint_variable: "CROSSCHECK_MOTO_ENDPOINT",
+    software: "moto[server] 5.2.5",
+    script: ".ci/peers/moto.sh",
+};
+
+const LOCALSTACK: Peer = Peer {
+    name: "localstack",
+    endpoint_variable: "CROSSCHECK_LOCALSTACK_ENDPOINT",
+    software: "localstack-core 2026.3.0 (hypercorn gateway, IAM not enforced)",
+    script: ".ci/peers/localstack.sh",
+};
+
+/// Cells in flight at once, the number `crosscheck run` uses for a live target.
+const CONCURRENT_CELLS: usize = 4;
+
+fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+}
+
+/// Returns the peer's endpoint from its variable, or `None` when the variable
+/// is unset or empty. Panics on a URL that is malformed or not on loopback,
+/// because these tests send traffic only to peers started on this machine.
+fn endpoint_from_env(peer: &Peer) -> Option<String> {
+    let value = std::env::var(peer.endpoint_variable).ok().filter(|value| !value.is_empty())?;
+    if let Err(problem) = check_endpoint_url(&value) {
+        panic!("{}={value:?} is not a valid endpoint URL: {problem}", peer.endpoint_variable);
+    }
+    let loopback = ["http://127.0.0.1:", "http://localhost:", "http://[::1]:"];
+    assert!(
+        loopback.iter().any(|prefix| value.starts_with(prefix)),
+        "{}={value:?} is not on loopback; the peer tests only call peers on 127.0.0.1, localhost or [::1]",
+        peer.endpoint_variable
+    );
+    Some(value)
+}
+
+/// Builds the peer's target from `.ci/peers/targets.yaml`, with `endpoint`
+/// in place of the file's endpoint.
+fn peer_target(peer: &Peer, endpoint: &str) -> TargetSpec {
+    let path = workspace_root().join(".ci/peers/targets.yaml");
+    let file = load_target_file(&path).unwrap_or_else(|error| panic!("{} does not load: {error}", path.display()));
+    let mut config = file
+        .find(peer.name)
+        .unwrap_or_else(|| panic!("{} has no target named {}", path.display(), peer.name))
+        .clone();
+    config.endpoint_url = Some(endpoint.to_owned());
+    TargetSpec::live(config)
+}
+
+fn load_sqs_catalog(registry: &Registry) -> Catalog {
+    let path = workspace_root().join("scenarios/matrix/sqs.yaml");
+    crosscheck::matrix::load_file(&path, "sqs.yaml", registry).expect("the SQS catalog loads")
+}
+
+/// Fails with the preflight check's message unless the peer responds and
+/// every matrix caller acts in its own account.
+async fn require_preflight(peer: &Peer, target: &TargetSpec, catalog: &Catalog, endpoint: &str) {
+    let actors: Vec<PreflightActor> = BOUNDARIES
+        .into_iter()
+        .map(|boundary| PreflightActor {
+            label: format!("{boundary} caller in matrix/{}", catalog.id),
+            actor: catalog.caller(boundary),
+        })
+        .collect();
+    if let Err(error) = preflight(target, &actors).await {
+        panic!(
+            "{error}\n{}={endpoint} is set, but the peer there cannot run the matrix. \
+             Start {} with `{} install DIR && {} start DIR PORT`, or unset the variable to skip this test.",
+            peer.endpoint_variable, peer.software, peer.script, peer.script
+        );
+    }
+}
+
+/// Returns a prefix for the cells' unique names that no earlier run against
+/// the same peer used, because a live peer keeps its queues between runs.
+fn run_name_prefix(profile: Profile) -> String {
+    let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let (seconds, nanos) = (since_epoch.as_secs(), since_epoch.subsec_nanos());
+    let short_profile = match profile {
+        Profile::Localstack => "ls",
+        Profile::LocalstackEnforceIam => "lsi",
+        Profile::Aws => "aws",
+    };
+    format!("cc-peer-{short_profile}-{:x}{:x}", seconds % 0x10_0000, nanos % 0x1000)
+}
+
+/// The snapshot of one peer run: the matrix cells, plus the reasons of the
+/// cells that returned the expected outcome class but still differ (a
+/// response without the expected members, say), which the cells alone do not show.
+#[derive(Debug, Serialize)]
+struct PeerSnapshot {
+    #[serde(flatten)]
+    matrix: MatrixSnapshot,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    differences_within_class: Vec<String>,
+}
+
+impl PeerSnapshot {
+    fn of(run: &MatrixRun, name_prefix: &str) -> PeerSnapshot {
+        let mut differences_within_class = Vec::new();
+        for cell in &run.cells {
+            let Some(observed) = &cell.observed else {
+                continue;
+            };
+            if cell.verdict != CellVerdict::Differs || cell.expected.class != Some(observed.class) {
+                continue;
+            }
+            let address = cell.address.map_or("none", |kind| kind.as_str());
+            let reasons = cell.reasons.join("; ").replace(name_prefix, "<name-prefix>");
+            differences_within_class.push(format!(
+                "{} by {address} from {}: {reasons}",
+                cell.operation, cell.boundary
+            ));
+        }
+        PeerSnapshot { matrix: MatrixSnapshot::of(run, "sqs"), differences_within_class }
+    }
+}
+
+fn assert_peer_snapshot(peer: &Peer, run: &MatrixRun, name_prefix: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(workspace_root().join("snapshots/peers"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_snapshot_suffix(format!("{}-{}", peer.name, run.profile));
+    settings.set_input_file(Path::new("scenarios/matrix/sqs.yaml"));
+    settings.set_description(format!(
+        "matrix/sqs.yaml under profile {} against {}, account strategy {}",
+        run.profile, peer.software, run.target.account_strategy
+    ));
+    settings.set_omit_expression(true);
+
+    let record = PeerSnapshot::of(run, name_prefix);
+    settings.bind(|| insta::assert_yaml_snapshot!("sqs", record));
+}
+
+/// Runs the SQS matrix under `profile` against `peer` and compares it with
+/// the peer's snapshot. Prints that the test is skipped, and returns, when
+/// the peer's variable is unset.
+async fn check_peer_matrix(peer: &Peer, profile: Profile) {
+    let Some(endpoint) = endpoint_from_env(peer) else {
+        eprintln!(
+            "skipped: {} is not set, so {} is not checked. Start it with `{} start DIR PORT` \
+             and set {}=http://127.0.0.1:PORT to run this test.",
+            peer.endpoint_variable, peer.software, peer.script, peer.endpoint_variable
+        );
+        return;
+    };
+
+    let registry = Arc::new(Registry::with_default_drivers());
+    let catalog = load_sqs_catalog(&registry);
+    assert!(catalog.rules(profile).is_some(), "the SQS catalog states profile {profile}");
+    let target = peer_target(peer, &endpoint);
+    require_preflight(peer, &target, &catalog, &endpoint).await;
+
+    let name_prefix = run_name_prefix(profile);
+    let options = MatrixOptions { concurrency: CONCURRENT_CELLS, name_prefix: name_prefix.clone(), preflight: None };
+    let run = run_matrix(&[Arc::new(catalog)], profile, &target, registry, &options)
+        .await
+        .unwrap_or_else(|error| panic!("the matrix run against {} at {endpoint} failed: {error}", peer.name));
+    eprintln!(
+        "{} at {endpoint} under {profile}: {} of {} cells conform",
+        peer.name,
+        run.totals().conforming,
+        run.cells.len()
+    );
+    assert_peer_snapshot(peer, &run, &name_prefix);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs moto running; set CROSSCHECK_MOTO_ENDPOINT (.ci/run does)"]
+async fn moto_sqs_matrix_under_localstack() {
+    check_peer_matrix(&MOTO, Profile::Localstack).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs moto running; set CROSSCHECK_MOTO_ENDPOINT (.ci/run does)"]
+async fn moto_sqs_matrix_under_aws() {
+    check_peer_matrix(&MOTO, Profile::Aws).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs LocalStack running; set CROSSCHECK_LOCALSTACK_ENDPOINT (.ci/run does)"]
+async fn localstack_sqs_matrix_under_localstack() {
+    check_peer_matrix(&LOCALSTACK, Profile::Localstack).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs LocalStack running; set CROSSCHECK_LOCALSTACK_ENDPOINT (.ci/run does)"]
+async fn localstack_sqs_matrix_under_aws() {
+    check_peer_matrix(&LOCALSTACK, Profile::Aws).await;
+}
