@@ -1,4 +1,5 @@
-//! Command-line parsing, the `serve` command, and dispatch to `run` ([`run`]).
+//! Command-line parsing, the `serve` command, and dispatch to `run`
+//! ([`run`]), `report` ([`report`]), `diff` ([`diff`]) and `policy`.
 //!
 //! Exit status: 0 the target conforms, 1 it differs, 2 the run could not be
 //! made (bad arguments, endpoint unreachable, invalid scenario).
@@ -6,7 +7,10 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
+mod diff;
 mod policy;
+mod progress;
+mod report;
 mod run;
 
 use clap::{Args, Parser, Subcommand};
@@ -24,10 +28,16 @@ pub const EXIT_DIFFERS: u8 = 1;
 /// Exit status when the run could not be made.
 pub const EXIT_USAGE: u8 = 2;
 
-pub use self::run::{MARKDOWN_REPORT, RunArgs};
+pub use self::diff::DiffArgs;
+pub use self::report::ReportArgs;
+pub use self::run::RunArgs;
 
 #[derive(Debug, Parser)]
-#[command(name = "crosscheck", version, about = "Conformance tests for the cross-account and cross-region behaviour of AWS emulators")]
+#[command(
+    name = "crosscheck",
+    version,
+    about = "Conformance tests for the cross-account and cross-region behaviour of AWS emulators"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -37,8 +47,12 @@ struct Cli {
 enum Command {
     /// Serve the reference emulator.
     Serve(ServeArgs),
-    /// Run every scenario against a target and write the compatibility matrix.
+    /// Run every scenario and the matrix against a target and write the reports.
     Run(RunArgs),
+    /// Render saved run reports (JSON) again, as Markdown, HTML, JSON and JUnit XML.
+    Report(ReportArgs),
+    /// Print the cells and steps whose outcomes differ between two run reports (JSON).
+    Diff(DiffArgs),
     /// Evaluate or analyze IAM policy documents.
     Policy(policy::PolicyArgs),
 }
@@ -79,13 +93,8 @@ impl ServeArgs {
     /// The emulator configuration these options select.
     pub fn config(&self) -> Config {
         Config {
-            access: AccessRules {
-                profile: self.profile,
-                enforce_iam: self.enforce_iam,
-            },
-            identity: IdentityOptions {
-                decode_aws_access_keys: self.decode_aws_access_keys,
-            },
+            access: AccessRules { profile: self.profile, enforce_iam: self.enforce_iam },
+            identity: IdentityOptions { decode_aws_access_keys: self.decode_aws_access_keys },
             queue_url_strategy: self.queue_url_strategy,
             hostname: self.hostname.clone(),
             advertised_port: self.advertised_port,
@@ -106,7 +115,7 @@ pub fn main() -> ExitCode {
     // would bury the progress lines, so it logs warnings only by default.
     init_tracing(match cli.command {
         Command::Serve(_) => "info",
-        Command::Run(_) | Command::Policy(_) => "warn",
+        Command::Run(_) | Command::Report(_) | Command::Diff(_) | Command::Policy(_) => "warn",
     });
 
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -120,6 +129,8 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Serve(args) => runtime.block_on(serve(args)),
         Command::Run(args) => runtime.block_on(run::run(args)),
+        Command::Report(args) => report::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Policy(args) => policy::run(args),
     }
 }
@@ -128,10 +139,7 @@ pub fn main() -> ExitCode {
 fn init_tracing(default_level: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
 async fn serve(args: ServeArgs) -> ExitCode {

@@ -5,17 +5,22 @@
 //!
 //! 1. resolve `--target` (`bundled`, an endpoint URL, or a name from the
 //!    target file, see [`crate::target::file`]);
-//! 2. load and validate the scenarios and the matrix catalogs in
+//! 2. check that `--out` is a folder or can be created as one;
+//! 3. load and validate the scenarios and the matrix catalogs in
 //!    `SCENARIOS/matrix/`; a load error is printed as
 //!    `file:line:column: key: message`;
-//! 3. check the target ([`crate::target::preflight()`]): it must accept
+//! 4. check the target ([`crate::target::preflight()`]): it must accept
 //!    connections, and every actor of the planned runs must act in its own
 //!    account.
 //!
 //! Then each scenario runs once per profile it states (or only under
-//! `--profile`), with one progress line per scenario run on stderr, and the
-//! matrix runs once per profile its catalogs state. `--only` picks one of
-//! the two. The Markdown compatibility matrix goes to `OUT/compat-matrix.md`.
+//! `--profile`), and the matrix runs once per profile its catalogs state,
+//! with progress on stderr ([`super::progress`]). `--only` picks one of the
+//! two. Each profile gets its own report, written to `OUT` in each
+//! `--format` as `<target>-<profile>.md`, `.html`, `.json` and `.xml`
+//! ([`crate::report::files`]), and the index `OUT/compat-matrix.md` lists
+//! every report in `OUT`. Last, the summary names each cell and step that
+//! differs, with its reason.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -26,18 +31,20 @@ use crosscheck_emulator::access::Profile;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
+use super::progress::Progress;
 use super::{EXIT_DIFFERS, EXIT_SUCCESS, EXIT_USAGE};
 use crate::driver::Registry;
 use crate::matrix::run::{MatrixOptions, run_matrix};
 use crate::matrix::{self, BOUNDARIES, Catalog};
+use crate::report::files::{self, Format};
 use crate::report::matrix::MatrixRun;
-use crate::report::{RunReport, markdown};
+use crate::report::{REPORT_FORMAT_VERSION, RunReport, ScenarioResult, TargetInfo, Timings, Versions};
 use crate::runner::run_scenario;
 use crate::scenario::{self, Scenario};
 use crate::target::{PreflightActor, TargetSpec, preflight};
 
-/// File name of the Markdown report inside `--out`.
-pub const MARKDOWN_REPORT: &str = "compat-matrix.md";
+/// Lines of differences the summary prints before it points to the reports.
+const MAX_SUMMARY_DIFFERENCES: usize = 20;
 
 /// Scenario runs in flight at once against the bundled target. Each is a
 /// chain of calls to its own in-process emulator, so a few at a time keep
@@ -80,6 +87,10 @@ pub struct RunArgs {
     /// Folder the reports are written to; created when missing.
     #[arg(long, default_value = "reports")]
     pub out: PathBuf,
+
+    /// Report formats to write, separated by commas: md, html, json, junit.
+    #[arg(long = "format", value_enum, value_delimiter = ',', default_values = ["md", "html", "json", "junit"])]
+    pub formats: Vec<Format>,
 }
 
 impl RunArgs {
@@ -99,6 +110,9 @@ pub async fn run(args: RunArgs) -> ExitCode {
 
 /// Does the work of [`run`] and returns the exit status as a number.
 async fn run_with_status(args: RunArgs) -> u8 {
+    let started_at = crate::report::utc_timestamp(std::time::SystemTime::now());
+    let started = std::time::Instant::now();
+
     let target = match TargetSpec::resolve(&args.target, args.targets.as_deref()) {
         Ok(target) => target,
         Err(error) => {
@@ -106,6 +120,10 @@ async fn run_with_status(args: RunArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
+    if let Err(error) = files::check_out_folder(&args.out) {
+        eprintln!("error: {error}");
+        return EXIT_USAGE;
+    }
 
     let registry = Arc::new(Registry::with_default_drivers());
     let loaded = match load_inputs(&args, &registry) {
@@ -140,9 +158,11 @@ async fn run_with_status(args: RunArgs) -> u8 {
         checked.duration.as_millis()
     );
 
-    let mut report = match execute(runs, &target, registry.clone()).await {
-        Ok(report) => report,
+    let mut progress = Progress::for_stderr();
+    let scenario_results = match execute(runs, &target, registry.clone(), &mut progress).await {
+        Ok(results) => results,
         Err(message) => {
+            progress.finish();
             eprintln!("error: {message}");
             return EXIT_USAGE;
         }
@@ -150,35 +170,95 @@ async fn run_with_status(args: RunArgs) -> u8 {
 
     let mut options = MatrixOptions::for_target(&target);
     options.preflight = Some(checked.duration);
+    let mut matrix_runs = Vec::new();
     for profile in matrix_profiles {
+        progress.start_matrix(profile.as_str());
         match run_matrix(&loaded.catalogs, profile, &target, registry.clone(), &options).await {
             Ok(run) => {
-                print_matrix_line(&run);
-                report.matrix.push(run);
+                progress.matrix_finished(&run);
+                matrix_runs.push(run);
             }
             Err(error) => {
+                progress.finish();
                 eprintln!("error: {error}");
                 return EXIT_USAGE;
             }
         }
     }
+    progress.finish();
 
-    let report_path = args.out.join(MARKDOWN_REPORT);
-    if let Err(message) = write_report(&args.out, &report_path, &markdown::render(&report)) {
+    let context = RunContext {
+        target: TargetInfo {
+            name: target.name().to_owned(),
+            endpoint: target.endpoint_url().map(str::to_owned),
+            account_strategy: target.strategy_name().to_owned(),
+        },
+        versions: Versions::current(
+            matches!(target, TargetSpec::Bundled).then(|| env!("CARGO_PKG_VERSION").to_owned()),
+        ),
+        timings: Timings {
+            started_at,
+            preflight_ms: Some(crate::report::to_milliseconds(checked.duration)),
+            total_ms: crate::report::to_milliseconds(started.elapsed()),
+        },
+    };
+    let reports = assemble_reports(&context, scenario_results, matrix_runs);
+
+    if let Err(message) = write_reports(&args.out, &reports, &args.formats) {
         eprintln!("error: {message}");
         return EXIT_USAGE;
     }
 
-    print_summary(&report, &report_path);
-    if report.has_invalid_scenarios() {
-        for scenario in report.scenarios.iter().filter(|scenario| scenario.is_invalid()) {
+    print_summary(&reports, &args.out, &args.formats);
+    let invalid: Vec<&ScenarioResult> =
+        reports.iter().flat_map(|report| &report.scenarios).filter(|scenario| scenario.is_invalid()).collect();
+    if !invalid.is_empty() {
+        for scenario in invalid {
             for line in scenario.failure_lines() {
                 eprintln!("invalid scenario: {line}");
             }
         }
         return EXIT_USAGE;
     }
-    if report.holds() { EXIT_SUCCESS } else { EXIT_DIFFERS }
+    if reports.iter().all(RunReport::holds) { EXIT_SUCCESS } else { EXIT_DIFFERS }
+}
+
+/// The target, versions and timings that every report of one run shares.
+struct RunContext {
+    target: TargetInfo,
+    versions: Versions,
+    timings: Timings,
+}
+
+/// Groups the results into one report per profile, in the order
+/// [`Profile::NAMES`] gives, keeping the scenarios' plan order.
+fn assemble_reports(
+    context: &RunContext,
+    scenarios: Vec<ScenarioResult>,
+    matrix_runs: Vec<MatrixRun>,
+) -> Vec<RunReport> {
+    let profiles: Vec<Profile> = Profile::NAMES
+        .iter()
+        .filter_map(|name| name.parse::<Profile>().ok())
+        .filter(|profile| {
+            scenarios.iter().any(|scenario| scenario.profile == *profile)
+                || matrix_runs.iter().any(|run| run.profile == *profile)
+        })
+        .collect();
+
+    let mut matrix_runs = matrix_runs;
+    profiles
+        .into_iter()
+        .map(|profile| RunReport {
+            format_version: REPORT_FORMAT_VERSION,
+            target: context.target.clone(),
+            profile,
+            versions: context.versions.clone(),
+            timings: context.timings.clone(),
+            scenarios: scenarios.iter().filter(|scenario| scenario.profile == profile).cloned().collect(),
+            matrix: matrix_runs.iter().position(|run| run.profile == profile).map(|index| matrix_runs.remove(index)),
+        })
+        .collect()
 }
 
 /// The scenarios and catalogs a run uses.
@@ -299,13 +379,17 @@ fn preflight_actors(
     actors
 }
 
-/// Runs every planned pair, a few at a time, and collects the results in plan order.
+/// Runs every planned pair, a few at a time, and returns the results in plan order.
 async fn execute(
     runs: Vec<(Arc<Scenario>, Profile)>,
     target: &TargetSpec,
     registry: Arc<Registry>,
-) -> Result<RunReport, String> {
+    progress: &mut Progress,
+) -> Result<Vec<ScenarioResult>, String> {
     let total = runs.len();
+    if total == 0 {
+        return Ok(Vec::new());
+    }
     let concurrency = match target {
         TargetSpec::Bundled => CONCURRENT_RUNS,
         TargetSpec::Live(_) => 1,
@@ -324,67 +408,61 @@ async fn execute(
         });
     }
 
+    progress.start_scenarios(total);
     let mut results = Vec::with_capacity(total);
-    let mut finished = 0;
     while let Some(joined) = tasks.join_next().await {
         let (index, result) = joined.map_err(|error| format!("a scenario run stopped unexpectedly: {error}"))?;
         let result = result.map_err(|error| error.to_string())?;
-        finished += 1;
-        eprintln!(
-            "[{finished}/{total}] {} ({}): {} in {} ms",
-            result.scenario_id,
-            result.profile,
-            if result.holds() { "holds" } else { "differs" },
-            result.duration.as_millis()
-        );
+        progress.scenario_finished(&result);
         results.push((index, result));
     }
 
     results.sort_by_key(|(index, _)| *index);
-    Ok(RunReport {
-        target: target.name().to_owned(),
-        scenarios: results.into_iter().map(|(_, result)| result).collect(),
-        matrix: Vec::new(),
-    })
+    Ok(results.into_iter().map(|(_, result)| result).collect())
 }
 
-fn print_matrix_line(run: &MatrixRun) {
-    let totals = run.totals();
-    eprintln!(
-        "[matrix] {} under {}: {} of {} cells conform, {} differ, {} not run, in {} ms",
-        run.catalogs.join(", "),
-        run.profile,
-        totals.conforming,
-        totals.cells,
-        totals.differing,
-        totals.not_run,
-        run.timings.total_ms.round()
-    );
+/// Writes every report in each format, then the index when Markdown is among them.
+fn write_reports(out: &Path, reports: &[RunReport], formats: &[Format]) -> Result<(), String> {
+    for report in reports {
+        files::write_report(out, report, formats).map_err(|error| error.to_string())?;
+    }
+    if formats.contains(&Format::Md) {
+        files::write_index(out).map_err(|error| error.to_string())?;
+    }
+    Ok(())
 }
 
-fn print_summary(report: &RunReport, report_path: &Path) {
-    let totals = report.totals();
-    if totals.scenario_runs > 0 {
+/// Prints the totals of each report, then each difference with its reason
+/// (at most [`MAX_SUMMARY_DIFFERENCES`]), then where the reports are.
+fn print_summary(reports: &[RunReport], out: &Path, formats: &[Format]) {
+    for report in reports {
         eprintln!(
-            "{} of {} scenario runs hold; {} of {} steps hold, {} differ, {} not run.",
-            totals.scenario_runs_holding,
-            totals.scenario_runs,
-            totals.steps_holding,
-            totals.steps,
-            totals.steps_differing,
-            totals.steps_not_run,
+            "{} under {}: {}; {}.",
+            report.target.name,
+            report.profile,
+            crate::report::markdown::conformance_text(report),
+            crate::report::markdown::scenario_text(report)
         );
     }
-    for run in &report.matrix {
-        let totals = run.totals();
-        eprintln!("matrix under {}: {} of {} cells conform.", run.profile, totals.conforming, totals.cells);
-    }
-    eprintln!("Report: {}", report_path.display());
-}
 
-fn write_report(folder: &Path, path: &Path, content: &str) -> Result<(), String> {
-    std::fs::create_dir_all(folder).map_err(|error| format!("cannot create {}: {error}", folder.display()))?;
-    std::fs::write(path, content).map_err(|error| format!("cannot write {}: {error}", path.display()))
+    let differences: Vec<String> = reports.iter().flat_map(RunReport::difference_lines).collect();
+    if !differences.is_empty() {
+        eprintln!("Differences from the expected outcomes:");
+        for line in differences.iter().take(MAX_SUMMARY_DIFFERENCES) {
+            eprintln!("  {line}");
+        }
+        if differences.len() > MAX_SUMMARY_DIFFERENCES {
+            eprintln!("  and {} more; the reports list them all.", differences.len() - MAX_SUMMARY_DIFFERENCES);
+        }
+    }
+
+    let extensions: Vec<&str> = formats.iter().map(|format| format.extension()).collect();
+    for report in reports {
+        eprintln!("Report: {}.{{{}}}", out.join(report.file_stem()).display(), extensions.join(","));
+    }
+    if formats.contains(&Format::Md) {
+        eprintln!("Index: {}", out.join(files::INDEX_FILE).display());
+    }
 }
 
 #[cfg(test)]
@@ -407,7 +485,15 @@ mod tests {
     }
 
     fn run_args(target: &str, scenarios: PathBuf, out: PathBuf) -> RunArgs {
-        RunArgs { target: target.to_owned(), targets: None, profile: None, scenarios, only: None, out }
+        RunArgs {
+            target: target.to_owned(),
+            targets: None,
+            profile: None,
+            scenarios,
+            only: None,
+            out,
+            formats: Format::ALL.to_vec(),
+        }
     }
 
     fn all_scenarios() -> PathBuf {
@@ -453,10 +539,15 @@ mod tests {
         args.profile = Some(Profile::Localstack);
         assert_eq!(status_of(args), EXIT_SUCCESS);
 
-        let report = std::fs::read_to_string(out.join(MARKDOWN_REPORT)).expect("the report is written");
-        assert!(report.contains("## Matrix: sqs under profile localstack"), "{report}");
+        let report = std::fs::read_to_string(out.join("bundled-localstack.md")).expect("the report is written");
+        assert!(report.contains("## Matrix: sqs"), "{report}");
         assert!(report.contains("| GetQueueAttributes | url | ✓ ok | ✓ ok | ✓ ok | ✓ ok |"), "{report}");
-        assert!(report.contains("No step crossed an account or region boundary."), "no scenario ran: {report}");
+        assert!(!report.contains("## Scenarios"), "no scenario ran: {report}");
+        for file in ["bundled-localstack.html", "bundled-localstack.json", "bundled-localstack.xml", "compat-matrix.md"]
+        {
+            assert!(out.join(file).is_file(), "{file} is written");
+        }
+        assert!(!out.join("bundled-aws.json").exists(), "only the chosen profile is reported");
         let _ = std::fs::remove_dir_all(out);
     }
 
@@ -472,8 +563,8 @@ mod tests {
         let out = out_folder("differs");
         assert_eq!(status_of(run_args("bundled", fixtures().join("run-differs"), out.clone())), EXIT_DIFFERS);
 
-        let report = std::fs::read_to_string(out.join(MARKDOWN_REPORT)).expect("the report is written");
-        let row = "| `missing_queue_expected_ok.yaml` | localstack | 1 | sqs.GetQueueUrl | cross-account | name | ok | not-found";
+        let report = std::fs::read_to_string(out.join("bundled-localstack.md")).expect("the report is written");
+        let row = "| `missing_queue_expected_ok.yaml` | 1 | sqs.GetQueueUrl | cross-account | name | ok | ∅ not-found";
         assert!(report.contains(row), "{report}");
         let _ = std::fs::remove_dir_all(out);
     }
@@ -483,9 +574,63 @@ mod tests {
         let out = out_folder("holds");
         assert_eq!(status_of(run_args("bundled", selftest_scenarios(), out.clone())), EXIT_SUCCESS);
 
-        let report = std::fs::read_to_string(out.join(MARKDOWN_REPORT)).expect("the report is written");
-        assert!(report.starts_with("# Compatibility matrix"), "{report}");
+        let index = std::fs::read_to_string(out.join(files::INDEX_FILE)).expect("the index is written");
+        assert!(index.starts_with("# Compatibility matrix"), "{index}");
+        assert!(index.contains("[md](bundled-localstack.md)"), "{index}");
+        let report = std::fs::read_to_string(out.join("bundled-localstack.md")).expect("the report is written");
         assert!(report.contains("None: every expectation holds."), "{report}");
         let _ = std::fs::remove_dir_all(out);
+    }
+
+    #[test]
+    fn run_rejects_file_as_out_before_running() {
+        let folder = out_folder("file-out");
+        std::fs::create_dir_all(&folder).expect("the folder is created");
+        let file = folder.join("reports.txt");
+        std::fs::write(&file, "keep me").expect("the file is written");
+
+        let started = std::time::Instant::now();
+        assert_eq!(status_of(run_args("bundled", all_scenarios(), file.clone())), EXIT_USAGE);
+        assert_eq!(std::fs::read_to_string(&file).expect("the file is still there"), "keep me");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "the run stops before running scenarios");
+        let _ = std::fs::remove_dir_all(folder);
+    }
+
+    #[test]
+    fn run_writes_only_chosen_formats() {
+        let out = out_folder("formats");
+        let mut args = run_args("bundled", selftest_scenarios(), out.clone());
+        args.formats = vec![Format::Json];
+        assert_eq!(status_of(args), EXIT_SUCCESS);
+        assert!(out.join("bundled-localstack.json").is_file());
+        assert!(!out.join("bundled-localstack.md").exists());
+        assert!(!out.join(files::INDEX_FILE).exists(), "the index is Markdown");
+        let _ = std::fs::remove_dir_all(out);
+    }
+
+    #[test]
+    fn reports_group_results_by_profile() {
+        let context = RunContext {
+            target: TargetInfo {
+                name: "bundled".to_owned(),
+                endpoint: None,
+                account_strategy: "access-key".to_owned(),
+            },
+            versions: Versions::current(None),
+            timings: Timings { started_at: "2026-12-04T12:00:00Z".to_owned(), preflight_ms: None, total_ms: 1.0 },
+        };
+        let scenario = |profile| ScenarioResult {
+            scenario_id: "a.yaml".to_owned(),
+            name: "a".to_owned(),
+            profile,
+            target: "bundled".to_owned(),
+            steps: Vec::new(),
+            duration: std::time::Duration::ZERO,
+        };
+        let reports =
+            assemble_reports(&context, vec![scenario(Profile::Aws), scenario(Profile::Localstack)], Vec::new());
+        let profiles: Vec<Profile> = reports.iter().map(|report| report.profile).collect();
+        assert_eq!(profiles, vec![Profile::Localstack, Profile::Aws]);
+        assert!(reports.iter().all(|report| report.scenarios.len() == 1 && report.matrix.is_none()));
     }
 }

@@ -184,14 +184,7 @@ pub async fn run_matrix(
 }
 
 fn versions(target: &TargetSpec) -> Versions {
-    let mut sdks = std::collections::BTreeMap::new();
-    sdks.insert("aws_sdk_sqs".to_owned(), aws_sdk_sqs::meta::PKG_VERSION.to_owned());
-    sdks.insert("aws_sdk_sts".to_owned(), aws_sdk_sts::meta::PKG_VERSION.to_owned());
-    Versions {
-        crosscheck: env!("CARGO_PKG_VERSION").to_owned(),
-        sdks,
-        target: matches!(target, TargetSpec::Bundled).then(|| env!("CARGO_PKG_VERSION").to_owned()),
-    }
+    Versions::current(matches!(target, TargetSpec::Bundled).then(|| env!("CARGO_PKG_VERSION").to_owned()))
 }
 
 fn milliseconds(duration: Duration) -> f64 {

@@ -48,7 +48,7 @@ pub const MATRIX_FORMAT_VERSION: u32 = 1;
 pub struct MatrixRun {
     pub format_version: u32,
     pub target: TargetInfo,
-    #[serde(with = "profile_name")]
+    #[serde(with = "super::names::profile_name")]
     pub profile: Profile,
     pub versions: Versions,
     pub timings: Timings,
@@ -106,11 +106,11 @@ pub struct MatrixCell {
     pub service: String,
     /// The operation as the API reference names it, e.g. `GetQueueAttributes`.
     pub operation: String,
-    #[serde(with = "boundary_name")]
+    #[serde(with = "super::names::boundary_name")]
     pub boundary: Boundary,
     /// The address kind the call named the resource by; `None` for operations
     /// that act in the caller's own namespace, such as ListQueues.
-    #[serde(with = "address_kind_name")]
+    #[serde(with = "super::names::address_kind_name")]
     pub address: Option<AddressKind>,
     /// The fixture's namespace.
     pub owner: NamespaceInfo,
@@ -186,7 +186,44 @@ pub struct MatrixTotals {
     pub not_run: usize,
 }
 
+impl Versions {
+    /// Lists this build of crosscheck and the SDK crates it calls through,
+    /// with `target` as the target's own version.
+    pub fn current(target: Option<String>) -> Versions {
+        let mut sdks = BTreeMap::new();
+        sdks.insert("aws_sdk_sqs".to_owned(), aws_sdk_sqs::meta::PKG_VERSION.to_owned());
+        sdks.insert("aws_sdk_sts".to_owned(), aws_sdk_sts::meta::PKG_VERSION.to_owned());
+        Versions { crosscheck: env!("CARGO_PKG_VERSION").to_owned(), sdks, target }
+    }
+}
+
+impl MatrixTotals {
+    /// Returns the conforming cells divided by all cells, from 0 to 1; `None` without cells.
+    pub fn score(&self) -> Option<f64> {
+        #[allow(clippy::cast_precision_loss, reason = "cell counts are far below 2^52")]
+        (self.cells > 0).then(|| self.conforming as f64 / self.cells as f64)
+    }
+
+    fn count(&mut self, verdict: CellVerdict) {
+        self.cells += 1;
+        match verdict {
+            CellVerdict::Conforms => self.conforming += 1,
+            CellVerdict::Differs => self.differing += 1,
+            CellVerdict::NotRun => self.not_run += 1,
+        }
+    }
+}
+
 impl MatrixRun {
+    /// Returns the totals over the cells of one service.
+    pub fn service_totals(&self, service: &str) -> MatrixTotals {
+        let mut totals = MatrixTotals::default();
+        for cell in self.cells.iter().filter(|cell| cell.service == service) {
+            totals.count(cell.verdict);
+        }
+        totals
+    }
+
     /// Returns whether every cell conforms.
     pub fn conforms(&self) -> bool {
         self.cells.iter().all(|cell| cell.verdict == CellVerdict::Conforms)
@@ -239,59 +276,5 @@ impl ObservedCell {
             (None, Some(status)) => format!("{}: HTTP {status}", self.class),
             (None, None) => format!("{}: no response", self.class),
         }
-    }
-}
-
-/// Serialises a [`Profile`] by its name.
-mod profile_name {
-    use crosscheck_emulator::access::Profile;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(profile: &Profile, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(profile.as_str())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Profile, D::Error> {
-        let name = String::deserialize(deserializer)?;
-        name.parse().map_err(serde::de::Error::custom)
-    }
-}
-
-/// Serialises a [`Boundary`] by its name, e.g. `cross-account`.
-mod boundary_name {
-    use crosscheck_emulator::access::Boundary;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(boundary: &Boundary, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(boundary.as_str())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Boundary, D::Error> {
-        let name = String::deserialize(deserializer)?;
-        crate::matrix::parse_boundary(&name)
-            .ok_or_else(|| serde::de::Error::custom(format!("unknown boundary {name:?}")))
-    }
-}
-
-/// Serialises an optional [`AddressKind`] by its name, e.g. `url`, or `null`.
-mod address_kind_name {
-    use crosscheck_emulator::arn::AddressKind;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    #[allow(clippy::ref_option, reason = "serde's `with` passes the field by reference")]
-    pub fn serialize<S: Serializer>(kind: &Option<AddressKind>, serializer: S) -> Result<S::Ok, S::Error> {
-        match kind {
-            Some(kind) => serializer.serialize_some(kind.as_str()),
-            None => serializer.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<AddressKind>, D::Error> {
-        let name = Option::<String>::deserialize(deserializer)?;
-        name.map(|name| {
-            crate::matrix::parse_address_kind(&name)
-                .ok_or_else(|| serde::de::Error::custom(format!("unknown address kind {name:?}")))
-        })
-        .transpose()
     }
 }

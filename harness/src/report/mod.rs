@@ -1,48 +1,90 @@
 //! The results of a run as plain data, and its renderers.
 //!
-//! A run ([`RunReport`]) holds one [`ScenarioResult`] per scenario and
-//! profile, which holds one [`StepResult`] per step, and one
-//! [`matrix::MatrixRun`] per profile the matrix ran under. The runners fill
-//! the model; renderers only read it, so Markdown today and HTML, JSON or
-//! JUnit later all show the same facts. [`markdown`] renders the
-//! compatibility matrix for pull requests.
+//! A [`RunReport`] is one target under one profile: one [`ScenarioResult`]
+//! per scenario that states the profile, which holds one [`StepResult`] per
+//! step, and the generated matrix ([`matrix::MatrixRun`]). `crosscheck run`
+//! makes one report per profile. The runners fill the model and the
+//! renderers only read it. The model serialises to the JSON layout that
+//! [`json`] documents and reads back from it, so a saved run renders to the
+//! same Markdown, HTML and JUnit XML later, and two saved runs can be compared.
+//!
+//! | module | renders |
+//! |---|---|
+//! | [`markdown`] | `<target>-<profile>.md`, GitHub tables for pull requests, and the index `compat-matrix.md` |
+//! | [`html`] | `<target>-<profile>.html`, one self-contained page for people |
+//! | [`json`] | `<target>-<profile>.json`, the model itself, for machines |
+//! | [`junit`] | `<target>-<profile>.xml`, JUnit XML for CI systems |
+//! | [`diff`] | one line per cell and step, for `crosscheck diff` |
+//!
+//! [`files`] names the files and writes them.
 
+pub mod diff;
+pub mod files;
+pub mod html;
+pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod matrix;
+mod names;
+#[cfg(test)]
+mod sample;
+mod step_json;
 
 use std::time::Duration;
 
 use crosscheck_emulator::access::{Boundary, Profile};
 use crosscheck_emulator::arn::AddressKind;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::outcome::Outcome;
+pub use self::matrix::{TargetInfo, Timings, Versions};
+pub use self::names::to_milliseconds;
+use crate::outcome::{Outcome, OutcomeClass};
 use crate::scenario::Expectation;
 
-/// Everything one `crosscheck run` produced.
-#[derive(Debug, Clone)]
+/// The version of the JSON layout of a [`RunReport`]. It changes whenever a
+/// field is renamed or removed, or changes meaning; new optional fields keep it.
+pub const REPORT_FORMAT_VERSION: u32 = 1;
+
+/// One target under one profile: everything `crosscheck run` found for that pair.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunReport {
-    /// The target's name, e.g. `bundled`.
-    pub target: String,
+    /// [`REPORT_FORMAT_VERSION`] when written.
+    pub format_version: u32,
+    pub target: TargetInfo,
+    #[serde(with = "names::profile_name")]
+    pub profile: Profile,
+    pub versions: Versions,
+    /// `total_ms` covers the whole `crosscheck run`, every profile together.
+    pub timings: Timings,
+    /// In file order; empty when no scenario states the profile or `--only matrix` was given.
     pub scenarios: Vec<ScenarioResult>,
-    /// The matrix under each profile it ran under; empty when it did not run.
-    pub matrix: Vec<matrix::MatrixRun>,
+    /// `None` when no catalog states the profile or `--only scenarios` was given.
+    pub matrix: Option<matrix::MatrixRun>,
 }
 
 /// One scenario run under one profile.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScenarioResult {
     /// The scenario's path under the scenarios directory, e.g. `sqs/purge.yaml`.
     pub scenario_id: String,
     pub name: String,
+    #[serde(with = "names::profile_name")]
     pub profile: Profile,
     pub target: String,
     pub steps: Vec<StepResult>,
+    /// Starting the target, every step, and stopping the target.
+    #[serde(rename = "duration_ms", with = "names::milliseconds")]
     pub duration: Duration,
 }
 
 /// One step of a scenario run.
-#[derive(Debug, Clone)]
+///
+/// In JSON it takes the layout of [`json`]'s `steps`, which keeps the
+/// normalised response but not the raw one: [`Outcome::response`] reads
+/// back as `null`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(into = "step_json::StepJson", try_from = "step_json::StepJson")]
 pub struct StepResult {
     /// Position in the scenario, from 1.
     pub number: usize,
@@ -77,6 +119,16 @@ pub enum Verdict {
 impl Verdict {
     pub fn holds(&self) -> bool {
         *self == Verdict::Holds
+    }
+
+    /// The verdict's name in JSON: `holds`, `differs`, `not-run`, `invalid-scenario`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Verdict::Holds => "holds",
+            Verdict::Differs(_) => "differs",
+            Verdict::NotRun(_) => "not-run",
+            Verdict::InvalidScenario(_) => "invalid-scenario",
+        }
     }
 
     /// A one-word label for tables: `holds`, `differs`, `not run`, `invalid scenario`.
@@ -191,6 +243,63 @@ impl RunReport {
     /// Whether some scenario turned out to be invalid while running.
     pub fn has_invalid_scenarios(&self) -> bool {
         self.scenarios.iter().any(ScenarioResult::is_invalid)
+    }
+}
+
+impl RunReport {
+    /// Returns the name the report's files share: `<target>-<profile>`, e.g.
+    /// `bundled-localstack`, with any character other than ASCII letters,
+    /// digits, `.`, `-` and `_` replaced by `-`.
+    pub fn file_stem(&self) -> String {
+        let stem = format!("{}-{}", self.target.name, self.profile);
+        stem.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '-' }).collect()
+    }
+
+    /// Returns the conformance score: conforming matrix cells divided by all
+    /// matrix cells, from 0 to 1; `None` when the matrix has no cells.
+    pub fn conformance(&self) -> Option<f64> {
+        self.matrix.as_ref()?.totals().score()
+    }
+
+    /// Lists every way the run departs from its profile: one line per matrix
+    /// cell and scenario step that does not conform, with the reason.
+    pub fn difference_lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if let Some(run) = &self.matrix {
+            for cell in run.cells.iter().filter(|cell| cell.differs) {
+                let address = cell.address.map_or_else(String::new, |kind| format!(" by {kind}"));
+                for reason in &cell.reasons {
+                    lines.push(format!(
+                        "matrix {} ({}): {}{address} from {}: {reason}",
+                        cell.service, self.profile, cell.operation, cell.boundary
+                    ));
+                }
+            }
+        }
+        for scenario in &self.scenarios {
+            lines.extend(scenario.failure_lines());
+        }
+        lines
+    }
+}
+
+impl StepResult {
+    /// Returns the service part of the operation: `sqs` for `sqs.SendMessage`.
+    pub fn service(&self) -> &str {
+        self.operation.split_once('.').map_or(self.operation.as_str(), |(service, _)| service)
+    }
+}
+
+/// Returns the sign reports show for an outcome class: ✓ ok, ⛔ denied,
+/// ∅ not found, ⚠ invalid, ⁇ unsupported, ✗ any other error.
+pub fn class_symbol(class: OutcomeClass) -> &'static str {
+    match class {
+        OutcomeClass::Ok => "✓",
+        OutcomeClass::Denied => "⛔",
+        OutcomeClass::NotFound => "∅",
+        OutcomeClass::Invalid => "⚠",
+        OutcomeClass::Unsupported => "⁇",
+        OutcomeClass::Error => "✗",
     }
 }
 
