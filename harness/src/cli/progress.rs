@@ -15,6 +15,8 @@ use crate::report::matrix::MatrixRun;
 
 /// Progress output: a bar on a terminal, or plain lines.
 pub struct Progress {
+    terminal: bool,
+    /// The bar or spinner on screen, on a terminal only.
     bar: Option<ProgressBar>,
     total: usize,
     finished: usize,
@@ -28,7 +30,7 @@ impl Progress {
 
     /// Builds progress output with a bar (`terminal`) or plain lines.
     pub fn new(terminal: bool) -> Progress {
-        Progress { bar: terminal.then(|| ProgressBar::new(0)), total: 0, finished: 0 }
+        Progress { terminal, bar: None, total: 0, finished: 0 }
     }
 
     /// Prints a line, above the bar when there is one.
@@ -43,16 +45,13 @@ impl Progress {
     pub fn start_scenarios(&mut self, total: usize) {
         self.total = total;
         self.finished = 0;
-        if let Some(bar) = &self.bar {
-            bar.reset();
-            bar.set_length(u64::try_from(total).unwrap_or(u64::MAX));
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} scenario runs [{bar:32}] {pos}/{len} {elapsed} {msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar())
-                    .progress_chars("=> "),
-            );
-            bar.enable_steady_tick(Duration::from_millis(120));
+        if !self.terminal {
+            return;
         }
+        let style = ProgressStyle::with_template("{spinner} scenario runs [{bar:32}] {pos}/{len} {elapsed} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
+        self.replace_bar(ProgressBar::new(u64::try_from(total).unwrap_or(u64::MAX)).with_style(style));
     }
 
     /// Counts one finished scenario run.
@@ -81,15 +80,22 @@ impl Progress {
 
     /// Shows that the matrix runs under `profile`.
     pub fn start_matrix(&mut self, profile: &str) {
-        if let Some(bar) = &self.bar {
-            bar.reset();
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} {msg} {elapsed}")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-            );
-            bar.set_message(format!("matrix under {profile}"));
-            bar.enable_steady_tick(Duration::from_millis(120));
+        if !self.terminal {
+            return;
         }
+        let style = ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner());
+        let spinner = ProgressBar::new_spinner().with_style(style).with_message(format!("matrix under {profile}"));
+        self.replace_bar(spinner);
+    }
+
+    /// Clears the bar on screen and shows `bar` in its place.
+    fn replace_bar(&mut self, bar: ProgressBar) {
+        if let Some(old) = self.bar.take() {
+            old.finish_and_clear();
+        }
+        bar.enable_steady_tick(Duration::from_millis(120));
+        self.bar = Some(bar);
     }
 
     /// Prints the totals of a finished matrix run.
@@ -108,8 +114,8 @@ impl Progress {
     }
 
     /// Removes the bar, so the summary that follows starts on a clean line.
-    pub fn finish(&self) {
-        if let Some(bar) = &self.bar {
+    pub fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }
     }
