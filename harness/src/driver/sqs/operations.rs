@@ -8,6 +8,7 @@
 //! blobs as base64 text, maps keyed by the attribute name. A member is
 //! [`Member::required`] only where the crate's builder fails without it.
 
+use base64::Engine as _;
 use crosscheck_emulator::arn::{AddressKind, parse_queue_url};
 use crosscheck_emulator::store::Namespace;
 use serde_json::{Map, Value};
@@ -18,6 +19,8 @@ use crate::driver::{AddressMember, Operation, ResolvedAddress, resolve_arn, reso
 const QUEUE_URL: Option<AddressMember> = Some(AddressMember { member: "QueueUrl", resolve: resolve_queue_url });
 
 const SOURCE_ARN: Option<AddressMember> = Some(AddressMember { member: "SourceArn", resolve: resolve_arn });
+
+const TASK_HANDLE: Option<AddressMember> = Some(AddressMember { member: "TaskHandle", resolve: resolve_task_handle });
 
 const STRING_LIST: Shape = Shape::List(&Shape::String);
 const STRING_MAP: Shape = Shape::Map(&Shape::String);
@@ -163,8 +166,7 @@ pub(super) static OPERATIONS: &[Operation] = &[
             name: "CancelMessageMoveTaskOutput",
             members: &[Member::optional("ApproximateNumberOfMessagesMoved", Shape::Long)],
         },
-        // NOTE: the task handle is opaque to the harness, so no boundary is recorded.
-        address: None,
+        address: TASK_HANDLE,
     },
     Operation {
         name: "ChangeMessageVisibility",
@@ -467,6 +469,21 @@ fn resolve_queue_name_with_owner(
     Some(ResolvedAddress { kind: AddressKind::Name, namespace: Namespace::new(&owner, &caller.region) })
 }
 
+/// Resolves a message move task handle to the namespace of the task's
+/// source queue.
+///
+/// The SQS API reference describes the handle only as an identifier. The
+/// bundled emulator and LocalStack (`localstack.services.sqs.utils.encode_move_task_handle`)
+/// build it as base64 of a JSON object whose `sourceArn` is the source queue's ARN.
+/// NOTE: a handle of another form resolves to nothing, so its boundary is unknown.
+fn resolve_task_handle(value: &str, input: &Map<String, Value>, caller: &Namespace) -> Option<ResolvedAddress> {
+    let bytes = base64::engine::general_purpose::STANDARD.decode(value).ok()?;
+    let document: Value = serde_json::from_slice(&bytes).ok()?;
+    let source_arn = document.get("sourceArn")?.as_str()?;
+    let resolved = resolve_arn(source_arn, input, caller)?;
+    Some(ResolvedAddress { kind: AddressKind::Id, namespace: resolved.namespace })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -539,5 +556,23 @@ mod tests {
         assert_eq!(resolved.namespace, Namespace::new("111111111111", "eu-central-1"));
         let own = resolve_queue_name_with_owner("q", &Map::new(), &caller).expect("a name");
         assert_eq!(own.namespace, caller);
+    }
+
+    #[test]
+    fn task_handle_resolves_to_source_namespace() {
+        let caller = Namespace::new("222222222222", "eu-central-1");
+        let document = r#"{"taskId":"7f0c","sourceArn":"arn:aws:sqs:ap-south-1:111111111111:dlq"}"#;
+        let handle = base64::engine::general_purpose::STANDARD.encode(document);
+        let resolved = resolve_task_handle(&handle, &Map::new(), &caller).expect("a task handle");
+        assert_eq!(resolved.kind, AddressKind::Id);
+        assert_eq!(resolved.namespace, Namespace::new("111111111111", "ap-south-1"));
+    }
+
+    #[test]
+    fn task_handle_of_unknown_form_is_unresolved() {
+        let caller = Namespace::new("222222222222", "eu-central-1");
+        assert_eq!(resolve_task_handle("not-base64!", &Map::new(), &caller), None);
+        let no_arn = base64::engine::general_purpose::STANDARD.encode(r#"{"taskId":"7f0c"}"#);
+        assert_eq!(resolve_task_handle(&no_arn, &Map::new(), &caller), None);
     }
 }
