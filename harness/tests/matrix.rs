@@ -71,7 +71,7 @@ fn assert_matrix_snapshot(run: &MatrixRun) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqs_matrix_conforms_under_localstack() {
     let run = run_sqs_matrix(Profile::Localstack).await;
-    assert_eq!(run.cells.len(), 80, "20 operations from four boundaries");
+    assert_eq!(run.cells.len(), 92, "23 operations from four boundaries");
     assert_every_cell_conforms(&run);
     assert_matrix_snapshot(&run);
 }
