@@ -19,7 +19,9 @@
 //! policy on the caller's side, is covered by a finding ([`Analysis::covers`]).
 //! It is exact in what it lists. An action is listed for a principal only
 //! when a statement grants it to that principal and no unconditional `Deny`
-//! takes it away for every resource the grant covers. Conditions are
+//! takes it away for every resource the grant covers. A grant that loses
+//! every action to such a `Deny` yields no finding, with or without an
+//! action universe. Conditions are
 //! reported, not solved. Soundness assumes the request context holds principal
 //! keys (`aws:PrincipalArn`, `aws:PrincipalAccount`) only for callers that
 //! belong to an account, as [`crate::Request::new`] builds it.
@@ -452,7 +454,7 @@ fn build_grant(
         }
     }
 
-    if matches!(&actions, GrantedActions::Listed(listed) if listed.is_empty()) {
+    if fully_denied(&actions, &denied_actions) {
         return None;
     }
 
@@ -470,6 +472,41 @@ fn build_grant(
         excluded_principals,
         restricted_by,
     })
+}
+
+/// Reports whether unconditional `Deny` statements take away every action of
+/// a grant: a listed grant with nothing left, or a grant whose every pattern
+/// is covered by a denied pattern.
+fn fully_denied(actions: &GrantedActions, denied_actions: &[String]) -> bool {
+    let covered = |allowed: &String| {
+        denied_actions
+            .iter()
+            .any(|denied| pattern_covers(denied, allowed))
+    };
+    match actions {
+        GrantedActions::Listed(listed) => listed.is_empty(),
+        GrantedActions::Matching(patterns) => patterns.iter().all(covered),
+        GrantedActions::AllExcept(_) => denied_actions.iter().any(|denied| denied == "*"),
+    }
+}
+
+/// Reports whether every action that matches the `allowed` pattern also
+/// matches the `denied` pattern. The check is sufficient but not complete,
+/// because it handles only `*`, patterns without wildcards, and prefixes
+/// ending in one `*`, such as `sqs:*` covering `sqs:Send*`.
+fn pattern_covers(denied: &str, allowed: &str) -> bool {
+    if denied == "*" || denied.eq_ignore_ascii_case(allowed) {
+        return true;
+    }
+    if !allowed.contains(['*', '?']) {
+        return wildcard::action_matches(denied, allowed);
+    }
+    match denied.strip_suffix('*') {
+        Some(prefix) if !prefix.contains(['*', '?']) => allowed
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix)),
+        _ => false,
+    }
 }
 
 fn clause_covers_action(clause: &ActionClause, action: &str) -> bool {

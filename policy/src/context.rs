@@ -22,8 +22,9 @@ use crate::date::{self, EpochNanos};
 ///
 /// Each condition operator reads the value in its own type: a `String` holding
 /// `"42"` satisfies `NumericEquals` with `42`, and a `Number` satisfies
-/// `StringEquals` with its decimal text. A value that cannot be read in the
-/// operator's type matches no policy value.
+/// `StringEquals` with its decimal text. A `String` holding base64 text
+/// satisfies `BinaryEquals` with the bytes it encodes. A value that cannot be
+/// read in the operator's type matches no policy value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ContextValue {
     /// Text; also the form every other variant takes for string operators.
@@ -95,11 +96,15 @@ impl ContextValue {
         }
     }
 
-    /// Reads the value as bytes; a string stands for its UTF-8 bytes.
+    /// Reads the value as bytes. A string is read as base64, the text form
+    /// [`ContextValue::to_text`] gives a binary value, so a string that is
+    /// not valid base64 has no bytes.
     pub(crate) fn as_bytes(&self) -> Option<Vec<u8>> {
         match self {
             ContextValue::Binary(bytes) => Some(bytes.clone()),
-            ContextValue::String(text) => Some(text.as_bytes().to_vec()),
+            ContextValue::String(text) => base64::engine::general_purpose::STANDARD
+                .decode(text.trim())
+                .ok(),
             _ => None,
         }
     }
@@ -305,6 +310,20 @@ mod tests {
             ContextValue::Binary(b"hi".to_vec()).to_text(),
             "aGk=",
             "binary"
+        );
+    }
+
+    #[test]
+    fn as_bytes_reads_string_as_base64() {
+        assert_eq!(
+            ContextValue::from("aGk=").as_bytes().as_deref(),
+            Some(&b"hi"[..]),
+            "base64 text"
+        );
+        assert_eq!(
+            ContextValue::from("not base64!").as_bytes(),
+            None,
+            "text that is not base64"
         );
     }
 

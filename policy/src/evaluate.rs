@@ -6,6 +6,9 @@
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html>:
 //!
 //! 1. An explicit `Deny` in any policy that applies decides: `explicitDeny`.
+//!    A `Deny` statement with `NotPrincipal` applies to every caller that has
+//!    a permissions boundary, even one that `NotPrincipal` lists
+//!    (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html>).
 //! 2. Resource control policies (RCPs), when given, must allow.
 //! 3. Service control policies (SCPs), when given, must allow; they apply to
 //!    callers that belong to an account.
@@ -38,7 +41,7 @@ use serde::Serialize;
 
 use crate::condition::{self, ConditionOutcome};
 use crate::context::Context;
-use crate::document::{ActionClause, Effect, Policy, ResourceClause, Statement};
+use crate::document::{ActionClause, Effect, Policy, PrincipalClause, ResourceClause, Statement};
 use crate::principal::{self, Principal, PrincipalKind, PrincipalMatch};
 use crate::variables;
 use crate::wildcard::{self, Case};
@@ -405,14 +408,14 @@ impl KindResult {
 
 /// Decides `request` under `policies`.
 pub fn evaluate(request: &Request, policies: &PolicySet<'_>) -> Evaluation {
+    let caller = &request.principal;
+    let has_identity_side = caller.has_identity_side();
     let mut evaluator = Evaluator {
         request,
+        caller_has_boundary: has_identity_side && policies.permissions_boundary.is_some(),
         matched_statements: Vec::new(),
         missing_keys: Vec::new(),
     };
-
-    let caller = &request.principal;
-    let has_identity_side = caller.has_identity_side();
     let session_applies = has_identity_side && caller.is_session();
 
     let resource_control =
@@ -586,6 +589,9 @@ fn limit_identity_side(caller: &Principal, results: &Results) -> Option<Reason> 
 /// Walks the statements of the policies, collecting what applied.
 struct Evaluator<'r> {
     request: &'r Request,
+    /// Whether the caller is an IAM principal with a permissions boundary,
+    /// which every `Deny` with `NotPrincipal` applies to.
+    caller_has_boundary: bool,
     matched_statements: Vec<MatchedStatement>,
     missing_keys: Vec<String>,
 }
@@ -629,6 +635,13 @@ impl Evaluator<'_> {
         let strength = match &statement.principal {
             // Without a principal element the statement belongs to the caller's own policy.
             None => PrincipalMatch::Direct,
+            // A `Deny` with `NotPrincipal` denies every IAM principal that has a
+            // permissions boundary, whatever `NotPrincipal` lists.
+            Some(PrincipalClause::NotPrincipal(_))
+                if statement.effect == Effect::Deny && self.caller_has_boundary =>
+            {
+                PrincipalMatch::Direct
+            }
             Some(clause) => principal::match_clause(clause, &request.principal),
         };
         if strength == PrincipalMatch::None || !action_applies(&statement.action, &request.action) {

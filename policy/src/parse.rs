@@ -14,7 +14,7 @@
 //! `NotResource` in an identity-based policy and at most one in a
 //! resource-based policy. `Principal` or `NotPrincipal` is required in a
 //! resource-based policy and forbidden in an identity-based one, and the
-//! shape of its value is checked. Condition operators, keys and value types
+//! shape of its value is checked. `NotPrincipal` needs `"Effect": "Deny"`. Condition operators, keys and value types
 //! are checked, and so is that no two statements share a `Sid`.
 //!
 //! NOTE: the grammar notes say `Id` must not appear in identity-based
@@ -169,7 +169,7 @@ fn parse_statement(value: &Json, path: &str, policy_type: PolicyType) -> Result<
         .transpose()?;
 
     let effect = parse_effect(member(members, "Effect"), path)?;
-    let principal = parse_principal_clause(members, path, policy_type)?;
+    let principal = parse_principal_clause(members, path, policy_type, effect)?;
     let action = parse_action_clause(members, path)?;
     let resource = parse_resource_clause(members, path, policy_type)?;
     let conditions = match member(members, "Condition") {
@@ -207,10 +207,20 @@ fn parse_effect(value: Option<&Json>, path: &str) -> Result<Effect> {
     }
 }
 
+/// Parses `Principal` or `NotPrincipal`.
+///
+/// `NotPrincipal` is accepted only with `"Effect": "Deny"`: the IAM reference
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html>)
+/// states that it must be used with `Deny` and that `Allow` is not supported.
+/// NOTE: the reference does not state whether IAM or SQS reject such a
+/// document or store it and ignore the statement. This parser rejects it, because an
+/// `Allow` with `NotPrincipal` would otherwise grant everyone else access,
+/// anonymous callers included.
 fn parse_principal_clause(
     members: &[(String, Json)],
     path: &str,
     policy_type: PolicyType,
+    effect: Effect,
 ) -> Result<Option<PrincipalClause>> {
     let principal = member(members, "Principal");
     let not_principal = member(members, "NotPrincipal");
@@ -236,6 +246,12 @@ fn parse_principal_clause(
         (Some(value), None, PolicyType::Resource) => Ok(Some(PrincipalClause::Principal(
             parse_principals(value, &format!("{path}.Principal"))?,
         ))),
+        (None, Some(_), PolicyType::Resource) if effect == Effect::Allow => {
+            Err(PolicyError::malformed(
+                format!("{path}.NotPrincipal"),
+                r#"requires "Effect": "Deny"; a statement with "Effect": "Allow" cannot use NotPrincipal, so name the principals with Principal instead"#,
+            ))
+        }
         (None, Some(value), PolicyType::Resource) => Ok(Some(PrincipalClause::NotPrincipal(
             parse_principals(value, &format!("{path}.NotPrincipal"))?,
         ))),

@@ -409,6 +409,10 @@ pub(crate) fn match_aws_entry(entry: &str, principal: &Principal) -> PrincipalMa
 /// account and, for a user or session, each of its identities are all listed.
 /// NOTE: whether every service checks every level is not documented; the
 /// strict reading can only deny more.
+///
+/// A caller with a permissions boundary is never excluded from a `Deny`;
+/// the evaluator applies that rule because the principal does not carry its
+/// policies.
 pub(crate) fn is_excluded(principals: &Principals, principal: &Principal) -> bool {
     let set = match principals {
         Principals::Wildcard => return true,

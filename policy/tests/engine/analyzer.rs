@@ -4,8 +4,9 @@
 //! over SQS queue policies.
 
 use crosscheck_policy::{
-    ActionUniverse, ExternalPrincipal, GrantedActions, OperatorKind, Principal, Request,
-    SQS_ACTIONS, analyze,
+    ActionClause, ActionUniverse, Effect, ExternalPrincipal, GrantedActions, OperatorKind, Policy,
+    Principal, PrincipalClause, PrincipalSet, Principals, Request, SQS_ACTIONS, Statement, Version,
+    analyze,
 };
 
 use crate::support::{principal, resource_policy};
@@ -257,9 +258,25 @@ fn deny_for_one_user_keeps_account_grant() {
 
 #[test]
 fn not_principal_allow_is_anyone_with_exclusions() {
-    let policy = resource_policy(
-        r#"{"Statement": {"Effect": "Allow", "NotPrincipal": {"AWS": "333333333333"}, "Action": "sqs:ReceiveMessage"}}"#,
-    );
+    // The parser rejects NotPrincipal with Allow, so this statement is built
+    // in code. The analyzer still reports such a grant when a caller builds one.
+    let policy = Policy {
+        version: Some(Version::V2012),
+        id: None,
+        statements: vec![Statement {
+            sid: None,
+            effect: Effect::Allow,
+            principal: Some(PrincipalClause::NotPrincipal(Principals::Set(
+                PrincipalSet {
+                    aws: vec!["333333333333".into()],
+                    ..PrincipalSet::default()
+                },
+            ))),
+            action: ActionClause::Action(vec!["sqs:ReceiveMessage".into()]),
+            resource: None,
+            conditions: Vec::new(),
+        }],
+    };
 
     let analysis = analyze(&policy, OWNER, Some(&ActionUniverse::sqs()));
     let finding = analysis
@@ -270,6 +287,90 @@ fn not_principal_allow_is_anyone_with_exclusions() {
         finding.grants[0].excluded_principals,
         ["AWS:333333333333"],
         "the exclusion is reported"
+    );
+}
+
+/// An unconditional `Deny` for the same principals, actions and resources
+/// removes an `Allow` entirely, and IAM Access Analyzer
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-concepts.html>)
+/// reports only access that the policy lets through.
+#[test]
+fn unconditional_deny_removes_pattern_grant() {
+    let cases = [
+        (r#""sqs:SendMessage""#, r#""sqs:SendMessage""#),
+        (r#""sqs:Send*""#, r#""sqs:*""#),
+        (
+            r#"["sqs:SendMessage", "sqs:Receive*"]"#,
+            r#"["SQS:sendmessage", "sqs:Receive*"]"#,
+        ),
+        (r#""sqs:*""#, r#""*""#),
+    ];
+    for (allowed, denied) in cases {
+        let policy = resource_policy(&format!(
+            r#"{{"Statement": [
+                {{"Effect": "Allow", "Principal": "*", "Action": {allowed}}},
+                {{"Effect": "Deny", "Principal": "*", "Action": {denied}}}
+            ]}}"#
+        ));
+
+        let without_universe = analyze(&policy, OWNER, None);
+        assert!(
+            without_universe.findings.is_empty(),
+            "Allow {allowed} minus Deny {denied}, no universe: {without_universe:?}"
+        );
+        let with_universe = analyze(&policy, OWNER, Some(&ActionUniverse::sqs()));
+        assert!(
+            with_universe.findings.is_empty(),
+            "Allow {allowed} minus Deny {denied}, sqs universe: {with_universe:?}"
+        );
+    }
+}
+
+#[test]
+fn partial_deny_keeps_pattern_grant() {
+    let cases = [
+        (r#""sqs:*""#, r#""sqs:SendMessage""#),
+        (r#""sqs:Send*""#, r#""sqs:SendMessage""#),
+        (
+            r#"["sqs:SendMessage", "sqs:PurgeQueue"]"#,
+            r#""sqs:SendMessage""#,
+        ),
+    ];
+    for (allowed, denied) in cases {
+        let policy = resource_policy(&format!(
+            r#"{{"Statement": [
+                {{"Effect": "Allow", "Principal": "*", "Action": {allowed}}},
+                {{"Effect": "Deny", "Principal": "*", "Action": {denied}}}
+            ]}}"#
+        ));
+
+        let analysis = analyze(&policy, OWNER, None);
+        let finding = analysis.finding(&ExternalPrincipal::Anyone);
+        assert!(
+            finding.is_some(),
+            "Allow {allowed} minus Deny {denied} leaves access: {analysis:?}"
+        );
+    }
+}
+
+#[test]
+fn conditional_deny_keeps_pattern_grant() {
+    let policy = resource_policy(
+        r#"{"Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage"},
+            {"Effect": "Deny", "Principal": "*", "Action": "sqs:SendMessage",
+             "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+        ]}"#,
+    );
+
+    let analysis = analyze(&policy, OWNER, None);
+    let finding = analysis
+        .finding(&ExternalPrincipal::Anyone)
+        .expect("the conditional Deny leaves a finding");
+    assert_eq!(
+        finding.grants[0].restricted_by,
+        [1],
+        "the conditional Deny is listed as a restriction"
     );
 }
 

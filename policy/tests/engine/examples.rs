@@ -11,7 +11,11 @@
 //! - <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html>
 //!   (account principals delegate; `"*"` grants)
 //! - <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html>
-//!   (`NotPrincipal` with `Deny`)
+//!   (`NotPrincipal` with `Deny`; such a `Deny` applies to every IAM user or
+//!   role with a permissions boundary, even one that `NotPrincipal` lists,
+//!   as that page and
+//!   <https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html>
+//!   both state)
 //! - <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html>
 //!   (an SQS queue policy that admits one SNS topic)
 
@@ -660,6 +664,88 @@ fn not_principal_deny_spares_listed_user() {
         ),
         Decision::ExplicitDeny,
         "another user of Bob's account is denied",
+    );
+}
+
+#[test]
+fn not_principal_deny_ignores_list_under_boundary() {
+    let queue = "arn:aws:sqs:us-east-1:111111111111:orders";
+    let queue_policy = resource_policy(
+        r#"{"Version": "2012-10-17", "Statement": [
+            {"Sid": "BobSends", "Effect": "Allow",
+             "Principal": {"AWS": "arn:aws:iam::222222222222:user/bob"}, "Action": "sqs:SendMessage"},
+            {"Sid": "OnlyBob", "Effect": "Deny",
+             "NotPrincipal": {"AWS": ["arn:aws:iam::222222222222:user/bob", "arn:aws:iam::222222222222:root"]},
+             "Action": "sqs:SendMessage"}
+        ]}"#,
+    );
+    let allow_all =
+        identity_policy(r#"{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}"#);
+    let send = Request::new(
+        principal("arn:aws:iam::222222222222:user/bob"),
+        "sqs:SendMessage",
+        queue,
+        "111111111111",
+    );
+
+    let without_boundary = PolicySet::new()
+        .with_identity("allow-all", &allow_all)
+        .with_resource("queue", &queue_policy);
+    assert_eq!(
+        decide(&send, &without_boundary),
+        Decision::Allowed,
+        "without a boundary, Bob is left out of the Deny"
+    );
+
+    let with_boundary = without_boundary
+        .clone()
+        .with_permissions_boundary("boundary", &allow_all);
+    let result = explain(&send, &with_boundary);
+    assert_eq!(
+        result.decision,
+        Decision::ExplicitDeny,
+        "with a boundary, the NotPrincipal Deny applies to Bob"
+    );
+    assert_eq!(
+        result.reason,
+        Reason::ExplicitDeny,
+        "the reason names the Deny"
+    );
+    assert!(
+        result
+            .matched_statements
+            .iter()
+            .any(|matched| matched.sid.as_deref() == Some("OnlyBob")),
+        "the NotPrincipal Deny is among the matched statements: {result:?}"
+    );
+}
+
+#[test]
+fn not_principal_deny_boundary_needs_account_caller() {
+    // A service has no identity side, so a boundary given for the request
+    // does not belong to it and its NotPrincipal listing still excludes it.
+    let queue_policy = resource_policy(
+        r#"{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage"},
+            {"Effect": "Deny", "NotPrincipal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage"}
+        ]}"#,
+    );
+    let allow_all =
+        identity_policy(r#"{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}"#);
+    let policies = PolicySet::new()
+        .with_resource("queue", &queue_policy)
+        .with_permissions_boundary("boundary", &allow_all);
+    let send = Request::new(
+        Principal::service("sns.amazonaws.com"),
+        "sqs:SendMessage",
+        "arn:aws:sqs:us-east-1:111111111111:orders",
+        "111111111111",
+    );
+
+    assert_eq!(
+        decide(&send, &policies),
+        Decision::Allowed,
+        "the service is left out of the Deny"
     );
 }
 

@@ -265,6 +265,33 @@ fn principal_in_identity_policy() {
     );
 }
 
+/// The NotPrincipal reference
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html>)
+/// states that `NotPrincipal` works only with `"Effect": "Deny"` and that
+/// `"Effect": "Allow"` is not supported, so the parser rejects the pair.
+#[test]
+fn not_principal_with_allow() {
+    assert_rejected(
+        r#"{"Statement": [
+            {"Effect": "Deny", "NotPrincipal": {"AWS": "111122223333"}, "Action": "sqs:PurgeQueue"},
+            {"Effect": "Allow", "NotPrincipal": {"AWS": "111122223333"}, "Action": "sqs:SendMessage"}
+        ]}"#,
+        PolicyType::Resource,
+        "Statement[1].NotPrincipal",
+        r#"requires "Effect": "Deny""#,
+    );
+    let accepted = resource_policy(
+        r#"{"Statement": {"Effect": "Deny", "NotPrincipal": {"AWS": "111122223333"}, "Action": "sqs:PurgeQueue"}}"#,
+    );
+    assert!(
+        matches!(
+            accepted.statements[0].principal,
+            Some(PrincipalClause::NotPrincipal(_))
+        ),
+        "NotPrincipal with Deny is accepted"
+    );
+}
+
 #[test]
 fn missing_principal_in_resource_policy() {
     assert_rejected(

@@ -259,12 +259,23 @@ fn statement(policy_type: PolicyType) -> impl Strategy<Value = Statement> {
         |(effect, principal, action, resource, conditions)| Statement {
             sid: None,
             effect,
-            principal,
+            principal: principal.map(|clause| clause_for_effect(clause, effect)),
             action,
             resource,
             conditions,
         },
     )
+}
+
+/// Turns `NotPrincipal` into `Principal` for an `Allow`, which the parser
+/// rejects with `NotPrincipal`, so generated policies stay parseable.
+fn clause_for_effect(clause: PrincipalClause, effect: Effect) -> PrincipalClause {
+    match (clause, effect) {
+        (PrincipalClause::NotPrincipal(principals), Effect::Allow) => {
+            PrincipalClause::Principal(principals)
+        }
+        (clause, _) => clause,
+    }
 }
 
 fn policy(policy_type: PolicyType) -> impl Strategy<Value = Policy> {
@@ -753,7 +764,8 @@ proptest! {
         }
         let (slot, index) = slots[slot_choice.index(slots.len())];
         let added = if slot == Slot::Resource { resource_statement } else { identity_statement };
-        let added = Statement { effect: Effect::Allow, ..added };
+        let principal = added.principal.map(|clause| clause_for_effect(clause, Effect::Allow));
+        let added = Statement { effect: Effect::Allow, principal, ..added };
         policies.policy_mut(slot, index).expect("slot contains a policy").statements.push(added);
 
         let after = policies.decide(&request);
