@@ -8,22 +8,35 @@
 //! the request is allowed, 1 when it is denied, and 2 when the input is
 //! unusable (a file that cannot be read, a malformed policy, a bad option).
 //!
+//! The request is checked before it is decided: the action must have the
+//! `service:Action` form, the resource must be one ARN without wildcards (or
+//! `*` for actions without a resource), and `aws:SourceIp` must be an IP
+//! address. `aws:CurrentTime` and `aws:EpochTime`, which AWS includes in
+//! every request
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html>),
+//! default to the time of the run. Condition operators read a `--context`
+//! value in their own type, and `BinaryEquals` reads it as base64.
+//!
 //! `crosscheck policy analyze` lists who outside the owner's account a
 //! resource-based policy lets in and what each may do, like the
 //! external-access findings of IAM Access Analyzer. Its exit status is 0
-//! when the analysis was made and 2 when the input is unusable.
+//! when the policy grants nothing outside the account, 1 when it reports
+//! external access, and 2 when the input is unusable, so a script can fail
+//! on any external grant.
 //!
 //! Both print plain text, or JSON with `--json`. Errors go to stderr and
 //! name the file and, for a malformed policy, the offending element.
 
 use std::fmt::Write as _;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Args, Subcommand};
 use crosscheck_policy::{
-    ActionUniverse, Analysis, Condition, Decision, Evaluation, Finding, Grant, GrantedActions, Policy, PolicySet,
-    PolicyType, Principal, Request, ResourceClause, analyze, evaluate,
+    ActionUniverse, Analysis, Condition, ContextValue, Decision, Evaluation, Finding, Grant, GrantedActions, Policy,
+    PolicySet, PolicyType, Principal, PrincipalKind, Request, ResourceClause, analyze, evaluate,
 };
 use serde_json::{Value, json};
 
@@ -41,7 +54,7 @@ pub struct PolicyArgs {
 pub enum PolicyCommand {
     /// Decide one request under the given policies and print why. Exit status: 0 allowed, 1 denied, 2 invalid input.
     Eval(EvalArgs),
-    /// List the principals outside the owner's account that a resource-based policy grants access to.
+    /// List the principals outside the owner's account that a resource-based policy grants access to. Exit status: 0 no external access, 1 external access found, 2 invalid input.
     Analyze(AnalyzeArgs),
 }
 
@@ -72,15 +85,15 @@ pub struct EvalArgs {
     #[arg(long = "resource-control-policy", value_name = "FILE")]
     pub resource_control_policies: Vec<PathBuf>,
 
-    /// The caller: an account root, IAM user, assumed-role or federated-user ARN, or a 12-digit account id for its root user.
+    /// The caller: an account root, IAM user, assumed-role or federated-user ARN, a 12-digit account id for its root user, or a service principal such as sns.amazonaws.com.
     #[arg(long, value_name = "ARN")]
     pub principal: String,
 
-    /// The action, such as sqs:SendMessage.
+    /// The action in service:Action form, such as sqs:SendMessage.
     #[arg(long)]
     pub action: String,
 
-    /// The ARN of the resource the action is on.
+    /// The ARN of the resource the action is on, without wildcards, or * for an action that takes no resource.
     #[arg(long, value_name = "ARN")]
     pub resource: String,
 
@@ -88,7 +101,7 @@ pub struct EvalArgs {
     #[arg(long, value_name = "ACCOUNT")]
     pub resource_account: Option<String>,
 
-    /// A request context key and value, such as aws:SourceIp=192.0.2.1. Repeat a key to give it several values.
+    /// A request context key and value, such as aws:SourceIp=192.0.2.1. Repeat a key to give it several values. aws:SourceIp must be an IP address; a value compared with BinaryEquals is read as base64. aws:CurrentTime and aws:EpochTime default to the current time.
     #[arg(long = "context", value_name = "KEY=VALUE")]
     pub context: Vec<String>,
 
@@ -221,9 +234,14 @@ fn eval(args: &EvalArgs) -> u8 {
     }
 }
 
+/// Context keys whose values must be IP addresses.
+const IP_ADDRESS_KEYS: [&str; 2] = ["aws:SourceIp", "aws:VpcSourceIp"];
+
 /// Builds the request from the command line, or returns the error message to print.
 fn build_request(args: &EvalArgs) -> Result<Request, String> {
-    let principal = Principal::from_arn(&args.principal).map_err(|error| format!("--principal: {error}"))?;
+    let principal = parse_principal(&args.principal)?;
+    check_action(&args.action)?;
+    check_resource(&args.resource)?;
     let resource_account = match &args.resource_account {
         Some(account_id) => account_id.clone(),
         None => account_in_arn(&args.resource).ok_or_else(|| {
@@ -235,23 +253,120 @@ fn build_request(args: &EvalArgs) -> Result<Request, String> {
     };
 
     let mut request = Request::new(principal, args.action.as_str(), args.resource.as_str(), resource_account);
-    let mut keys: Vec<(String, Vec<String>)> = Vec::new();
-    for entry in &args.context {
-        let Some((key, value)) = entry.split_once('=') else {
+    add_current_time(&mut request, SystemTime::now());
+    for (key, values) in parse_context(&args.context)? {
+        request.context.insert_values(key, values);
+    }
+    Ok(request)
+}
+
+/// Parses `--principal`: a principal ARN, a 12-digit account id, or a service principal name.
+fn parse_principal(text: &str) -> Result<Principal, String> {
+    if is_service_principal(text) {
+        return Ok(Principal::service(text));
+    }
+    Principal::from_arn(text).map_err(|error| {
+        format!("--principal: {error}; a service principal has the form NAME.amazonaws.com, such as sns.amazonaws.com")
+    })
+}
+
+/// Reports whether `text` is a service principal name such as `sns.amazonaws.com`
+/// (or `.amazonaws.com.cn` in the China partition).
+fn is_service_principal(text: &str) -> bool {
+    let Some(name) = text.strip_suffix(".amazonaws.com").or_else(|| text.strip_suffix(".amazonaws.com.cn")) else {
+        return false;
+    };
+    !name.is_empty()
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
+        })
+}
+
+/// Checks that `--action` names one action as `service:Action`.
+fn check_action(action: &str) -> Result<(), String> {
+    let invalid = |reason: &str| {
+        format!("invalid --action {action:?}: {reason}; expected service:Action, such as sqs:SendMessage")
+    };
+    let Some((service, name)) = action.split_once(':') else {
+        return Err(invalid("the service prefix is missing"));
+    };
+    if service.is_empty() || name.is_empty() || name.contains(':') {
+        return Err(invalid("expected one service prefix and one action name"));
+    }
+    if action.contains(['*', '?']) {
+        return Err(invalid("a request names one action, so wildcards are not allowed"));
+    }
+    if action.chars().any(char::is_whitespace) {
+        return Err(invalid("whitespace is not allowed"));
+    }
+    Ok(())
+}
+
+/// Checks that `--resource` is `*` or one ARN without wildcards.
+///
+/// NOTE: an S3 object key may contain `*` or `?`, but such a resource is
+/// rejected here because the check applies to every service alike.
+fn check_resource(resource: &str) -> Result<(), String> {
+    if resource == "*" {
+        return Ok(());
+    }
+    if resource.splitn(6, ':').count() < 6 || !resource.starts_with("arn:") {
+        return Err(format!(
+            "invalid --resource {resource:?}: expected an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE) or *"
+        ));
+    }
+    if resource.contains(['*', '?']) {
+        return Err(format!(
+            "invalid --resource {resource:?}: a request is on one resource, so wildcards are not allowed"
+        ));
+    }
+    Ok(())
+}
+
+/// Sets `aws:CurrentTime` and `aws:EpochTime` to `now`. Values given with
+/// `--context` replace them.
+fn add_current_time(request: &mut Request, now: SystemTime) {
+    let epoch_seconds = now.duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs());
+    request.context.insert("aws:CurrentTime", now);
+    request.context.insert("aws:EpochTime", ContextValue::Number(epoch_seconds as f64));
+}
+
+/// Groups the `--context` entries by key, matched case-insensitively, and
+/// types the values of IP address keys.
+fn parse_context(entries: &[String]) -> Result<Vec<(String, Vec<ContextValue>)>, String> {
+    let mut keys: Vec<(String, Vec<ContextValue>)> = Vec::new();
+    for entry in entries {
+        let Some((key, text)) = entry.split_once('=') else {
             return Err(format!("invalid --context {entry:?}: expected KEY=VALUE"));
         };
         if key.is_empty() {
             return Err(format!("invalid --context {entry:?}: the key is empty"));
         }
+
+        let value = if IP_ADDRESS_KEYS.iter().any(|ip_key| ip_key.eq_ignore_ascii_case(key)) {
+            let address: IpAddr = text.trim().parse().map_err(|_| {
+                format!("invalid --context {entry:?}: {key} must be an IPv4 or IPv6 address, such as 192.0.2.1")
+            })?;
+            ContextValue::Ip(address)
+        } else {
+            ContextValue::String(text.to_owned())
+        };
+
         match keys.iter_mut().find(|(existing, _)| existing.eq_ignore_ascii_case(key)) {
-            Some((_, values)) => values.push(value.to_owned()),
-            None => keys.push((key.to_owned(), vec![value.to_owned()])),
+            Some((_, values)) => values.push(value),
+            None => keys.push((key.to_owned(), vec![value])),
         }
     }
-    for (key, values) in keys {
-        request.context.insert_values(key, values);
+    Ok(keys)
+}
+
+/// Names the caller for output: its ARN, or the service principal name.
+fn caller_name(principal: &Principal) -> Option<&str> {
+    match principal.kind() {
+        PrincipalKind::Service { name } => Some(name),
+        _ => principal.arn(),
     }
-    Ok(request)
 }
 
 /// Returns the account field of an ARN (`arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`)
@@ -269,7 +384,7 @@ fn account_in_arn(arn: &str) -> Option<String> {
 fn eval_text(request: &Request, evaluation: &Evaluation) -> String {
     let mut out = String::new();
     let boundary = if evaluation.cross_account { "cross-account" } else { "same account" };
-    let caller = request.principal.arn().unwrap_or("an anonymous caller");
+    let caller = caller_name(&request.principal).unwrap_or("an anonymous caller");
     let _ = writeln!(out, "decision: {}", evaluation.decision);
     let _ = writeln!(out, "reason: {}", evaluation.reason);
     let _ = writeln!(
@@ -317,7 +432,7 @@ fn eval_json(request: &Request, evaluation: &Evaluation) -> Value {
         members.insert(
             "request".to_owned(),
             json!({
-                "principal": request.principal.arn(),
+                "principal": caller_name(&request.principal),
                 "action": request.action,
                 "resource": request.resource,
                 "resourceAccount": request.resource_account,
@@ -346,7 +461,8 @@ fn analyze_file(args: &AnalyzeArgs) -> u8 {
     } else {
         print!("{}", analysis_text(&loaded.label, &analysis));
     }
-    EXIT_SUCCESS
+
+    if analysis.findings.is_empty() { EXIT_SUCCESS } else { EXIT_DIFFERS }
 }
 
 fn check_owner(owner: &str) -> Result<(), String> {
