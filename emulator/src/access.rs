@@ -32,7 +32,7 @@ use std::net::IpAddr;
 use std::str::FromStr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crosscheck_policy::{Decision, Effect, Policy, PolicySet, Principal, Request, evaluate};
+use crosscheck_policy::{Context, Decision, Effect, Policy, PolicyKind, PolicySet, Principal, Request, evaluate};
 
 use crate::identity::Caller;
 use crate::store::Namespace;
@@ -155,6 +155,23 @@ pub struct ServiceSource<'a> {
     pub source_arn: &'a str,
 }
 
+/// The authorization input of a service whose own documents decide access
+/// besides IAM policies, as KMS key policies and grants do
+/// (<https://docs.aws.amazon.com/kms/latest/developerguide/control-access.html>).
+#[derive(Debug, Clone, Default)]
+pub struct ServiceAuthorization {
+    /// Condition keys the service adds to the request context, such as `kms:CallerAccount`.
+    pub context: Context,
+    /// Whether the resource policy must allow the request even for the
+    /// owning account's root user. A KMS key policy is the primary source of
+    /// access to its key: without a statement that allows the account, no
+    /// principal of that account may use the key.
+    pub resource_policy_required: bool,
+    /// Whether a grant the service keeps allows the request. A grant adds
+    /// permission, but an explicit deny in the resource policy still wins.
+    pub granted: bool,
+}
+
 /// One access question: may `caller` perform `action` on the resource in `resource_namespace`?
 #[derive(Debug, Clone)]
 pub struct AccessRequest<'a> {
@@ -173,6 +190,8 @@ pub struct AccessRequest<'a> {
     pub source_ip: Option<IpAddr>,
     /// Set when an AWS service makes the call on behalf of one of its resources.
     pub service_source: Option<ServiceSource<'a>>,
+    /// Set by services that decide with documents of their own, such as KMS.
+    pub service_authorization: Option<&'a ServiceAuthorization>,
 }
 
 impl AccessRequest<'_> {
@@ -280,11 +299,15 @@ impl AccessRules {
 
     /// Applies the policy step of the decision flow.
     fn decide_by_policy(request: &AccessRequest<'_>, boundary: Boundary) -> Result<(), Denial> {
+        let authorization = request.service_authorization;
+        let granted = authorization.is_some_and(|authorization| authorization.granted);
+        let policy_required = authorization.is_some_and(|authorization| authorization.resource_policy_required);
+
         let Some(policy) = request.resource_policy else {
             // Without a resource policy only the caller's identity side can
             // allow, and only in its own account. The root user's allows
             // everything; a service has none.
-            let allowed = !boundary.crosses_account() && request.service_source.is_none();
+            let allowed = granted || (!policy_required && !boundary.crosses_account() && request.service_source.is_none());
             return if allowed { Ok(()) } else { Err(Denial::ImplicitDeny) };
         };
 
@@ -292,16 +315,24 @@ impl AccessRules {
         // statement denies, so a policy without Deny statements cannot change
         // the answer. This skips evaluation on the owner's own calls.
         let owner_call = !boundary.crosses_account() && request.service_source.is_none();
-        if owner_call && policy.statements.iter().all(|statement| statement.effect != Effect::Deny) {
+        if owner_call && !policy_required && policy.statements.iter().all(|statement| statement.effect != Effect::Deny) {
             return Ok(());
         }
 
         let policies = PolicySet::new().with_resource(RESOURCE_POLICY_LABEL, policy);
         let evaluation = evaluate(&Self::policy_request(request), &policies);
+        // The root user's identity side allows everything within its account,
+        // so where the resource policy must allow, an allow counts only when
+        // a statement of that policy matched.
+        let resource_policy_allows = evaluation
+            .matched_statements
+            .iter()
+            .any(|statement| statement.kind == PolicyKind::Resource && statement.effect == Effect::Allow);
         match evaluation.decision {
-            Decision::Allowed => Ok(()),
             Decision::ExplicitDeny => Err(Denial::ExplicitDeny),
-            Decision::ImplicitDeny => Err(Denial::ImplicitDeny),
+            Decision::Allowed if !policy_required || resource_policy_allows => Ok(()),
+            _ if granted => Ok(()),
+            _ => Err(Denial::ImplicitDeny),
         }
     }
 
@@ -343,6 +374,11 @@ impl AccessRules {
         if let Some(source) = &request.service_source {
             policy_request.context.insert("aws:SourceAccount", source.source_account);
             policy_request.context.insert("aws:SourceArn", source.source_arn);
+        }
+        if let Some(authorization) = request.service_authorization {
+            for (key, values) in authorization.context.iter() {
+                policy_request.context.insert_values(key, values.iter().cloned());
+            }
         }
         policy_request
     }
@@ -386,6 +422,7 @@ mod tests {
             resource_policy: None,
             source_ip: None,
             service_source: None,
+            service_authorization: None,
         }
     }
 
@@ -604,5 +641,53 @@ mod tests {
              on resource: arn:aws:sqs:ap-south-1:111111111111:q because no resource-based policy allows \
              the sqs:getqueueattributes action"
         );
+    }
+    #[test]
+    fn required_resource_policy_binds_owner() {
+        let policy = queue_policy(
+            r#"{"Statement": {"Effect": "Allow", "Principal": {"AWS": "111111111111"}, "Action": "kms:DescribeKey"}}"#,
+        );
+        let owner = Caller::new("111111111111", "ap-south-1", IdentityOptions::default());
+        let namespace = Namespace::new("111111111111", "ap-south-1");
+        let authorization = ServiceAuthorization { resource_policy_required: true, ..ServiceAuthorization::default() };
+        let mut describe = request(&owner, &namespace, true);
+        describe.action = "kms:DescribeKey";
+        describe.resource_policy = Some(&policy);
+        describe.service_authorization = Some(&authorization);
+        assert_eq!(rules(Profile::Aws).decide(&describe), Ok(()), "the policy allows the owner");
+
+        let mut encrypt = describe.clone();
+        encrypt.action = "kms:Encrypt";
+        assert_eq!(rules(Profile::Aws).decide(&encrypt), Err(Denial::ImplicitDeny), "no statement allows Encrypt");
+    }
+
+    #[test]
+    fn grant_allows_unless_policy_denies() {
+        let policy = queue_policy(
+            r#"{"Statement": {"Effect": "Deny", "Principal": "*", "Action": "kms:Decrypt",
+                "Condition": {"StringEquals": {"kms:CallerAccount": "333333333333"}}}}"#,
+        );
+        let namespace = Namespace::new("111111111111", "ap-south-1");
+        let partner = Caller::new("222222222222", "ap-south-1", IdentityOptions::default());
+        let outsider = Caller::new("333333333333", "ap-south-1", IdentityOptions::default());
+        let granted = |account: &str| ServiceAuthorization {
+            context: Context::new().with("kms:CallerAccount", account),
+            resource_policy_required: true,
+            granted: true,
+        };
+
+        let partner_grant = granted("222222222222");
+        let mut decrypt = request(&partner, &namespace, true);
+        decrypt.action = "kms:Decrypt";
+        decrypt.resource_policy = Some(&policy);
+        decrypt.service_authorization = Some(&partner_grant);
+        assert_eq!(rules(Profile::Aws).decide(&decrypt), Ok(()), "the grant allows");
+
+        let outsider_grant = granted("333333333333");
+        let mut denied = request(&outsider, &namespace, true);
+        denied.action = "kms:Decrypt";
+        denied.resource_policy = Some(&policy);
+        denied.service_authorization = Some(&outsider_grant);
+        assert_eq!(rules(Profile::Aws).decide(&denied), Err(Denial::ExplicitDeny), "a Deny beats the grant");
     }
 }

@@ -312,6 +312,124 @@ fn region_from_queue_host(host: &str) -> Result<Option<String>, &'static str> {
     }
 }
 
+/// How a KMS request names a key
+/// (<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id>).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyAddress {
+    /// A key id (a UUID, or `mrk-` and 32 hex digits for a multi-Region
+    /// key), which names a key in the caller's own namespace.
+    KeyId(String),
+    /// A key ARN, `arn:aws:kms:REGION:ACCOUNT:key/ID`.
+    KeyArn { namespace: Namespace, key_id: String },
+    /// An alias name, `alias/NAME`, in the caller's own namespace.
+    AliasName(String),
+    /// An alias ARN, `arn:aws:kms:REGION:ACCOUNT:alias/NAME`.
+    AliasArn { namespace: Namespace, alias_name: String },
+}
+
+impl KeyAddress {
+    /// Returns the address kind reports group outcomes by.
+    pub fn kind(&self) -> AddressKind {
+        match self {
+            KeyAddress::KeyId(_) => AddressKind::Id,
+            KeyAddress::KeyArn { .. } => AddressKind::Arn,
+            KeyAddress::AliasName(_) => AddressKind::AliasName,
+            KeyAddress::AliasArn { .. } => AddressKind::AliasArn,
+        }
+    }
+
+    /// Returns the namespace the address names, or `caller` for a bare key id or alias name.
+    pub fn namespace(&self, caller: &Namespace) -> Namespace {
+        match self {
+            KeyAddress::KeyArn { namespace, .. } | KeyAddress::AliasArn { namespace, .. } => namespace.clone(),
+            KeyAddress::KeyId(_) | KeyAddress::AliasName(_) => caller.clone(),
+        }
+    }
+}
+
+/// Why a string is not a KMS key address.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{value:?} is not a valid key address: {reason}")]
+pub struct KeyAddressError {
+    pub value: String,
+    /// Whether the value was meant as an ARN, which KMS reports as an invalid ARN.
+    pub is_arn: bool,
+    pub reason: &'static str,
+}
+
+/// Parses a key id, key ARN, alias name or alias ARN.
+pub fn parse_key_address(value: &str) -> Result<KeyAddress, KeyAddressError> {
+    let error = |is_arn, reason| KeyAddressError { value: value.to_owned(), is_arn, reason };
+
+    if value.starts_with("arn:") {
+        let arn: Arn = value.parse().map_err(|parsed: ArnError| error(true, parsed.reason))?;
+        if arn.service != "kms" {
+            return Err(error(true, "the service is not kms"));
+        }
+        let Some(namespace) = arn.namespace() else {
+            return Err(error(true, "a KMS ARN names both its region and its account"));
+        };
+        if let Some(key_id) = arn.resource.strip_prefix("key/") {
+            if !is_key_id(key_id) {
+                return Err(error(true, "the key id is not a UUID or an mrk- id"));
+            }
+            return Ok(KeyAddress::KeyArn { namespace, key_id: key_id.to_owned() });
+        }
+        if arn.resource.starts_with("alias/") {
+            if !is_alias_name(&arn.resource) {
+                return Err(error(true, "the alias name has characters other than letters, digits, /, _ and -"));
+            }
+            return Ok(KeyAddress::AliasArn { namespace, alias_name: arn.resource });
+        }
+        return Err(error(true, "the resource is neither key/ID nor alias/NAME"));
+    }
+
+    if value.starts_with("alias/") {
+        if !is_alias_name(value) {
+            return Err(error(false, "the alias name has characters other than letters, digits, /, _ and -"));
+        }
+        return Ok(KeyAddress::AliasName(value.to_owned()));
+    }
+    if is_key_id(value) {
+        return Ok(KeyAddress::KeyId(value.to_owned()));
+    }
+    Err(error(false, "expected a key id, a key ARN, alias/NAME or an alias ARN"))
+}
+
+/// Returns whether `value` is a KMS key id: a UUID in lower-case hex, or a
+/// multi-Region key id, `mrk-` and 32 lower-case hex digits.
+pub fn is_key_id(value: &str) -> bool {
+    let is_hex = |text: &str| text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if let Some(rest) = value.strip_prefix("mrk-") {
+        return rest.len() == 32 && is_hex(rest);
+    }
+    let groups: Vec<&str> = value.split('-').collect();
+    groups.len() == 5
+        && groups.iter().map(|group| group.len()).eq([8, 4, 4, 4, 12])
+        && groups.iter().all(|group| is_hex(group))
+}
+
+/// Returns whether `value` is a well-formed alias name: `alias/` followed by
+/// 1 to 250 letters, digits, slashes, underscores and hyphens.
+pub fn is_alias_name(value: &str) -> bool {
+    let Some(name) = value.strip_prefix("alias/") else {
+        return false;
+    };
+    !name.is_empty()
+        && value.len() <= 256
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'-'))
+}
+
+/// Formats the ARN of key `key_id` in `namespace`.
+pub fn format_key_arn(namespace: &Namespace, key_id: &str) -> String {
+    format!("arn:aws:kms:{}:{}:key/{key_id}", namespace.region, namespace.account_id)
+}
+
+/// Formats the ARN of alias `alias_name` (with its `alias/` prefix) in `namespace`.
+pub fn format_alias_arn(namespace: &Namespace, alias_name: &str) -> String {
+    format!("arn:aws:kms:{}:{}:{alias_name}", namespace.region, namespace.account_id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -470,5 +588,39 @@ mod tests {
             let expected_region = (strategy != QueueUrlStrategy::Off).then(|| "ap-south-1".to_owned());
             assert_eq!(parsed.region, expected_region, "{url}");
         }
+    }
+    #[test]
+    fn key_address_parses_four_kinds() {
+        let namespace = Namespace::new("111111111111", "ap-south-1");
+        let key_id = "1234abcd-12ab-34cd-56ef-1234567890ab";
+        assert_eq!(parse_key_address(key_id), Ok(KeyAddress::KeyId(key_id.to_owned())));
+        assert_eq!(
+            parse_key_address(&format!("arn:aws:kms:ap-south-1:111111111111:key/{key_id}")),
+            Ok(KeyAddress::KeyArn { namespace: namespace.clone(), key_id: key_id.to_owned() })
+        );
+        assert_eq!(parse_key_address("alias/app/data"), Ok(KeyAddress::AliasName("alias/app/data".to_owned())));
+        assert_eq!(
+            parse_key_address("arn:aws:kms:ap-south-1:111111111111:alias/app"),
+            Ok(KeyAddress::AliasArn { namespace, alias_name: "alias/app".to_owned() })
+        );
+        assert!(parse_key_address("mrk-1234abcd12ab34cd56ef1234567890ab").is_ok(), "multi-Region key id");
+    }
+
+    #[test]
+    fn key_address_rejects_malformed_values() {
+        for value in [
+            "",
+            "not-a-key",
+            "alias/",
+            "alias/bad name",
+            "1234ABCD-12ab-34cd-56ef-1234567890ab",
+            "arn:aws:sqs:ap-south-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "arn:aws:kms:ap-south-1:111111111111:key/nope",
+            "arn:aws:kms::111111111111:alias/app",
+        ] {
+            assert!(parse_key_address(value).is_err(), "{value:?} should be rejected");
+        }
+        let error = parse_key_address("arn:aws:kms:ap-south-1:111111111111:secret/x").expect_err("not a key");
+        assert!(error.is_arn, "an ARN-shaped value is reported as an ARN");
     }
 }

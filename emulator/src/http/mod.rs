@@ -29,6 +29,7 @@ use crate::arn::is_region_name;
 use crate::error::AwsError;
 use crate::identity::{self, Caller, DEFAULT_REGION};
 use crate::services::Service;
+use crate::services::kms::Kms;
 use crate::services::sqs::Sqs;
 use crate::services::sts::Sts;
 
@@ -96,9 +97,10 @@ impl Emulator {
         let advertised_host = format!("{}:{port}", config.hostname);
         let sqs: Arc<dyn Service> = Arc::new(Sqs::new(&config, advertised_host));
         let sts: Arc<dyn Service> = Arc::new(Sts::new());
+        let kms: Arc<dyn Service> = Arc::new(Kms::new(&config));
         Emulator {
             config,
-            services: vec![sqs, sts],
+            services: vec![sqs, sts, kms],
             request_counter: AtomicU64::new(0),
         }
     }

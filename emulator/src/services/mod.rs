@@ -2,6 +2,7 @@
 //! operations' inputs, resolves resource addresses, asks
 //! [`crate::access::AccessRules`] and reads or changes its namespaced state.
 
+pub mod kms;
 pub mod sqs;
 pub mod sts;
 

@@ -184,6 +184,7 @@ impl Sqs {
             resource_policy: policy,
             source_ip: context.source_ip,
             service_source: None,
+            service_authorization: None,
         };
         self.access.decide(&request).map_err(|denial| match denial {
             Denial::NotGrantableAcrossAccounts | Denial::ImplicitDeny | Denial::ExplicitDeny => {
