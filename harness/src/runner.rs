@@ -8,6 +8,14 @@
 //! captures variables from a successful response and normalises the
 //! response for snapshots.
 //!
+//! The boundary must not depend on the shape of the target's addresses.
+//! moto, and the emulator with `--queue-url-strategy off`, return queue URLs
+//! without a region (`http://127.0.0.1:5000/111111111111/q`). So the runner
+//! remembers, per captured string, the namespace the resource was created or
+//! found in ([`KnownNamespaces`]). A later URL or ARN that does not carry
+//! its account or region takes the missing part from there, and only then
+//! from the caller.
+//!
 //! A step whose expectation does not hold does not stop the run: later steps
 //! still run, so a report shows every difference. A step that needs a
 //! variable its capturing step never set is recorded as not run.
@@ -17,6 +25,8 @@ use std::time::Instant;
 
 use aws_config::SdkConfig;
 use crosscheck_emulator::access::{Boundary, Profile};
+use crosscheck_emulator::arn::AddressKind;
+use crosscheck_emulator::store::Namespace;
 use serde_json::Value;
 
 use crate::check::check_outcome;
@@ -56,6 +66,7 @@ pub async fn run_scenario(
 async fn run_steps(scenario: &Scenario, profile: Profile, target: &Target, registry: &Registry) -> Vec<StepResult> {
     let mut configs: HashMap<&str, SdkConfig> = HashMap::new();
     let mut variables = Variables::new();
+    let mut known = KnownNamespaces::default();
     let mut normaliser = Normaliser::new();
     let mut results = Vec::with_capacity(scenario.steps.len());
 
@@ -77,12 +88,20 @@ async fn run_steps(scenario: &Scenario, profile: Profile, target: &Target, regis
             }
         }
         let config = &configs[actor.name.as_str()];
-        let result = run_step(step, profile, actor, config, registry, &mut variables, &mut normaliser).await;
+        let state = StepState { variables: &mut variables, known: &mut known, normaliser: &mut normaliser };
+        let result = run_step(step, profile, actor, config, registry, state).await;
         tracing::debug!(scenario = %scenario.id, %profile, step = step.number, verdict = result.verdict.label(), "step finished");
         results.push(result);
     }
 
     results
+}
+
+/// The state one step of a scenario passes to the next.
+struct StepState<'a> {
+    variables: &'a mut Variables,
+    known: &'a mut KnownNamespaces,
+    normaliser: &'a mut Normaliser,
 }
 
 async fn run_step(
@@ -91,9 +110,9 @@ async fn run_step(
     actor: &Actor,
     config: &SdkConfig,
     registry: &Registry,
-    variables: &mut Variables,
-    normaliser: &mut Normaliser,
+    state: StepState<'_>,
 ) -> StepResult {
+    let StepState { variables, known, normaliser } = state;
     let input = match template::substitute(&step.input, variables) {
         Ok(input) => input,
         Err(name) => {
@@ -111,7 +130,7 @@ async fn run_step(
     };
 
     let caller = actor.namespace();
-    let address = resolve_address(operation, &input, &caller);
+    let address = resolve_address(operation, &input, &caller, known);
     let boundary = match (&operation.address, &address) {
         (None, _) => Some(Boundary::Same),
         (Some(_), Some(resolved)) => Some(Boundary::between(&caller, &resolved.namespace)),
@@ -135,6 +154,9 @@ async fn run_step(
         for capture in &step.captures {
             match capture.path.lookup(&outcome.response) {
                 Some(value) => {
+                    // A creating call without an address made its resource in the caller's namespace.
+                    let namespace = address.as_ref().map_or(&caller, |resolved| &resolved.namespace);
+                    known.remember(value, namespace);
                     variables.insert(capture.variable.clone(), value.clone());
                 }
                 None => differences
@@ -160,10 +182,18 @@ async fn run_step(
 }
 
 /// Resolves the step's resource address from the substituted input.
+///
+/// The driver resolves the address against a caller with an empty account
+/// and region, so an empty part in its result is one the address does not
+/// carry. A URL or ARN takes a missing part from the namespace `known`
+/// remembers for the exact same string, then from `caller`. A bare name, id
+/// or alias name always acts in the caller's namespace, so it takes missing
+/// parts from `caller` only.
 fn resolve_address(
     operation: &Operation,
     input: &serde_json::Map<String, Value>,
-    caller: &crosscheck_emulator::store::Namespace,
+    caller: &Namespace,
+    known: &KnownNamespaces,
 ) -> Option<ResolvedAddress> {
     let member = operation.address?;
     let value = match input.get(member.member)? {
@@ -171,7 +201,41 @@ fn resolve_address(
         Value::Number(number) => number.to_string(),
         _ => return None,
     };
-    (member.resolve)(&value, input, caller)
+
+    let unplaced = Namespace::new("", "");
+    let mut resolved = (member.resolve)(&value, input, &unplaced)?;
+    let locates_resource = !matches!(resolved.kind, AddressKind::Name | AddressKind::Id | AddressKind::AliasName);
+    let remembered = if locates_resource { known.get(&value) } else { None };
+
+    let namespace = &mut resolved.namespace;
+    if namespace.account_id.is_empty() {
+        namespace.account_id = remembered.map_or(&caller.account_id, |known| &known.account_id).clone();
+    }
+    if namespace.region.is_empty() {
+        namespace.region = remembered.map_or(&caller.region, |known| &known.region).clone();
+    }
+    Some(resolved)
+}
+
+/// The namespace each captured string was created or found in, keyed by the
+/// exact string, e.g. a queue URL captured from CreateQueue.
+#[derive(Debug, Default)]
+pub(crate) struct KnownNamespaces {
+    by_value: HashMap<String, Namespace>,
+}
+
+impl KnownNamespaces {
+    /// Remembers `namespace` for a captured string; other values are ignored
+    /// because addresses are strings. A later capture of the same string wins.
+    pub(crate) fn remember(&mut self, value: &Value, namespace: &Namespace) {
+        if let Value::String(text) = value {
+            self.by_value.insert(text.clone(), namespace.clone());
+        }
+    }
+
+    pub(crate) fn get(&self, value: &str) -> Option<&Namespace> {
+        self.by_value.get(value)
+    }
 }
 
 fn not_run(step: &Step, profile: Profile, reason: String) -> StepResult {
@@ -193,5 +257,89 @@ fn empty_result(step: &Step, profile: Profile, verdict: Verdict) -> StepResult {
         outcome: None,
         normalised_response: Value::Null,
         verdict,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    const URL_WITHOUT_REGION: &str = "http://127.0.0.1:5000/111111111111/q";
+
+    fn resolve(operation: &str, input: &Value, caller: &Namespace, known: &KnownNamespaces) -> Option<Namespace> {
+        let registry = Registry::with_default_drivers();
+        let (_, operation) = registry.operation("sqs", operation).expect("the operation exists");
+        let Value::Object(input) = input else { panic!("the input is a mapping") };
+        resolve_address(operation, input, caller, known).map(|resolved| resolved.namespace)
+    }
+
+    fn owner() -> Namespace {
+        Namespace::new("111111111111", "ap-south-1")
+    }
+
+    fn caller() -> Namespace {
+        Namespace::new("222222222222", "eu-central-1")
+    }
+
+    #[test]
+    fn url_without_region_takes_remembered_namespace() {
+        let mut known = KnownNamespaces::default();
+        known.remember(&json!(URL_WITHOUT_REGION), &owner());
+
+        let found = resolve("GetQueueAttributes", &json!({ "QueueUrl": URL_WITHOUT_REGION }), &caller(), &known);
+
+        assert_eq!(found, Some(owner()));
+        assert_eq!(Boundary::between(&caller(), &owner()), Boundary::CrossAccountAndRegion);
+    }
+
+    #[test]
+    fn url_without_region_unknown_takes_caller_region() {
+        let known = KnownNamespaces::default();
+
+        let found = resolve("GetQueueAttributes", &json!({ "QueueUrl": URL_WITHOUT_REGION }), &caller(), &known);
+
+        assert_eq!(found, Some(Namespace::new("111111111111", "eu-central-1")));
+    }
+
+    #[test]
+    fn url_with_region_ignores_remembered_namespace() {
+        let url = "http://sqs.ap-south-1.localhost.localstack.cloud:4566/111111111111/q";
+        let mut known = KnownNamespaces::default();
+        known.remember(&json!(url), &Namespace::new("333333333333", "us-west-2"));
+
+        let found = resolve("GetQueueAttributes", &json!({ "QueueUrl": url }), &caller(), &known);
+
+        assert_eq!(found, Some(owner()));
+    }
+
+    #[test]
+    fn queue_name_ignores_remembered_namespace() {
+        let mut known = KnownNamespaces::default();
+        known.remember(&json!("q"), &owner());
+
+        let found = resolve("GetQueueUrl", &json!({ "QueueName": "q" }), &caller(), &known);
+
+        assert_eq!(found, Some(caller()), "a bare queue name acts in the caller's namespace");
+    }
+
+    #[test]
+    fn queue_name_with_owner_takes_caller_region() {
+        let known = KnownNamespaces::default();
+        let input = json!({ "QueueName": "q", "QueueOwnerAWSAccountId": "111111111111" });
+
+        let found = resolve("GetQueueUrl", &input, &caller(), &known);
+
+        assert_eq!(found, Some(Namespace::new("111111111111", "eu-central-1")));
+    }
+
+    #[test]
+    fn remember_ignores_values_other_than_strings() {
+        let mut known = KnownNamespaces::default();
+        known.remember(&json!(["a"]), &owner());
+        known.remember(&json!(7), &owner());
+
+        assert!(known.by_value.is_empty(), "{:?}", known.by_value);
     }
 }
