@@ -28,14 +28,23 @@ fn crosscheck(arguments: &[&std::ffi::OsStr]) -> Output {
 }
 
 /// Writes a copy of the committed report in which the second cell (AddPermission
-/// from cross-account) returned `ok`.
+/// from cross-account) returned `ok`, with the verdict that outcome gets.
 fn changed_copy(folder: &Path) -> PathBuf {
+    edited_copy(folder, "changed.json", |cell| {
+        cell["observed"]["class"] = Value::String("ok".to_owned());
+        cell["observed"]["code"] = Value::Null;
+        cell["verdict"] = Value::String("differs".to_owned());
+        cell["differs"] = Value::Bool(true);
+        cell["reasons"] = serde_json::json!(["expected AccessDenied, found ok"]);
+    })
+}
+
+/// Writes a copy of the committed report with the second cell changed by `edit`.
+fn edited_copy(folder: &Path, name: &str, edit: impl FnOnce(&mut Value)) -> PathBuf {
     let text = std::fs::read_to_string(committed_report()).expect("the committed report reads");
     let mut report: Value = serde_json::from_str(&text).expect("the committed report is JSON");
-    let cell = &mut report["matrix"]["cells"][1];
-    cell["observed"]["class"] = Value::String("ok".to_owned());
-    cell["observed"]["code"] = Value::Null;
-    let path = folder.join("changed.json");
+    edit(&mut report["matrix"]["cells"][1]);
+    let path = folder.join(name);
     std::fs::write(&path, serde_json::to_string_pretty(&report).expect("the report serialises")).expect("written");
     path
 }
@@ -91,5 +100,49 @@ fn report_renders_saved_run_again() {
         assert!(committed == rendered, "bundled-aws.{extension} renders differently from the committed file");
     }
     assert!(folder.join("compat-matrix.md").is_file(), "the index is written");
+    let _ = std::fs::remove_dir_all(folder);
+}
+
+#[test]
+fn report_of_edited_verdict_exits_two() {
+    let folder = temp_folder("edited");
+    let edited = edited_copy(&folder, "edited.json", |cell| {
+        cell["observed"]["class"] = Value::String("not-found".to_owned());
+        cell["observed"]["code"] = Value::String("AWS.SimpleQueueService.NonExistentQueue".to_owned());
+    });
+    let out = folder.join("out");
+    let output = crosscheck(&["report".as_ref(), edited.as_os_str(), "--out".as_ref(), out.as_os_str()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("matrix cell 2 (sqs.AddPermission from cross-account by url)"), "{stderr}");
+    assert!(stderr.contains("verdict conforms, but expected denied, found not-found"), "{stderr}");
+    assert!(!out.join("edited.md").exists(), "nothing is rendered");
+    let _ = std::fs::remove_dir_all(folder);
+}
+
+#[test]
+fn report_of_deleted_cell_counts_cells_present() {
+    let folder = temp_folder("deleted");
+    let text = std::fs::read_to_string(committed_report()).expect("the committed report reads");
+    let mut report: Value = serde_json::from_str(&text).expect("the committed report is JSON");
+    let cells = report["matrix"]["cells"].as_array_mut().expect("the report has cells");
+    cells.remove(1);
+    let sqs_cells = cells.iter().filter(|cell| cell["service"] == "sqs").count();
+    let path = folder.join("deleted.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&report).expect("the report serialises")).expect("written");
+
+    let out = folder.join("out");
+    let output = crosscheck(&[
+        "report".as_ref(),
+        path.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--format".as_ref(),
+        "junit".as_ref(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let junit = std::fs::read_to_string(out.join("bundled-aws.xml")).expect("the JUnit file reads");
+    let suite = format!(r#"<testsuite name="matrix.sqs" tests="{sqs_cells}" "#);
+    assert!(junit.contains(&suite), "the SQS suite counts the {sqs_cells} cells present");
     let _ = std::fs::remove_dir_all(folder);
 }

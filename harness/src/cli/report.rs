@@ -4,7 +4,10 @@
 //! `--out` in each `--format`, exactly as the run rendered it, and the index
 //! `compat-matrix.md` there is rewritten to list every report in the folder.
 //! A file that cannot be read stops the command with exit status 2 and a
-//! message naming the file and, for invalid JSON, the line and column.
+//! message naming the file and, for invalid JSON, the line and column. So
+//! does a file in which a cell or step has the verdict `conforms` or `holds`
+//! but its observed outcome does not match its expected one: the message
+//! names the cell or step.
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -66,6 +66,13 @@ pub enum ReadError {
         path.display()
     )]
     FormatVersion { path: PathBuf, found: u32 },
+
+    /// A verdict disagrees with the outcomes it was given for, e.g. after an edit by hand.
+    #[error(
+        "{} is inconsistent: {problem}; run the target again instead of editing the report",
+        path.display()
+    )]
+    Inconsistent { path: PathBuf, problem: String },
 }
 
 /// Renders `report` as pretty-printed JSON, ending in a newline.
@@ -81,7 +88,8 @@ pub fn parse(text: &str) -> Result<RunReport, serde_json::Error> {
     serde_json::from_str(text)
 }
 
-/// Reads a report file, checking its `format_version` before its layout.
+/// Reads a report file, checking its `format_version` before its layout, and
+/// then that every verdict agrees with its expected and observed outcome.
 pub fn read_file(path: &Path) -> Result<RunReport, ReadError> {
     let text = std::fs::read_to_string(path).map_err(|source| ReadError::Io { path: path.to_owned(), source })?;
     let json_error = |source| ReadError::Json { path: path.to_owned(), source };
@@ -90,7 +98,10 @@ pub fn read_file(path: &Path) -> Result<RunReport, ReadError> {
     if header.format_version != REPORT_FORMAT_VERSION {
         return Err(ReadError::FormatVersion { path: path.to_owned(), found: header.format_version });
     }
-    parse(&text).map_err(json_error)
+    let report = parse(&text).map_err(json_error)?;
+    super::consistency::check_report(&report)
+        .map_err(|problem| ReadError::Inconsistent { path: path.to_owned(), problem })?;
+    Ok(report)
 }
 
 /// The one field every version of the layout has.

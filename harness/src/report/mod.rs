@@ -16,8 +16,10 @@
 //! | [`junit`] | `<target>-<profile>.xml`, JUnit XML for CI systems |
 //! | [`diff`] | one line per cell and step, for `crosscheck diff` |
 //!
-//! [`files`] names the files and writes them.
+//! [`files`] names the files and writes them. [`json::read_file`] rejects a
+//! saved run whose verdicts disagree with its expected and observed outcomes.
 
+mod consistency;
 pub mod diff;
 pub mod files;
 pub mod html;

@@ -70,6 +70,12 @@ impl TryFrom<StepJson> for StepResult {
 
     fn try_from(json: StepJson) -> Result<StepResult, String> {
         let verdict = verdict_from(&json.verdict, json.reasons)?;
+        if json.differs == verdict.holds() {
+            return Err(format!(
+                "step {}: verdict {} contradicts differs {}; differs is true unless the verdict is holds",
+                json.number, json.verdict, json.differs
+            ));
+        }
         Ok(StepResult {
             number: json.number,
             actor: json.actor,
@@ -103,7 +109,7 @@ fn verdict_from(name: &str, reasons: Vec<String>) -> Result<Verdict, String> {
 
 /// Rebuilds a scenario expectation from its plain form, the inverse of
 /// [`crate::matrix::run::expected_cell`].
-fn expectation_from(expected: ExpectedCell) -> Expectation {
+pub(super) fn expectation_from(expected: ExpectedCell) -> Expectation {
     let outcome = match (expected.class, expected.code) {
         (_, Some(code)) => ExpectedOutcome::Error(ErrorMatcher::Code(code)),
         (Some(OutcomeClass::Ok), None) => ExpectedOutcome::Ok(expected.response),
@@ -178,6 +184,14 @@ mod tests {
         let read = round_trip(&original);
         assert_eq!(read.outcome.map(|outcome| outcome.response), Some(Value::Null));
         assert_eq!(read.normalised_response, original.normalised_response);
+    }
+
+    #[test]
+    fn step_json_rejects_differs_against_verdict() {
+        let mut value = serde_json::to_value(step(None, None, Verdict::Holds)).expect("a step serialises");
+        value["differs"] = json!(true);
+        let error = serde_json::from_value::<StepResult>(value).expect_err("a contradicting flag is rejected");
+        assert!(error.to_string().contains("step 3: verdict holds contradicts differs true"), "{error}");
     }
 
     #[test]
