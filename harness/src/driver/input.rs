@@ -95,6 +95,19 @@ impl<'a> Input<'a> {
             .ok_or_else(|| self.error(member, expected("a 32-bit integer", value)))
     }
 
+    /// Reads a boolean member; the strings `true` and `false` count too.
+    pub fn boolean(&self, member: &str) -> Result<Option<bool>, InputError> {
+        let Some(value) = self.get(member) else {
+            return Ok(None);
+        };
+        match value {
+            Value::Bool(flag) => Ok(Some(*flag)),
+            Value::String(text) if text == "true" => Ok(Some(true)),
+            Value::String(text) if text == "false" => Ok(Some(false)),
+            _ => Err(self.error(member, expected("true or false", value))),
+        }
+    }
+
     /// Reads a list of strings.
     pub fn string_list(&self, member: &str) -> Result<Option<Vec<String>>, InputError> {
         let Some(value) = self.get(member) else {
@@ -151,6 +164,15 @@ impl<'a> Input<'a> {
             .decode(text)
             .map(Blob::new)
             .map_err(|error| self.error(member, format!("not valid base64 ({error}); write blobs as base64 text")))
+    }
+
+    /// Reads a nested object.
+    pub fn object(&self, member: &str) -> Result<Option<NestedInput<'a>>, InputError> {
+        let Some(value) = self.get(member) else {
+            return Ok(None);
+        };
+        let object = value.as_object().ok_or_else(|| self.error(member, expected("a map", value)))?;
+        Ok(Some(NestedInput { prefix: format!("{}{member}.", self.prefix), object }))
     }
 
     /// Reads a list of objects.
@@ -216,6 +238,8 @@ mod tests {
         assert_eq!(input.string("Flag"), Ok(Some("true".to_owned())));
         assert_eq!(input.string("Gone"), Ok(None));
         assert_eq!(input.int("Absent"), Ok(None));
+        assert_eq!(input.boolean("Flag"), Ok(Some(true)));
+        assert!(input.boolean("Count").is_err());
     }
 
     #[test]

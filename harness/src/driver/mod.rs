@@ -17,6 +17,7 @@
 //! it, and list the driver in [`Registry::with_default_drivers`].
 
 mod input;
+pub mod kms;
 pub mod shape;
 pub mod sqs;
 
@@ -119,7 +120,7 @@ pub struct Registry {
 impl Registry {
     /// A registry with every driver crosscheck ships.
     pub fn with_default_drivers() -> Registry {
-        Registry { drivers: vec![Box::new(sqs::SqsDriver)] }
+        Registry { drivers: vec![Box::new(kms::KmsDriver), Box::new(sqs::SqsDriver)] }
     }
 
     /// The services that have a driver.
@@ -314,7 +315,15 @@ mod tests {
     #[test]
     fn registry_rejects_unknown_service() {
         let registry = Registry::with_default_drivers();
-        assert!(matches!(registry.operation("kms", "Encrypt"), Err(LookupError::UnknownService { .. })));
+        assert!(matches!(registry.operation("sns", "Publish"), Err(LookupError::UnknownService { .. })));
+    }
+
+    #[test]
+    fn registry_finds_kms_operations() {
+        let registry = Registry::with_default_drivers();
+        let (driver, operation) = registry.operation("kms", "Encrypt").expect("known operation");
+        assert_eq!(driver.service(), "kms");
+        assert_eq!(operation.address.map(|address| address.member), Some("KeyId"));
     }
 
     #[test]

@@ -114,6 +114,17 @@ pub const CLASS_BY_CODE: &[(&str, OutcomeClass)] = &[
     ("NoSuchBucket", OutcomeClass::NotFound),
     ("NoSuchKey", OutcomeClass::NotFound),
     ("ResourceNotFoundException", OutcomeClass::NotFound),
+    // KMS errors about the request itself, from the Errors sections of the
+    // AWS KMS API reference
+    ("InvalidArnException", OutcomeClass::Invalid),
+    ("InvalidAliasNameException", OutcomeClass::Invalid),
+    ("InvalidCiphertextException", OutcomeClass::Invalid),
+    ("InvalidGrantIdException", OutcomeClass::Invalid),
+    ("InvalidGrantTokenException", OutcomeClass::Invalid),
+    ("InvalidKeyUsageException", OutcomeClass::Invalid),
+    ("InvalidMarkerException", OutcomeClass::Invalid),
+    ("MalformedPolicyDocumentException", OutcomeClass::Invalid),
+    ("UnsupportedOperationException", OutcomeClass::Unsupported),
     // invalid
     ("InvalidParameterValue", OutcomeClass::Invalid),
     ("InvalidParameterCombination", OutcomeClass::Invalid),

@@ -9,11 +9,15 @@
 //! all become `<timestamp>`, without a number (see [`MemberRule::numbered`]).
 //!
 //! Every rule is declared here: [`MEMBER_RULES`] by member or attribute name
-//! (at any depth of the response), and one value rule for UUID-shaped strings
-//! under any name, which become `<id:N>`.
+//! (at any depth of the response), and two value rules under any name. A KMS
+//! key ARN keeps its account and region but its key id becomes `<key-id:N>`
+//! (`arn:aws:kms:ap-south-1:111111111111:key/<key-id:1>`), numbered together
+//! with bare key ids, so a key's id and its ARN share one number. Any other
+//! UUID-shaped string becomes `<id:N>`.
 
 use std::collections::HashMap;
 
+use crosscheck_emulator::arn::Arn;
 use serde_json::{Map, Value};
 
 /// A member or attribute name whose value varies between runs, and the kind of placeholder it becomes.
@@ -44,7 +48,32 @@ pub const MEMBER_RULES: &[MemberRule] = &[
     MemberRule { member: "LastModifiedTimestamp", kind: "timestamp", numbered: false },
     MemberRule { member: "StartedTimestamp", kind: "timestamp", numbered: false },
     MemberRule { member: "CiphertextBlob", kind: "ciphertext", numbered: true },
+    // KMS: key ids, cryptographic material and grants.
+    MemberRule { member: "KeyId", kind: KEY_ID_KIND, numbered: true },
+    MemberRule { member: "TargetKeyId", kind: KEY_ID_KIND, numbered: true },
+    MemberRule { member: "SourceKeyId", kind: KEY_ID_KIND, numbered: true },
+    MemberRule { member: "PrivateKeyCiphertextBlob", kind: "ciphertext", numbered: true },
+    MemberRule { member: "Plaintext", kind: "plaintext", numbered: true },
+    MemberRule { member: "PrivateKeyPlaintext", kind: "plaintext", numbered: true },
+    MemberRule { member: "PublicKey", kind: "public-key", numbered: true },
+    MemberRule { member: "Signature", kind: "signature", numbered: true },
+    MemberRule { member: "Mac", kind: "mac", numbered: true },
+    MemberRule { member: "GrantId", kind: "grant-id", numbered: true },
+    MemberRule { member: "GrantToken", kind: "grant-token", numbered: true },
+    MemberRule { member: "KeyMaterialId", kind: "key-material-id", numbered: true },
+    MemberRule { member: "CreationDate", kind: "timestamp", numbered: false },
+    MemberRule { member: "DeletionDate", kind: "timestamp", numbered: false },
+    MemberRule { member: "ValidTo", kind: "timestamp", numbered: false },
+    MemberRule { member: "LastUpdatedDate", kind: "timestamp", numbered: false },
+    MemberRule { member: "NextRotationDate", kind: "timestamp", numbered: false },
+    MemberRule { member: "OnDemandRotationStartDate", kind: "timestamp", numbered: false },
 ];
+
+/// The placeholder kind for KMS key ids, bare or inside a key ARN.
+const KEY_ID_KIND: &str = "key-id";
+
+/// The resource prefix of a KMS key ARN.
+const KMS_KEY_PREFIX: &str = "key/";
 
 /// The placeholder kind for UUID-shaped strings that no member rule names.
 const UUID_KIND: &str = "id";
@@ -79,16 +108,33 @@ impl Normaliser {
             }
             // A list keeps the name of the member that contains it.
             Value::Array(items) => Value::Array(items.iter().map(|item| self.normalise_under(member, item)).collect()),
-            Value::String(text) => match kind_of(member, text) {
-                Some((kind, numbered)) => Value::String(self.placeholder(kind, numbered, text.clone())),
-                None => value.clone(),
-            },
+            Value::String(text) => {
+                if let Some(arn) = self.normalise_key_arn(text) {
+                    return Value::String(arn);
+                }
+                match kind_of(member, text) {
+                    Some((kind, numbered)) => Value::String(self.placeholder(kind, numbered, text.clone())),
+                    None => value.clone(),
+                }
+            }
             Value::Number(number) => match member.and_then(member_rule) {
                 Some(rule) => Value::String(self.placeholder(rule.kind, rule.numbered, number.to_string())),
                 None => value.clone(),
             },
             Value::Bool(_) | Value::Null => value.clone(),
         }
+    }
+
+    /// Returns a KMS key ARN with its key id replaced by the key id's
+    /// placeholder; `None` when `text` is not a KMS key ARN.
+    fn normalise_key_arn(&mut self, text: &str) -> Option<String> {
+        let mut arn: Arn = text.parse().ok()?;
+        if arn.service != "kms" {
+            return None;
+        }
+        let key_id = arn.resource.strip_prefix(KMS_KEY_PREFIX)?.to_owned();
+        arn.resource = format!("{KMS_KEY_PREFIX}{}", self.placeholder(KEY_ID_KIND, true, key_id));
+        Some(arn.to_string())
     }
 
     /// Returns the placeholder of `original` of `kind`, numbering a new one on first sight.
@@ -197,5 +243,40 @@ mod tests {
         }));
         assert_eq!(value["Anything"], json!("<id:1>"));
         assert_eq!(value["NotAUuid"], json!("0f8fad5b-d9cb-469f-a165"));
+    }
+
+    #[test]
+    fn kms_key_arn_shares_number_with_key_id() {
+        let mut normaliser = Normaliser::new();
+        let key_id = "1234abcd-12ab-34cd-56ef-1234567890ab";
+        let value = normaliser.normalise(&json!({
+            "KeyMetadata": {
+                "KeyId": key_id,
+                "Arn": format!("arn:aws:kms:ap-south-1:111111111111:key/{key_id}"),
+                "CreationDate": 1_700_000_000_i64
+            },
+            "AliasArn": "arn:aws:kms:ap-south-1:111111111111:alias/shared"
+        }));
+        assert_eq!(value["KeyMetadata"]["KeyId"], json!("<key-id:1>"));
+        assert_eq!(value["KeyMetadata"]["Arn"], json!("arn:aws:kms:ap-south-1:111111111111:key/<key-id:1>"));
+        assert_eq!(value["KeyMetadata"]["CreationDate"], json!("<timestamp>"));
+        assert_eq!(value["AliasArn"], json!("arn:aws:kms:ap-south-1:111111111111:alias/shared"));
+    }
+
+    #[test]
+    fn kms_key_arn_under_key_id_member_keeps_its_namespace() {
+        let mut normaliser = Normaliser::new();
+        let value = normaliser.normalise(&json!({
+            "KeyId": "arn:aws:kms:ap-south-1:111111111111:key/k-1",
+            "CiphertextBlob": "AQID",
+            "Signature": "BAUG",
+            "GrantToken": "token",
+            "GrantId": "grant"
+        }));
+        assert_eq!(value["KeyId"], json!("arn:aws:kms:ap-south-1:111111111111:key/<key-id:1>"));
+        assert_eq!(value["CiphertextBlob"], json!("<ciphertext:1>"));
+        assert_eq!(value["Signature"], json!("<signature:1>"));
+        assert_eq!(value["GrantToken"], json!("<grant-token:1>"));
+        assert_eq!(value["GrantId"], json!("<grant-id:1>"));
     }
 }

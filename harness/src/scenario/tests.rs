@@ -163,7 +163,12 @@ fn load_error_unknown_operation() {
 
 #[test]
 fn load_error_unknown_service() {
-    assert_load_error("unknown_service.yaml", 7, "step 1: call", "unknown service \"dynamodb\"; drivers exist for sqs");
+    assert_load_error(
+        "unknown_service.yaml",
+        7,
+        "step 1: call",
+        "unknown service \"dynamodb\"; drivers exist for kms, sqs",
+    );
 }
 
 #[test]
