@@ -21,8 +21,10 @@
 //! names the element (`Statement[1].Effect: expected "Allow" or "Deny", found
 //! "Permit"`) and whose [`PolicyError::code`] is `MalformedPolicyDocument`; a
 //! service with its own code for a bad policy (SQS returns
-//! `InvalidAttributeValue`) wraps the message. [`Policy::to_json`] writes a
-//! policy back, and parsing that output gives the same [`Policy`].
+//! `InvalidAttributeValue`) wraps the message. A statement that pairs
+//! `NotPrincipal` with `"Effect": "Allow"` is rejected, because AWS supports
+//! `NotPrincipal` only with `Deny`. [`Policy::to_json`] writes a policy back,
+//! and parsing that output gives the same [`Policy`].
 //!
 //! # Evaluating
 //!
