@@ -225,6 +225,28 @@ async fn unlisted_account_fails_preflight() {
 }
 
 #[tokio::test]
+async fn missing_profile_names_profile_and_files() {
+    let server = start_emulator().await;
+    let folder = TempFolder::new("profiles-missing");
+    // The profile listed for 222222222222 is in neither file.
+    let (config, credentials) =
+        profile_files(&folder, "[crosscheck-owner]\naws_access_key_id = 111111111111\naws_secret_access_key = test\n");
+    let target = live("emulator", &server.endpoint_url(), profiles_strategy(config.clone(), credentials.clone()));
+    let actors = vec![actor("other", "222222222222", "ap-south-1", "222222222222")];
+
+    let error = preflight(&target, &actors).await.expect_err("the profile does not exist");
+    let PreflightProblem::NoCredentials { detail, .. } = only_problem(&error) else {
+        panic!("expected missing credentials: {error}");
+    };
+    assert!(detail.contains("profile crosscheck-other"), "names the profile: {detail}");
+    assert!(detail.contains(&config.display().to_string()), "names the config file: {detail}");
+    assert!(detail.contains(&credentials.display().to_string()), "names the credentials file: {detail}");
+    assert!(!detail.contains('{'), "no Rust debug output: {detail}");
+
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn closed_port_fails_preflight() {
     // A port that was free a moment ago, so nothing listens on it.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");

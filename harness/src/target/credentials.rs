@@ -191,7 +191,74 @@ fn profile_provider(settings: &ProfileSettings, actor: &Actor) -> Result<SharedC
         .profile_files(files.build())
         .profile_name(profile_name)
         .build();
-    Ok(SharedCredentialsProvider::new(provider))
+    Ok(SharedCredentialsProvider::new(NamedProfileProvider {
+        inner: provider,
+        profile_name: profile_name.clone(),
+        files: describe_profile_files(settings),
+    }))
+}
+
+/// Names the files a profile is looked up in, e.g. `the config file /x/config
+/// and the credentials file /x/credentials`.
+fn describe_profile_files(settings: &ProfileSettings) -> String {
+    let config = match &settings.config_file {
+        Some(path) => format!("the config file {}", path.display()),
+        None => "the default config file (AWS_CONFIG_FILE or ~/.aws/config)".to_owned(),
+    };
+    let credentials = match &settings.credentials_file {
+        Some(path) => format!("the credentials file {}", path.display()),
+        None => "the default credentials file (AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials)".to_owned(),
+    };
+    format!("{config} and {credentials}")
+}
+
+/// A profile's credentials provider whose errors name the profile and the
+/// files it was looked up in, in plain sentences.
+#[derive(Debug)]
+struct NamedProfileProvider {
+    inner: ProfileFileCredentialsProvider,
+    profile_name: String,
+    files: String,
+}
+
+impl NamedProfileProvider {
+    async fn credentials(&self) -> Result<Credentials, CredentialsError> {
+        self.inner.provide_credentials().await.map_err(|error| {
+            CredentialsError::provider_error(format!(
+                "AWS CLI profile {} could not be loaded from {}: {}",
+                self.profile_name,
+                self.files,
+                error_sentences(&error)
+            ))
+        })
+    }
+}
+
+impl ProvideCredentials for NamedProfileProvider {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(self.credentials())
+    }
+}
+
+/// Joins the messages of `error` and its sources with `: `, skipping a
+/// message that repeats the one before it. Unlike `DisplayErrorContext`, it
+/// appends no Rust debug output.
+pub(crate) fn error_sentences(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut messages: Vec<String> = Vec::new();
+    let mut current = Some(error);
+    // Error chains are short; the bound only guards against a source cycle.
+    for _ in 0..16 {
+        let Some(error) = current else { break };
+        let message = error.to_string();
+        if messages.last().is_none_or(|last| !last.ends_with(&message)) {
+            messages.push(message);
+        }
+        current = error.source();
+    }
+    messages.join(": ")
 }
 
 /// Credentials from STS AssumeRole, cached until shortly before they expire.

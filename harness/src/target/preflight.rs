@@ -21,15 +21,23 @@ use std::time::{Duration, Instant};
 use aws_config::SdkConfig;
 use aws_credential_types::provider::ProvideCredentials;
 use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use crosscheck_emulator::access::Profile;
 
-use super::{Target, TargetSpec};
+use super::credentials::error_sentences;
+use super::{AccountStrategy, Target, TargetSpec};
 use crate::scenario::Actor;
 
 /// Maximum time to open the TCP connection that shows the endpoint is listening.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Maximum time to wait for an actor's credentials and for its STS
+/// GetCallerIdentity response. A working endpoint answers these at once, so
+/// this is shorter than the per-call limit of a run, which allows long polls.
+const PREFLIGHT_CALL_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The README section that explains account strategies.
+const STRATEGY_README_SECTION: &str = "Point it at your own emulator";
 
 /// An actor to check, with a label that says where it comes from.
 #[derive(Debug, Clone)]
@@ -98,6 +106,17 @@ impl fmt::Display for PreflightError {
         for problem in &self.problems {
             write!(f, "\n  - {problem}")?;
         }
+
+        let mismatch = self.problems.iter().any(|problem| matches!(problem, PreflightProblem::AccountMismatch { .. }));
+        if self.strategy == AccountStrategy::ACCESS_KEY && mismatch {
+            write!(
+                f,
+                "\n  hint: under access-key each actor's access key id is its account id unless the scenario sets \
+                 another key. An endpoint that returns another account does not select accounts by access key id; \
+                 for such an endpoint, try `account_strategy: assume-role` in a target file (README section \
+                 \"{STRATEGY_README_SECTION}\")."
+            )?;
+        }
         Ok(())
     }
 }
@@ -106,6 +125,15 @@ impl fmt::Display for PreflightError {
 ///
 /// The bundled target is checked on an emulator started only for the check.
 pub async fn preflight(spec: &TargetSpec, actors: &[PreflightActor]) -> Result<PreflightSummary, Box<PreflightError>> {
+    preflight_within(spec, actors, PREFLIGHT_CALL_TIMEOUT).await
+}
+
+/// Runs [`preflight`], waiting at most `call_timeout` for each actor's credentials and STS call.
+async fn preflight_within(
+    spec: &TargetSpec,
+    actors: &[PreflightActor],
+    call_timeout: Duration,
+) -> Result<PreflightSummary, Box<PreflightError>> {
     let started = Instant::now();
     let failure = |endpoint: String, problems: Vec<PreflightProblem>| {
         Box::new(PreflightError { target: spec.name().to_owned(), endpoint, strategy: spec.strategy_name(), problems })
@@ -121,7 +149,7 @@ pub async fn preflight(spec: &TargetSpec, actors: &[PreflightActor]) -> Result<P
     };
     let endpoint = describe_endpoint(target.endpoint_url());
 
-    let result = check_target(&target, actors).await;
+    let result = check_target(&target, actors, call_timeout).await;
     target.shutdown().await;
     let actors_checked = result.map_err(|problems| failure(endpoint, problems))?;
 
@@ -135,7 +163,11 @@ fn describe_endpoint(endpoint_url: Option<&str>) -> String {
 }
 
 /// Runs the checks on a started target; returns the number of actors checked or every problem.
-async fn check_target(target: &Target, actors: &[PreflightActor]) -> Result<usize, Vec<PreflightProblem>> {
+async fn check_target(
+    target: &Target,
+    actors: &[PreflightActor],
+    call_timeout: Duration,
+) -> Result<usize, Vec<PreflightProblem>> {
     if let Some(endpoint_url) = target.endpoint_url() {
         check_connect(endpoint_url).await.map_err(|detail| vec![PreflightProblem::Unreachable { detail }])?;
     }
@@ -143,7 +175,7 @@ async fn check_target(target: &Target, actors: &[PreflightActor]) -> Result<usiz
     let distinct = distinct_actors(actors);
     let mut problems = Vec::new();
     for checked in &distinct {
-        match check_actor(target, checked).await {
+        match check_actor(target, checked, call_timeout).await {
             Ok(()) => {}
             Err(problem @ PreflightProblem::Unreachable { .. }) => return Err(vec![problem]),
             Err(problem) => problems.push(problem),
@@ -203,28 +235,42 @@ fn host_and_port(endpoint_url: &str) -> Option<(String, u16)> {
     (!host.is_empty()).then(|| (host.to_owned(), port))
 }
 
-async fn check_actor(target: &Target, checked: &PreflightActor) -> Result<(), PreflightProblem> {
+async fn check_actor(
+    target: &Target,
+    checked: &PreflightActor,
+    call_timeout: Duration,
+) -> Result<(), PreflightProblem> {
     let actor = &checked.actor;
+    let endpoint = describe_endpoint(target.endpoint_url());
     let no_credentials = |detail: String| PreflightProblem::NoCredentials {
         actor: checked.label.clone(),
         account_id: actor.account_id.clone(),
         detail,
     };
+    let timed_out = |waiting_for: &str| PreflightProblem::Unreachable {
+        detail: format!("timed out after {} s waiting for {waiting_for} at {endpoint}", call_timeout.as_secs()),
+    };
 
     let config = target.sdk_config(actor).map_err(|error| no_credentials(error.to_string()))?;
-    resolve_credentials(&config).await.map_err(no_credentials)?;
+    match tokio::time::timeout(call_timeout, resolve_credentials(&config)).await {
+        Ok(resolved) => resolved.map_err(no_credentials)?,
+        Err(_elapsed) => return Err(timed_out(&format!("the credentials of account {}", actor.account_id))),
+    }
 
     let client = aws_sdk_sts::Client::new(&config);
-    let identity = match client.get_caller_identity().send().await {
-        Ok(identity) => identity,
-        Err(error @ (SdkError::DispatchFailure(_) | SdkError::TimeoutError(_))) => {
-            return Err(PreflightProblem::Unreachable { detail: DisplayErrorContext(&error).to_string() });
+    let response = tokio::time::timeout(call_timeout, client.get_caller_identity().send()).await;
+    let identity = match response {
+        Err(_elapsed) => return Err(timed_out("STS GetCallerIdentity")),
+        Ok(Ok(identity)) => identity,
+        Ok(Err(error @ (SdkError::DispatchFailure(_) | SdkError::TimeoutError(_)))) => {
+            let detail = format!("STS GetCallerIdentity at {endpoint} failed: {}", error_sentences(&error));
+            return Err(PreflightProblem::Unreachable { detail });
         }
-        Err(error) => {
+        Ok(Err(error)) => {
             let detail = match (error.code(), error.message()) {
                 (Some(code), Some(message)) => format!("{code}: {message}"),
                 (Some(code), None) => code.to_owned(),
-                _ => DisplayErrorContext(&error).to_string(),
+                _ => error_sentences(&error),
             };
             return Err(PreflightProblem::CallerIdentityFailed { actor: checked.label.clone(), detail });
         }
@@ -247,12 +293,64 @@ async fn resolve_credentials(config: &SdkConfig) -> Result<(), String> {
     let Some(provider) = config.credentials_provider() else {
         return Err("the configuration has no credentials provider".to_owned());
     };
-    provider.provide_credentials().await.map(|_| ()).map_err(|error| DisplayErrorContext(&error).to_string())
+    let error = match provider.provide_credentials().await {
+        Ok(_) => return Ok(()),
+        Err(error) => error,
+    };
+    // The top message of a credentials error is generic ("an error occurred
+    // while loading credentials"), so the sentences start at its source.
+    match std::error::Error::source(&error) {
+        Some(source) => Err(error_sentences(source)),
+        None => Err(error_sentences(&error)),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::target::LiveTargetConfig;
+
+    #[tokio::test]
+    async fn silent_endpoint_times_out_plainly() {
+        // The kernel accepts connections on a bound socket that is never
+        // read, so the endpoint takes connections and never responds.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let endpoint = format!("http://{}", listener.local_addr().expect("a local address"));
+        let spec = TargetSpec::live(LiveTargetConfig {
+            name: "silent".to_owned(),
+            endpoint_url: Some(endpoint.clone()),
+            strategy: AccountStrategy::access_key(),
+        });
+        let actor = Actor {
+            name: "owner".to_owned(),
+            account_id: "111111111111".to_owned(),
+            region: "ap-south-1".to_owned(),
+            access_key_id: "111111111111".to_owned(),
+        };
+        let actors = [PreflightActor { label: "owner in test.yaml".to_owned(), actor }];
+
+        let error = preflight_within(&spec, &actors, Duration::from_secs(1)).await.expect_err("nothing responds");
+        drop(listener);
+
+        let expected = format!("timed out after 1 s waiting for STS GetCallerIdentity at {endpoint}");
+        assert_eq!(error.problems, vec![PreflightProblem::Unreachable { detail: expected }], "{error}");
+        assert!(!error.to_string().contains("TimeoutError"), "no Rust debug output: {error}");
+    }
+
+    #[test]
+    fn mismatch_hint_only_under_access_key() {
+        let error = PreflightError {
+            target: "moto".to_owned(),
+            endpoint: "http://127.0.0.1:5000".to_owned(),
+            strategy: AccountStrategy::ASSUME_ROLE,
+            problems: vec![PreflightProblem::AccountMismatch {
+                actor: "other in sqs/x.yaml".to_owned(),
+                expected: "222222222222".to_owned(),
+                returned: "123456789012".to_owned(),
+            }],
+        };
+        assert!(!error.to_string().contains("hint:"), "{error}");
+    }
 
     #[test]
     fn host_and_port_reads_urls() {
@@ -279,7 +377,10 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "target moto (http://127.0.0.1:5000, account strategy access-key) failed the preflight check:\n  \
-             - actor other in sqs/x.yaml: expected account 222222222222, but STS GetCallerIdentity returned account 123456789012"
+             - actor other in sqs/x.yaml: expected account 222222222222, but STS GetCallerIdentity returned account 123456789012\n  \
+             hint: under access-key each actor's access key id is its account id unless the scenario sets another key. \
+             An endpoint that returns another account does not select accounts by access key id; for such an endpoint, \
+             try `account_strategy: assume-role` in a target file (README section \"Point it at your own emulator\")."
         );
     }
 }
