@@ -26,6 +26,11 @@
 //! allowed unless the resource's policy denies it, and across accounts the
 //! resource's policy alone decides. [`AccessRules::policy_request`] builds the
 //! request context in one place for every service.
+//!
+//! A service whose own documents take part in the decision passes a
+//! [`ServiceAuthorization`]: KMS adds its condition keys, requires the key
+//! policy to allow even the owning account, and reports whether a grant
+//! allows the request.
 
 use std::fmt;
 use std::net::IpAddr;

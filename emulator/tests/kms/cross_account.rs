@@ -451,3 +451,39 @@ async fn other_region_by_profile() {
         server.shutdown().await;
     }
 }
+
+#[tokio::test]
+async fn grant_operations_condition_key_decides() {
+    let server = start_profile("aws").await;
+    let owner = client(&server, OWNER, HOME_REGION);
+    let other = client(&server, OTHER, HOME_REGION);
+    let (_, key_arn) = symmetric_key(&owner).await;
+    let policy = format!(
+        r#"{{"Statement":[
+            {{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{OWNER}:root"}},"Action":"kms:*","Resource":"*"}},
+            {{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{OTHER}:root"}},"Action":"kms:CreateGrant","Resource":"*",
+              "Condition":{{"ForAllValues:StringEquals":{{"kms:GrantOperations":["Decrypt","Encrypt"]}},
+                            "Bool":{{"kms:GrantIsForAWSResource":"false"}}}}}}]}}"#
+    );
+    owner.put_key_policy().key_id(&key_arn).policy_name("default").policy(policy).send().await.expect("PutKeyPolicy");
+    let grantee = format!("arn:aws:iam::{OTHER}:role/app");
+
+    let allowed = other
+        .create_grant()
+        .key_id(&key_arn)
+        .grantee_principal(&grantee)
+        .operations(GrantOperation::Decrypt)
+        .send()
+        .await;
+    assert_eq!(outcome(&allowed), "ok", "Decrypt is among the allowed grant operations");
+    let denied = other
+        .create_grant()
+        .key_id(&key_arn)
+        .grantee_principal(&grantee)
+        .operations(GrantOperation::Decrypt)
+        .operations(GrantOperation::ReEncryptFrom)
+        .send()
+        .await;
+    assert_eq!(outcome(&denied), "AccessDeniedException", "ReEncryptFrom is not allowed");
+    server.shutdown().await;
+}

@@ -73,6 +73,14 @@ pub fn condition_keys(context: &RequestContext, key_use: KeyUse<'_>) -> Context 
         }
         keys.insert_values("kms:EncryptionContextKeys", encryption_context.keys().map(String::as_str));
     }
+    if let Some((operations, constraint_type)) = key_use.new_grant {
+        keys.insert_values("kms:GrantOperations", operations.iter().map(String::as_str));
+        // Only AWS services create grants for their resources, and the emulator receives no such call.
+        keys.insert("kms:GrantIsForAWSResource", false);
+        if let Some(constraint_type) = constraint_type {
+            keys.insert("kms:GrantConstraintType", constraint_type);
+        }
+    }
     keys
 }
 
@@ -191,6 +199,14 @@ impl Kms {
 
         let mut key_use = KeyUse::new("CreateGrant", Needs::NotPendingDeletion);
         key_use.grant_tokens = &input.grant_tokens;
+        let constraint_type = input.constraints.as_ref().map(|constraints| {
+            if constraints.encryption_context_equals.is_some() {
+                "EncryptionContextEquals"
+            } else {
+                "EncryptionContextSubset"
+            }
+        });
+        key_use.new_grant = Some((&input.operations, constraint_type));
         let key = self.resolve_key(context, "keyId", input.key_id.as_deref(), key_use)?;
         check_grant_operations(&key, &input.operations)?;
 

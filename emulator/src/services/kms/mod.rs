@@ -136,6 +136,8 @@ pub struct KeyUse<'a> {
     pub encryption_context: Option<&'a EncryptionContext>,
     pub grant_tokens: &'a [String],
     pub needs: Needs,
+    /// CreateGrant's Operations and constraint type, for the grant condition keys.
+    pub new_grant: Option<(&'a [String], Option<&'static str>)>,
 }
 
 impl<'a> KeyUse<'a> {
@@ -145,6 +147,7 @@ impl<'a> KeyUse<'a> {
             encryption_context: None,
             grant_tokens: &[],
             needs,
+            new_grant: None,
         }
     }
 }
