@@ -69,6 +69,7 @@ pub struct ServeArgs {
     pub profile: Profile,
 
     /// Evaluate IAM policies across accounts under the localstack profile (LocalStack's ENFORCE_IAM=1).
+    /// Rejected with --profile aws, which always evaluates policies.
     #[arg(long)]
     pub enforce_iam: bool,
 
@@ -90,6 +91,16 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
+    /// Checks the combination of options that clap cannot check alone.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.enforce_iam && self.profile == Profile::Aws {
+            return Err("--enforce-iam applies to the localstack profile only; the aws profile always \
+                        evaluates policies, so leave --enforce-iam out"
+                .to_owned());
+        }
+        Ok(())
+    }
+
     /// The emulator configuration these options select.
     pub fn config(&self) -> Config {
         Config {
@@ -136,13 +147,21 @@ pub fn main() -> ExitCode {
 }
 
 /// Sends logs to stderr, filtered by `RUST_LOG` or else at `default_level`.
+/// Colours are used only when stderr is a terminal, so log files and pipes
+/// get plain text.
 fn init_tracing(default_level: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).try_init();
 }
 
 async fn serve(args: ServeArgs) -> ExitCode {
+    if let Err(message) = args.validate() {
+        eprintln!("error: {message}");
+        return ExitCode::from(EXIT_USAGE);
+    }
+
     let server = match crosscheck_emulator::server::start(args.listen, args.config()).await {
         Ok(server) => server,
         Err(error) => {
@@ -186,5 +205,30 @@ async fn wait_for_stop_signal() {
     tokio::select! {
         () = ctrl_c => {}
         () = terminate => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serve_args(arguments: &[&str]) -> ServeArgs {
+        let cli = Cli::try_parse_from(["crosscheck", "serve"].iter().chain(arguments)).expect("the arguments parse");
+        match cli.command {
+            Command::Serve(args) => args,
+            other => panic!("expected serve, parsed {other:?}"),
+        }
+    }
+
+    #[test]
+    fn serve_rejects_enforce_iam_under_aws() {
+        let message = serve_args(&["--profile", "aws", "--enforce-iam"]).validate().expect_err("rejected");
+        assert!(message.contains("--enforce-iam applies to the localstack profile only"), "{message}");
+    }
+
+    #[test]
+    fn serve_accepts_enforce_iam_under_localstack() {
+        assert_eq!(serve_args(&["--profile", "localstack", "--enforce-iam"]).validate(), Ok(()));
+        assert_eq!(serve_args(&["--profile", "aws"]).validate(), Ok(()));
     }
 }
