@@ -70,13 +70,11 @@ fn render_all(args: &ReportArgs) -> u8 {
             }
         }
     }
-    if args.formats.contains(&Format::Md) {
-        match files::write_index(&args.out) {
-            Ok(path) => eprintln!("wrote {}", path.display()),
-            Err(error) => {
-                eprintln!("error: {error}");
-                return EXIT_USAGE;
-            }
+    match files::write_index(&args.out, &reports) {
+        Ok(path) => eprintln!("wrote {}", path.display()),
+        Err(error) => {
+            eprintln!("error: {error}");
+            return EXIT_USAGE;
         }
     }
     EXIT_SUCCESS

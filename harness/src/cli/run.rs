@@ -18,8 +18,9 @@
 //! with progress on stderr ([`super::progress`]). `--only` picks one of the
 //! two. Each profile gets its own report, written to `OUT` in each
 //! `--format` as `<target>-<profile>.md`, `.html`, `.json` and `.xml`
-//! ([`crate::report::files`]), and the index `OUT/compat-matrix.md` lists
-//! every report in `OUT`. Last, the summary names each cell and step that
+//! ([`crate::report::files`]), and the index `OUT/compat-matrix.md`, written
+//! whatever the formats, lists this run's reports and every report saved as
+//! JSON in `OUT`. Last, the summary names each cell and step that
 //! differs, with its reason.
 
 use std::path::{Path, PathBuf};
@@ -421,14 +422,12 @@ async fn execute(
     Ok(results.into_iter().map(|(_, result)| result).collect())
 }
 
-/// Writes every report in each format, then the index when Markdown is among them.
+/// Writes every report in each format, then the index, whatever the formats.
 fn write_reports(out: &Path, reports: &[RunReport], formats: &[Format]) -> Result<(), String> {
     for report in reports {
         files::write_report(out, report, formats).map_err(|error| error.to_string())?;
     }
-    if formats.contains(&Format::Md) {
-        files::write_index(out).map_err(|error| error.to_string())?;
-    }
+    files::write_index(out, reports).map_err(|error| error.to_string())?;
     Ok(())
 }
 
@@ -456,12 +455,22 @@ fn print_summary(reports: &[RunReport], out: &Path, formats: &[Format]) {
         }
     }
 
-    let extensions: Vec<&str> = formats.iter().map(|format| format.extension()).collect();
     for report in reports {
-        eprintln!("Report: {}.{{{}}}", out.join(report.file_stem()).display(), extensions.join(","));
+        eprintln!("Report: {}", report_files_text(out, report, formats));
     }
-    if formats.contains(&Format::Md) {
-        eprintln!("Index: {}", out.join(files::INDEX_FILE).display());
+    eprintln!("Index: {}", out.join(files::INDEX_FILE).display());
+}
+
+/// Names the files of one report: `reports/bundled-aws.html` for one format,
+/// `reports/bundled-aws.{md,html}` for several.
+fn report_files_text(out: &Path, report: &RunReport, formats: &[Format]) -> String {
+    let stem = out.join(report.file_stem());
+    match formats {
+        [format] => format!("{}.{}", stem.display(), format.extension()),
+        _ => {
+            let extensions: Vec<&str> = formats.iter().map(|format| format.extension()).collect();
+            format!("{}.{{{}}}", stem.display(), extensions.join(","))
+        }
     }
 }
 
@@ -529,6 +538,31 @@ mod tests {
         let args = run_args(&format!("http://127.0.0.1:{port}"), selftest_scenarios(), out.clone());
         assert_eq!(status_of(args), EXIT_USAGE);
         assert!(!out.exists(), "no report is written when the target fails its preflight check");
+    }
+
+    #[test]
+    fn run_html_only_writes_index() {
+        let out = out_folder("html-only");
+        let mut args = run_args("bundled", selftest_scenarios(), out.clone());
+        args.formats = vec![Format::Html];
+        args.profile = Some(Profile::Localstack);
+        status_of(args);
+
+        let index = std::fs::read_to_string(out.join("compat-matrix.md")).expect("the index is written");
+        assert!(index.contains("[html](bundled-localstack.html) |"), "{index}");
+        assert!(!out.join("bundled-localstack.json").exists(), "only the chosen format is written");
+        let _ = std::fs::remove_dir_all(out);
+    }
+
+    #[test]
+    fn report_files_text_braces_several_formats() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../reports/bundled-aws.json");
+        let text = std::fs::read_to_string(path).expect("the committed report reads");
+        let report = crate::report::json::parse(&text).expect("the committed report parses");
+        let out = Path::new("reports");
+
+        assert_eq!(report_files_text(out, &report, &[Format::Html]), "reports/bundled-aws.html");
+        assert_eq!(report_files_text(out, &report, &[Format::Md, Format::Json]), "reports/bundled-aws.{md,json}");
     }
 
     #[test]
@@ -604,7 +638,7 @@ mod tests {
         assert_eq!(status_of(args), EXIT_SUCCESS);
         assert!(out.join("bundled-localstack.json").is_file());
         assert!(!out.join("bundled-localstack.md").exists());
-        assert!(!out.join(files::INDEX_FILE).exists(), "the index is Markdown");
+        assert!(out.join(files::INDEX_FILE).is_file(), "the index is written whatever the formats");
         let _ = std::fs::remove_dir_all(out);
     }
 

@@ -146,24 +146,43 @@ pub fn read_folder(folder: &Path) -> Result<Vec<(PathBuf, RunReport)>, WriteErro
 /// Renders the index of `folder`: every run report in it, with links to
 /// the files of that report that exist beside it.
 pub fn render_index(folder: &Path) -> Result<String, WriteError> {
-    let reports = read_folder(folder)?;
-    let entries: Vec<IndexEntry<'_>> = reports
+    render_index_with(folder, &[])
+}
+
+/// Renders the index of `folder` with `current` in it: the reports just
+/// written, in any format. A saved JSON report with the same file name as
+/// one of `current` is replaced by it. Rows are sorted by file name.
+pub fn render_index_with(folder: &Path, current: &[RunReport]) -> Result<String, WriteError> {
+    let saved = read_folder(folder)?;
+    let current_stems: Vec<String> = current.iter().map(RunReport::file_stem).collect();
+
+    let mut reports: Vec<&RunReport> = saved
         .iter()
-        .map(|(_, report)| IndexEntry {
+        .map(|(_, report)| report)
+        .filter(|report| !current_stems.contains(&report.file_stem()))
+        .chain(current)
+        .collect();
+    reports.sort_by_key(|report| report.file_stem());
+
+    let entries: Vec<IndexEntry<'_>> = reports
+        .into_iter()
+        .map(|report| IndexEntry {
             report,
             files: Format::ALL
                 .into_iter()
                 .map(|format| (format.name(), format.file_name(report)))
                 .filter(|(_, file)| folder.join(file).is_file())
                 .collect(),
+            saved: folder.join(Format::Json.file_name(report)).is_file(),
         })
         .collect();
     Ok(markdown::render_index(&entries))
 }
 
-/// Writes the index of `folder` to `folder/compat-matrix.md` and returns its path.
-pub fn write_index(folder: &Path) -> Result<PathBuf, WriteError> {
-    let text = render_index(folder)?;
+/// Writes the index of `folder`, with `current` in it, to
+/// `folder/compat-matrix.md` and returns its path.
+pub fn write_index(folder: &Path, current: &[RunReport]) -> Result<PathBuf, WriteError> {
+    let text = render_index_with(folder, current)?;
     let path = folder.join(INDEX_FILE);
     std::fs::write(&path, text).map_err(|source| WriteError::Io { path: path.clone(), source })?;
     Ok(path)
@@ -203,10 +222,24 @@ mod tests {
         let written = write_report(&folder, &report, &[Format::Json, Format::Junit]).expect("the reports are written");
         assert_eq!(written, vec![folder.join("moto-localstack.json"), folder.join("moto-localstack.xml")]);
 
-        let index = write_index(&folder).expect("the index is written");
+        let index = write_index(&folder, &[]).expect("the index is written");
         let text = std::fs::read_to_string(index).expect("the index reads");
         assert!(text.contains("[json](moto-localstack.json) · [junit](moto-localstack.xml)"), "{text}");
         assert!(!text.contains("moto-localstack.html"), "no link to a file that was not written: {text}");
+        let _ = std::fs::remove_dir_all(folder);
+    }
+
+    #[test]
+    fn index_lists_current_report_without_json() {
+        let folder = temp_folder("html-only");
+        let report = sample::report();
+        write_report(&folder, &report, &[Format::Html]).expect("the report is written");
+
+        let index = write_index(&folder, std::slice::from_ref(&report)).expect("the index is written");
+        let text = std::fs::read_to_string(index).expect("the index reads");
+        assert!(text.contains("| `moto` | `localstack` |"), "the run is listed: {text}");
+        assert!(text.contains("[html](moto-localstack.html) |"), "{text}");
+        assert!(text.contains("from the last `crosscheck run`"), "{text}");
         let _ = std::fs::remove_dir_all(folder);
     }
 
