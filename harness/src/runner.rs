@@ -34,6 +34,7 @@ use crate::driver::{Operation, Registry, ResolvedAddress};
 use crate::error::Result;
 use crate::outcome::OutcomeClass;
 use crate::outcome::normalise::Normaliser;
+use crate::report::redact::ReasonRedactor;
 use crate::report::{ScenarioResult, StepResult, Verdict};
 use crate::scenario::template::{self, Variables};
 use crate::scenario::{Actor, Scenario, Step};
@@ -68,6 +69,7 @@ async fn run_steps(scenario: &Scenario, profile: Profile, target: &Target, regis
     let mut variables = Variables::new();
     let mut known = KnownNamespaces::default();
     let mut normaliser = Normaliser::new();
+    let mut redactor = ReasonRedactor::new();
     let mut results = Vec::with_capacity(scenario.steps.len());
 
     for step in &scenario.steps {
@@ -88,7 +90,12 @@ async fn run_steps(scenario: &Scenario, profile: Profile, target: &Target, regis
             }
         }
         let config = &configs[actor.name.as_str()];
-        let state = StepState { variables: &mut variables, known: &mut known, normaliser: &mut normaliser };
+        let state = StepState {
+            variables: &mut variables,
+            known: &mut known,
+            normaliser: &mut normaliser,
+            redactor: &mut redactor,
+        };
         let result = run_step(step, profile, actor, config, registry, state).await;
         tracing::debug!(scenario = %scenario.id, %profile, step = step.number, verdict = result.verdict.label(), "step finished");
         results.push(result);
@@ -102,6 +109,7 @@ struct StepState<'a> {
     variables: &'a mut Variables,
     known: &'a mut KnownNamespaces,
     normaliser: &'a mut Normaliser,
+    redactor: &'a mut ReasonRedactor,
 }
 
 async fn run_step(
@@ -112,7 +120,7 @@ async fn run_step(
     registry: &Registry,
     state: StepState<'_>,
 ) -> StepResult {
-    let StepState { variables, known, normaliser } = state;
+    let StepState { variables, known, normaliser, redactor } = state;
     let input = match template::substitute(&step.input, variables) {
         Ok(input) => input,
         Err(name) => {
@@ -166,7 +174,8 @@ async fn run_step(
     }
 
     let normalised_response = normaliser.normalise(&outcome.response);
-    let verdict = if differences.is_empty() { Verdict::Holds } else { Verdict::Differs(differences) };
+    let verdict =
+        if differences.is_empty() { Verdict::Holds } else { Verdict::Differs(redactor.redact_all(differences)) };
 
     StepResult {
         number: step.number,

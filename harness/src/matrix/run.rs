@@ -32,6 +32,7 @@ use crate::report::matrix::{
     CellVerdict, ExpectedCell, MATRIX_FORMAT_VERSION, MatrixCell, MatrixRun, NamespaceInfo, ObservedCell, TargetInfo,
     Timings, Versions,
 };
+use crate::report::redact::ReasonRedactor;
 use crate::scenario::template::{self, Variables};
 use crate::scenario::{Actor, ErrorMatcher, Expectation, ExpectedOutcome};
 use crate::target::{Target, TargetSpec};
@@ -232,7 +233,7 @@ async fn run_cell(cell: &PlannedCell, target: &Target, registry: &Registry, uniq
             let reasons = check_outcome(Some(&cell.expectation), &outcome, &variables);
             record.verdict = if reasons.is_empty() { CellVerdict::Conforms } else { CellVerdict::Differs };
             record.differs = !reasons.is_empty();
-            record.reasons = reasons;
+            record.reasons = ReasonRedactor::new().redact_all(reasons);
             record.observed = Some(ObservedCell {
                 class: outcome.class,
                 code: outcome.code,

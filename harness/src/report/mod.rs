@@ -28,6 +28,7 @@ pub mod junit;
 pub mod markdown;
 pub mod matrix;
 mod names;
+pub mod redact;
 #[cfg(test)]
 mod sample;
 mod step_json;
