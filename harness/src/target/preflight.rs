@@ -338,6 +338,14 @@ mod tests {
     }
 
     #[test]
+    fn hint_names_existing_readme_section() {
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).expect("README reads");
+        let heading = format!("## {STRATEGY_README_SECTION}\n");
+        assert!(readme.contains(&heading), "README.md has no section {heading:?}, which the preflight hint names");
+    }
+
+    #[test]
     fn mismatch_hint_only_under_access_key() {
         let error = PreflightError {
             target: "moto".to_owned(),
