@@ -151,7 +151,7 @@ pub fn render_index(folder: &Path) -> Result<String, WriteError> {
 
 /// Renders the index of `folder` with `current` in it: the reports just
 /// written, in any format. A saved JSON report with the same file name as
-/// one of `current` is replaced by it. Rows are sorted by file name.
+/// one of `current` is replaced by it. Rows are sorted by JSON file name.
 pub fn render_index_with(folder: &Path, current: &[RunReport]) -> Result<String, WriteError> {
     let saved = read_folder(folder)?;
     let current_stems: Vec<String> = current.iter().map(RunReport::file_stem).collect();
@@ -162,7 +162,9 @@ pub fn render_index_with(folder: &Path, current: &[RunReport]) -> Result<String,
         .filter(|report| !current_stems.contains(&report.file_stem()))
         .chain(current)
         .collect();
-    reports.sort_by_key(|report| report.file_stem());
+    // By JSON file name, as the folder lists them: `bundled-localstack-enforce-iam.json` sorts
+    // before `bundled-localstack.json`, though its stem sorts after.
+    reports.sort_by_key(|report| Format::Json.file_name(report));
 
     let entries: Vec<IndexEntry<'_>> = reports
         .into_iter()
