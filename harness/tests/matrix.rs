@@ -1,9 +1,10 @@
-//! The SQS matrix against the bundled emulator, under every profile its catalog states.
+//! The SQS and KMS matrices against the bundled emulator, under every profile
+//! their catalogs state.
 //!
-//! Each test runs `scenarios/matrix/sqs.yaml` against a fresh in-process
+//! Each test runs `scenarios/matrix/<service>.yaml` against a fresh in-process
 //! emulator, checks that every cell conforms to the profile's expectation,
 //! and then compares the cells with the insta snapshot
-//! `snapshots/matrix/sqs@bundled-<profile>.snap`. Record new snapshots with
+//! `snapshots/matrix/<service>@bundled-<profile>.snap`. Record new snapshots with
 //! `INSTA_UPDATE=always cargo test -p crosscheck --test matrix` and read them
 //! before committing.
 
@@ -23,10 +24,16 @@ fn workspace_root() -> PathBuf {
 }
 
 async fn run_sqs_matrix(profile: Profile) -> MatrixRun {
+    run_service_matrix("sqs", profile).await
+}
+
+async fn run_service_matrix(service: &str, profile: Profile) -> MatrixRun {
     let registry = Arc::new(Registry::with_default_drivers());
-    let path = workspace_root().join("scenarios/matrix/sqs.yaml");
-    let catalog = crosscheck::matrix::load_file(&path, "sqs.yaml", &registry).expect("the SQS catalog loads");
-    assert!(catalog.rules(profile).is_some(), "the SQS catalog states profile {profile}");
+    let file = format!("{service}.yaml");
+    let path = workspace_root().join("scenarios/matrix").join(&file);
+    let catalog = crosscheck::matrix::load_file(&path, &file, &registry)
+        .unwrap_or_else(|error| panic!("the {service} catalog does not load: {error}"));
+    assert!(catalog.rules(profile).is_some(), "the {service} catalog states profile {profile}");
 
     let target = TargetSpec::Bundled;
     let options = MatrixOptions::for_target(&target);
@@ -53,19 +60,24 @@ fn assert_every_cell_conforms(run: &MatrixRun) {
 }
 
 fn assert_matrix_snapshot(run: &MatrixRun) {
+    assert_service_snapshot("sqs", run);
+}
+
+fn assert_service_snapshot(service: &str, run: &MatrixRun) {
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(workspace_root().join("snapshots/matrix"));
     settings.set_prepend_module_to_snapshot(false);
     settings.set_snapshot_suffix(format!("{}-{}", run.target.name, run.profile));
-    settings.set_input_file(Path::new("scenarios/matrix/sqs.yaml"));
+    let input_file = format!("scenarios/matrix/{service}.yaml");
+    settings.set_input_file(Path::new(&input_file));
     settings.set_description(format!(
-        "matrix/sqs.yaml under profile {} against the {} target",
+        "matrix/{service}.yaml under profile {} against the {} target",
         run.profile, run.target.name
     ));
     settings.set_omit_expression(true);
 
-    let record = MatrixSnapshot::of(run, "sqs");
-    settings.bind(|| insta::assert_yaml_snapshot!("sqs", record));
+    let record = MatrixSnapshot::of(run, service);
+    settings.bind(|| insta::assert_yaml_snapshot!(service, record));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -96,4 +108,26 @@ async fn matrix_run_survives_json_round_trip() {
     let json = serde_json::to_string(&run).expect("a matrix run serialises");
     let read: MatrixRun = serde_json::from_str(&json).expect("the JSON reads back");
     assert_eq!(read, run);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kms_matrix_conforms_under_localstack() {
+    let run = run_service_matrix("kms", Profile::Localstack).await;
+    assert_eq!(run.cells.len(), 208, "13 operations by two address kinds, 26 by one or none, from four boundaries");
+    assert_every_cell_conforms(&run);
+    assert_service_snapshot("kms", &run);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kms_matrix_conforms_under_localstack_enforce_iam() {
+    let run = run_service_matrix("kms", Profile::LocalstackEnforceIam).await;
+    assert_every_cell_conforms(&run);
+    assert_service_snapshot("kms", &run);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kms_matrix_conforms_under_aws() {
+    let run = run_service_matrix("kms", Profile::Aws).await;
+    assert_every_cell_conforms(&run);
+    assert_service_snapshot("kms", &run);
 }

@@ -27,8 +27,8 @@ fn crosscheck(arguments: &[&std::ffi::OsStr]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_crosscheck")).args(arguments).output().expect("the crosscheck binary starts")
 }
 
-/// Writes a copy of the committed report in which the second cell (AddPermission
-/// from cross-account) returned `ok`, with the verdict that outcome gets.
+/// Writes a copy of the committed report in which the SQS cell AddPermission
+/// from cross-account returned `ok`, with the verdict that outcome gets.
 fn changed_copy(folder: &Path) -> PathBuf {
     edited_copy(folder, "changed.json", |cell| {
         cell["observed"]["class"] = Value::String("ok".to_owned());
@@ -39,11 +39,30 @@ fn changed_copy(folder: &Path) -> PathBuf {
     })
 }
 
-/// Writes a copy of the committed report with the second cell changed by `edit`.
-fn edited_copy(folder: &Path, name: &str, edit: impl FnOnce(&mut Value)) -> PathBuf {
+/// Reads the committed report as JSON.
+fn committed_json() -> Value {
     let text = std::fs::read_to_string(committed_report()).expect("the committed report reads");
-    let mut report: Value = serde_json::from_str(&text).expect("the committed report is JSON");
-    edit(&mut report["matrix"]["cells"][1]);
+    serde_json::from_str(&text).expect("the committed report is JSON")
+}
+
+/// Returns the index of the SQS cell AddPermission from cross-account by URL,
+/// whose expected outcome under `aws` is AccessDenied.
+fn add_permission_cell(report: &Value) -> usize {
+    let cells = report["matrix"]["cells"].as_array().expect("the report has matrix cells");
+    cells
+        .iter()
+        .position(|cell| {
+            cell["service"] == "sqs" && cell["operation"] == "AddPermission" && cell["boundary"] == "cross-account"
+        })
+        .expect("the report has the cell sqs AddPermission from cross-account")
+}
+
+/// Writes a copy of the committed report with the SQS cell AddPermission
+/// from cross-account changed by `edit`.
+fn edited_copy(folder: &Path, name: &str, edit: impl FnOnce(&mut Value)) -> PathBuf {
+    let mut report = committed_json();
+    let index = add_permission_cell(&report);
+    edit(&mut report["matrix"]["cells"][index]);
     let path = folder.join(name);
     std::fs::write(&path, serde_json::to_string_pretty(&report).expect("the report serialises")).expect("written");
     path
@@ -114,7 +133,9 @@ fn report_of_edited_verdict_exits_two() {
     let output = crosscheck(&["report".as_ref(), edited.as_os_str(), "--out".as_ref(), out.as_os_str()]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("matrix cell 2 (sqs.AddPermission from cross-account by url)"), "{stderr}");
+    let number = add_permission_cell(&committed_json()) + 1;
+    let cell = format!("matrix cell {number} (sqs.AddPermission from cross-account by url)");
+    assert!(stderr.contains(&cell), "{stderr}");
     assert!(stderr.contains("verdict conforms, but expected denied, found not-found"), "{stderr}");
     assert!(!out.join("edited.md").exists(), "nothing is rendered");
     let _ = std::fs::remove_dir_all(folder);
