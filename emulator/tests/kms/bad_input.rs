@@ -71,11 +71,8 @@ async fn malformed_ciphertext() {
     let last = tampered.len() - 1;
     tampered[last] ^= 1;
 
-    for (case, bytes) in [
-        ("garbage", b"not a ciphertext".to_vec()),
-        ("one byte", vec![1]),
-        ("tampered tag", tampered),
-    ] {
+    for (case, bytes) in [("garbage", b"not a ciphertext".to_vec()), ("one byte", vec![1]), ("tampered tag", tampered)]
+    {
         let result = kms.decrypt().ciphertext_blob(Blob::new(bytes)).send().await;
         let error = result.expect_err(case);
         assert_eq!(error_of(&error), ("InvalidCiphertextException".to_owned(), 400), "{case}");
@@ -130,9 +127,39 @@ async fn server_keeps_serving_after_bad_input() {
     let (key_id, _) = symmetric_key(&kms).await;
     for length in [0_usize, 1, 5, 40, 100] {
         let _ = kms.decrypt().ciphertext_blob(Blob::new(vec![1_u8; length])).send().await;
-        let _ = kms.verify().key_id(&key_id).message(Blob::new("x")).signature(Blob::new(vec![0_u8; length])).signing_algorithm(SigningAlgorithmSpec::EcdsaSha256).send().await;
+        let _ = kms
+            .verify()
+            .key_id(&key_id)
+            .message(Blob::new("x"))
+            .signature(Blob::new(vec![0_u8; length]))
+            .signing_algorithm(SigningAlgorithmSpec::EcdsaSha256)
+            .send()
+            .await;
     }
     let described = kms.describe_key().key_id(&key_id).send().await;
     assert_eq!(outcome(&described), "ok", "the server still serves");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn policy_lockout_check() {
+    let server = start().await;
+    let kms = client(&server, OWNER, HOME_REGION);
+    let (key_id, _) = symmetric_key(&kms).await;
+    let locked_out = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"kms:*","Resource":"*"}]}"#;
+
+    let put = kms.put_key_policy().key_id(&key_id).policy_name("default").policy(locked_out).send().await;
+    assert_eq!(outcome(&put), "MalformedPolicyDocumentException", "PutKeyPolicy that locks the caller out");
+    let create = kms.create_key().policy(locked_out).send().await;
+    assert_eq!(outcome(&create), "MalformedPolicyDocumentException", "CreateKey that locks the caller out");
+    let bypassed = kms
+        .put_key_policy()
+        .key_id(&key_id)
+        .policy_name("default")
+        .policy(locked_out)
+        .bypass_policy_lockout_safety_check(true)
+        .send()
+        .await;
+    assert_eq!(outcome(&bypassed), "ok", "the check is bypassed");
     server.shutdown().await;
 }

@@ -27,9 +27,7 @@ pub async fn start_profile(profile: &str) -> ServerHandle {
 }
 
 pub async fn start_with(config: Config) -> ServerHandle {
-    server::start("127.0.0.1:0".parse().expect("address"), config)
-        .await
-        .expect("the emulator starts")
+    server::start("127.0.0.1:0".parse().expect("address"), config).await.expect("the emulator starts")
 }
 
 /// Builds an SDK client acting as `account` in `region` against `server`.
@@ -132,11 +130,6 @@ pub fn openssl_available() -> bool {
 /// Runs `openssl` with `args` and returns its standard output; panics with its error output when it fails.
 pub fn openssl(args: &[&str]) -> String {
     let output = Command::new("openssl").args(args).output().expect("run openssl");
-    assert!(
-        output.status.success(),
-        "openssl {} failed: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "openssl {} failed: {}", args.join(" "), String::from_utf8_lossy(&output.stderr));
     String::from_utf8_lossy(&output.stdout).into_owned()
 }

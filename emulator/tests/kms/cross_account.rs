@@ -51,7 +51,12 @@ impl Address {
 
 /// Runs each of the 18 cross-account operations as `caller` on the owner's
 /// keys, addressed in the form `address` selects, and returns each operation's outcome.
-async fn cross_account_outcomes(owner: &Client, caller: &Client, keys: &Fixture, address: Address) -> BTreeMap<&'static str, String> {
+async fn cross_account_outcomes(
+    owner: &Client,
+    caller: &Client,
+    keys: &Fixture,
+    address: Address,
+) -> BTreeMap<&'static str, String> {
     let symmetric = address.of(&keys.symmetric_arn, "alias/shared");
     let sign = address.of(&keys.sign_arn, "alias/signer");
     let mac = address.of(&keys.mac_arn, "alias/mac");
@@ -135,8 +140,10 @@ async fn cross_account_outcomes(owner: &Client, caller: &Client, keys: &Fixture,
         ),
     );
     outcomes.insert("ListGrants", outcome(&caller.list_grants().key_id(&symmetric).send().await));
-    outcomes.insert("RetireGrant", outcome(&caller.retire_grant().key_id(&symmetric).grant_id(&retire_id).send().await));
-    outcomes.insert("RevokeGrant", outcome(&caller.revoke_grant().key_id(&symmetric).grant_id(&revoke_id).send().await));
+    outcomes
+        .insert("RetireGrant", outcome(&caller.retire_grant().key_id(&symmetric).grant_id(&retire_id).send().await));
+    outcomes
+        .insert("RevokeGrant", outcome(&caller.revoke_grant().key_id(&symmetric).grant_id(&revoke_id).send().await));
 
     let signed = caller
         .sign()
@@ -185,7 +192,15 @@ async fn cross_account_outcomes(owner: &Client, caller: &Client, keys: &Fixture,
         .clone();
     outcomes.insert(
         "GenerateMac",
-        outcome(&caller.generate_mac().key_id(&mac).message(Blob::new("m")).mac_algorithm(MacAlgorithmSpec::HmacSha256).send().await),
+        outcome(
+            &caller
+                .generate_mac()
+                .key_id(&mac)
+                .message(Blob::new("m"))
+                .mac_algorithm(MacAlgorithmSpec::HmacSha256)
+                .send()
+                .await,
+        ),
     );
     outcomes.insert(
         "VerifyMac",
@@ -312,7 +327,14 @@ async fn aws_allows_other_account_by_key_policy() {
         let other = client(&server, OTHER, HOME_REGION);
         let keys = fixture(&owner).await;
         for key in [&keys.symmetric_arn, &keys.sign_arn, &keys.mac_arn] {
-            owner.put_key_policy().key_id(key).policy_name("default").policy(shared_policy()).send().await.expect("PutKeyPolicy");
+            owner
+                .put_key_policy()
+                .key_id(key)
+                .policy_name("default")
+                .policy(shared_policy())
+                .send()
+                .await
+                .expect("PutKeyPolicy");
         }
         for address in [Address::KeyArn, Address::AliasArn] {
             let outcomes = cross_account_outcomes(&owner, &other, &keys, address).await;
@@ -357,7 +379,8 @@ async fn encryption_context_condition_key_decides() {
     );
     owner.put_key_policy().key_id(&key_arn).policy_name("default").policy(policy).send().await.expect("PutKeyPolicy");
 
-    let blue = other.encrypt().key_id(&key_arn).plaintext(Blob::new("x")).encryption_context("team", "blue").send().await;
+    let blue =
+        other.encrypt().key_id(&key_arn).plaintext(Blob::new("x")).encryption_context("team", "blue").send().await;
     assert_eq!(outcome(&blue), "ok", "matching encryption context");
     let red = other.encrypt().key_id(&key_arn).plaintext(Blob::new("x")).encryption_context("team", "red").send().await;
     assert_eq!(outcome(&red), "AccessDeniedException", "other encryption context");
@@ -396,7 +419,8 @@ async fn grant_used_and_retired_by_grantee() {
         .send()
         .await;
     assert_eq!(outcome(&used), "ok", "the grantee encrypts with the grant token");
-    let outside = other.encrypt().key_id(&key_arn).plaintext(Blob::new("x")).encryption_context("app", "other").send().await;
+    let outside =
+        other.encrypt().key_id(&key_arn).plaintext(Blob::new("x")).encryption_context("app", "other").send().await;
     assert_eq!(outcome(&outside), "AccessDeniedException", "the constraint excludes this context");
     let not_granted = other.describe_key().key_id(&key_arn).send().await;
     assert_eq!(outcome(&not_granted), "AccessDeniedException", "DescribeKey is not granted");
@@ -408,7 +432,8 @@ async fn grant_used_and_retired_by_grantee() {
         .send()
         .await
         .expect("the grantee retires the grant");
-    let after = other.encrypt().key_id(&key_arn).plaintext(Blob::new("x")).encryption_context("app", "billing").send().await;
+    let after =
+        other.encrypt().key_id(&key_arn).plaintext(Blob::new("x")).encryption_context("app", "billing").send().await;
     assert_eq!(outcome(&after), "AccessDeniedException", "the grant is gone");
 
     let bad_token = other.encrypt().key_id(&key_arn).plaintext(Blob::new("x")).grant_tokens("forged").send().await;

@@ -35,7 +35,12 @@ async fn openssl_verifies_sign_output() {
     let server = start().await;
     let kms = client(&server, OWNER, HOME_REGION);
     let cases: [(&str, SigningAlgorithmSpec, &str, &[&str]); 6] = [
-        ("RSA_2048", SigningAlgorithmSpec::RsassaPssSha256, "-sha256", &["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:-1"]),
+        (
+            "RSA_2048",
+            SigningAlgorithmSpec::RsassaPssSha256,
+            "-sha256",
+            &["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:-1"],
+        ),
         ("RSA_3072", SigningAlgorithmSpec::RsassaPkcs1V15Sha512, "-sha512", &[]),
         ("ECC_NIST_P256", SigningAlgorithmSpec::EcdsaSha256, "-sha256", &[]),
         ("ECC_NIST_P384", SigningAlgorithmSpec::EcdsaSha384, "-sha384", &[]),
@@ -75,10 +80,8 @@ async fn decrypt_accepts_openssl_oaep_blob() {
     }
     let server = start().await;
     let kms = client(&server, OWNER, HOME_REGION);
-    let cases = [
-        (EncryptionAlgorithmSpec::RsaesOaepSha256, "sha256"),
-        (EncryptionAlgorithmSpec::RsaesOaepSha1, "sha1"),
-    ];
+    let cases =
+        [(EncryptionAlgorithmSpec::RsaesOaepSha256, "sha256"), (EncryptionAlgorithmSpec::RsaesOaepSha1, "sha1")];
     let key_arn = key_of(&kms, "RSA_2048", "ENCRYPT_DECRYPT").await;
     for (algorithm, digest) in cases {
         let scratch = Scratch::new(&format!("oaep-{digest}"));
@@ -88,8 +91,21 @@ async fn decrypt_accepts_openssl_oaep_blob() {
         let md = format!("rsa_oaep_md:{digest}");
         let mgf = format!("rsa_mgf1_md:{digest}");
         openssl(&[
-            "pkeyutl", "-encrypt", "-pubin", "-inkey", &pem, "-in", &plaintext, "-out", &ciphertext, "-pkeyopt",
-            "rsa_padding_mode:oaep", "-pkeyopt", &md, "-pkeyopt", &mgf,
+            "pkeyutl",
+            "-encrypt",
+            "-pubin",
+            "-inkey",
+            &pem,
+            "-in",
+            &plaintext,
+            "-out",
+            &ciphertext,
+            "-pkeyopt",
+            "rsa_padding_mode:oaep",
+            "-pkeyopt",
+            &md,
+            "-pkeyopt",
+            &mgf,
         ]);
 
         let decrypted = kms

@@ -21,11 +21,7 @@ async fn key_lifecycle_operations() {
     let key_id = metadata.key_id().to_owned();
     assert_eq!(metadata.aws_account_id(), Some(OWNER));
     assert_eq!(metadata.key_state(), Some(&KeyState::Enabled));
-    assert_eq!(
-        metadata.arn(),
-        Some(format!("arn:aws:kms:{HOME_REGION}:{OWNER}:key/{key_id}").as_str()),
-        "key ARN"
-    );
+    assert_eq!(metadata.arn(), Some(format!("arn:aws:kms:{HOME_REGION}:{OWNER}:key/{key_id}").as_str()), "key ARN");
 
     let described = kms.describe_key().key_id(&key_id).send().await.expect("DescribeKey");
     assert_eq!(described.key_metadata().and_then(|m| m.description()), Some("orders"));
@@ -97,10 +93,7 @@ async fn alias_operations() {
     let listed = kms.list_aliases().send().await.expect("ListAliases");
     let entry = listed.aliases().iter().find(|alias| alias.alias_name() == Some("alias/orders")).expect("alias listed");
     assert_eq!(entry.target_key_id(), Some(second.as_str()));
-    assert_eq!(
-        entry.alias_arn(),
-        Some(format!("arn:aws:kms:{HOME_REGION}:{OWNER}:alias/orders").as_str())
-    );
+    assert_eq!(entry.alias_arn(), Some(format!("arn:aws:kms:{HOME_REGION}:{OWNER}:alias/orders").as_str()));
     let filtered = kms.list_aliases().key_id(&first).send().await.expect("ListAliases by key");
     assert!(filtered.aliases().is_empty(), "the first key has no alias left");
 
@@ -146,13 +139,8 @@ async fn symmetric_encrypt_decrypt_reencrypt() {
     let no_context = kms.decrypt().ciphertext_blob(blob.clone()).send().await;
     assert_eq!(outcome(&no_context), "InvalidCiphertextException");
 
-    let wrong_key = kms
-        .decrypt()
-        .key_id(&other_id)
-        .ciphertext_blob(blob.clone())
-        .encryption_context("order", "42")
-        .send()
-        .await;
+    let wrong_key =
+        kms.decrypt().key_id(&other_id).ciphertext_blob(blob.clone()).encryption_context("order", "42").send().await;
     assert_eq!(outcome(&wrong_key), "IncorrectKeyException");
 
     let re_encrypted = kms
@@ -206,13 +194,8 @@ async fn data_keys_and_random() {
     let kms = client(&server, OWNER, HOME_REGION);
     let (key_id, key_arn) = symmetric_key(&kms).await;
 
-    let data_key = kms
-        .generate_data_key()
-        .key_id(&key_id)
-        .key_spec("AES_256".into())
-        .send()
-        .await
-        .expect("GenerateDataKey");
+    let data_key =
+        kms.generate_data_key().key_id(&key_id).key_spec("AES_256".into()).send().await.expect("GenerateDataKey");
     assert_eq!(data_key.plaintext().map(|p| p.as_ref().len()), Some(32));
     assert_eq!(data_key.key_id(), Some(key_arn.as_str()));
 

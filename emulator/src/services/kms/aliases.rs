@@ -7,7 +7,7 @@
 
 use super::key::{Alias, KeyUsage};
 use super::model::{AliasInput, AliasListEntry, Empty, ListAliasesOutput, ListInput};
-use super::{Kms, KeyUse, Needs, errors, now};
+use super::{KeyUse, Kms, Needs, errors, now};
 use crate::arn::{KeyAddress, format_alias_arn, is_alias_name, parse_key_address};
 use crate::error::AwsResult;
 use crate::http::RequestContext;
@@ -34,14 +34,20 @@ fn check_alias_name(alias_name: &str) -> AwsResult<()> {
 
 impl Kms {
     /// Resolves TargetKeyId, which must be a key id or key ARN of the caller's namespace.
-    fn alias_target(&self, context: &RequestContext, target: Option<&str>, permission: &str) -> AwsResult<std::sync::Arc<super::key::Key>> {
+    fn alias_target(
+        &self,
+        context: &RequestContext,
+        target: Option<&str>,
+        permission: &str,
+    ) -> AwsResult<std::sync::Arc<super::key::Key>> {
         let target = target.ok_or_else(|| errors::missing("targetKeyId"))?;
         if matches!(parse_key_address(target), Ok(KeyAddress::AliasName(_) | KeyAddress::AliasArn { .. })) {
             return Err(errors::validation(format!(
                 "TargetKeyId {target} is an alias; an alias must point at a key id or key ARN."
             )));
         }
-        let key = self.resolve_key(context, "targetKeyId", Some(target), KeyUse::new(permission, Needs::NotPendingDeletion))?;
+        let key =
+            self.resolve_key(context, "targetKeyId", Some(target), KeyUse::new(permission, Needs::NotPendingDeletion))?;
         if key.namespace != Self::caller_namespace(context) {
             return Err(errors::key_not_found(&key.arn));
         }
@@ -62,11 +68,7 @@ impl Kms {
             let created = now();
             aliases.insert(
                 alias_name,
-                Alias {
-                    target_key_id: key.key_id.clone(),
-                    creation_date: created,
-                    last_updated_date: created,
-                },
+                Alias { target_key_id: key.key_id.clone(), creation_date: created, last_updated_date: created },
             );
             Ok(Empty {})
         })
@@ -84,7 +86,9 @@ impl Kms {
         // The new key must be of the same type and usage as the current one
         // (<https://docs.aws.amazon.com/kms/latest/APIReference/API_UpdateAlias.html>).
         if let Some(current_key) = registry.key(&current.target_key_id) {
-            let symmetric = |usage: KeyUsage, spec: super::key::KeySpec| (usage, matches!(spec, super::key::KeySpec::SymmetricDefault));
+            let symmetric = |usage: KeyUsage, spec: super::key::KeySpec| {
+                (usage, matches!(spec, super::key::KeySpec::SymmetricDefault))
+            };
             if symmetric(current_key.usage, current_key.spec) != symmetric(key.usage, key.spec) {
                 return Err(errors::validation(format!(
                     "{} cannot point at {}: the current and new keys must have the same key type and key usage.",
@@ -106,7 +110,10 @@ impl Kms {
     pub(super) fn delete_alias(&self, context: &RequestContext, input: AliasInput) -> AwsResult<Empty> {
         let alias_name = input.alias_name.ok_or_else(|| errors::missing("aliasName"))?;
         if !is_alias_name(&alias_name) {
-            return Err(errors::invalid_alias_name(&alias_name, "an alias name is alias/ followed by letters, digits, /, _ and -"));
+            return Err(errors::invalid_alias_name(
+                &alias_name,
+                "an alias name is alias/ followed by letters, digits, /, _ and -",
+            ));
         }
         let namespace = Self::caller_namespace(context);
         let alias_arn = format_alias_arn(&namespace, &alias_name);
@@ -124,7 +131,11 @@ impl Kms {
         let limit = super::keys::page_limit(input.limit, 50)?;
         let namespace = Self::caller_namespace(context);
         let target_key_id = match input.key_id.as_deref() {
-            Some(address) => Some(self.resolve_key(context, "keyId", Some(address), KeyUse::new("ListAliases", Needs::AnyState))?.key_id.clone()),
+            Some(address) => Some(
+                self.resolve_key(context, "keyId", Some(address), KeyUse::new("ListAliases", Needs::AnyState))?
+                    .key_id
+                    .clone(),
+            ),
             None => None,
         };
         let Some(registry) = self.namespaces.get(&namespace) else {

@@ -96,14 +96,7 @@ pub fn open_envelope(blob: &[u8]) -> Result<Envelope<'_>, &'static str> {
     }
     let mut nonce_bytes = [0_u8; NONCE_LEN];
     nonce_bytes.copy_from_slice(nonce);
-    Ok(Envelope {
-        key_arn,
-        material_version,
-        header_len: 1 + 2 + arn_len + 4,
-        nonce: nonce_bytes,
-        sealed,
-        blob,
-    })
+    Ok(Envelope { key_arn, material_version, header_len: 1 + 2 + arn_len + 4, nonce: nonce_bytes, sealed, blob })
 }
 
 fn aes_key(material: &[u8]) -> CryptoResult<LessSafeKey> {
@@ -133,15 +126,17 @@ pub fn seal_symmetric(
     blob.extend_from_slice(&nonce_bytes);
 
     let mut sealed = plaintext.to_vec();
-    aes_key(material)?
-        .seal_in_place_append_tag(nonce, Aad::from(aad.as_slice()), &mut sealed)
-        .map_err(internal)?;
+    aes_key(material)?.seal_in_place_append_tag(nonce, Aad::from(aad.as_slice()), &mut sealed).map_err(internal)?;
     blob.extend_from_slice(&sealed);
     Ok(blob)
 }
 
 /// Decrypts an envelope with `material` and `context`.
-pub fn open_symmetric(envelope: &Envelope<'_>, material: &[u8], context: &BTreeMap<String, String>) -> CryptoResult<Vec<u8>> {
+pub fn open_symmetric(
+    envelope: &Envelope<'_>,
+    material: &[u8],
+    context: &BTreeMap<String, String>,
+) -> CryptoResult<Vec<u8>> {
     let mut aad = envelope.blob[..envelope.header_len].to_vec();
     aad.extend_from_slice(&canonical_context(context));
     let nonce = Nonce::assume_unique_for_key(envelope.nonce);
@@ -175,12 +170,7 @@ impl RsaMaterial {
         let public_key_der = signing.public_key().as_der().map_err(internal)?.as_ref().to_vec();
         let decrypting = PrivateDecryptingKey::from_pkcs8(&private_key_der).map_err(internal)?;
         let decrypting = OaepPrivateDecryptingKey::new(decrypting).map_err(internal)?;
-        Ok(RsaMaterial {
-            public_key_der,
-            private_key_der,
-            signing,
-            decrypting,
-        })
+        Ok(RsaMaterial { public_key_der, private_key_der, signing, decrypting })
     }
 
     /// Returns the largest plaintext that OAEP with `algorithm` can encrypt under this key.
@@ -201,10 +191,8 @@ impl RsaMaterial {
     /// Decrypts an RSAES-OAEP ciphertext.
     pub fn decrypt(&self, algorithm: &'static OaepAlgorithm, ciphertext: &[u8]) -> CryptoResult<Vec<u8>> {
         let mut output = vec![0_u8; self.decrypting.min_output_size()];
-        let plaintext = self
-            .decrypting
-            .decrypt(algorithm, ciphertext, &mut output, None)
-            .map_err(|_| CryptoError::Invalid)?;
+        let plaintext =
+            self.decrypting.decrypt(algorithm, ciphertext, &mut output, None).map_err(|_| CryptoError::Invalid)?;
         Ok(plaintext.to_vec())
     }
 
@@ -228,17 +216,9 @@ pub fn oaep_algorithm(name: &str) -> Option<&'static OaepAlgorithm> {
 /// An elliptic-curve key pair for ECDSA.
 pub enum EcMaterial {
     /// NIST P-256, P-384 or P-521 through aws-lc-rs.
-    Nist {
-        pair: EcdsaKeyPair,
-        public_key_der: Vec<u8>,
-        private_key_der: Vec<u8>,
-    },
+    Nist { pair: EcdsaKeyPair, public_key_der: Vec<u8>, private_key_der: Vec<u8> },
     /// secp256k1 through k256.
-    Secp256k1 {
-        signing: Box<k256::ecdsa::SigningKey>,
-        public_key_der: Vec<u8>,
-        private_key_der: Vec<u8>,
-    },
+    Secp256k1 { signing: Box<k256::ecdsa::SigningKey>, public_key_der: Vec<u8>, private_key_der: Vec<u8> },
 }
 
 impl EcMaterial {
@@ -253,11 +233,7 @@ impl EcMaterial {
         let pair = EcdsaKeyPair::generate(algorithm).map_err(internal)?;
         let private_key_der = pair.to_pkcs8v1().map_err(internal)?.as_ref().to_vec();
         let public_key_der = pair.public_key().as_der().map_err(internal)?.as_ref().to_vec();
-        Ok(EcMaterial::Nist {
-            pair,
-            public_key_der,
-            private_key_der,
-        })
+        Ok(EcMaterial::Nist { pair, public_key_der, private_key_der })
     }
 
     fn generate_secp256k1() -> CryptoResult<EcMaterial> {
@@ -270,11 +246,7 @@ impl EcMaterial {
             };
             let public_key_der = signing.verifying_key().to_public_key_der().map_err(internal)?.into_vec();
             let private_key_der = signing.to_pkcs8_der().map_err(internal)?.as_bytes().to_vec();
-            return Ok(EcMaterial::Secp256k1 {
-                signing: Box::new(signing),
-                public_key_der,
-                private_key_der,
-            });
+            return Ok(EcMaterial::Secp256k1 { signing: Box::new(signing), public_key_der, private_key_der });
         }
         Err(CryptoError::Internal)
     }
@@ -317,10 +289,7 @@ impl EcMaterial {
             }
             EcMaterial::Secp256k1 { signing, .. } => {
                 let signature = k256::ecdsa::DerSignature::from_bytes(signature).map_err(|_| CryptoError::Invalid)?;
-                signing
-                    .verifying_key()
-                    .verify_prehash(digest.as_ref(), &signature)
-                    .map_err(|_| CryptoError::Invalid)
+                signing.verifying_key().verify_prehash(digest.as_ref(), &signature).map_err(|_| CryptoError::Invalid)
             }
         }
     }

@@ -18,11 +18,11 @@ use super::crypto::{self, CryptoError, EcMaterial, RsaMaterial, random_bytes};
 use super::key::{Key, KeySpec, KeyUsage, Material};
 use super::model::{
     Blob, DecryptInput, DecryptOutput, EncryptInput, EncryptOutput, EncryptionContext, GenerateDataKeyInput,
-    GenerateDataKeyOutput, GenerateDataKeyPairInput, GenerateDataKeyPairOutput, GenerateMacOutput,
-    GenerateRandomInput, GenerateRandomOutput, GetPublicKeyOutput, KeyIdInput, MacInput, ReEncryptInput,
-    ReEncryptOutput, SignInput, SignOutput, VerifyMacOutput, VerifyOutput,
+    GenerateDataKeyOutput, GenerateDataKeyPairInput, GenerateDataKeyPairOutput, GenerateMacOutput, GenerateRandomInput,
+    GenerateRandomOutput, GetPublicKeyOutput, KeyIdInput, MacInput, ReEncryptInput, ReEncryptOutput, SignInput,
+    SignOutput, VerifyMacOutput, VerifyOutput,
 };
-use super::{Kms, KeyUse, Needs, errors};
+use super::{KeyUse, Kms, Needs, errors};
 use crate::error::AwsResult;
 use crate::http::RequestContext;
 
@@ -48,11 +48,7 @@ fn required_blob(blob: Option<Blob>, member: &str, max: usize) -> AwsResult<Vec<
 
 /// Checks that `key` has the usage an operation needs.
 fn require_usage(key: &Key, usage: KeyUsage, operation: &str) -> AwsResult<()> {
-    if key.usage == usage {
-        Ok(())
-    } else {
-        Err(errors::invalid_key_usage(&key.arn, key.usage.as_str(), operation))
-    }
+    if key.usage == usage { Ok(()) } else { Err(errors::invalid_key_usage(&key.arn, key.usage.as_str(), operation)) }
 }
 
 /// Checks that `key` is a symmetric encryption key, as the data key operations and ReEncrypt's destination need.
@@ -194,10 +190,11 @@ impl Kms {
             state.symmetric_versions.get(index).cloned()
         };
         let material = material.ok_or_else(|| errors::invalid_ciphertext("its key material version does not exist"))?;
-        let plaintext = crypto::open_symmetric(&envelope, &material, encryption_context).map_err(|error| match error {
-            CryptoError::Invalid => errors::invalid_ciphertext("it does not decrypt with this encryption context"),
-            CryptoError::Internal => errors::internal(permission),
-        })?;
+        let plaintext =
+            crypto::open_symmetric(&envelope, &material, encryption_context).map_err(|error| match error {
+                CryptoError::Invalid => errors::invalid_ciphertext("it does not decrypt with this encryption context"),
+                CryptoError::Internal => errors::internal(permission),
+            })?;
         Ok((key, "SYMMETRIC_DEFAULT", plaintext))
     }
 
@@ -210,11 +207,7 @@ impl Kms {
         require_usage(&key, KeyUsage::EncryptDecrypt, "Encrypt")?;
         let algorithm = encryption_algorithm(&key, input.encryption_algorithm.as_deref(), "encryptionAlgorithm")?;
         let blob = Self::encrypt_with(&key, algorithm, &plaintext, &input.encryption_context, "Encrypt")?;
-        Ok(EncryptOutput {
-            ciphertext_blob: Blob(blob),
-            key_id: key.arn.clone(),
-            encryption_algorithm: algorithm,
-        })
+        Ok(EncryptOutput { ciphertext_blob: Blob(blob), key_id: key.arn.clone(), encryption_algorithm: algorithm })
     }
 
     pub(super) fn decrypt(&self, context: &RequestContext, input: DecryptInput) -> AwsResult<DecryptOutput> {
@@ -229,16 +222,13 @@ impl Kms {
             "Decrypt",
             "encryptionAlgorithm",
         )?;
-        Ok(DecryptOutput {
-            key_id: key.arn.clone(),
-            plaintext: Blob(plaintext),
-            encryption_algorithm: algorithm,
-        })
+        Ok(DecryptOutput { key_id: key.arn.clone(), plaintext: Blob(plaintext), encryption_algorithm: algorithm })
     }
 
     pub(super) fn re_encrypt(&self, context: &RequestContext, input: ReEncryptInput) -> AwsResult<ReEncryptOutput> {
         let blob = required_blob(input.ciphertext_blob, "ciphertextBlob", MAX_CIPHERTEXT)?;
-        let destination_address = input.destination_key_id.as_deref().ok_or_else(|| errors::missing("destinationKeyId"))?;
+        let destination_address =
+            input.destination_key_id.as_deref().ok_or_else(|| errors::missing("destinationKeyId"))?;
         let (source, source_algorithm, plaintext) = self.decrypt_blob(
             context,
             &blob,
@@ -260,7 +250,13 @@ impl Kms {
             input.destination_encryption_algorithm.as_deref(),
             "destinationEncryptionAlgorithm",
         )?;
-        let blob = Self::encrypt_with(&destination, algorithm, &plaintext, &input.destination_encryption_context, "ReEncrypt")?;
+        let blob = Self::encrypt_with(
+            &destination,
+            algorithm,
+            &plaintext,
+            &input.destination_encryption_context,
+            "ReEncrypt",
+        )?;
         Ok(ReEncryptOutput {
             ciphertext_blob: Blob(blob),
             source_key_id: source.arn.clone(),
@@ -270,7 +266,12 @@ impl Kms {
         })
     }
 
-    fn data_key(&self, context: &RequestContext, input: GenerateDataKeyInput, operation: &str) -> AwsResult<GenerateDataKeyOutput> {
+    fn data_key(
+        &self,
+        context: &RequestContext,
+        input: GenerateDataKeyInput,
+        operation: &str,
+    ) -> AwsResult<GenerateDataKeyOutput> {
         let length = match (input.key_spec.as_deref(), input.number_of_bytes) {
             (Some(_), Some(_)) => {
                 return Err(errors::validation("Specify either KeySpec or NumberOfBytes, not both.".to_owned()));
@@ -281,7 +282,11 @@ impl Kms {
             (Some("AES_256"), None) => 32,
             (Some("AES_128"), None) => 16,
             (Some(other), None) => {
-                return Err(errors::invalid_value("keySpec", other, "Member must satisfy enum value set: [AES_256, AES_128]"));
+                return Err(errors::invalid_value(
+                    "keySpec",
+                    other,
+                    "Member must satisfy enum value set: [AES_256, AES_128]",
+                ));
             }
             (None, Some(bytes)) if (1..=1024).contains(&bytes) => usize::try_from(bytes).unwrap_or(32),
             (None, Some(bytes)) => {
@@ -308,7 +313,11 @@ impl Kms {
         })
     }
 
-    pub(super) fn generate_data_key(&self, context: &RequestContext, input: GenerateDataKeyInput) -> AwsResult<GenerateDataKeyOutput> {
+    pub(super) fn generate_data_key(
+        &self,
+        context: &RequestContext,
+        input: GenerateDataKeyInput,
+    ) -> AwsResult<GenerateDataKeyOutput> {
         self.data_key(context, input, "GenerateDataKey")
     }
 
@@ -386,7 +395,11 @@ impl Kms {
         Ok(output)
     }
 
-    pub(super) fn generate_random(&self, _context: &RequestContext, input: GenerateRandomInput) -> AwsResult<GenerateRandomOutput> {
+    pub(super) fn generate_random(
+        &self,
+        _context: &RequestContext,
+        input: GenerateRandomInput,
+    ) -> AwsResult<GenerateRandomOutput> {
         let bytes = input.number_of_bytes.unwrap_or(32);
         if !(1..=1024).contains(&bytes) {
             return Err(errors::invalid_value(
@@ -395,7 +408,8 @@ impl Kms {
                 "Member must have value between 1 and 1024",
             ));
         }
-        let plaintext = random_bytes(usize::try_from(bytes).unwrap_or(32)).map_err(|_| errors::internal("GenerateRandom"))?;
+        let plaintext =
+            random_bytes(usize::try_from(bytes).unwrap_or(32)).map_err(|_| errors::internal("GenerateRandom"))?;
         Ok(GenerateRandomOutput { plaintext: Blob(plaintext) })
     }
 
@@ -412,7 +426,11 @@ impl Kms {
             None | Some("RAW") => false,
             Some("DIGEST") => true,
             Some(other) => {
-                return Err(errors::invalid_value("messageType", other, "Member must satisfy enum value set: [RAW, DIGEST]"));
+                return Err(errors::invalid_value(
+                    "messageType",
+                    other,
+                    "Member must satisfy enum value set: [RAW, DIGEST]",
+                ));
             }
         };
         let mut key_use = KeyUse::new(operation, Needs::Enabled);
@@ -446,18 +464,16 @@ impl Kms {
             Material::Symmetric | Material::Hmac(_) => Err(CryptoError::Internal),
         }
         .map_err(|_| errors::internal("Sign"))?;
-        Ok(SignOutput {
-            key_id: key.arn.clone(),
-            signature: Blob(signature),
-            signing_algorithm: algorithm,
-        })
+        Ok(SignOutput { key_id: key.arn.clone(), signature: Blob(signature), signing_algorithm: algorithm })
     }
 
     pub(super) fn verify(&self, context: &RequestContext, input: SignInput) -> AwsResult<VerifyOutput> {
         let signature = required_blob(input.signature.clone(), "signature", 6144)?;
         let (key, algorithm, digest) = self.signing_input(context, &input, "Verify")?;
         let verified = match &key.material {
-            Material::Rsa(rsa) => crypto::rsa_verify_digest(&rsa.public_key_der, rsa_parameters(algorithm), &digest, &signature),
+            Material::Rsa(rsa) => {
+                crypto::rsa_verify_digest(&rsa.public_key_der, rsa_parameters(algorithm), &digest, &signature)
+            }
             Material::Ecc(ecc) => match key.spec {
                 KeySpec::Ecc(curve) => ecc.verify_digest(curve, &digest, &signature),
                 _ => Err(CryptoError::Internal),
@@ -465,11 +481,7 @@ impl Kms {
             Material::Symmetric | Material::Hmac(_) => Err(CryptoError::Internal),
         };
         match verified {
-            Ok(()) => Ok(VerifyOutput {
-                key_id: key.arn.clone(),
-                signature_valid: true,
-                signing_algorithm: algorithm,
-            }),
+            Ok(()) => Ok(VerifyOutput { key_id: key.arn.clone(), signature_valid: true, signing_algorithm: algorithm }),
             Err(_) => Err(errors::invalid_signature(&key.arn)),
         }
     }
@@ -539,11 +551,7 @@ impl Kms {
             return Err(errors::internal("VerifyMac"));
         };
         crypto::hmac_verify(hmac, secret, &message, &mac).map_err(|_| errors::invalid_mac(&key.arn))?;
-        Ok(VerifyMacOutput {
-            key_id: key.arn.clone(),
-            mac_valid: true,
-            mac_algorithm: algorithm,
-        })
+        Ok(VerifyMacOutput { key_id: key.arn.clone(), mac_valid: true, mac_algorithm: algorithm })
     }
 }
 

@@ -31,17 +31,16 @@ pub fn alias_not_found(alias_arn: &str) -> AwsError {
 
 /// NotFoundException for a malformed key address, which KMS reports as not found.
 ///
-/// NOTE: AWS documents no error for a malformed key id; NotFoundException
-/// with "Invalid keyId" is what KMS returns for a key id that is not a UUID
-/// in user reports, and this is not verified against AWS.
+/// NOTE: unverified. AWS documents no error for a malformed key id, so
+/// NotFoundException is assumed.
 pub fn invalid_key_address(value: &str, reason: &str) -> AwsError {
     not_found(format!("Invalid keyId {value}: {reason}"))
 }
 
 /// NotFoundException for a key ARN of another region than the endpoint's.
 ///
-/// NOTE: unverified. Each KMS endpoint serves one region, and a key ARN of
-/// another region names no key there; LocalStack answers "Invalid arn REGION".
+/// NOTE: unverified. Each KMS endpoint serves one region, so a key ARN of
+/// another region names no key there, and NotFoundException is assumed.
 pub fn other_region(arn: &str, region: &str) -> AwsError {
     not_found(format!("Invalid arn {region}: {arn} is not in this endpoint's region"))
 }
@@ -76,10 +75,7 @@ pub fn incorrect_key(key_arn: &str) -> AwsError {
 
 /// InvalidKeyUsageException: the key's usage or spec does not allow the operation.
 pub fn invalid_key_usage(key_arn: &str, usage: &str, operation: &str) -> AwsError {
-    client(
-        "InvalidKeyUsageException",
-        format!("{key_arn} key usage is {usage} which is not valid for {operation}."),
-    )
+    client("InvalidKeyUsageException", format!("{key_arn} key usage is {usage} which is not valid for {operation}."))
 }
 
 /// InvalidKeyUsageException for an algorithm the key's spec does not support.
@@ -180,6 +176,17 @@ pub fn limit_exceeded(message: String) -> AwsError {
 /// MalformedPolicyDocumentException: the key policy does not parse.
 pub fn malformed_policy(reason: &str) -> AwsError {
     client("MalformedPolicyDocumentException", format!("The key policy is malformed: {reason}."))
+}
+
+/// MalformedPolicyDocumentException: the new key policy would lock the caller out of the key.
+pub fn policy_lockout(principal: &str) -> AwsError {
+    client(
+        "MalformedPolicyDocumentException",
+        format!(
+            "The new key policy will not allow {principal} to update the key policy in the future. \
+             Allow kms:PutKeyPolicy to that principal, or set BypassPolicyLockoutSafetyCheck."
+        ),
+    )
 }
 
 /// TagException: a tag key or value breaks its constraints.

@@ -23,11 +23,11 @@ use crosscheck_policy::Context;
 use super::crypto::random_bytes;
 use super::key::{Grant, Key, KeySpec};
 use super::model::{
-    CreateGrantInput, CreateGrantOutput, Empty, EnableKeyRotationInput, GetKeyPolicyOutput,
-    GetKeyRotationStatusOutput, GrantIdInput, GrantListEntry, KeyIdInput, KeyIdOutput, KeyPolicyInput, ListGrantsInput,
-    ListGrantsOutput, ListKeyPoliciesOutput,
+    CreateGrantInput, CreateGrantOutput, Empty, EnableKeyRotationInput, GetKeyPolicyOutput, GetKeyRotationStatusOutput,
+    GrantIdInput, GrantListEntry, KeyIdInput, KeyIdOutput, KeyPolicyInput, ListGrantsInput, ListGrantsOutput,
+    ListKeyPoliciesOutput,
 };
-use super::{Kms, KeyUse, Needs, errors, now};
+use super::{KeyUse, Kms, Needs, errors, now};
 use crate::arn::parse_key_address;
 use crate::error::AwsResult;
 use crate::http::RequestContext;
@@ -148,9 +148,14 @@ fn grant_entry(key: &Key, grant: &Grant) -> GrantListEntry {
 }
 
 impl Kms {
-    pub(super) fn get_key_policy(&self, context: &RequestContext, input: KeyPolicyInput) -> AwsResult<GetKeyPolicyOutput> {
+    pub(super) fn get_key_policy(
+        &self,
+        context: &RequestContext,
+        input: KeyPolicyInput,
+    ) -> AwsResult<GetKeyPolicyOutput> {
         check_policy_name(input.policy_name.as_deref())?;
-        let key = self.resolve_key(context, "keyId", input.key_id.as_deref(), KeyUse::new("GetKeyPolicy", Needs::AnyState))?;
+        let key =
+            self.resolve_key(context, "keyId", input.key_id.as_deref(), KeyUse::new("GetKeyPolicy", Needs::AnyState))?;
         let policy = key.state().policy_text.clone();
         Ok(GetKeyPolicyOutput { policy, policy_name: POLICY_NAME })
     }
@@ -159,20 +164,39 @@ impl Kms {
         check_policy_name(input.policy_name.as_deref())?;
         let text = input.policy.ok_or_else(|| errors::missing("policy"))?;
         let policy = super::keys::parse_policy(&text)?;
-        let key = self.resolve_key(context, "keyId", input.key_id.as_deref(), KeyUse::new("PutKeyPolicy", Needs::NotPendingDeletion))?;
-        // NOTE: the policy lockout safety check (BypassPolicyLockoutSafetyCheck) is not modelled.
+        let key = self.resolve_key(
+            context,
+            "keyId",
+            input.key_id.as_deref(),
+            KeyUse::new("PutKeyPolicy", Needs::NotPendingDeletion),
+        )?;
+        super::keys::check_policy_lockout(
+            context,
+            &policy,
+            &key.arn,
+            &key.namespace,
+            input.bypass_policy_lockout_safety_check,
+        )?;
         let mut state = key.state();
         state.policy_text = text;
         state.policy = Arc::new(policy);
         Ok(Empty {})
     }
 
-    pub(super) fn list_key_policies(&self, context: &RequestContext, input: KeyIdInput) -> AwsResult<ListKeyPoliciesOutput> {
+    pub(super) fn list_key_policies(
+        &self,
+        context: &RequestContext,
+        input: KeyIdInput,
+    ) -> AwsResult<ListKeyPoliciesOutput> {
         self.resolve_key(context, "keyId", input.key_id.as_deref(), KeyUse::new("ListKeyPolicies", Needs::AnyState))?;
         Ok(ListKeyPoliciesOutput { policy_names: vec![POLICY_NAME], truncated: false })
     }
 
-    pub(super) fn create_grant(&self, context: &RequestContext, input: CreateGrantInput) -> AwsResult<CreateGrantOutput> {
+    pub(super) fn create_grant(
+        &self,
+        context: &RequestContext,
+        input: CreateGrantInput,
+    ) -> AwsResult<CreateGrantOutput> {
         let grantee = input.grantee_principal.ok_or_else(|| errors::missing("granteePrincipal"))?;
         check_principal("GranteePrincipal", &grantee)?;
         if let Some(retiring) = &input.retiring_principal {
@@ -181,7 +205,9 @@ impl Kms {
         if input.operations.is_empty() {
             return Err(errors::missing("operations"));
         }
-        if let Some(operation) = input.operations.iter().find(|operation| !GRANT_OPERATIONS.contains(&operation.as_str())) {
+        if let Some(operation) =
+            input.operations.iter().find(|operation| !GRANT_OPERATIONS.contains(&operation.as_str()))
+        {
             return Err(errors::invalid_value(
                 "operations",
                 operation,
@@ -193,7 +219,8 @@ impl Kms {
             && constraints.encryption_context_subset.is_some()
         {
             return Err(errors::validation(
-                "A grant constraint has either EncryptionContextEquals or EncryptionContextSubset, not both.".to_owned(),
+                "A grant constraint has either EncryptionContextEquals or EncryptionContextSubset, not both."
+                    .to_owned(),
             ));
         }
 
@@ -248,10 +275,7 @@ impl Kms {
             self.retirable.insert(retiring, &grant_id, &key.arn);
         }
         state.grants.insert(grant_id.clone(), grant);
-        Ok(CreateGrantOutput {
-            grant_token: grant_token(&key.arn, &grant_id),
-            grant_id,
-        })
+        Ok(CreateGrantOutput { grant_token: grant_token(&key.arn, &grant_id), grant_id })
     }
 
     pub(super) fn list_grants(&self, context: &RequestContext, input: ListGrantsInput) -> AwsResult<ListGrantsOutput> {
@@ -259,7 +283,8 @@ impl Kms {
         if let Some(grant_id) = &input.grant_id {
             check_grant_id(grant_id)?;
         }
-        let key = self.resolve_key(context, "keyId", input.key_id.as_deref(), KeyUse::new("ListGrants", Needs::AnyState))?;
+        let key =
+            self.resolve_key(context, "keyId", input.key_id.as_deref(), KeyUse::new("ListGrants", Needs::AnyState))?;
         let state = key.state();
         let after = input.marker.as_deref();
         let mut grants: Vec<GrantListEntry> = state
@@ -267,7 +292,9 @@ impl Kms {
             .values()
             .filter(|grant| after.is_none_or(|after| grant.grant_id.as_str() > after))
             .filter(|grant| input.grant_id.as_ref().is_none_or(|id| &grant.grant_id == id))
-            .filter(|grant| input.grantee_principal.as_ref().is_none_or(|principal| &grant.grantee_principal == principal))
+            .filter(|grant| {
+                input.grantee_principal.as_ref().is_none_or(|principal| &grant.grantee_principal == principal)
+            })
             .take(limit + 1)
             .map(|grant| grant_entry(&key, grant))
             .collect();
@@ -277,7 +304,11 @@ impl Kms {
         Ok(ListGrantsOutput { grants, truncated, next_marker })
     }
 
-    pub(super) fn list_retirable_grants(&self, _context: &RequestContext, input: ListGrantsInput) -> AwsResult<ListGrantsOutput> {
+    pub(super) fn list_retirable_grants(
+        &self,
+        _context: &RequestContext,
+        input: ListGrantsInput,
+    ) -> AwsResult<ListGrantsOutput> {
         let limit = super::keys::page_limit(input.limit, 50)?;
         let principal = input.retiring_principal.ok_or_else(|| errors::missing("retiringPrincipal"))?;
         check_principal("RetiringPrincipal", &principal)?;
@@ -339,7 +370,8 @@ impl Kms {
         let grant = state.grants.get(&grant_id).ok_or_else(|| errors::grant_not_found(&grant_id, &key.arn))?;
         let principal = &context.caller.principal_arn;
         let may_retire = grant.retiring_principal.as_ref() == Some(principal)
-            || (&grant.grantee_principal == principal && grant.operations.iter().any(|operation| operation == "RetireGrant"))
+            || (&grant.grantee_principal == principal
+                && grant.operations.iter().any(|operation| operation == "RetireGrant"))
             || grant.issuing_account == format!("arn:aws:iam::{}:root", context.caller.account_id);
         if !may_retire {
             return Err(errors::access_denied(format!(
@@ -357,7 +389,8 @@ impl Kms {
     pub(super) fn revoke_grant(&self, context: &RequestContext, input: GrantIdInput) -> AwsResult<Empty> {
         let grant_id = input.grant_id.ok_or_else(|| errors::missing("grantId"))?;
         check_grant_id(&grant_id)?;
-        let key = self.resolve_key(context, "keyId", input.key_id.as_deref(), KeyUse::new("RevokeGrant", Needs::AnyState))?;
+        let key =
+            self.resolve_key(context, "keyId", input.key_id.as_deref(), KeyUse::new("RevokeGrant", Needs::AnyState))?;
         let mut state = key.state();
         let grant = state.grants.remove(&grant_id).ok_or_else(|| errors::grant_not_found(&grant_id, &key.arn))?;
         if let Some(retiring) = grant.retiring_principal {
@@ -366,7 +399,11 @@ impl Kms {
         Ok(Empty {})
     }
 
-    pub(super) fn enable_key_rotation(&self, context: &RequestContext, input: EnableKeyRotationInput) -> AwsResult<Empty> {
+    pub(super) fn enable_key_rotation(
+        &self,
+        context: &RequestContext,
+        input: EnableKeyRotationInput,
+    ) -> AwsResult<Empty> {
         let period = input.rotation_period_in_days.unwrap_or(365);
         if !(90..=2560).contains(&period) {
             return Err(errors::invalid_value(
@@ -375,7 +412,12 @@ impl Kms {
                 "Member must have value between 90 and 2560",
             ));
         }
-        let key = self.resolve_key(context, "keyId", input.key_id.as_deref(), KeyUse::new("EnableKeyRotation", Needs::Enabled))?;
+        let key = self.resolve_key(
+            context,
+            "keyId",
+            input.key_id.as_deref(),
+            KeyUse::new("EnableKeyRotation", Needs::Enabled),
+        )?;
         require_rotatable(&key, "EnableKeyRotation")?;
         let mut state = key.state();
         state.rotation_enabled = true;
@@ -384,14 +426,28 @@ impl Kms {
     }
 
     pub(super) fn disable_key_rotation(&self, context: &RequestContext, input: KeyIdInput) -> AwsResult<Empty> {
-        let key = self.resolve_key(context, "keyId", input.key_id.as_deref(), KeyUse::new("DisableKeyRotation", Needs::Enabled))?;
+        let key = self.resolve_key(
+            context,
+            "keyId",
+            input.key_id.as_deref(),
+            KeyUse::new("DisableKeyRotation", Needs::Enabled),
+        )?;
         require_rotatable(&key, "DisableKeyRotation")?;
         key.state().rotation_enabled = false;
         Ok(Empty {})
     }
 
-    pub(super) fn get_key_rotation_status(&self, context: &RequestContext, input: KeyIdInput) -> AwsResult<GetKeyRotationStatusOutput> {
-        let key = self.resolve_key(context, "keyId", input.key_id.as_deref(), KeyUse::new("GetKeyRotationStatus", Needs::NotPendingDeletion))?;
+    pub(super) fn get_key_rotation_status(
+        &self,
+        context: &RequestContext,
+        input: KeyIdInput,
+    ) -> AwsResult<GetKeyRotationStatusOutput> {
+        let key = self.resolve_key(
+            context,
+            "keyId",
+            input.key_id.as_deref(),
+            KeyUse::new("GetKeyRotationStatus", Needs::NotPendingDeletion),
+        )?;
         require_rotatable(&key, "GetKeyRotationStatus")?;
         let state = key.state();
         #[allow(clippy::cast_precision_loss)] // at most 2560 days
@@ -408,7 +464,12 @@ impl Kms {
     /// (<https://docs.aws.amazon.com/kms/latest/APIReference/API_RotateKeyOnDemand.html>):
     /// new material encrypts, and every older version still decrypts.
     pub(super) fn rotate_key_on_demand(&self, context: &RequestContext, input: KeyIdInput) -> AwsResult<KeyIdOutput> {
-        let key = self.resolve_key(context, "keyId", input.key_id.as_deref(), KeyUse::new("RotateKeyOnDemand", Needs::Enabled))?;
+        let key = self.resolve_key(
+            context,
+            "keyId",
+            input.key_id.as_deref(),
+            KeyUse::new("RotateKeyOnDemand", Needs::Enabled),
+        )?;
         require_rotatable(&key, "RotateKeyOnDemand")?;
         let material = random_bytes(32).map_err(|_| errors::internal("RotateKeyOnDemand"))?;
         key.state().symmetric_versions.push(material);
@@ -429,7 +490,9 @@ fn require_rotatable(key: &Key, operation: &str) -> AwsResult<()> {
 fn check_policy_name(name: Option<&str>) -> AwsResult<()> {
     match name {
         None | Some(POLICY_NAME) => Ok(()),
-        Some(other) => Err(errors::not_found(format!("Key policy {other} not found; the only policy name is default."))),
+        Some(other) => {
+            Err(errors::not_found(format!("Key policy {other} not found; the only policy name is default.")))
+        }
     }
 }
 

@@ -282,17 +282,7 @@ impl Key {
         material: Material,
         state: KeyState,
     ) -> Key {
-        Key {
-            key_id,
-            arn,
-            namespace,
-            spec,
-            usage,
-            creation_date,
-            multi_region,
-            material,
-            state: Mutex::new(state),
-        }
+        Key { key_id, arn, namespace, spec, usage, creation_date, multi_region, material, state: Mutex::new(state) }
     }
 
     /// Locks the key's mutable state.

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crosscheck_policy::{Policy, PolicyType};
+use crosscheck_policy::{Decision, Effect, Policy, PolicyKind, PolicySet, PolicyType, evaluate};
 
 use super::crypto::{EcMaterial, RsaMaterial, random_bytes};
 use super::key::{Key, KeySpec, KeyState, KeyUsage, Material, Status};
@@ -16,7 +16,7 @@ use super::model::{
     ListKeysOutput, ListResourceTagsOutput, MultiRegionConfiguration, MultiRegionKey, ScheduleKeyDeletionInput,
     ScheduleKeyDeletionOutput, Tag, TagResourceInput, UntagResourceInput, UpdateKeyDescriptionInput,
 };
-use super::{Kms, KeyUse, Needs, errors, now};
+use super::{KeyUse, Kms, Needs, errors, now};
 use crate::arn::format_key_arn;
 use crate::error::AwsResult;
 use crate::http::RequestContext;
@@ -59,6 +59,40 @@ pub fn parse_policy(text: &str) -> AwsResult<Policy> {
     Policy::parse(text, PolicyType::Resource).map_err(|error| errors::malformed_policy(&error.to_string()))
 }
 
+/// Applies the policy lockout safety check: unless the request bypasses it,
+/// a new key policy must let the caller change the policy again
+/// (<https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-bypass-policy-lockout-safety-check>).
+pub fn check_policy_lockout(
+    context: &RequestContext,
+    policy: &Policy,
+    key_arn: &str,
+    namespace: &crate::store::Namespace,
+    bypass: Option<bool>,
+) -> AwsResult<()> {
+    if bypass == Some(true) {
+        return Ok(());
+    }
+    let request = crate::access::AccessRequest {
+        caller: &context.caller,
+        action: "kms:PutKeyPolicy",
+        resource_arn: key_arn,
+        resource_namespace: namespace,
+        grantable_across_accounts: false,
+        resource_policy: Some(policy),
+        source_ip: context.source_ip,
+        service_source: None,
+        service_authorization: None,
+    };
+    let policies = PolicySet::new().with_resource("key-policy", policy);
+    let evaluation = evaluate(&crate::access::AccessRules::policy_request(&request), &policies);
+    let allows = evaluation.decision != Decision::ExplicitDeny
+        && evaluation
+            .matched_statements
+            .iter()
+            .any(|statement| statement.kind == PolicyKind::Resource && statement.effect == Effect::Allow);
+    if allows { Ok(()) } else { Err(errors::policy_lockout(&context.caller.principal_arn)) }
+}
+
 /// Checks tag keys and values against KMS's limits
 /// (<https://docs.aws.amazon.com/kms/latest/developerguide/tagging-keys.html>).
 fn check_tags(tags: &[Tag]) -> AwsResult<()> {
@@ -80,11 +114,7 @@ fn check_tags(tags: &[Tag]) -> AwsResult<()> {
 pub fn page_limit(limit: Option<i64>, default: i64) -> AwsResult<usize> {
     let limit = limit.unwrap_or(default);
     if !(1..=1000).contains(&limit) {
-        return Err(errors::invalid_value(
-            "limit",
-            &limit.to_string(),
-            "Member must have value between 1 and 1000",
-        ));
+        return Err(errors::invalid_value("limit", &limit.to_string(), "Member must have value between 1 and 1000"));
     }
     usize::try_from(limit).map_err(|_| errors::invalid_value("limit", &limit.to_string(), "Member must be positive"))
 }
@@ -113,10 +143,7 @@ pub fn key_metadata(key: &Key) -> KeyMetadata {
         multi_region: key.multi_region,
         multi_region_configuration: key.multi_region.then(|| MultiRegionConfiguration {
             multi_region_key_type: "PRIMARY",
-            primary_key: MultiRegionKey {
-                arn: key.arn.clone(),
-                region: key.namespace.region.clone(),
-            },
+            primary_key: MultiRegionKey { arn: key.arn.clone(), region: key.namespace.region.clone() },
             replica_keys: Vec::new(),
         }),
     }
@@ -135,11 +162,8 @@ fn generate_material(spec: KeySpec) -> AwsResult<(Material, Vec<Vec<u8>>)> {
 
 impl Kms {
     pub(super) fn create_key(&self, context: &RequestContext, input: CreateKeyInput) -> AwsResult<KeyMetadataOutput> {
-        let spec_name = input
-            .key_spec
-            .as_deref()
-            .or(input.customer_master_key_spec.as_deref())
-            .unwrap_or("SYMMETRIC_DEFAULT");
+        let spec_name =
+            input.key_spec.as_deref().or(input.customer_master_key_spec.as_deref()).unwrap_or("SYMMETRIC_DEFAULT");
         let spec = KeySpec::parse(spec_name).ok_or_else(|| {
             errors::invalid_value(
                 "keySpec",
@@ -171,9 +195,7 @@ impl Kms {
         }
         let description = input.description.unwrap_or_default();
         if description.chars().count() > MAX_DESCRIPTION {
-            return Err(errors::validation(format!(
-                "The description has more than {MAX_DESCRIPTION} characters."
-            )));
+            return Err(errors::validation(format!("The description has more than {MAX_DESCRIPTION} characters.")));
         }
         check_tags(&input.tags)?;
         if input.tags.len() > MAX_TAGS {
@@ -181,18 +203,17 @@ impl Kms {
         }
 
         let namespace = Self::caller_namespace(context);
-        // NOTE: the policy lockout safety check (BypassPolicyLockoutSafetyCheck) is not modelled.
-        let policy_text = input.policy.unwrap_or_else(|| default_policy(&namespace.account_id));
-        let policy = parse_policy(&policy_text)?;
-
         let multi_region = input.multi_region.unwrap_or(false);
         let uuid = uuid::Uuid::new_v4();
-        let key_id = if multi_region {
-            format!("mrk-{}", uuid.simple())
-        } else {
-            uuid.hyphenated().to_string()
-        };
+        let key_id = if multi_region { format!("mrk-{}", uuid.simple()) } else { uuid.hyphenated().to_string() };
         let arn = format_key_arn(&namespace, &key_id);
+
+        let given_policy = input.policy.is_some();
+        let policy_text = input.policy.unwrap_or_else(|| default_policy(&namespace.account_id));
+        let policy = parse_policy(&policy_text)?;
+        if given_policy {
+            check_policy_lockout(context, &policy, &arn, &namespace, input.bypass_policy_lockout_safety_check)?;
+        }
         let (material, symmetric_versions) = generate_material(spec)?;
         let tags: BTreeMap<String, String> = input.tags.into_iter().map(|tag| (tag.tag_key, tag.tag_value)).collect();
 
@@ -224,17 +245,15 @@ impl Kms {
     pub(super) fn list_keys(&self, context: &RequestContext, input: ListInput) -> AwsResult<ListKeysOutput> {
         let limit = page_limit(input.limit, 100)?;
         let registry = self.namespaces.get(&Self::caller_namespace(context));
-        let mut keys = registry.map_or_else(Vec::new, |registry| registry.keys_after(input.marker.as_deref(), limit + 1));
+        let mut keys =
+            registry.map_or_else(Vec::new, |registry| registry.keys_after(input.marker.as_deref(), limit + 1));
         let truncated = keys.len() > limit;
         keys.truncate(limit);
         let next_marker = truncated.then(|| keys.last().map(|key| key.key_id.clone())).flatten();
         Ok(ListKeysOutput {
             keys: keys
                 .iter()
-                .map(|key| KeyListEntry {
-                    key_id: key.key_id.clone(),
-                    key_arn: key.arn.clone(),
-                })
+                .map(|key| KeyListEntry { key_id: key.key_id.clone(), key_arn: key.arn.clone() })
                 .collect(),
             truncated,
             next_marker,
@@ -322,9 +341,7 @@ impl Kms {
     ) -> AwsResult<Empty> {
         let description = input.description.ok_or_else(|| errors::missing("description"))?;
         if description.chars().count() > MAX_DESCRIPTION {
-            return Err(errors::validation(format!(
-                "The description has more than {MAX_DESCRIPTION} characters."
-            )));
+            return Err(errors::validation(format!("The description has more than {MAX_DESCRIPTION} characters.")));
         }
         let key_use = KeyUse::new("UpdateKeyDescription", Needs::NotPendingDeletion);
         let key = self.resolve_key(context, "keyId", input.key_id.as_deref(), key_use)?;
@@ -358,7 +375,11 @@ impl Kms {
         Ok(Empty {})
     }
 
-    pub(super) fn list_resource_tags(&self, context: &RequestContext, input: ListInput) -> AwsResult<ListResourceTagsOutput> {
+    pub(super) fn list_resource_tags(
+        &self,
+        context: &RequestContext,
+        input: ListInput,
+    ) -> AwsResult<ListResourceTagsOutput> {
         let limit = page_limit(input.limit, 50)?;
         let key_use = KeyUse::new("ListResourceTags", Needs::AnyState);
         let key = self.resolve_key(context, "keyId", input.key_id.as_deref(), key_use)?;
@@ -369,10 +390,7 @@ impl Kms {
             .iter()
             .filter(|(tag_key, _)| after.is_none_or(|after| tag_key.as_str() > after))
             .take(limit + 1)
-            .map(|(tag_key, tag_value)| Tag {
-                tag_key: tag_key.clone(),
-                tag_value: tag_value.clone(),
-            })
+            .map(|(tag_key, tag_value)| Tag { tag_key: tag_key.clone(), tag_value: tag_value.clone() })
             .collect();
         let truncated = tags.len() > limit;
         tags.truncate(limit);

@@ -142,13 +142,7 @@ pub struct KeyUse<'a> {
 
 impl<'a> KeyUse<'a> {
     pub fn new(permission: &'a str, needs: Needs) -> KeyUse<'a> {
-        KeyUse {
-            permission,
-            encryption_context: None,
-            grant_tokens: &[],
-            needs,
-            new_grant: None,
-        }
+        KeyUse { permission, encryption_context: None, grant_tokens: &[], needs, new_grant: None }
     }
 }
 
@@ -161,11 +155,7 @@ pub struct Kms {
 
 impl Kms {
     pub fn new(config: &Config) -> Kms {
-        Kms {
-            access: config.access,
-            namespaces: Namespaces::default(),
-            retirable: RetirableGrants::default(),
-        }
+        Kms { access: config.access, namespaces: Namespaces::default(), retirable: RetirableGrants::default() }
     }
 
     async fn dispatch(&self, context: &RequestContext, call: &ServiceCall) -> AwsResult<HttpResponse> {
@@ -278,10 +268,13 @@ impl Kms {
         let policy;
         let (resource_policy, service_authorization) = if self.access.evaluates_policies() {
             let state = key.state();
-            let granted = state
-                .grants
-                .values()
-                .any(|grant| grant.allows(&context.caller.principal_arn, key_use.permission, key_use.encryption_context.unwrap_or(&EncryptionContext::new())));
+            let granted = state.grants.values().any(|grant| {
+                grant.allows(
+                    &context.caller.principal_arn,
+                    key_use.permission,
+                    key_use.encryption_context.unwrap_or(&EncryptionContext::new()),
+                )
+            });
             policy = state.policy.clone();
             drop(state);
             authorization = ServiceAuthorization {
