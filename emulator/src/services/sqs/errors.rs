@@ -11,8 +11,8 @@
 //! InvalidIdFormat, InvalidMessageContents) use their shape name as the query
 //! code and the client-error status 400.
 //!
-//! Messages follow AWS's wording where it is known and always name the
-//! offending value.
+//! Where AWS's wording is known, a message starts with it. Every message
+//! names the offending value, so some add a value that AWS's message leaves out.
 
 use crate::error::AwsError;
 
@@ -203,8 +203,9 @@ pub fn invalid_id_format(receipt_handle: &str) -> AwsError {
 }
 
 /// ResourceNotFoundException (404): the queue an ARN in `parameter` names
-/// does not exist. The wording is AWS's, as recorded from SQS in
-/// LocalStack's parity snapshots (`tests/aws/services/sqs/test_sqs_move_task.snapshot.json`).
+/// does not exist. The message starts with AWS's wording, as recorded from
+/// SQS in LocalStack's parity snapshots
+/// (`tests/aws/services/sqs/test_sqs_move_task.snapshot.json`), and adds the ARN.
 pub fn resource_not_found(parameter: &str, arn: &str) -> AwsError {
     let message = format!("The resource that you specified for the {parameter} parameter doesn't exist: {arn}.");
     AwsError::sender("ResourceNotFoundException", 404, message)
