@@ -170,41 +170,53 @@ async fn serve(args: ServeArgs) -> ExitCode {
         }
     };
 
+    let stop_signal = install_stop_signals();
+
     // One line on stdout, flushed, so scripts and tests can wait for readiness
     // and learn the port when listening on port 0.
     println!("crosscheck emulator listening on {} (profile {})", server.endpoint_url(), args.config().access);
     let _ = std::io::Write::flush(&mut std::io::stdout());
 
-    wait_for_stop_signal().await;
+    stop_signal.await;
     tracing::info!("stop signal received; finishing in-flight requests");
     server.shutdown().await;
     ExitCode::SUCCESS
 }
 
 /// Waits for Ctrl-C or, on Unix, SIGTERM.
-async fn wait_for_stop_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-
+/// Registers the stop signals: Ctrl-C (SIGINT) and, on Unix, SIGTERM.
+///
+/// The handlers are installed when this returns, so a signal that arrives
+/// between the readiness line and the wait still stops the server gracefully
+/// instead of killing the process with the default action.
+fn install_stop_signals() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(error) => {
-                tracing::warn!(%error, "SIGTERM handler could not be installed; only Ctrl-C stops the server");
-                std::future::pending::<()>().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+
+        let interrupt = signal(SignalKind::interrupt());
+        let terminate = signal(SignalKind::terminate());
+        async move {
+            match (interrupt, terminate) {
+                (Ok(mut interrupt), Ok(mut terminate)) => {
+                    tokio::select! {
+                        _ = interrupt.recv() => {}
+                        _ = terminate.recv() => {}
+                    }
+                }
+                (interrupt, terminate) => {
+                    let error = interrupt.err().or(terminate.err()).map(|error| error.to_string());
+                    tracing::warn!(?error, "a stop signal handler could not be installed; waiting for Ctrl-C");
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
-    };
+    }
     #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
+    {
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
