@@ -6,11 +6,11 @@
 //! key states follow
 //! <https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html>.
 //!
-//! Locking: a namespace's [`KeyRegistry`] holds its keys and aliases behind
-//! their own locks, taken only to find or insert an entry. Each [`Key`]
-//! locks its mutable state ([`KeyState`]) on its own, so calls on different
-//! keys never wait on each other. Grants live in their key's state, indexed
-//! by grant id.
+//! Locking: a namespace's [`KeyRegistry`] keeps its keys and aliases behind
+//! their own locks, taken only to find or insert an entry (and, for ListKeys
+//! and ListAliases, to copy one page). Each [`Key`] locks its mutable state
+//! ([`KeyState`]) on its own, so calls on different keys share only those
+//! short lookups. Grants live in their key's state, indexed by grant id.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
