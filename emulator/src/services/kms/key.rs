@@ -7,8 +7,8 @@
 //! <https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html>.
 //!
 //! Locking: a namespace's [`KeyRegistry`] keeps its keys and aliases behind
-//! their own locks, taken only to find or insert an entry (and, for ListKeys
-//! and ListAliases, to copy one page). Each [`Key`] locks its mutable state
+//! their own locks, taken only to find or insert an entry (and to copy one
+//! page for ListKeys, or the namespace's aliases for ListAliases). Each [`Key`] locks its mutable state
 //! ([`KeyState`]) on its own, so calls on different keys share only those
 //! short lookups. Grants live in their key's state, indexed by grant id.
 
