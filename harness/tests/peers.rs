@@ -1,9 +1,8 @@
-//! The SQS and KMS matrices against real peer emulators: moto and LocalStack.
+//! The SQS matrix against real peer emulators: moto and LocalStack.
 //!
-//! Each test runs one catalog, `scenarios/matrix/sqs.yaml` or
-//! `scenarios/matrix/kms.yaml`, against a peer running on loopback and
-//! compares the cells with the insta snapshot
-//! `snapshots/peers/<service>@<peer>-<profile>.snap`. A snapshot records what the
+//! Each test runs `scenarios/matrix/sqs.yaml` against a peer running on
+//! loopback and compares the cells with the insta snapshot
+//! `snapshots/peers/sqs@<peer>-<profile>.snap`. A snapshot records what the
 //! peer does, gaps included, so a test fails when the peer's behaviour or the
 //! catalog changes, not because the peer differs from a profile.
 //!
@@ -101,12 +100,9 @@ fn peer_target(peer: &Peer, endpoint: &str) -> TargetSpec {
     TargetSpec::live(config)
 }
 
-/// Loads the matrix catalog `scenarios/matrix/<service>.yaml`.
-fn load_catalog(service: &str, registry: &Registry) -> Catalog {
-    let file_name = format!("{service}.yaml");
-    let path = workspace_root().join("scenarios/matrix").join(&file_name);
-    crosscheck::matrix::load_file(&path, &file_name, registry)
-        .unwrap_or_else(|error| panic!("the catalog {} does not load: {error}", path.display()))
+fn load_sqs_catalog(registry: &Registry) -> Catalog {
+    let path = workspace_root().join("scenarios/matrix/sqs.yaml");
+    crosscheck::matrix::load_file(&path, "sqs.yaml", registry).expect("the SQS catalog loads")
 }
 
 /// Fails with the preflight check's message unless the peer responds and
@@ -129,8 +125,7 @@ async fn require_preflight(peer: &Peer, target: &TargetSpec, catalog: &Catalog, 
 }
 
 /// Returns a prefix for the cells' unique names that no earlier run against
-/// the same peer used, because a live peer keeps its queues and aliases
-/// between runs.
+/// the same peer used, because a live peer keeps its queues between runs.
 fn run_name_prefix(profile: Profile) -> String {
     let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
     let (seconds, nanos) = (since_epoch.as_secs(), since_epoch.subsec_nanos());
@@ -154,7 +149,7 @@ struct PeerSnapshot {
 }
 
 impl PeerSnapshot {
-    fn of(run: &MatrixRun, service: &str, name_prefix: &str) -> PeerSnapshot {
+    fn of(run: &MatrixRun, name_prefix: &str) -> PeerSnapshot {
         let mut differences_within_class = Vec::new();
         for cell in &run.cells {
             let Some(observed) = &cell.observed else {
@@ -170,31 +165,30 @@ impl PeerSnapshot {
                 cell.operation, cell.boundary
             ));
         }
-        PeerSnapshot { matrix: MatrixSnapshot::of(run, service), differences_within_class }
+        PeerSnapshot { matrix: MatrixSnapshot::of(run, "sqs"), differences_within_class }
     }
 }
 
-fn assert_peer_snapshot(peer: &Peer, service: &str, run: &MatrixRun, name_prefix: &str) {
-    let catalog_path = format!("scenarios/matrix/{service}.yaml");
+fn assert_peer_snapshot(peer: &Peer, run: &MatrixRun, name_prefix: &str) {
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(workspace_root().join("snapshots/peers"));
     settings.set_prepend_module_to_snapshot(false);
     settings.set_snapshot_suffix(format!("{}-{}", peer.name, run.profile));
-    settings.set_input_file(Path::new(&catalog_path));
+    settings.set_input_file(Path::new("scenarios/matrix/sqs.yaml"));
     settings.set_description(format!(
-        "matrix/{service}.yaml under profile {} against {}, account strategy {}",
+        "matrix/sqs.yaml under profile {} against {}, account strategy {}",
         run.profile, peer.software, run.target.account_strategy
     ));
     settings.set_omit_expression(true);
 
-    let record = PeerSnapshot::of(run, service, name_prefix);
-    settings.bind(|| insta::assert_yaml_snapshot!(service, record));
+    let record = PeerSnapshot::of(run, name_prefix);
+    settings.bind(|| insta::assert_yaml_snapshot!("sqs", record));
 }
 
-/// Runs the matrix catalog of `service` (`sqs` or `kms`) under `profile`
-/// against `peer` and compares it with the peer's snapshot. Prints that the
-/// test is skipped, and returns, when the peer's variable is unset.
-async fn check_peer_matrix(peer: &Peer, service: &str, profile: Profile) {
+/// Runs the SQS matrix under `profile` against `peer` and compares it with
+/// the peer's snapshot. Prints that the test is skipped, and returns, when
+/// the peer's variable is unset.
+async fn check_peer_matrix(peer: &Peer, profile: Profile) {
     let Some(endpoint) = endpoint_from_env(peer) else {
         eprintln!(
             "skipped: {} is not set, so {} is not checked. Start it with `{} start DIR PORT` \
@@ -205,8 +199,8 @@ async fn check_peer_matrix(peer: &Peer, service: &str, profile: Profile) {
     };
 
     let registry = Arc::new(Registry::with_default_drivers());
-    let catalog = load_catalog(service, &registry);
-    assert!(catalog.rules(profile).is_some(), "the {service} catalog states profile {profile}");
+    let catalog = load_sqs_catalog(&registry);
+    assert!(catalog.rules(profile).is_some(), "the SQS catalog states profile {profile}");
     let target = peer_target(peer, &endpoint);
     require_preflight(peer, &target, &catalog, &endpoint).await;
 
@@ -216,58 +210,34 @@ async fn check_peer_matrix(peer: &Peer, service: &str, profile: Profile) {
         .await
         .unwrap_or_else(|error| panic!("the matrix run against {} at {endpoint} failed: {error}", peer.name));
     eprintln!(
-        "{} at {endpoint}, matrix/{service}.yaml under {profile}: {} of {} cells conform",
+        "{} at {endpoint} under {profile}: {} of {} cells conform",
         peer.name,
         run.totals().conforming,
         run.cells.len()
     );
-    assert_peer_snapshot(peer, service, &run, &name_prefix);
+    assert_peer_snapshot(peer, &run, &name_prefix);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs moto running; set CROSSCHECK_MOTO_ENDPOINT (.ci/run does)"]
 async fn moto_sqs_matrix_under_localstack() {
-    check_peer_matrix(&MOTO, "sqs", Profile::Localstack).await;
+    check_peer_matrix(&MOTO, Profile::Localstack).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs moto running; set CROSSCHECK_MOTO_ENDPOINT (.ci/run does)"]
 async fn moto_sqs_matrix_under_aws() {
-    check_peer_matrix(&MOTO, "sqs", Profile::Aws).await;
+    check_peer_matrix(&MOTO, Profile::Aws).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs LocalStack running; set CROSSCHECK_LOCALSTACK_ENDPOINT (.ci/run does)"]
 async fn localstack_sqs_matrix_under_localstack() {
-    check_peer_matrix(&LOCALSTACK, "sqs", Profile::Localstack).await;
+    check_peer_matrix(&LOCALSTACK, Profile::Localstack).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs LocalStack running; set CROSSCHECK_LOCALSTACK_ENDPOINT (.ci/run does)"]
 async fn localstack_sqs_matrix_under_aws() {
-    check_peer_matrix(&LOCALSTACK, "sqs", Profile::Aws).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs moto running; set CROSSCHECK_MOTO_ENDPOINT (.ci/run does)"]
-async fn moto_kms_matrix_under_localstack() {
-    check_peer_matrix(&MOTO, "kms", Profile::Localstack).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs moto running; set CROSSCHECK_MOTO_ENDPOINT (.ci/run does)"]
-async fn moto_kms_matrix_under_aws() {
-    check_peer_matrix(&MOTO, "kms", Profile::Aws).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs LocalStack running; set CROSSCHECK_LOCALSTACK_ENDPOINT (.ci/run does)"]
-async fn localstack_kms_matrix_under_localstack() {
-    check_peer_matrix(&LOCALSTACK, "kms", Profile::Localstack).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs LocalStack running; set CROSSCHECK_LOCALSTACK_ENDPOINT (.ci/run does)"]
-async fn localstack_kms_matrix_under_aws() {
-    check_peer_matrix(&LOCALSTACK, "kms", Profile::Aws).await;
+    check_peer_matrix(&LOCALSTACK, Profile::Aws).await;
 }
