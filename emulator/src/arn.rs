@@ -207,7 +207,7 @@ impl FromStr for QueueUrlStrategy {
     }
 }
 
-/// What a queue URL says about its queue.
+/// The account, region and name a queue URL contains.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueAddress {
     pub account_id: String,

@@ -67,7 +67,7 @@ impl AwsError {
         self
     }
 
-    /// The code an awsQuery client sees: the query-era code when there is one.
+    /// Returns the code an awsQuery client receives: the query-era code when there is one.
     pub fn wire_query_code(&self) -> &str {
         self.query_code.as_deref().unwrap_or(&self.code)
     }

@@ -109,7 +109,8 @@ impl Emulator {
         &self.config
     }
 
-    /// Serves one HTTP request. Never fails: every error becomes an AWS error response.
+    /// Serves one HTTP request. Every error it detects becomes an AWS error
+    /// response; a panic inside a service is not caught here.
     pub async fn handle<B>(&self, request: http::Request<B>) -> HttpResponse
     where
         B: hyper::body::Body,
@@ -305,7 +306,7 @@ impl Emulator {
 }
 
 /// The JSON protocol a request uses, judged from its headers alone, so that
-/// errors found before routing still answer in the client's protocol.
+/// errors found before routing are still returned in the client's protocol.
 fn json_protocol(headers: &HeaderMap) -> Option<Protocol> {
     headers.get("x-amz-target")?;
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
