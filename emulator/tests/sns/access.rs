@@ -93,3 +93,49 @@ async fn other_region_topic_depends_on_profile() {
         server.shutdown().await;
     }
 }
+
+#[tokio::test]
+async fn enforced_delivery_crosses_accounts_and_regions() {
+    let server = start_profile("aws").await;
+    let owner = sns(&server, OWNER, HOME_REGION);
+    // The other account calls SNS in the topic's region, and keeps its queues in another region.
+    let other = sns(&server, OTHER, HOME_REGION);
+    let other_far_sqs = sqs(&server, OTHER, OTHER_REGION);
+    let topic_arn = topic(&owner, "outbound").await;
+
+    let by_service = format!(
+        r#"{{"Statement": [{{"Effect": "Allow", "Principal": {{"Service": "sns.amazonaws.com"}},
+            "Action": "sqs:SendMessage", "Condition": {{"ArnEquals": {{"aws:SourceArn": "{topic_arn}"}}}}}}]}}"#
+    );
+    let by_account = format!(
+        r#"{{"Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "{OWNER}"}}, "Action": "sqs:SendMessage"}}]}}"#
+    );
+    let service_queue = queue(&other_far_sqs, "by-service", Some(&by_service)).await;
+    let account_queue = queue(&other_far_sqs, "by-account", Some(&by_account)).await;
+
+    // Subscribe needs the owner's grant under `aws`.
+    let refused = other.subscribe().topic_arn(&topic_arn).protocol("sqs").endpoint(&service_queue.arn).send().await;
+    assert_eq!(outcome(&refused), "AuthorizationError", "Subscribe before the grant");
+    owner
+        .add_permission()
+        .topic_arn(&topic_arn)
+        .label("subscribers")
+        .aws_account_id(OTHER)
+        .action_name("Subscribe")
+        .send()
+        .await
+        .expect("AddPermission");
+    subscribe(&other, &topic_arn, &service_queue).await;
+    subscribe(&other, &topic_arn, &account_queue).await;
+
+    owner.publish().topic_arn(&topic_arn).message("far away").send().await.expect("Publish");
+
+    for (label, target) in [("service principal", &service_queue), ("topic account", &account_queue)] {
+        let delivered = drain_json(&other_far_sqs, target).await;
+        assert_eq!(delivered.len(), 1, "{label}: one envelope in the other account and region");
+        assert_eq!(delivered[0]["Message"], "far away", "{label}");
+        assert_eq!(delivered[0]["TopicArn"], topic_arn.as_str(), "{label}");
+    }
+
+    server.shutdown().await;
+}

@@ -268,3 +268,43 @@ async fn fifo_topic_delivers_group_and_deduplication() {
 
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn json_structure_and_string_array_filter() {
+    let server = start_profile("localstack").await;
+    let owner = sns(&server, OWNER, HOME_REGION);
+    let owner_sqs = sqs(&server, OWNER, HOME_REGION);
+    let topic_arn = topic(&owner, "structured").await;
+    let target = queue(&owner_sqs, "structured", None).await;
+    owner
+        .subscribe()
+        .topic_arn(&topic_arn)
+        .protocol("sqs")
+        .endpoint(&target.arn)
+        .attributes("FilterPolicy", r#"{"tags": ["urgent"]}"#)
+        .send()
+        .await
+        .expect("Subscribe");
+
+    let tags = |value: &str| {
+        MessageAttributeValue::builder().data_type("String.Array").string_value(value).build().expect("an attribute")
+    };
+    for list in [r#"["later", "urgent"]"#, r#"["later"]"#] {
+        owner
+            .publish()
+            .topic_arn(&topic_arn)
+            .message_structure("json")
+            .message(r#"{"default": "for everyone", "sqs": "for queues"}"#)
+            .message_attributes("tags", tags(list))
+            .send()
+            .await
+            .expect("Publish");
+    }
+
+    let delivered = drain_json(&owner_sqs, &target).await;
+    assert_eq!(delivered.len(), 1, "only the list with urgent matches");
+    assert_eq!(delivered[0]["Message"], "for queues", "the sqs entry of the structure");
+    assert_eq!(delivered[0]["MessageAttributes"]["tags"]["Type"], "String.Array");
+
+    server.shutdown().await;
+}
