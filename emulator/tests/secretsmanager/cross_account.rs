@@ -99,7 +99,7 @@ async fn customer_key_secret_shared_with_granted_account_only() {
 }
 
 #[tokio::test]
-async fn managed_key_secret_refused_across_accounts() {
+async fn managed_key_secret_rejected_across_accounts() {
     for profile in ["localstack", "localstack-enforce-iam", "aws"] {
         let server = start_profile(profile).await;
         let owner = client(&server, OWNER, HOME_REGION);
@@ -222,14 +222,14 @@ async fn deleted_and_restored_from_another_account() {
         assert_eq!(current_value(&owner, "lifecycle").await, "x", "{profile}: restored");
 
         other.delete_secret().secret_id(&arn).force_delete_without_recovery(true).send().await.expect("force delete");
-        let gone = owner.describe_secret().secret_id("lifecycle").send().await;
-        assert_eq!(outcome(&gone), "ResourceNotFoundException", "{profile}: deleted for good");
+        let after_delete = owner.describe_secret().secret_id("lifecycle").send().await;
+        assert_eq!(outcome(&after_delete), "ResourceNotFoundException", "{profile}: deleted for good");
 
         let third = client(&server, THIRD, HOME_REGION);
         let arn = create_secret(&owner, "kept", "y").await;
-        let refused = third.delete_secret().secret_id(&arn).send().await;
+        let ungranted_delete = third.delete_secret().secret_id(&arn).send().await;
         let expected = if profile == "aws" { "AccessDeniedException" } else { "ok" };
-        assert_eq!(outcome(&refused), expected, "{profile}: an account without a grant deletes");
+        assert_eq!(outcome(&ungranted_delete), expected, "{profile}: an account without a grant deletes");
         server.shutdown().await;
     }
 }

@@ -348,8 +348,8 @@ async fn deleted_secret_refuses_reads_until_restored() {
     assert_eq!(current_value(&owner, "doomed").await, "value");
 
     owner.delete_secret().secret_id("doomed").force_delete_without_recovery(true).send().await.expect("force delete");
-    let gone = owner.describe_secret().secret_id("doomed").send().await;
-    assert_eq!(outcome(&gone), "ResourceNotFoundException");
+    let after_delete = owner.describe_secret().secret_id("doomed").send().await;
+    assert_eq!(outcome(&after_delete), "ResourceNotFoundException");
     create_secret(&owner, "doomed", "reborn").await;
     assert_eq!(current_value(&owner, "doomed").await, "reborn", "the name is free again");
     server.shutdown().await;

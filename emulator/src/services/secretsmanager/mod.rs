@@ -425,3 +425,96 @@ impl Service for SecretsManager {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use http_body_util::BodyExt as _;
+
+    use super::*;
+    use crate::http::Protocol;
+    use crate::identity::{Caller, IdentityOptions};
+
+    const OWNER: &str = "111111111111";
+    const PLAINTEXT: &str = "plain text that must not be stored";
+
+    fn context(account_id: &str) -> RequestContext {
+        RequestContext {
+            request_id: "test-request".to_owned(),
+            caller: Caller::new(account_id, "ap-south-1", IdentityOptions::default()),
+            host: "127.0.0.1".to_owned(),
+            path: "/".to_owned(),
+            query: String::new(),
+            headers: http::HeaderMap::new(),
+            source_ip: None,
+        }
+    }
+
+    /// Creates a secret under the managed key through the service and
+    /// returns the KMS, the Decrypt request for the stored ciphertext, and that ciphertext.
+    fn stored_secret(profile: Profile) -> (Arc<Kms>, serde_json::Value, Vec<u8>) {
+        let config = Config { access: AccessRules::from(profile), ..Config::default() };
+        let kms = Arc::new(Kms::new(&config));
+        let secrets = SecretsManager::new(&config, kms.clone());
+        let input = model::CreateSecretInput {
+            name: Some("stored".to_owned()),
+            secret_string: Some(PLAINTEXT.to_owned()),
+            ..model::CreateSecretInput::default()
+        };
+        let created = secrets.create_secret(&context(OWNER), input).expect("CreateSecret");
+        let version_id = created.version_id.expect("a version");
+
+        let namespace = Namespace::new(OWNER, "ap-south-1");
+        let registry = secrets.namespaces.get(&namespace).expect("the namespace");
+        let secret = registry.by_name("stored", now()).expect("the secret");
+        let ciphertext = secret.state().versions.get(&version_id).expect("the version").ciphertext.clone();
+        let request = serde_json::json!({
+            "CiphertextBlob": STANDARD.encode(&ciphertext),
+            "EncryptionContext": {"SecretARN": created.arn, "SecretVersionId": version_id},
+        });
+        (kms, request, ciphertext)
+    }
+
+    /// Calls KMS's own Decrypt operation, the path a KMS client takes, and
+    /// returns the HTTP status and the JSON body.
+    async fn kms_decrypt(kms: &Kms, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        let call = ServiceCall {
+            protocol: Protocol::AwsJson1_1,
+            operation: "Decrypt".to_owned(),
+            body: body.to_string().into(),
+            params: Vec::new(),
+        };
+        let response = kms.call(&context(OWNER), call).await;
+        let status = response.status().as_u16();
+        let bytes = response.into_body().collect().await.expect("the body is in memory").to_bytes();
+        (status, serde_json::from_slice(&bytes).expect("a JSON body"))
+    }
+
+    #[tokio::test]
+    async fn stored_value_decrypts_with_kms_decrypt() {
+        let (kms, mut request, ciphertext) = stored_secret(Profile::Localstack);
+        let needle = b"must not be stored";
+        let contains_plaintext = ciphertext.windows(needle.len()).any(|window| window == needle);
+        assert!(!contains_plaintext, "the stored bytes contain the plain text");
+
+        let (status, body) = kms_decrypt(&kms, &request).await;
+        assert_eq!(status, 200, "{body}");
+        let plaintext = STANDARD.decode(body["Plaintext"].as_str().expect("Plaintext")).expect("base64");
+        assert_eq!(plaintext, PLAINTEXT.as_bytes());
+
+        request["EncryptionContext"]["SecretVersionId"] = serde_json::json!("another-version");
+        let (status, body) = kms_decrypt(&kms, &request).await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(body["__type"], "InvalidCiphertextException", "the context binds the version");
+    }
+
+    #[tokio::test]
+    async fn managed_key_needs_secrets_manager() {
+        let (kms, request, _) = stored_secret(Profile::Aws);
+        let (status, body) = kms_decrypt(&kms, &request).await;
+        // A direct Decrypt carries no kms:ViaService, which the managed key's policy requires.
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(body["__type"], "AccessDeniedException", "{body}");
+    }
+}
