@@ -394,6 +394,16 @@ async fn resource_policy_round_trips() {
         owner.validate_resource_policy().resource_policy(&policy).send().await.expect("ValidateResourcePolicy");
     assert!(validated.policy_validation_passed(), "{:?}", validated.validation_errors());
 
+    let lockout = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"secretsmanager:*Policy","Resource":"*"}]}"#;
+    let validated = owner
+        .validate_resource_policy()
+        .secret_id("with-policy")
+        .resource_policy(lockout)
+        .send()
+        .await
+        .expect("ValidateResourcePolicy");
+    assert!(!validated.policy_validation_passed(), "a policy that locks the owner out fails validation");
+
     owner.delete_resource_policy().secret_id("with-policy").send().await.expect("DeleteResourcePolicy");
     let read = owner.get_resource_policy().secret_id("with-policy").send().await.expect("GetResourcePolicy");
     assert_eq!(read.resource_policy(), None);
