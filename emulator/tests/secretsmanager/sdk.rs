@@ -277,6 +277,21 @@ async fn list_secrets_filters_and_pages() {
     assert_eq!(names(&both), ["prod/a", "prod/e"]);
     let all = owner.list_secrets().filters(filter(FilterNameStringType::All, "green")).send().await.expect("all");
     assert_eq!(names(&all), ["dev/d"]);
+    let words =
+        owner.list_secrets().filters(filter(FilterNameStringType::All, "RED dev")).send().await.expect("all words");
+    assert_eq!(names(&words), ["dev/c"], "every word matches, case-insensitively");
+    let description = owner
+        .list_secrets()
+        .filters(filter(FilterNameStringType::Description, "Blue"))
+        .send()
+        .await
+        .expect("description");
+    assert_eq!(names(&description), ["prod/b"], "description matches case-insensitively");
+    let name_case =
+        owner.list_secrets().filters(filter(FilterNameStringType::Name, "PROD/")).send().await.expect("name case");
+    assert!(names(&name_case).is_empty(), "name matches case-sensitively");
+    let bad_value = owner.list_secrets().filters(filter(FilterNameStringType::Name, "a*b")).send().await;
+    assert_eq!(outcome(&bad_value), "ValidationException", "a filter value with *");
 
     let mut collected = Vec::new();
     let mut token: Option<String> = None;

@@ -134,7 +134,9 @@ pub fn parse_next_token(token: &str) -> AwsResult<u64> {
         .ok_or_else(|| errors::invalid_next_token(token))
 }
 
-/// Checks ListSecrets and BatchGetSecretValue filters: known keys and 1 to 10 values of at most 512 characters.
+/// Checks ListSecrets and BatchGetSecretValue filters: known keys, and 1 to
+/// 10 values of at most 512 characters from the documented character set
+/// (<https://docs.aws.amazon.com/goto/WebAPI/secretsmanager-2017-10-17/Filter>).
 pub fn check_filters(filters: &[Filter]) -> AwsResult<()> {
     if filters.len() > 10 {
         return Err(errors::validation(
@@ -157,37 +159,71 @@ pub fn check_filters(filters: &[Filter]) -> AwsResult<()> {
                 filter.values.len()
             )));
         }
-        if let Some(value) = filter.values.iter().find(|value| value.chars().count() > 512) {
-            return Err(errors::invalid_parameter(format!(
-                "A value of filter {key} has {} characters, more than the maximum of 512.",
-                value.chars().count()
-            )));
+        for value in &filter.values {
+            let allowed = |c: char| c.is_ascii_alphanumeric() || " :_@/+=.-!".contains(c);
+            if value.chars().count() > 512 || !value.chars().all(allowed) {
+                return Err(errors::validation(
+                    &format!("filters.{}.member.values", index + 1),
+                    &format!(
+                        "Member must have at most 512 letters, digits, spaces and the characters :_@/+=.-! \
+                         (the value is {value:?})"
+                    ),
+                ));
+            }
         }
     }
     Ok(())
 }
 
-/// Reports whether `secret` matches every filter. Each value is a prefix;
-/// a leading `!` negates it. A filter matches when any of its values does.
+/// Splits an attribute into the words the `all` filter matches: the whole
+/// attribute and its parts between characters other than letters and digits.
+fn words(attribute: &str) -> impl Iterator<Item = &str> {
+    std::iter::once(attribute).chain(attribute.split(|c: char| !c.is_alphanumeric()).filter(|word| !word.is_empty()))
+}
+
+/// Reports whether a case-insensitive prefix `prefix` starts `text`.
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.len() >= prefix.len()
+        && text.is_char_boundary(prefix.len())
+        && text[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+/// Reports whether `secret` matches every filter. A filter matches when any
+/// of its values does, and a leading `!` negates a value. Each key matches
+/// as documented: a prefix, case-sensitive except for `description`, and
+/// for `all` every word of the value as a case-insensitive prefix of a word
+/// of the name, description, tag keys or tag values.
+///
+/// NOTE: how AWS splits attributes into words for `all` is not documented;
+/// the emulator splits at characters other than letters and digits.
 pub fn matches_filters(secret: &Secret, state: &SecretState, filters: &[Filter]) -> bool {
+    let description = state.description.as_deref();
+    let tag_keys = || state.tags.iter().map(|tag| tag.key.as_str());
+    let tag_values = || state.tags.iter().map(|tag| tag.value.as_str());
     filters.iter().all(|filter| {
         let key = filter.key.as_deref().unwrap_or_default();
-        let fields: Vec<&str> = match key {
-            "name" => vec![secret.name.as_str()],
-            "description" => state.description.iter().map(String::as_str).collect(),
-            "tag-key" => state.tags.iter().map(|tag| tag.key.as_str()).collect(),
-            "tag-value" => state.tags.iter().map(|tag| tag.value.as_str()).collect(),
-            "primary-region" => vec![secret.namespace.region.as_str()],
-            "all" => std::iter::once(secret.name.as_str())
-                .chain(state.description.iter().map(String::as_str))
-                .chain(state.tags.iter().flat_map(|tag| [tag.key.as_str(), tag.value.as_str()]))
-                .collect(),
-            // owning-service: no secret of the emulator is managed by another service.
-            _ => Vec::new(),
+        let matches = |value: &str| -> bool {
+            match key {
+                "name" => secret.name.starts_with(value),
+                "description" => description.is_some_and(|text| starts_with_ignore_case(text, value)),
+                "tag-key" => tag_keys().any(|tag_key| tag_key.starts_with(value)),
+                "tag-value" => tag_values().any(|tag_value| tag_value.starts_with(value)),
+                "primary-region" => secret.namespace.region.starts_with(value),
+                "all" => value.split_whitespace().all(|word| {
+                    std::iter::once(secret.name.as_str())
+                        .chain(description)
+                        .chain(tag_keys())
+                        .chain(tag_values())
+                        .flat_map(words)
+                        .any(|attribute_word| starts_with_ignore_case(attribute_word, word))
+                }),
+                // owning-service: no secret of the emulator is managed by another service.
+                _ => false,
+            }
         };
         filter.values.iter().any(|value| match value.strip_prefix('!') {
-            Some(negated) => !fields.iter().any(|field| field.starts_with(negated)),
-            None => fields.iter().any(|field| field.starts_with(value.as_str())),
+            Some(negated) => !matches(negated),
+            None => matches(value),
         })
     })
 }
