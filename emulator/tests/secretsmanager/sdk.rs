@@ -358,6 +358,8 @@ async fn deleted_secret_refuses_reads_until_restored() {
     assert!(described.deleted_date().is_some(), "DescribeSecret shows DeletedDate");
     let again = owner.delete_secret().secret_id("doomed").send().await;
     assert_eq!(outcome(&again), "InvalidRequestException", "already scheduled");
+    let same_name = owner.create_secret().name("doomed").secret_string("new").send().await;
+    assert_eq!(outcome(&same_name), "InvalidRequestException", "the name belongs to a scheduled secret");
 
     owner.restore_secret().secret_id("doomed").send().await.expect("RestoreSecret");
     assert_eq!(current_value(&owner, "doomed").await, "value");

@@ -44,11 +44,22 @@ pub fn invalid_request(message: impl Into<String>) -> AwsError {
     client("InvalidRequestException", message)
 }
 
-/// InvalidRequestException for a secret scheduled for deletion.
+/// InvalidRequestException for a secret scheduled for deletion, with the
+/// message AWS returns, as quoted in
+/// <https://github.com/external-secrets/kubernetes-external-secrets/issues/114>.
 pub fn marked_for_deletion(arn: &str) -> AwsError {
     invalid_request(format!(
-        "You can't perform this operation on the secret {arn} because it was marked for deletion. \
-         Call RestoreSecret to cancel the deletion."
+        "You can't perform this operation on the secret because it was marked for deletion. \
+         Call RestoreSecret on {arn} to cancel the deletion."
+    ))
+}
+
+/// InvalidRequestException for CreateSecret with the name of a secret
+/// scheduled for deletion, with the message AWS returns, as quoted in
+/// <https://github.com/redpanda-data/console/issues/1835>.
+pub fn name_scheduled_for_deletion(name: &str) -> AwsError {
+    invalid_request(format!(
+        "You can't create this secret because a secret with this name is already scheduled for deletion: {name}."
     ))
 }
 

@@ -375,6 +375,8 @@ impl SecretsManager {
         }
 
         let mut state = secret.state();
+        // NOTE: AWS allows a forced deletion of a scheduled secret; that a
+        // second scheduled deletion fails is assumed.
         if state.deletion_date.is_some() {
             return Err(errors::marked_for_deletion(&secret.arn));
         }
@@ -485,10 +487,7 @@ impl SecretsManager {
 fn repeated_create(existing: &Secret, token: &str, value: Option<&SecretValue>) -> AwsResult<SecretVersionOutput> {
     let state = existing.state();
     if state.deletion_date.is_some() {
-        return Err(errors::invalid_request(format!(
-            "You can't create the secret {} because a secret of that name is scheduled for deletion.",
-            existing.name
-        )));
+        return Err(errors::name_scheduled_for_deletion(&existing.name));
     }
     match (state.versions.get(token), value) {
         (Some(version), Some(value)) => repeated_version(existing, version.digest, &version.stages, token, value),
