@@ -233,3 +233,37 @@ async fn deleted_and_restored_from_another_account() {
         server.shutdown().await;
     }
 }
+
+#[tokio::test]
+async fn other_account_key_encrypts_when_granted() {
+    let server = start_profile("aws").await;
+    let owner = client(&server, OWNER, HOME_REGION);
+    let key_owner = kms_client(&server, OTHER, HOME_REGION);
+    let granting_policy = format!(
+        r#"{{"Version":"2012-10-17","Statement":[
+            {{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{OTHER}:root"}},"Action":"kms:*","Resource":"*"}},
+            {{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{OWNER}:root"}},"Action":["kms:GenerateDataKey","kms:Decrypt"],"Resource":"*"}}
+        ]}}"#
+    );
+    let granted = key_owner.create_key().policy(granting_policy).send().await.expect("CreateKey with a grant");
+    let granted_arn = granted.key_metadata().and_then(|metadata| metadata.arn()).expect("key ARN").to_owned();
+    let private = key_owner.create_key().send().await.expect("CreateKey without a grant");
+    let private_arn = private.key_metadata().and_then(|metadata| metadata.arn()).expect("key ARN").to_owned();
+
+    owner
+        .create_secret()
+        .name("foreign-key")
+        .secret_string("under another account's key")
+        .kms_key_id(&granted_arn)
+        .send()
+        .await
+        .expect("CreateSecret under a granted key of another account");
+    assert_eq!(current_value(&owner, "foreign-key").await, "under another account's key");
+
+    let denied = owner.create_secret().name("private-key").secret_string("x").kms_key_id(&private_arn).send().await;
+    assert_eq!(outcome(&denied), "AccessDeniedException", "the key policy does not name the secret's account");
+    assert!(message_of(&denied).contains("Access to KMS is not allowed"), "{}", message_of(&denied));
+    let missing = owner.describe_secret().secret_id("private-key").send().await;
+    assert_eq!(outcome(&missing), "ResourceNotFoundException", "a failed CreateSecret leaves no secret");
+    server.shutdown().await;
+}
