@@ -50,6 +50,18 @@ fn check_version_id(member: &str, version_id: &str) -> AwsResult<()> {
     Ok(())
 }
 
+/// Records one secret BatchGetSecretValue could not read, for its Errors list.
+fn batch_error(context: &RequestContext, secret_id: String, error: crate::error::AwsError) -> ApiErrorType {
+    tracing::debug!(
+        account = %context.caller.account_id,
+        region = %context.caller.region,
+        secret_id = %secret_id,
+        code = %error.code,
+        "BatchGetSecretValue could not read a secret"
+    );
+    ApiErrorType { secret_id, error_code: error.code.into_owned(), message: error.message }
+}
+
 impl SecretsManager {
     pub(super) fn get_secret_value(
         &self,
@@ -162,11 +174,7 @@ impl SecretsManager {
                     .and_then(|secret| self.read_value(context, &secret, None, None));
                 match read {
                     Ok(value) => output.secret_values.push(value),
-                    Err(error) => output.errors.push(ApiErrorType {
-                        secret_id,
-                        error_code: error.code.into_owned(),
-                        message: error.message,
-                    }),
+                    Err(error) => output.errors.push(batch_error(context, secret_id, error)),
                 }
             }
             return Ok(output);
@@ -204,11 +212,7 @@ impl SecretsManager {
                 .and_then(|()| self.read_value(context, &secret, None, None));
             match read {
                 Ok(value) => output.secret_values.push(value),
-                Err(error) => output.errors.push(ApiErrorType {
-                    secret_id: secret.arn.clone(),
-                    error_code: error.code.into_owned(),
-                    message: error.message,
-                }),
+                Err(error) => output.errors.push(batch_error(context, secret.arn.clone(), error)),
             }
         }
         Ok(output)
