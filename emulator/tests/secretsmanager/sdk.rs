@@ -401,8 +401,8 @@ async fn resource_policy_round_trips() {
         .send()
         .await;
     assert_eq!(outcome(&blocked), "PublicPolicyException");
-    let kept = owner.get_resource_policy().secret_id("with-policy").send().await.expect("GetResourcePolicy");
-    assert_eq!(kept.resource_policy(), Some(policy.as_str()), "a rejected policy changes nothing");
+    let unchanged = owner.get_resource_policy().secret_id("with-policy").send().await.expect("GetResourcePolicy");
+    assert_eq!(unchanged.resource_policy(), Some(policy.as_str()), "a rejected policy changes nothing");
 
     let validated =
         owner.validate_resource_policy().resource_policy(public).send().await.expect("ValidateResourcePolicy");
@@ -480,7 +480,7 @@ async fn random_password_honours_parameters() {
     assert!(!password.chars().any(|c| "aeiou".contains(c)), "{password:?} has an excluded character");
     assert!(password.chars().all(|c| c.is_ascii_alphanumeric() || c == ' '), "{password:?} has punctuation");
 
-    let another = owner.get_random_password().password_length(64).send().await.expect("GetRandomPassword");
-    assert_ne!(another.random_password(), Some(password), "two passwords differ");
+    let second_password = owner.get_random_password().password_length(64).send().await.expect("GetRandomPassword");
+    assert_ne!(second_password.random_password(), Some(password), "two passwords differ");
     server.shutdown().await;
 }

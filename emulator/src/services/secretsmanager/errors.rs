@@ -21,8 +21,8 @@ pub fn version_not_found(secret_id: &str, detail: &str) -> AwsError {
 }
 
 /// ResourceNotFoundException for a secret ARN of another region than the
-/// endpoint's. Each endpoint serves one region, and AWS answers such an ARN
-/// with "Secrets Manager can't find the specified secret." as reported in
+/// endpoint's. Each endpoint serves one region, and AWS rejects such an ARN
+/// with "Secrets Manager can't find the specified secret.", as reported in
 /// <https://github.com/newrelic/newrelic-lambda-extension/issues/210> and
 /// <https://github.com/DataDog/datadog-lambda-python/pull/576>.
 /// NOTE: those reports are within one account; that the answer is the same
