@@ -55,6 +55,10 @@ async fn managed_key_appears_in_kms() {
     let key_arn = described.key_metadata().and_then(|metadata| metadata.arn()).expect("Arn");
     assert_eq!(versions.versions()[0].kms_key_ids(), [key_arn], "the version is under the managed key");
 
+    let deleted = kms.delete_alias().alias_name("alias/aws/secretsmanager").send().await;
+    let code = deleted.as_ref().err().and_then(aws_sdk_kms::error::ProvideErrorMetadata::code);
+    assert_eq!(code, Some("InvalidAliasNameException"), "the managed key's alias belongs to AWS");
+
     let by_alias =
         owner.create_secret().name("third").secret_string("z").kms_key_id("alias/aws/secretsmanager").send().await;
     assert_eq!(outcome(&by_alias), "ok", "the managed key's alias is a valid KmsKeyId");
