@@ -69,48 +69,42 @@ pub struct SecretIdOutput {
     pub name: String,
 }
 
+/// The metadata DescribeSecret and ListSecrets return for a secret.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SecretMetadata {
+    #[serde(rename = "ARN")]
+    pub arn: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+    pub rotation_enabled: bool,
+    pub created_date: f64,
+    pub last_changed_date: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_accessed_date: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted_date: Option<f64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Tag>,
+}
+
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DescribeSecretOutput {
-    #[serde(rename = "ARN")]
-    pub arn: String,
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kms_key_id: Option<String>,
-    pub rotation_enabled: bool,
-    pub created_date: f64,
-    pub last_changed_date: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_accessed_date: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deleted_date: Option<f64>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub tags: Vec<Tag>,
+    #[serde(flatten)]
+    pub metadata: SecretMetadata,
     pub version_ids_to_stages: BTreeMap<String, Vec<String>>,
 }
 
-/// One secret as ListSecrets returns it.
+/// One secret as ListSecrets returns it, whose version map has another member name than DescribeSecret's.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct SecretListEntry {
-    #[serde(rename = "ARN")]
-    pub arn: String,
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kms_key_id: Option<String>,
-    pub rotation_enabled: bool,
-    pub created_date: f64,
-    pub last_changed_date: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_accessed_date: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deleted_date: Option<f64>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub tags: Vec<Tag>,
+    #[serde(flatten)]
+    pub metadata: SecretMetadata,
     pub secret_versions_to_stages: BTreeMap<String, Vec<String>>,
 }
 

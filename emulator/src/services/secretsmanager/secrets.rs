@@ -16,8 +16,8 @@ use rand::rngs::OsRng;
 
 use super::model::{
     CreateSecretInput, DeleteSecretInput, DescribeSecretOutput, Empty, Filter, ListSecretsInput, ListSecretsOutput,
-    SecretIdInput, SecretIdOutput, SecretListEntry, SecretVersionOutput, Tag, TagResourceInput, UntagResourceInput,
-    UpdateSecretInput,
+    SecretIdInput, SecretIdOutput, SecretListEntry, SecretMetadata, SecretVersionOutput, Tag, TagResourceInput,
+    UntagResourceInput, UpdateSecretInput,
 };
 use super::secret::{AWSCURRENT, Secret, SecretState};
 use super::{SecretValue, SecretsManager, errors, now, request_token, secret_value};
@@ -228,6 +228,23 @@ pub fn matches_filters(secret: &Secret, state: &SecretState, filters: &[Filter])
     })
 }
 
+/// Builds the metadata DescribeSecret and ListSecrets return. Rotation is
+/// not modelled, so RotationEnabled is always false.
+fn secret_metadata(secret: &Secret, state: &SecretState) -> SecretMetadata {
+    SecretMetadata {
+        arn: secret.arn.clone(),
+        name: secret.name.clone(),
+        description: state.description.clone(),
+        kms_key_id: state.kms_key_id.clone(),
+        rotation_enabled: false,
+        created_date: secret.created_date,
+        last_changed_date: state.last_changed_date,
+        last_accessed_date: state.last_accessed_date,
+        deleted_date: state.deletion_date,
+        tags: state.tags.clone(),
+    }
+}
+
 impl SecretsManager {
     pub(super) fn create_secret(
         &self,
@@ -291,16 +308,7 @@ impl SecretsManager {
         let secret = self.resolve(context, input.secret_id.as_deref(), "DescribeSecret")?;
         let state = secret.state();
         Ok(DescribeSecretOutput {
-            arn: secret.arn.clone(),
-            name: secret.name.clone(),
-            description: state.description.clone(),
-            kms_key_id: state.kms_key_id.clone(),
-            rotation_enabled: false,
-            created_date: secret.created_date,
-            last_changed_date: state.last_changed_date,
-            last_accessed_date: state.last_accessed_date,
-            deleted_date: state.deletion_date,
-            tags: state.tags.clone(),
+            metadata: secret_metadata(&secret, &state),
             version_ids_to_stages: state.version_stages(),
         })
     }
@@ -441,16 +449,7 @@ impl SecretsManager {
             }
             last_sequence = Some(secret.sequence);
             page.push(SecretListEntry {
-                arn: secret.arn.clone(),
-                name: secret.name.clone(),
-                description: state.description.clone(),
-                kms_key_id: state.kms_key_id.clone(),
-                rotation_enabled: false,
-                created_date: secret.created_date,
-                last_changed_date: state.last_changed_date,
-                last_accessed_date: state.last_accessed_date,
-                deleted_date: state.deletion_date,
-                tags: state.tags.clone(),
+                metadata: secret_metadata(&secret, &state),
                 secret_versions_to_stages: state.version_stages(),
             });
         }
