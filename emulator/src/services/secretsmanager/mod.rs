@@ -51,7 +51,13 @@ use model::Blob;
 use secret::{Secret, SecretRegistry, Version};
 
 /// The operations that work on another account's secret, by its full ARN
-/// (<https://docs.localstack.cloud/references/cross-account-access/>).
+/// (<https://docs.localstack.cloud/references/cross-account-access/>), under every profile.
+///
+/// NOTE: AWS's own list also names DeleteResourcePolicy, CancelRotateSecret
+/// and the replication operations
+/// (<https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples_cross.html>),
+/// so under `aws` a DeleteResourcePolicy by another account's ARN returns
+/// ResourceNotFoundException where AWS would ask the resource policy.
 pub const CROSS_ACCOUNT_OPERATIONS: &[&str] = &[
     "DeleteSecret",
     "DescribeSecret",
