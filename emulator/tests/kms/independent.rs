@@ -8,9 +8,9 @@
 //!   and the copy recovered by decrypting CiphertextBlob decrypts what the
 //!   first copy encrypted;
 //! - GenerateDataKeyPair's private key yields its public key under `openssl pkey`;
-//! - the emulator's HMAC primitive agrees with RustCrypto's `hmac`; KMS
-//!   never exports an HMAC key, so end to end a MAC can only be checked by
-//!   VerifyMac (see the `sdk` tests).
+//! - the emulator's HMAC primitive agrees with RustCrypto's `hmac`. KMS
+//!   never exports an HMAC key, so the end-to-end check of GenerateMac uses
+//!   key material the test imports itself (see the `import` tests).
 
 use aws_sdk_kms::primitives::Blob;
 use aws_sdk_kms::types::{EncryptionAlgorithmSpec, MessageType, SigningAlgorithmSpec};

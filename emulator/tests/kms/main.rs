@@ -9,10 +9,13 @@
 //! - `independent` checks the emulator's cryptography with other
 //!   implementations: `openssl` for signatures, RSA-OAEP and AES, and
 //!   RustCrypto's `hmac` for HMAC.
+//! - `import` imports key material wrapped by `openssl`, and recomputes
+//!   GenerateMac's output with RustCrypto's `hmac`.
 //! - `bad_input` has one test per kind of invalid request.
 
 mod bad_input;
 mod common;
 mod cross_account;
+mod import;
 mod independent;
 mod sdk;

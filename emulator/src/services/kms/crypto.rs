@@ -196,6 +196,11 @@ impl RsaMaterial {
         Ok(plaintext.to_vec())
     }
 
+    /// Returns the length of the public modulus in bytes, the length of every OAEP ciphertext.
+    pub fn modulus_len(&self) -> usize {
+        self.signing.public_modulus_len()
+    }
+
     /// Signs a digest with PSS or PKCS #1 v1.5.
     pub fn sign_digest(&self, encoding: &'static dyn signature::RsaEncoding, digest: &Digest) -> CryptoResult<Vec<u8>> {
         let mut output = vec![0_u8; self.signing.public_modulus_len()];
@@ -211,6 +216,16 @@ pub fn oaep_algorithm(name: &str) -> Option<&'static OaepAlgorithm> {
         "RSAES_OAEP_SHA_256" => Some(&OAEP_SHA256_MGF1SHA256),
         _ => None,
     }
+}
+
+/// Unwraps `wrapped` with AES key wrap with padding (RFC 5649) under the AES-256 key `kek`.
+pub fn aes_key_unwrap_padded(kek: &[u8], wrapped: &[u8]) -> CryptoResult<Vec<u8>> {
+    use aws_lc_rs::key_wrap::{AES_256, AesKek, KeyWrapPadded as _};
+
+    let kek = AesKek::new(&AES_256, kek).map_err(|_| CryptoError::Invalid)?;
+    let mut output = vec![0_u8; wrapped.len()];
+    let plaintext = kek.unwrap_with_padding(wrapped, &mut output).map_err(|_| CryptoError::Invalid)?;
+    Ok(plaintext.to_vec())
 }
 
 /// An elliptic-curve key pair for ECDSA.

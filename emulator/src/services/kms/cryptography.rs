@@ -119,7 +119,7 @@ impl Kms {
                 }
                 rsa.encrypt(oaep, plaintext).map_err(|_| errors::internal(operation))
             }
-            Material::Ecc(_) | Material::Hmac(_) => {
+            Material::Ecc(_) | Material::Hmac => {
                 Err(errors::invalid_key_usage(&key.arn, key.usage.as_str(), operation))
             }
         }
@@ -462,7 +462,7 @@ impl Kms {
         let signature = match &key.material {
             Material::Rsa(rsa) => rsa.sign_digest(rsa_encoding(algorithm), &digest),
             Material::Ecc(ecc) => ecc.sign_digest(&digest),
-            Material::Symmetric | Material::Hmac(_) => Err(CryptoError::Internal),
+            Material::Symmetric | Material::Hmac => Err(CryptoError::Internal),
         }
         .map_err(|_| errors::internal("Sign"))?;
         Ok(SignOutput { key_id: key.arn.clone(), signature: Blob(signature), signing_algorithm: algorithm })
@@ -479,7 +479,7 @@ impl Kms {
                 KeySpec::Ecc(curve) => ecc.verify_digest(curve, &digest, &signature),
                 _ => Err(CryptoError::Internal),
             },
-            Material::Symmetric | Material::Hmac(_) => Err(CryptoError::Internal),
+            Material::Symmetric | Material::Hmac => Err(CryptoError::Internal),
         };
         match verified {
             Ok(()) => Ok(VerifyOutput { key_id: key.arn.clone(), signature_valid: true, signing_algorithm: algorithm }),
@@ -535,11 +535,12 @@ impl Kms {
 
     pub(super) fn generate_mac(&self, context: &RequestContext, input: MacInput) -> AwsResult<GenerateMacOutput> {
         let (key, algorithm, message) = self.mac_input(context, &input, "GenerateMac")?;
-        let (Material::Hmac(secret), Some(hmac)) = (&key.material, crypto::hmac_algorithm(algorithm)) else {
+        let (Material::Hmac, Some(hmac), Some(secret)) = (&key.material, crypto::hmac_algorithm(algorithm), hmac_secret(&key))
+        else {
             return Err(errors::internal("GenerateMac"));
         };
         Ok(GenerateMacOutput {
-            mac: Blob(crypto::hmac_sign(hmac, secret, &message)),
+            mac: Blob(crypto::hmac_sign(hmac, &secret, &message)),
             mac_algorithm: algorithm,
             key_id: key.arn.clone(),
         })
@@ -548,12 +549,18 @@ impl Kms {
     pub(super) fn verify_mac(&self, context: &RequestContext, input: MacInput) -> AwsResult<VerifyMacOutput> {
         let mac = required_blob(input.mac.clone(), "mac", 6144)?;
         let (key, algorithm, message) = self.mac_input(context, &input, "VerifyMac")?;
-        let (Material::Hmac(secret), Some(hmac)) = (&key.material, crypto::hmac_algorithm(algorithm)) else {
+        let (Material::Hmac, Some(hmac), Some(secret)) = (&key.material, crypto::hmac_algorithm(algorithm), hmac_secret(&key))
+        else {
             return Err(errors::internal("VerifyMac"));
         };
-        crypto::hmac_verify(hmac, secret, &message, &mac).map_err(|_| errors::invalid_mac(&key.arn))?;
+        crypto::hmac_verify(hmac, &secret, &message, &mac).map_err(|_| errors::invalid_mac(&key.arn))?;
         Ok(VerifyMacOutput { key_id: key.arn.clone(), mac_valid: true, mac_algorithm: algorithm })
     }
+}
+
+/// Returns the bytes of an HMAC key; `None` when it has no material.
+fn hmac_secret(key: &Key) -> Option<Vec<u8>> {
+    key.state().symmetric_versions.first().cloned()
 }
 
 /// Returns aws-lc-rs's signing encoding of an RSA signing algorithm name.

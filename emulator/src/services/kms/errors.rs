@@ -139,6 +139,27 @@ pub fn alias_not_supported(member: &str, value: &str) -> AwsError {
     )
 }
 
+/// InvalidImportTokenException: the token is not the key's current import token.
+pub fn invalid_import_token(key_arn: &str) -> AwsError {
+    client(
+        "InvalidImportTokenException",
+        format!("The import token is not the one GetParametersForImport last returned for {key_arn}."),
+    )
+}
+
+/// ExpiredImportTokenException: the import token and its wrapping key are more than 24 hours old.
+pub fn expired_import_token(key_arn: &str) -> AwsError {
+    client(
+        "ExpiredImportTokenException",
+        format!("The import token for {key_arn} has expired; call GetParametersForImport for a new one."),
+    )
+}
+
+/// IncorrectKeyMaterialException: the material does not fit the key or differs from what it had.
+pub fn incorrect_key_material(key_arn: &str, reason: &str) -> AwsError {
+    client("IncorrectKeyMaterialException", format!("The key material for {key_arn} is not valid: {reason}."))
+}
+
 /// InvalidGrantTokenException: a grant token is not one the service issued.
 pub fn invalid_grant_token(token: &str) -> AwsError {
     let shown: String = token.chars().take(64).collect();

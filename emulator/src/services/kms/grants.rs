@@ -484,13 +484,18 @@ impl Kms {
     }
 }
 
-/// Only symmetric encryption keys rotate automatically.
+/// Only symmetric encryption keys with AWS_KMS key material rotate.
+/// NOTE: AWS rotates a key with imported material on demand, after new
+/// material is imported for it; the emulator models one material per
+/// imported key, so it rejects rotation of those keys.
 fn require_rotatable(key: &Key, operation: &str) -> AwsResult<()> {
-    if key.spec == KeySpec::SymmetricDefault {
-        Ok(())
-    } else {
-        Err(errors::unsupported_operation(&key.arn, operation, key.spec.as_str()))
+    if key.spec != KeySpec::SymmetricDefault {
+        return Err(errors::unsupported_operation(&key.arn, operation, key.spec.as_str()));
     }
+    if key.origin() == "EXTERNAL" {
+        return Err(errors::unsupported_operation(&key.arn, operation, "origin EXTERNAL"));
+    }
+    Ok(())
 }
 
 /// Checks PolicyName, whose only value is `default`.

@@ -164,6 +164,8 @@ pub enum Status {
     Enabled,
     Disabled,
     PendingDeletion,
+    /// A key of origin EXTERNAL without key material: never imported, deleted or expired.
+    PendingImport,
 }
 
 impl Status {
@@ -172,6 +174,7 @@ impl Status {
             Status::Enabled => "Enabled",
             Status::Disabled => "Disabled",
             Status::PendingDeletion => "PendingDeletion",
+            Status::PendingImport => "PendingImport",
         }
     }
 }
@@ -182,8 +185,8 @@ pub enum Material {
     Symmetric,
     Rsa(Box<RsaMaterial>),
     Ecc(Box<EcMaterial>),
-    /// The HMAC key bytes.
-    Hmac(Vec<u8>),
+    /// An HMAC key, whose bytes are the one entry of [`KeyState::symmetric_versions`].
+    Hmac,
 }
 
 impl Material {
@@ -192,7 +195,7 @@ impl Material {
         match self {
             Material::Rsa(rsa) => Some(&rsa.public_key_der),
             Material::Ecc(ecc) => Some(ecc.public_key_der()),
-            Material::Symmetric | Material::Hmac(_) => None,
+            Material::Symmetric | Material::Hmac => None,
         }
     }
 }
@@ -250,12 +253,54 @@ pub struct KeyState {
     pub policy: Arc<Policy>,
     pub rotation_enabled: bool,
     pub rotation_period_in_days: i64,
-    /// Symmetric key material, one entry per rotation; the last encrypts.
+    /// Secret key material: for a symmetric encryption key, one AES-256 key
+    /// per rotation, the last of which encrypts; for an HMAC key, its one key.
+    /// Empty while a key of origin EXTERNAL waits for its material.
     pub symmetric_versions: Vec<Vec<u8>>,
+    /// The import state of a key of origin EXTERNAL; `None` for origin AWS_KMS.
+    pub import: Option<ImportState>,
     /// Grants by grant id.
     pub grants: BTreeMap<String, Grant>,
     /// `CUSTOMER` for keys made by CreateKey, `AWS` for AWS managed keys such as `aws/secretsmanager`.
     pub key_manager: &'static str,
+}
+
+impl KeyState {
+    /// Deletes imported key material: the key waits for an import again,
+    /// unless it is pending deletion, which it stays.
+    pub fn delete_imported_material(&mut self) {
+        self.symmetric_versions.clear();
+        if let Some(import) = &mut self.import {
+            import.valid_to = None;
+            import.expiration_model = None;
+        }
+        if self.status != Status::PendingDeletion {
+            self.status = Status::PendingImport;
+        }
+    }
+}
+
+/// What a key of origin EXTERNAL knows about importing its material
+/// (<https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html>).
+#[derive(Default)]
+pub struct ImportState {
+    /// The wrapping key and import token of the last GetParametersForImport.
+    pub parameters: Option<ImportParameters>,
+    /// The SHA-256 digest of the first material imported: a key accepts only that material again.
+    pub material_digest: Option<Vec<u8>>,
+    /// `KEY_MATERIAL_EXPIRES` or `KEY_MATERIAL_DOES_NOT_EXPIRE` while material is imported.
+    pub expiration_model: Option<&'static str>,
+    /// When the imported material expires, in epoch seconds.
+    pub valid_to: Option<f64>,
+}
+
+/// The parameters one GetParametersForImport call returned.
+pub struct ImportParameters {
+    pub import_token: Vec<u8>,
+    pub wrapping_algorithm: &'static str,
+    pub wrapping_key: RsaMaterial,
+    /// When the token and the wrapping key expire, in epoch seconds.
+    pub valid_to: f64,
 }
 
 /// One KMS key.
@@ -287,11 +332,23 @@ impl Key {
         Key { key_id, arn, namespace, spec, usage, creation_date, multi_region, material, state: Mutex::new(state) }
     }
 
-    /// Locks the key's mutable state.
+    /// Locks the key's mutable state. Imported key material whose ValidTo
+    /// has passed is deleted here, so every reader sees the key as AWS does
+    /// after expiry: state PendingImport.
     pub fn state(&self) -> MutexGuard<'_, KeyState> {
         // Every change under the lock is a set of plain assignments, so a
         // panic cannot leave the state half-changed.
-        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let expired = state.import.as_ref().and_then(|import| import.valid_to).is_some_and(|valid_to| valid_to <= super::now());
+        if expired {
+            state.delete_imported_material();
+        }
+        state
+    }
+
+    /// The key's origin: `EXTERNAL` for imported key material, else `AWS_KMS`.
+    pub fn origin(&self) -> &'static str {
+        if self.state().import.is_some() { "EXTERNAL" } else { "AWS_KMS" }
     }
 }
 

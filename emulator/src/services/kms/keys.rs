@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crosscheck_policy::{Decision, Effect, Policy, PolicyKind, PolicySet, PolicyType, evaluate};
 
 use super::crypto::{EcMaterial, RsaMaterial, random_bytes};
-use super::key::{Key, KeySpec, KeyState, KeyUsage, Material, Status};
+use super::key::{ImportState, Key, KeySpec, KeyState, KeyUsage, Material, Status};
 use super::model::{
     CreateKeyInput, Empty, KeyIdInput, KeyIdOutput, KeyListEntry, KeyMetadata, KeyMetadataOutput, ListInput,
     ListKeysOutput, ListResourceTagsOutput, MultiRegionConfiguration, MultiRegionKey, ScheduleKeyDeletionInput,
@@ -133,7 +133,9 @@ pub fn key_metadata(key: &Key) -> KeyMetadata {
         key_state: state.status.as_str(),
         deletion_date: state.deletion_date,
         pending_deletion_window_in_days: state.pending_window_in_days,
-        origin: "AWS_KMS",
+        origin: if state.import.is_some() { "EXTERNAL" } else { "AWS_KMS" },
+        expiration_model: state.import.as_ref().and_then(|import| import.expiration_model),
+        valid_to: state.import.as_ref().and_then(|import| import.valid_to),
         key_manager: state.key_manager,
         customer_master_key_spec: key.spec.as_str(),
         key_spec: key.spec.as_str(),
@@ -149,6 +151,15 @@ pub fn key_metadata(key: &Key) -> KeyMetadata {
     }
 }
 
+/// Rejects EnableKey and DisableKey on a key pending deletion or waiting for key material.
+fn check_has_material(key_arn: &str, status: Status) -> AwsResult<()> {
+    match status {
+        Status::PendingDeletion => Err(errors::invalid_state(key_arn, "pending deletion")),
+        Status::PendingImport => Err(errors::invalid_state(key_arn, "pending import")),
+        Status::Enabled | Status::Disabled => Ok(()),
+    }
+}
+
 /// Generates the material of a new key.
 pub(super) fn generate_material(spec: KeySpec) -> AwsResult<(Material, Vec<Vec<u8>>)> {
     let failed = |_| errors::internal("CreateKey");
@@ -156,7 +167,7 @@ pub(super) fn generate_material(spec: KeySpec) -> AwsResult<(Material, Vec<Vec<u
         KeySpec::SymmetricDefault => (Material::Symmetric, vec![random_bytes(32).map_err(failed)?]),
         KeySpec::Rsa(bits) => (Material::Rsa(Box::new(RsaMaterial::generate(bits).map_err(failed)?)), Vec::new()),
         KeySpec::Ecc(curve) => (Material::Ecc(Box::new(EcMaterial::generate(curve).map_err(failed)?)), Vec::new()),
-        KeySpec::Hmac(bits) => (Material::Hmac(random_bytes(bits / 8).map_err(failed)?), Vec::new()),
+        KeySpec::Hmac(bits) => (Material::Hmac, vec![random_bytes(bits / 8).map_err(failed)?]),
     })
 }
 
@@ -188,11 +199,22 @@ impl Kms {
                 spec.as_str()
             )));
         }
-        if let Some(origin) = input.origin.as_deref()
-            && origin != "AWS_KMS"
-        {
-            return Err(errors::unsupported_operation("(new key)", &format!("Origin {origin}"), spec.as_str()));
-        }
+        let external = match input.origin.as_deref() {
+            None | Some("AWS_KMS") => false,
+            // NOTE: AWS also imports RSA and ECC key material; the emulator
+            // imports only symmetric encryption and HMAC keys.
+            Some("EXTERNAL") if matches!(spec, KeySpec::SymmetricDefault | KeySpec::Hmac(_)) => true,
+            Some(origin @ ("EXTERNAL" | "AWS_CLOUDHSM" | "EXTERNAL_KEY_STORE")) => {
+                return Err(errors::unsupported_operation("(new key)", &format!("Origin {origin}"), spec.as_str()));
+            }
+            Some(origin) => {
+                return Err(errors::invalid_value(
+                    "origin",
+                    origin,
+                    "Member must satisfy enum value set: [AWS_KMS, EXTERNAL, AWS_CLOUDHSM, EXTERNAL_KEY_STORE]",
+                ));
+            }
+        };
         let description = input.description.unwrap_or_default();
         if description.chars().count() > MAX_DESCRIPTION {
             return Err(errors::validation(format!("The description has more than {MAX_DESCRIPTION} characters.")));
@@ -214,12 +236,16 @@ impl Kms {
         if given_policy {
             check_policy_lockout(context, &policy, &arn, &namespace, input.bypass_policy_lockout_safety_check)?;
         }
-        let (material, symmetric_versions) = generate_material(spec)?;
+        let (material, mut symmetric_versions) = generate_material(spec)?;
+        if external {
+            // The material arrives later through ImportKeyMaterial.
+            symmetric_versions.clear();
+        }
         let tags: BTreeMap<String, String> = input.tags.into_iter().map(|tag| (tag.tag_key, tag.tag_value)).collect();
 
         let state = KeyState {
             description,
-            status: Status::Enabled,
+            status: if external { Status::PendingImport } else { Status::Enabled },
             deletion_date: None,
             pending_window_in_days: None,
             tags,
@@ -230,6 +256,7 @@ impl Kms {
             symmetric_versions,
             grants: BTreeMap::new(),
             key_manager: "CUSTOMER",
+            import: external.then(ImportState::default),
         };
         let key = Arc::new(Key::new(key_id, arn, namespace.clone(), spec, usage, now(), multi_region, material, state));
         self.namespaces.get_or_create(&namespace).insert_key(key.clone());
@@ -265,9 +292,7 @@ impl Kms {
         let key_use = KeyUse::new("EnableKey", Needs::NotPendingDeletion);
         let key = self.resolve_key(context, "keyId", input.key_id.as_deref(), key_use)?;
         let mut state = key.state();
-        if state.status == Status::PendingDeletion {
-            return Err(errors::invalid_state(&key.arn, "pending deletion"));
-        }
+        check_has_material(&key.arn, state.status)?;
         state.status = Status::Enabled;
         Ok(Empty {})
     }
@@ -276,9 +301,7 @@ impl Kms {
         let key_use = KeyUse::new("DisableKey", Needs::NotPendingDeletion);
         let key = self.resolve_key(context, "keyId", input.key_id.as_deref(), key_use)?;
         let mut state = key.state();
-        if state.status == Status::PendingDeletion {
-            return Err(errors::invalid_state(&key.arn, "pending deletion"));
-        }
+        check_has_material(&key.arn, state.status)?;
         state.status = Status::Disabled;
         Ok(Empty {})
     }
@@ -328,8 +351,10 @@ impl Kms {
                 state.status.as_str()
             )));
         }
-        // A key whose deletion is cancelled comes back disabled.
-        state.status = Status::Disabled;
+        // A key whose deletion is cancelled comes back disabled, or waiting
+        // for key material when it has none.
+        let has_material = state.import.is_none() || !state.symmetric_versions.is_empty();
+        state.status = if has_material { Status::Disabled } else { Status::PendingImport };
         state.deletion_date = None;
         state.pending_window_in_days = None;
         Ok(KeyIdOutput { key_id: key.arn.clone() })

@@ -25,6 +25,7 @@
 //! [`cryptography`] and [`grants`].
 
 pub mod aliases;
+pub mod import;
 pub mod crypto;
 pub mod cryptography;
 pub mod errors;
@@ -109,6 +110,7 @@ pub const OPERATIONS: &[&str] = &[
     "CreateKey",
     "Decrypt",
     "DeleteAlias",
+    "DeleteImportedKeyMaterial",
     "DescribeKey",
     "DisableKey",
     "DisableKeyRotation",
@@ -123,7 +125,9 @@ pub const OPERATIONS: &[&str] = &[
     "GenerateRandom",
     "GetKeyPolicy",
     "GetKeyRotationStatus",
+    "GetParametersForImport",
     "GetPublicKey",
+    "ImportKeyMaterial",
     "ListAliases",
     "ListGrants",
     "ListKeyPolicies",
@@ -201,6 +205,9 @@ impl Kms {
 
         let response = match call.operation.as_str() {
             "CreateKey" => serve!(create_key),
+            "GetParametersForImport" => serve!(get_parameters_for_import),
+            "ImportKeyMaterial" => serve!(import_key_material),
+            "DeleteImportedKeyMaterial" => serve!(delete_imported_key_material),
             "DescribeKey" => serve!(describe_key),
             "ListKeys" => serve!(list_keys),
             "EnableKey" => serve!(enable_key),
@@ -377,6 +384,8 @@ fn check_state(key: &Key, needs: Needs) -> AwsResult<()> {
         (Needs::NotPendingDeletion, Status::Disabled) => Ok(()),
         (Needs::Enabled, Status::Disabled) => Err(errors::disabled(&key.arn)),
         (_, Status::PendingDeletion) => Err(errors::invalid_state(&key.arn, "pending deletion")),
+        (Needs::NotPendingDeletion, Status::PendingImport) => Ok(()),
+        (Needs::Enabled, Status::PendingImport) => Err(errors::invalid_state(&key.arn, "pending import")),
     }
 }
 

@@ -282,6 +282,33 @@ pub struct MultiRegionConfiguration {
     pub replica_keys: Vec<MultiRegionKey>,
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetParametersForImportInput {
+    pub key_id: Option<String>,
+    pub wrapping_algorithm: Option<String>,
+    pub wrapping_key_spec: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetParametersForImportOutput {
+    pub key_id: String,
+    pub import_token: Blob,
+    pub public_key: Blob,
+    pub parameters_valid_to: f64,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ImportKeyMaterialInput {
+    pub key_id: Option<String>,
+    pub import_token: Option<Blob>,
+    pub encrypted_key_material: Option<Blob>,
+    pub valid_to: Option<f64>,
+    pub expiration_model: Option<String>,
+}
+
 /// DescribeKey's KeyMetadata, also returned by CreateKey.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -300,6 +327,10 @@ pub struct KeyMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_deletion_window_in_days: Option<i64>,
     pub origin: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiration_model: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<f64>,
     pub key_manager: &'static str,
     pub customer_master_key_spec: &'static str,
     pub key_spec: &'static str,

@@ -138,6 +138,7 @@ impl Kms {
                 symmetric_versions,
                 grants: BTreeMap::new(),
                 key_manager: "AWS",
+                import: None,
             };
             let key = Arc::new(Key::new(
                 key_id.clone(),
