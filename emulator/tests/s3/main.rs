@@ -1,0 +1,16 @@
+//! End-to-end tests of the emulator's S3 over real sockets on 127.0.0.1,
+//! through the official `aws-sdk-s3` client in path style and through raw
+//! HTTP where the exact wire form is under test.
+//!
+//! All tests share one binary, so the AWS SDK is linked once.
+//!
+//! - `buckets` and `objects` drive every operation within one account.
+//! - `cross_account` covers the global bucket namespace and bucket policies
+//!   under each profile.
+//! - `bad_input` has one test per kind of invalid request.
+
+mod bad_input;
+mod buckets;
+mod common;
+mod cross_account;
+mod objects;
