@@ -100,7 +100,7 @@ pub fn outcome<T, E: ProvideErrorMetadata>(
 #[derive(Debug)]
 pub struct RawResponse {
     pub status: u16,
-    /// Header lines, lowercased.
+    /// The status line and header lines, as sent.
     pub head: String,
     pub body: Vec<u8>,
 }
@@ -110,11 +110,11 @@ impl RawResponse {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
-    /// Returns the value of header `name` (lowercase).
+    /// Returns the value of header `name`, matched without regard to case.
     pub fn header(&self, name: &str) -> Option<String> {
         self.head.lines().find_map(|line| {
             let (header, value) = line.split_once(':')?;
-            (header.trim() == name).then(|| value.trim().to_owned())
+            header.trim().eq_ignore_ascii_case(name).then(|| value.trim().to_owned())
         })
     }
 }
@@ -139,7 +139,7 @@ pub async fn exchange_bytes(server: &ServerHandle, bytes: &[u8], half_close: boo
     let read = tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut response)).await;
     assert!(read.is_ok(), "the server answered within 20 s");
     let split = response.windows(4).position(|window| window == b"\r\n\r\n").expect("a response head");
-    let head = String::from_utf8_lossy(&response[..split]).to_ascii_lowercase();
+    let head = String::from_utf8_lossy(&response[..split]).into_owned();
     let body = response[split + 4..].to_vec();
     let status = head
         .split_whitespace()

@@ -7,9 +7,12 @@
 //! - `buckets` and `objects` drive every operation within one account.
 //! - `cross_account` covers the global bucket namespace and bucket policies
 //!   under each profile.
+//! - `bodies` checks checksums against independent implementations and
+//!   decodes streaming and raw `aws-chunked` bodies.
 //! - `bad_input` has one test per kind of invalid request.
 
 mod bad_input;
+mod bodies;
 mod buckets;
 mod common;
 mod cross_account;

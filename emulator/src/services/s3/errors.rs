@@ -3,9 +3,9 @@
 //!
 //! S3 errors are `<Error><Code/><Message/>...<RequestId/></Error>` documents
 //! with extra elements naming the resource (`BucketName`, `Key`, ...), and
-//! HEAD responses carry no body at all
-//! (<https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html>).
-//! Codes, statuses and messages follow that page's list of error codes.
+//! HEAD responses carry no body at all. Codes and statuses follow the S3
+//! error code list of the AWS API reference, as reproduced in
+//! <https://metacpan.org/pod/Paws::S3::Error>.
 
 use bytes::Bytes;
 use http::{HeaderValue, Response, StatusCode, header};
@@ -289,16 +289,20 @@ pub fn internal(message: impl Into<String>) -> S3Error {
 
 /// The error for a request signed for another region than the bucket's, under the `aws` profile.
 ///
-/// AWS rejects a request sent to the wrong regional endpoint with
-/// `PermanentRedirect` (301) and the bucket's region in the
-/// `x-amz-bucket-region` header, and a SigV4 request whose credential scope
-/// names the wrong region with `AuthorizationHeaderMalformed` (400) naming the
-/// expected region
-/// (<https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html>,
-/// <https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingRouting.html>).
-/// The emulator has one endpoint, so the credential scope is what is wrong:
-/// it returns `AuthorizationHeaderMalformed`, and `PermanentRedirect` for a
-/// HEAD request, which has no body to carry the message.
+/// AWS returns `AuthorizationHeaderMalformed` (400) for a SigV4 request
+/// whose credential scope names the wrong region, with the message "The
+/// authorization header is malformed; the region 'us-east-1' is wrong;
+/// expecting 'eu-west-1'" (quoted in
+/// <https://github.com/altinity/clickhouse-backup/issues/15> and
+/// <https://github.com/gsa/grace-inventory/issues/22>). A request sent to
+/// the wrong regional endpoint gets `PermanentRedirect` (301) with the
+/// bucket's region in `x-amz-bucket-region` and `<Bucket>` and `<Endpoint>`
+/// elements (a captured response in <https://github.com/JuliaCloud/AWSS3.jl/issues/25>).
+/// The emulator has one endpoint, so the credential scope is what is wrong.
+/// A HEAD request has no body to carry the message, and the SDKs read the
+/// bucket's region from the 301's header, so HEAD gets `PermanentRedirect`.
+// NOTE: unverified against live AWS which of the two a HEAD request signed
+// for the wrong region receives; the 301 is what region-discovery clients expect.
 pub fn wrong_region(bucket: &str, signed_region: &str, bucket_region: &str, is_head: bool) -> S3Error {
     if is_head {
         return S3Error::new(
@@ -307,7 +311,8 @@ pub fn wrong_region(bucket: &str, signed_region: &str, bucket_region: &str, is_h
             "The bucket you are attempting to access must be addressed using the specified endpoint. \
              Please send all future requests to this endpoint.",
         )
-        .with("BucketName", bucket)
+        .with("Bucket", bucket)
+        .with("Endpoint", format!("{bucket}.s3.{bucket_region}.amazonaws.com"))
         .with_header("x-amz-bucket-region", bucket_region);
     }
     S3Error::new(
