@@ -18,6 +18,7 @@ use tokio::net::TcpStream;
 pub const OWNER: &str = "111111111111";
 pub const OTHER: &str = "222222222222";
 pub const HOME_REGION: &str = "ap-south-1";
+pub const OTHER_REGION: &str = "eu-central-1";
 
 /// Starts an emulator with the default (`localstack`) configuration.
 pub async fn start() -> ServerHandle {

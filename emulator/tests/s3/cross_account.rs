@@ -225,3 +225,47 @@ async fn objects_written_across_accounts_belong_to_bucket_owner() {
     assert_eq!(outcome(&acl), "AccessControlListNotSupported", "ACLs are disabled under BucketOwnerEnforced");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn policy_conditions_on_tags_and_acl() {
+    let server = start_profile("aws").await;
+    let owner = client(&server, OWNER, HOME_REGION);
+    let other = client(&server, OTHER, HOME_REGION);
+    create_bucket(&owner, "conditions").await;
+    owner
+        .put_object()
+        .bucket("conditions")
+        .key("shared")
+        .tagging("share=yes")
+        .body(ByteStream::from_static(b"tagged"))
+        .send()
+        .await
+        .expect("put tagged");
+    put(&owner, "conditions", "private", b"untagged").await;
+    let policy = format!(
+        r#"{{"Version":"2012-10-17","Statement":[
+            {{"Effect":"Allow","Principal":{{"AWS":"{OTHER}"}},"Action":"s3:GetObject","Resource":"arn:aws:s3:::conditions/*",
+              "Condition":{{"StringEquals":{{"s3:ExistingObjectTag/share":"yes"}}}}}},
+            {{"Effect":"Allow","Principal":{{"AWS":"{OTHER}"}},"Action":"s3:PutObject","Resource":"arn:aws:s3:::conditions/*",
+              "Condition":{{"StringEquals":{{"s3:x-amz-acl":"bucket-owner-full-control"}}}}}}]}}"#
+    );
+    owner.put_bucket_policy().bucket("conditions").policy(policy).send().await.expect("PutBucketPolicy");
+
+    assert_eq!(get(&other, "conditions", "shared").await, b"tagged", "GetObject of an object tagged share=yes");
+    let denied = other.get_object().bucket("conditions").key("private").send().await;
+    assert_eq!(outcome(&denied), "AccessDenied", "GetObject of an untagged object");
+
+    let without_acl =
+        other.put_object().bucket("conditions").key("new").body(ByteStream::from_static(b"x")).send().await;
+    assert_eq!(outcome(&without_acl), "AccessDenied", "PutObject without the required ACL header");
+    let with_acl = other
+        .put_object()
+        .bucket("conditions")
+        .key("new")
+        .acl(aws_sdk_s3::types::ObjectCannedAcl::BucketOwnerFullControl)
+        .body(ByteStream::from_static(b"x"))
+        .send()
+        .await;
+    assert_eq!(outcome(&with_acl), "ok", "PutObject with x-amz-acl bucket-owner-full-control");
+    server.shutdown().await;
+}

@@ -7,13 +7,18 @@
 //! - `buckets` and `objects` drive every operation within one account.
 //! - `cross_account` covers the global bucket namespace and bucket policies
 //!   under each profile.
+//! - `multipart` covers multipart uploads, a 20 MiB one among them.
 //! - `bodies` checks checksums against independent implementations and
 //!   decodes streaming and raw `aws-chunked` bodies.
+//! - `addressing` covers virtual-host style, presigned URLs and requests
+//!   signed for another region.
 //! - `bad_input` has one test per kind of invalid request.
 
+mod addressing;
 mod bad_input;
 mod bodies;
 mod buckets;
 mod common;
 mod cross_account;
+mod multipart;
 mod objects;

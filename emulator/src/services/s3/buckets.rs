@@ -132,7 +132,7 @@ pub fn get_bucket_location(bucket: &Bucket) -> HttpResponse {
     let body = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint xmlns=\"{}\">{}</LocationConstraint>",
         xml::S3_NAMESPACE,
-        crate::http::aws_query::escape(region)
+        xml::escape(region)
     );
     xml_response(StatusCode::OK, body)
 }

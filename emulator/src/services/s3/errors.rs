@@ -11,9 +11,9 @@ use bytes::Bytes;
 use http::{HeaderValue, Response, StatusCode, header};
 use http_body_util::Full;
 
+use super::xml::escape;
 use crate::error::AwsError;
 use crate::http::HttpResponse;
-use crate::http::aws_query::escape;
 
 /// An S3 error: the wire error plus the detail elements and headers S3 adds.
 /// Boxed, because results carry it on every path.

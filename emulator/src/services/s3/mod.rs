@@ -492,6 +492,11 @@ impl S3 {
         if self.access.effective_profile() != Profile::Aws {
             return Ok(());
         }
+        // An unsigned request names no region, so there is nothing to compare.
+        let signed = request.headers.contains_key(header::AUTHORIZATION) || request.has_param("X-Amz-Credential");
+        if !signed {
+            return Ok(());
+        }
         let signed_region = &request.context.caller.region;
         if signed_region == bucket.region() {
             return Ok(());

@@ -11,7 +11,6 @@ use std::fmt::Write as _;
 use xmlparser::{ElementEnd, Token, Tokenizer};
 
 use super::errors::{S3Result, malformed_xml};
-use crate::http::aws_query::escape;
 
 /// The S3 XML namespace of response documents.
 pub const S3_NAMESPACE: &str = "http://s3.amazonaws.com/doc/2006-03-01/";
@@ -42,6 +41,22 @@ impl Element {
     pub fn child_text(&self, name: &str) -> Option<&str> {
         self.child(name).map(|child| child.text.as_str())
     }
+}
+
+/// Escapes text for element content: `&`, `<` and `>` only, so quotes stay
+/// readable in messages, as S3 writes them.
+pub fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '\r' => escaped.push_str("&#xD;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
 }
 
 /// Parses a whole document into its root element. Any XML error, an empty
