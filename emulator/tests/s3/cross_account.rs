@@ -269,3 +269,33 @@ async fn policy_conditions_on_tags_and_acl() {
     assert_eq!(outcome(&with_acl), "ok", "PutObject with x-amz-acl bucket-owner-full-control");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn delete_objects_reports_denied_keys() {
+    let server = start_profile("aws").await;
+    let owner = client(&server, OWNER, HOME_REGION);
+    let other = client(&server, OTHER, HOME_REGION);
+    create_bucket(&owner, "partial-delete").await;
+    put(&owner, "partial-delete", "tmp/a", b"x").await;
+    put(&owner, "partial-delete", "keep/b", b"x").await;
+    let policy = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{OTHER}"}},
+            "Action":"s3:DeleteObject","Resource":"arn:aws:s3:::partial-delete/tmp/*"}}]}}"#
+    );
+    owner.put_bucket_policy().bucket("partial-delete").policy(policy).send().await.expect("PutBucketPolicy");
+
+    let objects = ["tmp/a", "keep/b"]
+        .iter()
+        .map(|key| aws_sdk_s3::types::ObjectIdentifier::builder().key(*key).build().expect("identifier"))
+        .collect();
+    let delete = aws_sdk_s3::types::Delete::builder().set_objects(Some(objects)).build().expect("delete");
+    let output = other.delete_objects().bucket("partial-delete").delete(delete).send().await.expect("DeleteObjects");
+    let deleted: Vec<&str> = output.deleted().iter().filter_map(|d| d.key()).collect();
+    let denied: Vec<(&str, &str)> = output.errors().iter().filter_map(|e| Some((e.key()?, e.code()?))).collect();
+    assert_eq!(deleted, ["tmp/a"], "the granted key is deleted");
+    assert_eq!(denied, [("keep/b", "AccessDenied")], "the other key is reported as denied");
+
+    let kept = owner.head_object().bucket("partial-delete").key("keep/b").send().await;
+    assert_eq!(outcome(&kept), "ok", "the denied key is still there");
+    server.shutdown().await;
+}

@@ -12,12 +12,14 @@
 //!   decodes streaming and raw `aws-chunked` bodies.
 //! - `addressing` covers virtual-host style, presigned URLs and requests
 //!   signed for another region.
+//! - `cli` copies a 20 MiB file up and down with the AWS CLI.
 //! - `bad_input` has one test per kind of invalid request.
 
 mod addressing;
 mod bad_input;
 mod bodies;
 mod buckets;
+mod cli;
 mod common;
 mod cross_account;
 mod multipart;

@@ -631,3 +631,52 @@ impl ChunkDecoder {
 fn malformed_chunk(detail: &str) -> S3Error {
     errors::incomplete_body(format!("The aws-chunked body is malformed: {detail}."))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options() -> SpillOptions {
+        SpillOptions {
+            directory: std::env::temp_dir().join("crosscheck-s3-unit-spill"),
+            threshold: 1024,
+            max_size: 1 << 20,
+        }
+    }
+
+    #[test]
+    fn chunks_decode_when_fed_byte_by_byte() {
+        let options = options();
+        let mut sink = Sink::new(&options, Some(ChecksumAlgorithm::Crc32), false);
+        let mut decoder = ChunkDecoder::new(false);
+        let body = b"5\r\nhello\r\n6\r\n world\r\n0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n";
+        for byte in body {
+            decoder.feed(std::slice::from_ref(byte), &mut sink).expect("valid framing");
+        }
+        let trailers = decoder.finish().expect("complete body");
+        assert_eq!(trailers, [("x-amz-checksum-crc32".to_owned(), "AAAAAA==".to_owned())]);
+        let (data, ..) = sink.finish().expect("decoded data");
+        assert_eq!(data.as_ref(), b"hello world");
+    }
+
+    #[test]
+    fn chunk_longer_than_declared_is_rejected() {
+        let options = options();
+        let mut sink = Sink::new(&options, None, false);
+        let mut decoder = ChunkDecoder::new(false);
+        let error = decoder.feed(b"2\r\nabc\r\n0\r\n\r\n", &mut sink).expect_err("three bytes in a two-byte chunk");
+        assert_eq!(error.code(), "IncompleteBody");
+    }
+
+    #[test]
+    fn large_bodies_spill_and_the_file_is_removed() {
+        let options = options();
+        let mut sink = Sink::new(&options, None, false);
+        sink.write(&[7; 3000]).expect("write past the threshold");
+        let path = sink.spill.as_ref().map(|spill| spill.path.clone()).expect("a spill file");
+        assert!(path.exists(), "the spill file exists while the body arrives");
+        let (data, ..) = sink.finish().expect("read back");
+        assert_eq!(data.len(), 3000);
+        assert!(!path.exists(), "the spill file is removed after reading");
+    }
+}

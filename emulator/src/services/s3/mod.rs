@@ -407,7 +407,10 @@ impl S3 {
         let bucket = if operation.needs_bucket() {
             let bucket = self.find_bucket(request.bucket_name())?;
             self.check_region(request, &bucket)?;
-            self.authorize(request, operation, &bucket, request.key.as_deref())?;
+            // DeleteObjects is authorized key by key, and reports denials per key.
+            if operation != Operation::DeleteObjects {
+                self.authorize(request, operation, &bucket, request.key.as_deref())?;
+            }
             Some(bucket)
         } else {
             None
