@@ -431,7 +431,7 @@ pub fn format_alias_arn(namespace: &Namespace, alias_name: &str) -> String {
 }
 
 
-/// The reason a bucket name breaks S3's naming rules
+/// Returns the reason a bucket name breaks S3's naming rules
 /// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html>),
 /// or `None` when the name is valid.
 pub fn bucket_name_problem(name: &str) -> Option<&'static str> {
@@ -473,7 +473,7 @@ pub fn format_object_arn(bucket: &str, key: &str) -> String {
     format!("arn:aws:s3:::{bucket}/{key}")
 }
 
-/// What an S3 request's `Host` header says about its address.
+/// The address parts an S3 request's `Host` header carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct S3Host {
     /// The bucket of a virtual-host style request; `None` for path style.

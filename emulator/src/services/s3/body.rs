@@ -14,10 +14,10 @@
 //! checks only the framing of signed chunks (each chunk header carries a
 //! 64-digit hex `chunk-signature`), not the signatures themselves.
 //!
-//! The decoded payload is hashed as it arrives (MD5 for the ETag, plus the
-//! flexible checksum the request names) and kept in memory up to a
-//! threshold, then written to a spill file, so the request is never held in
-//! memory twice. A body that ends early is `IncompleteBody` and nothing is stored.
+//! The decoded payload is hashed as it arrives: MD5 for the ETag, plus the
+//! flexible checksum the request names. It is kept in memory up to a
+//! threshold and then written to a spill file, so the request is never held
+//! in memory twice. A body that ends early is `IncompleteBody` and nothing is stored.
 
 use std::fs::File;
 use std::io::{Read as _, Write as _};
@@ -36,12 +36,12 @@ use super::errors::{self, S3Error, S3Result};
 /// How long the server waits for the next piece of a request body.
 const FRAME_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Longest chunk header line and longest trailer section accepted, in bytes.
+/// Maximum length of a chunk header line and of the trailer section, in bytes.
 const MAX_CHUNK_HEADER_BYTES: usize = 4_096;
 const MAX_TRAILER_BYTES: usize = 16_384;
 
 /// A flexible checksum algorithm
-/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>).
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_Checksum.html>).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChecksumAlgorithm {
     Crc32,
@@ -133,7 +133,7 @@ pub fn checksum_of(algorithm: ChecksumAlgorithm, data: &[u8]) -> String {
     BASE64.encode(hasher.finish())
 }
 
-/// Where and when bodies spill to disk.
+/// Spill settings: the directory, the threshold and the maximum body size.
 #[derive(Debug, Clone)]
 pub struct SpillOptions {
     pub directory: PathBuf,
@@ -152,7 +152,7 @@ pub struct Payload {
     pub checksum: Option<(ChecksumAlgorithm, String)>,
 }
 
-/// How the request frames its body.
+/// The framing of a request body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Framing {
     Plain,
@@ -375,7 +375,7 @@ pub fn to_hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Where decoded bytes go: hashed, then kept in memory or spilled.
+/// The destination of decoded bytes: hashed, then kept in memory or spilled.
 struct Sink<'a> {
     options: &'a SpillOptions,
     memory: Vec<u8>,
@@ -492,7 +492,7 @@ impl Drop for SpillFile {
     }
 }
 
-/// Where the chunk decoder is in the `aws-chunked` framing.
+/// The position of the chunk decoder in the `aws-chunked` framing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ChunkState {
     Header,
@@ -625,7 +625,7 @@ impl ChunkDecoder {
     }
 }
 
-/// A framing error in an `aws-chunked` body.
+/// Builds the error for a framing problem in an `aws-chunked` body.
 // NOTE: AWS documents no error code for malformed chunk framing; IncompleteBody
 // is the closest documented code ("You did not provide the number of bytes specified").
 fn malformed_chunk(detail: &str) -> S3Error {

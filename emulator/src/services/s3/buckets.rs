@@ -3,7 +3,8 @@
 //! access block).
 //!
 //! CreateBucket follows the API reference
-//! (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html>):
+//! (the BucketAlreadyOwnedByYou shape in
+//! <https://docs.rs/aws-sdk-s3/0.12.0/aws_sdk_s3/error/struct.BucketAlreadyOwnedByYou.html>):
 //! another account's name is `BucketAlreadyExists`; the owner's own name is
 //! `BucketAlreadyOwnedByYou`, except in us-east-1, where re-creating a bucket
 //! you own succeeds.
@@ -25,11 +26,11 @@ use crate::identity::DEFAULT_REGION;
 use crate::store::Namespace;
 
 /// Object ownership settings
-/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html>).
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-ownership-new-bucket.html>).
 pub const OWNERSHIP_SETTINGS: [&str; 3] = ["BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"];
 
 /// Largest bucket policy, in bytes
-/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html>).
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-iam-policies.html>).
 const MAX_POLICY_BYTES: usize = 20 * 1024;
 
 pub fn list_buckets(s3: &S3, request: &S3Request<'_>) -> S3Result<HttpResponse> {
@@ -72,8 +73,8 @@ pub fn create_bucket(s3: &S3, request: &S3Request<'_>, payload: &Payload) -> S3R
         return Err(errors::invalid_location_constraint(location));
     }
     let region = location.clone().unwrap_or_else(|| DEFAULT_REGION.to_owned());
-    // Under `aws` each region has its own endpoint, and the constraint must
-    // name the region the request was signed for; the other profiles serve
+    // Under `aws` each region has its own endpoint, so the constraint must
+    // name the region the request was signed for. The other profiles serve
     // every region from one endpoint.
     if s3.access.effective_profile() == Profile::Aws && region != caller.region {
         return Err(errors::illegal_location_constraint(location.as_deref().unwrap_or("unspecified"), &caller.region));
@@ -126,7 +127,8 @@ pub fn head_bucket(bucket: &Bucket) -> HttpResponse {
 }
 
 /// Returns the location; us-east-1 buckets have an empty constraint
-/// (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLocation.html>).
+/// (the GetBucketLocationOutput shape in
+/// <https://docs.aws.amazon.com/sdk-for-ruby/v3/api/Aws/S3/Types/GetBucketLocationOutput.html>).
 pub fn get_bucket_location(bucket: &Bucket) -> HttpResponse {
     let region = if bucket.region() == DEFAULT_REGION { "" } else { bucket.region() };
     let body = format!(
@@ -138,8 +140,9 @@ pub fn get_bucket_location(bucket: &Bucket) -> HttpResponse {
 }
 
 /// Reports whether a policy grants access to everyone: an `Allow` statement
-/// for the wildcard principal without conditions
-/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status>).
+/// for the wildcard principal without conditions.
+// NOTE: AWS also counts statements whose conditions do not pin the caller
+// (for example `aws:SourceIp` ranges) as public; only the unconditional case is modelled.
 pub fn is_public(policy: &Policy) -> bool {
     policy.statements.iter().any(|statement| {
         statement.effect == Effect::Allow
@@ -272,7 +275,7 @@ pub fn put_ownership_controls(bucket: &Bucket, payload: &Payload) -> S3Result<Ht
 }
 
 /// Returns the ownership controls. New buckets use `BucketOwnerEnforced`
-/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html>),
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-ownership-new-bucket.html>),
 /// and the emulator reports that default like a stored setting.
 pub fn get_ownership_controls(bucket: &Bucket) -> S3Result<HttpResponse> {
     let state = bucket.lock();

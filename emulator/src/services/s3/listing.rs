@@ -1,7 +1,7 @@
 //! ListObjects and ListObjectsV2: prefix, delimiter and common prefixes,
 //! markers, continuation tokens, start-after, max-keys and encoding-type
-//! (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html>,
-//! <https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html>).
+//! (the ListObjectsV2Output shape in <https://metacpan.org/pod/Paws::S3::ListObjectsV2Output>:
+//! keys rolled up into a common prefix count as one return against MaxKeys).
 //!
 //! Keys are listed in UTF-8 binary order. A common prefix counts as one
 //! entry towards max-keys, and a continuation token carries the last entry

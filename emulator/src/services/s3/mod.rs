@@ -1,5 +1,5 @@
 //! Amazon S3 over the REST-XML protocol, signing name `s3`
-//! (<https://docs.aws.amazon.com/AmazonS3/latest/API/Welcome.html>).
+//! (<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTAPI.html>).
 //!
 //! The front door hands S3 requests over before reading their bodies, so an
 //! upload is decoded as it arrives ([`body`]). A call flows in these steps:
@@ -10,7 +10,7 @@
 //!    headers ([`Operation::identify`]);
 //! 3. find the bucket in the one global namespace ([`model::Buckets`]);
 //! 4. under the `aws` profile, reject a request signed for another region
-//!    than the bucket's; then ask [`crate::access::AccessRules::decide`] with
+//!    than the bucket's. Then ask [`crate::access::AccessRules::decide`] with
 //!    the bucket policy and the S3 condition keys;
 //! 5. read and verify the body, then run the operation.
 //!
@@ -51,8 +51,8 @@ use model::{Bucket, Buckets};
 /// Decoded bodies larger than this are written to a spill file while they arrive.
 pub const SPILL_THRESHOLD_BYTES: usize = 8 * 1024 * 1024;
 
-/// Largest object a single PutObject or UploadPart accepts: 5 GiB
-/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html>).
+/// Largest body a single PutObject or UploadPart accepts: 5 GiB, the
+/// maximum part size (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html>).
 pub const MAX_OBJECT_BYTES: u64 = 5 * 1024 * 1024 * 1024;
 
 /// Largest configuration document (policy, tagging, delete list) accepted, in bytes.
@@ -236,9 +236,8 @@ impl Operation {
         Ok(operation)
     }
 
-    /// Returns the IAM action a bucket policy names for this operation
-    /// (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations.html>,
-    /// permissions section of each operation).
+    /// Returns the IAM action a bucket policy names for this operation, as the
+    /// permissions section of each operation's API reference names it.
     pub fn action(self) -> &'static str {
         use Operation as O;
         match self {
@@ -619,7 +618,7 @@ pub fn set_header(response: &mut HttpResponse, name: &'static str, value: &str) 
     }
 }
 
-/// The canonical user id S3 shows as an owner; the emulator derives it from the account.
+/// Derives the canonical user id S3 shows as an owner from the account id.
 pub fn canonical_user_id(account_id: &str) -> String {
     use sha2::Digest as _;
     body::to_hex(&sha2::Sha256::digest(format!("crosscheck-canonical-user:{account_id}").as_bytes()))

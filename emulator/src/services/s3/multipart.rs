@@ -1,14 +1,15 @@
 //! Multipart uploads: create, upload a part (or copy one), complete, abort,
 //! and list parts and uploads
-//! (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html>).
+//! (limits: <https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html>).
 //!
 //! CompleteMultipartUpload checks that the parts are listed in ascending
 //! order (`InvalidPartOrder`), that each was uploaded with the ETag given
 //! (`InvalidPart`), and that every part but the last has at least 5 MiB
 //! (`EntityTooSmall`). The object's ETag is the MD5 of the parts' binary
 //! MD5 digests, in hex, followed by `-` and the number of parts; a flexible
-//! checksum is likewise the checksum of the parts' checksums, with `-N`
-//! (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>).
+//! checksum is likewise the checksum of the parts' checksums, with `-N`: a
+//! value "based on the checksum values of each individual part"
+//! (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_Checksum.html>).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -3,7 +3,8 @@
 //! object tagging.
 //!
 //! Conditional requests follow the GetObject reference
-//! (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html>)
+//! (the GetObject members in the AWS SDK reference, such as
+//! <https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/s3/aws.sdk.kotlin.services.s3.model/-get-object-request/if-match.html>)
 //! and RFC 9110 section 13: If-Match and If-Unmodified-Since fail with 412,
 //! If-None-Match and If-Modified-Since with 304; If-Match wins over
 //! If-Unmodified-Since, and If-None-Match over If-Modified-Since.
@@ -27,11 +28,11 @@ use super::{Operation, S3, S3Request, empty_response, http_date, set_header, tim
 use crate::http::HttpResponse;
 
 /// Most keys one DeleteObjects request may name
-/// (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html>).
+/// ("a list of up to 1000 keys", in the DeleteObjects documentation of the AWS SDK for JavaScript).
 const MAX_DELETE_KEYS: usize = 1_000;
 
 /// Most tags an object may carry
-/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html>).
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/tagging-managing.html>).
 pub const MAX_OBJECT_TAGS: usize = 10;
 
 /// Largest key, in UTF-8 bytes
@@ -104,7 +105,7 @@ pub fn check_key(key: &str) -> S3Result<()> {
 
 /// Returns the account that owns a new object: the bucket owner unless the
 /// bucket's ownership setting is `ObjectWriter`
-/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html>).
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-ownership-error-responses.html>).
 /// With ACLs disabled (`BucketOwnerEnforced`, the default) only the
 /// `bucket-owner-full-control` canned ACL is accepted.
 pub fn object_owner(request: &S3Request<'_>, bucket: &Bucket) -> S3Result<String> {
