@@ -81,7 +81,11 @@ pub fn list_objects(request: &S3Request<'_>, bucket: &Bucket, version_2: bool) -
     };
 
     let state = bucket.lock();
+    // Start at the later of the marker and the prefix, so a page costs the
+    // keys it returns rather than a scan from the start of the bucket.
     let start = match &marker {
+        Some(marker) if marker.as_str() >= prefix => Bound::Excluded(marker.clone()),
+        _ if !prefix.is_empty() => Bound::Included(prefix.to_owned()),
         Some(marker) => Bound::Excluded(marker.clone()),
         None => Bound::Unbounded,
     };
