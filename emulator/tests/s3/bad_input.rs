@@ -136,3 +136,34 @@ async fn invalid_list_parameters_are_rejected() {
     }
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn invalid_range_and_head_errors_follow_s3() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "range-errors").await;
+    put(&s3, "range-errors", "ten", b"0123456789").await;
+    let auth = authorization(OWNER, HOME_REGION);
+
+    let head =
+        format!("GET /range-errors/ten HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: bytes=500-\r\nAuthorization: {auth}\r\n");
+    let response = exchange(&server, &head, b"").await;
+    let text = response.text();
+    assert_eq!(response.status, 416, "status for a range past the end: {text}");
+    assert!(text.contains("<Code>InvalidRange</Code>"), "code for a range past the end: {text}");
+    assert!(text.contains("<ActualObjectSize>10</ActualObjectSize>"), "the error names the object size: {text}");
+    assert!(text.contains("<RangeRequested>bytes=500-</RangeRequested>"), "the error names the range: {text}");
+
+    let head = format!("HEAD /range-errors/absent HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {auth}\r\n");
+    let response = exchange(&server, &head, b"").await;
+    assert_eq!(response.status, 404, "HeadObject of a missing key");
+    assert!(response.body.is_empty(), "HEAD errors carry no body");
+
+    let head = format!("GET /range-errors/absent HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {auth}\r\n");
+    let response = exchange(&server, &head, b"").await;
+    let text = response.text();
+    assert_eq!(response.status, 404, "GetObject of a missing key");
+    assert!(text.contains("<Code>NoSuchKey</Code><Message>"), "code of a missing key: {text}");
+    assert!(text.contains("<Key>absent</Key>"), "the error names the key: {text}");
+    server.shutdown().await;
+}

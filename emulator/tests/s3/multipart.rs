@@ -226,3 +226,74 @@ async fn upload_part_copy_takes_a_range() {
     assert!(get(&s3, "part-copy", "assembled").await == expected, "copied range plus the uploaded tail");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn multipart_checksum_is_composite() {
+    use aws_sdk_s3::types::{ChecksumAlgorithm, ChecksumMode};
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD as BASE64;
+
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "composite").await;
+    let pieces = [sample(5 * MIB, 4), sample(1000, 5)];
+    let created = s3
+        .create_multipart_upload()
+        .bucket("composite")
+        .key("k")
+        .checksum_algorithm(ChecksumAlgorithm::Crc32)
+        .send()
+        .await
+        .expect("CreateMultipartUpload with CRC32");
+    let upload_id = created.upload_id().expect("UploadId").to_owned();
+
+    let mut parts = Vec::new();
+    for (index, piece) in pieces.iter().enumerate() {
+        let number = index as i32 + 1;
+        let uploaded = s3
+            .upload_part()
+            .bucket("composite")
+            .key("k")
+            .upload_id(&upload_id)
+            .part_number(number)
+            .checksum_algorithm(ChecksumAlgorithm::Crc32)
+            .body(ByteStream::from(piece.clone()))
+            .send()
+            .await
+            .expect("UploadPart with CRC32");
+        let expected = BASE64.encode(crc32fast::hash(piece).to_be_bytes());
+        assert_eq!(uploaded.checksum_crc32(), Some(expected.as_str()), "part {number} CRC32");
+        parts.push(
+            CompletedPart::builder()
+                .part_number(number)
+                .e_tag(uploaded.e_tag().expect("ETag"))
+                .checksum_crc32(expected)
+                .build(),
+        );
+    }
+    s3.complete_multipart_upload()
+        .bucket("composite")
+        .key("k")
+        .upload_id(&upload_id)
+        .multipart_upload(completion(parts))
+        .send()
+        .await
+        .expect("CompleteMultipartUpload");
+
+    // The CRC32 of the parts' big-endian CRC32 values, then "-2".
+    let mut part_checksums = Vec::new();
+    for piece in &pieces {
+        part_checksums.extend_from_slice(&crc32fast::hash(piece).to_be_bytes());
+    }
+    let expected = format!("{}-2", BASE64.encode(crc32fast::hash(&part_checksums).to_be_bytes()));
+    let head = s3
+        .head_object()
+        .bucket("composite")
+        .key("k")
+        .checksum_mode(ChecksumMode::Enabled)
+        .send()
+        .await
+        .expect("HeadObject with checksum mode");
+    assert_eq!(head.checksum_crc32(), Some(expected.as_str()), "composite CRC32 of the object");
+    server.shutdown().await;
+}
