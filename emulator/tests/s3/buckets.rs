@@ -33,7 +33,7 @@ async fn bucket_lifecycle_round_trips() {
 }
 
 #[tokio::test]
-async fn us_east_1_location_is_empty_and_recreate_succeeds() {
+async fn us_east_1_recreate_succeeds() {
     let server = start().await;
     let s3 = client(&server, OWNER, "us-east-1");
 
@@ -149,7 +149,7 @@ async fn ownership_controls_default_to_bucket_owner_enforced() {
 }
 
 #[tokio::test]
-async fn public_access_block_round_trips_and_blocks_public_policy() {
+async fn public_access_block_blocks_public_policy() {
     let server = start().await;
     let s3 = client(&server, OWNER, HOME_REGION);
     create_bucket(&s3, "pab-bucket").await;

@@ -287,7 +287,7 @@ pub fn internal(message: impl Into<String>) -> S3Error {
     S3Error::new("InternalError", 500, message)
 }
 
-/// The error for a request signed for another region than the bucket's, under the `aws` profile.
+/// Builds the error for a request signed for another region than the bucket's, under the `aws` profile.
 ///
 /// AWS returns `AuthorizationHeaderMalformed` (400) for a SigV4 request
 /// whose credential scope names the wrong region, with the message "The

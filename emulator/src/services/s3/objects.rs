@@ -304,6 +304,7 @@ fn object_response_headers(response: &mut HttpResponse, request: &S3Request<'_>,
     set_header(response, "etag", &object.etag);
     set_header(response, "last-modified", &http_date(object.last_modified));
     set_header(response, "accept-ranges", "bytes");
+
     let fields = [
         ("content-type", overridden("response-content-type", headers.content_type.as_ref())),
         ("content-encoding", overridden("response-content-encoding", headers.content_encoding.as_ref())),
@@ -317,6 +318,7 @@ fn object_response_headers(response: &mut HttpResponse, request: &S3Request<'_>,
             set_header(response, name, &value);
         }
     }
+
     for (name, value) in &headers.metadata {
         if let (Ok(name), Ok(value)) =
             (http::HeaderName::from_bytes(format!("x-amz-meta-{name}").as_bytes()), http::HeaderValue::from_str(value))
@@ -324,6 +326,7 @@ fn object_response_headers(response: &mut HttpResponse, request: &S3Request<'_>,
             response.headers_mut().insert(name, value);
         }
     }
+
     if !object.tags.is_empty() {
         set_header(response, "x-amz-tagging-count", &object.tags.len().to_string());
     }

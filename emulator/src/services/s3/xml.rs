@@ -3,8 +3,8 @@
 //!
 //! S3 request bodies (CreateBucketConfiguration, Delete,
 //! CompleteMultipartUpload, Tagging, ...) are small documents whose element
-//! names carry the meaning; namespaces and attributes are ignored, as S3 reads
-//! the documents by local name.
+//! names carry the meaning. The reader matches elements by local name and
+//! ignores namespaces and attributes.
 
 use std::fmt::Write as _;
 
