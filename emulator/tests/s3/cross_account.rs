@@ -132,6 +132,9 @@ async fn bucket_policy_grants_other_account() {
         let listed = other.list_objects_v2().bucket("granted").send().await.expect("ListObjectsV2 with a policy");
         assert_eq!(listed.key_count(), Some(2), "{profile}: ListObjectsV2 with a policy");
 
+        let head = other.head_bucket().bucket("granted").send().await;
+        assert_eq!(outcome(&head), "ok", "{profile}: HeadBucket with s3:ListBucket granted");
+
         let deleted = other.delete_object().bucket("granted").key("k").send().await;
         assert_eq!(outcome(&deleted), "AccessDenied", "{profile}: DeleteObject is not granted");
         let config = other.get_bucket_policy().bucket("granted").send().await;

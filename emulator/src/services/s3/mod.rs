@@ -275,8 +275,8 @@ impl Operation {
 
     /// Reports whether another account may perform the operation on a bucket
     /// under `profile`. Under `localstack` that is the documented list; under
-    /// the policy-deciding profiles every object operation and ListObjects(V2)
-    /// may be granted by the bucket policy.
+    /// the policy-deciding profiles the bucket policy may grant every object
+    /// operation, ListObjects(V2) and HeadBucket (both `s3:ListBucket`).
     pub fn crosses_accounts(self, profile: Profile) -> bool {
         use Operation as O;
         let documented = matches!(
@@ -289,7 +289,8 @@ impl Operation {
         documented
             || matches!(
                 self,
-                O::DeleteObject
+                O::HeadBucket
+                    | O::DeleteObject
                     | O::DeleteObjects
                     | O::PutObjectTagging
                     | O::GetObjectTagging
