@@ -430,6 +430,110 @@ pub fn format_alias_arn(namespace: &Namespace, alias_name: &str) -> String {
     format!("arn:aws:kms:{}:{}:{alias_name}", namespace.region, namespace.account_id)
 }
 
+/// Returns the reason a bucket name breaks S3's naming rules
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html>),
+/// or `None` when the name is valid.
+pub fn bucket_name_problem(name: &str) -> Option<&'static str> {
+    const RESERVED_PREFIXES: [&str; 3] = ["xn--", "sthree-", "amzn-s3-demo-"];
+    const RESERVED_SUFFIXES: [&str; 5] = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
+
+    if name.len() < 3 || name.len() > 63 {
+        return Some("a bucket name must be between 3 and 63 characters long");
+    }
+    if !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-') {
+        return Some("a bucket name may contain only lowercase letters, digits, dots and hyphens");
+    }
+    let alphanumeric = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    if !alphanumeric(name.as_bytes().first()) || !alphanumeric(name.as_bytes().last()) {
+        return Some("a bucket name must begin and end with a letter or digit");
+    }
+    if name.contains("..") {
+        return Some("a bucket name must not contain two adjacent dots");
+    }
+    if name.parse::<std::net::Ipv4Addr>().is_ok() {
+        return Some("a bucket name must not be formatted as an IP address");
+    }
+    if RESERVED_PREFIXES.iter().any(|prefix| name.starts_with(prefix)) {
+        return Some("a bucket name must not start with a reserved prefix");
+    }
+    if RESERVED_SUFFIXES.iter().any(|suffix| name.ends_with(suffix)) {
+        return Some("a bucket name must not end with a reserved suffix");
+    }
+    None
+}
+
+/// Formats the ARN of an S3 bucket. Bucket ARNs carry neither region nor account.
+pub fn format_bucket_arn(bucket: &str) -> String {
+    format!("arn:aws:s3:::{bucket}")
+}
+
+/// Formats the ARN of an S3 object.
+pub fn format_object_arn(bucket: &str, key: &str) -> String {
+    format!("arn:aws:s3:::{bucket}/{key}")
+}
+
+/// The address parts an S3 request's `Host` header carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct S3Host {
+    /// The bucket of a virtual-host style request; `None` for path style.
+    pub bucket: Option<String>,
+    /// The region the host name carries, such as `eu-west-1` in `s3.eu-west-1.amazonaws.com`.
+    pub region: Option<String>,
+}
+
+/// Parses an S3 `Host` header (the port is ignored) against the emulator's
+/// configured host name. Returns `None` when the host is no S3 endpoint.
+///
+/// Virtual-host style names the bucket in front of an S3 endpoint
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html>):
+/// `BUCKET.s3.amazonaws.com`, `BUCKET.s3.REGION.amazonaws.com`,
+/// `BUCKET.s3-REGION.amazonaws.com`, `BUCKET.s3.REGION.HOSTNAME`,
+/// `BUCKET.s3.HOSTNAME` and `BUCKET.HOSTNAME`. The endpoints themselves
+/// (`s3.amazonaws.com`, `s3.REGION.HOSTNAME`, ...) are path style.
+pub fn parse_s3_host(host: &str, configured_hostname: &str) -> Option<S3Host> {
+    let name = host.rsplit_once(':').map_or(host, |(name, port)| {
+        if port.bytes().all(|b| b.is_ascii_digit()) { name } else { host }
+    });
+    let name = name.to_ascii_lowercase();
+
+    for base in ["amazonaws.com", configured_hostname] {
+        if let Some(found) = parse_s3_endpoint(&name, base) {
+            return Some(found);
+        }
+    }
+    // `BUCKET.HOSTNAME` without the `s3` label.
+    let bucket = name.strip_suffix(configured_hostname)?.strip_suffix('.')?;
+    if bucket.is_empty() || bucket == "s3" || bucket.starts_with("s3.") || bucket.starts_with("s3-") {
+        return None;
+    }
+    Some(S3Host {
+        bucket: Some(bucket.to_owned()),
+        region: None,
+    })
+}
+
+/// Finds `[BUCKET.]s3[.REGION|-REGION].BASE` in `name`.
+fn parse_s3_endpoint(name: &str, base: &str) -> Option<S3Host> {
+    let front = name.strip_suffix(base)?.strip_suffix('.')?;
+    // Split off the endpoint label (`s3`, `s3.REGION` or `s3-REGION`), scanning
+    // from the right because a bucket name may itself contain dots.
+    let labels: Vec<&str> = front.split('.').collect();
+    let last = *labels.last()?;
+    let (endpoint_labels, region) = if last == "s3" {
+        (1, None)
+    } else if let Some(region) = last.strip_prefix("s3-").filter(|region| is_region_name(region)) {
+        (1, Some(region.to_owned()))
+    } else if labels.len() >= 2 && labels[labels.len() - 2] == "s3" && is_region_name(last) {
+        (2, Some(last.to_owned()))
+    } else {
+        return None;
+    };
+    let bucket_labels = &labels[..labels.len() - endpoint_labels];
+    let bucket = (!bucket_labels.is_empty()).then(|| bucket_labels.join("."));
+    Some(S3Host { bucket, region })
+}
+
+
 /// A topic ARN, `arn:aws:sns:REGION:ACCOUNT:NAME`, or a subscription ARN,
 /// `arn:aws:sns:REGION:ACCOUNT:NAME:ID`, split into its parts
 /// (<https://docs.aws.amazon.com/sns/latest/dg/sns-using-identity-based-policies.html#sns-arn-format>).
@@ -820,5 +924,36 @@ mod tests {
         ] {
             assert!(parse_secret_address(bad).is_err(), "{bad} should be rejected");
         }
+    }
+
+    #[test]
+    fn bucket_names_follow_naming_rules() {
+        for valid in ["abc", "my-bucket.logs", "a1b", &"a".repeat(63)] {
+            assert_eq!(bucket_name_problem(valid), None, "{valid:?} is valid");
+        }
+        for invalid in ["ab", "Bucket", "-abc", "abc-", "a..b", "192.168.5.4", "xn--abc", "abc-s3alias", "a_b", &"a".repeat(64)] {
+            assert!(bucket_name_problem(invalid).is_some(), "{invalid:?} is invalid");
+        }
+    }
+
+    #[test]
+    fn s3_hosts_parse_virtual_and_path_style() {
+        let parse = |host: &str| parse_s3_host(host, "localhost.localstack.cloud");
+        let virtual_host = |bucket: &str, region: Option<&str>| {
+            Some(S3Host { bucket: Some(bucket.to_owned()), region: region.map(str::to_owned) })
+        };
+        assert_eq!(parse("my.bucket.s3.amazonaws.com"), virtual_host("my.bucket", None));
+        assert_eq!(parse("b1.s3.eu-west-1.amazonaws.com"), virtual_host("b1", Some("eu-west-1")));
+        assert_eq!(parse("b1.s3-eu-west-1.amazonaws.com:443"), virtual_host("b1", Some("eu-west-1")));
+        assert_eq!(parse("b1.s3.ap-south-1.localhost.localstack.cloud:4566"), virtual_host("b1", Some("ap-south-1")));
+        assert_eq!(parse("b1.localhost.localstack.cloud:4566"), virtual_host("b1", None));
+        assert_eq!(parse("s3.amazonaws.com"), Some(S3Host { bucket: None, region: None }));
+        assert_eq!(
+            parse("s3.us-east-2.localhost.localstack.cloud"),
+            Some(S3Host { bucket: None, region: Some("us-east-2".to_owned()) })
+        );
+        assert_eq!(parse("localhost.localstack.cloud:4566"), None);
+        assert_eq!(parse("127.0.0.1:4566"), None);
+        assert_eq!(parse("sqs.us-east-1.amazonaws.com"), None);
     }
 }

@@ -9,6 +9,10 @@
 //!   SigV4 credential scope names the service, or failing that the first
 //!   service that has an operation of that name.
 //!
+//! - S3 (REST-XML) names no operation in a header or parameter: a request
+//!   signed for the `s3` service, or one that carries neither `X-Amz-Target`
+//!   nor `Action`, goes to S3 before its body is read, so S3 can stream it.
+//!
 //! The front door never interprets an operation's input. It only decides who
 //! the caller is ([`crate::identity`]) and which service gets the request.
 
@@ -30,6 +34,7 @@ use crate::error::AwsError;
 use crate::identity::{self, Caller, DEFAULT_REGION};
 use crate::services::Service;
 use crate::services::kms::Kms;
+use crate::services::s3::{S3, errors::S3Error};
 use crate::services::secretsmanager::SecretsManager;
 use crate::services::sns::Sns;
 use crate::services::sqs::Sqs;
@@ -88,6 +93,7 @@ pub struct ServiceCall {
 pub struct Emulator {
     config: Config,
     services: Vec<Arc<dyn Service>>,
+    s3: S3,
     request_counter: AtomicU64,
 }
 
@@ -104,9 +110,11 @@ impl Emulator {
         let sts: Arc<dyn Service> = Arc::new(Sts::new());
         let kms = Arc::new(Kms::new(&config));
         let secrets_manager: Arc<dyn Service> = Arc::new(SecretsManager::new(&config, kms.clone()));
+        let s3 = S3::new(&config);
         Emulator {
             config,
             services: vec![sqs, sts, kms, sns, secrets_manager],
+            s3,
             request_counter: AtomicU64::new(0),
         }
     }
@@ -127,6 +135,16 @@ impl Emulator {
 
         if parts.uri.path() == "/_crosscheck/health" {
             return self.health();
+        }
+
+        if self.routes_to_s3(&parts) {
+            return match self.context_for(&parts, request_id) {
+                Ok(context) => self.s3.handle(&context, parts.method.clone(), body).await,
+                Err((error, request_id)) => {
+                    tracing::debug!(code = %error.code, "rejected S3 request with an invalid credential scope");
+                    S3Error::from(error).to_response(&request_id, parts.method != Method::HEAD)
+                }
+            };
         }
 
         let protocol = json_protocol(&parts.headers);
@@ -217,6 +235,33 @@ impl Emulator {
         })
     }
 
+    /// Reports whether a request is for S3: signed for `s3`, or carrying no
+    /// `X-Amz-Target` and no `Action` parameter. An unsigned POST to `/` with
+    /// a form body stays with awsQuery, because S3 has no POST on the service root.
+    fn routes_to_s3(&self, parts: &http::request::Parts) -> bool {
+        if parts.headers.contains_key("x-amz-target") {
+            return false;
+        }
+        let query = parts.uri.query().unwrap_or_default();
+        let scope = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(identity::scope_from_authorization)
+            .or_else(|| identity::scope_from_query(query));
+        if let Some(scope) = scope {
+            return scope.service == "s3";
+        }
+        if form_urlencoded::parse(query.as_bytes()).any(|(name, _)| name == "Action") {
+            return false;
+        }
+        let host = parts.headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        if self.s3.host_is_virtual(host) {
+            return true;
+        }
+        !(parts.method == Method::POST && parts.uri.path() == "/")
+    }
+
     /// Finds the service and operation a request is for.
     #[allow(clippy::type_complexity)] // a private helper; the tuple is read once
     fn route(
@@ -295,7 +340,8 @@ impl Emulator {
     }
 
     fn health(&self) -> HttpResponse {
-        let services: Vec<&str> = self.services.iter().map(|s| s.signing_name()).collect();
+        let mut services: Vec<&str> = self.services.iter().map(|s| s.signing_name()).collect();
+        services.push("s3");
         let body = serde_json::json!({
             "status": "running",
             "profile": self.config.access.profile.as_str(),

@@ -1,0 +1,582 @@
+//! Object operations: PutObject, GetObject and HeadObject (ranges and
+//! conditional requests), CopyObject, DeleteObject, DeleteObjects and
+//! object tagging.
+//!
+//! Conditional requests follow the GetObject reference
+//! (the GetObject members in the AWS SDK reference, such as
+//! <https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/s3/aws.sdk.kotlin.services.s3.model/-get-object-request/if-match.html>)
+//! and RFC 9110 section 13: If-Match and If-Unmodified-Since fail with 412,
+//! If-None-Match and If-Modified-Since with 304; If-Match wins over
+//! If-Unmodified-Since, and If-None-Match over If-Modified-Since.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+use http_body_util::Full;
+use percent_encoding::percent_decode_str;
+
+use super::body::{Payload, to_hex};
+use super::buckets::{parse_tagging, tagging_document};
+use super::errors::{self, S3Error, S3Result};
+use super::model::{Bucket, Object, ObjectHeaders};
+use super::xml::{self, Document};
+use super::{Operation, S3, S3Request, empty_response, http_date, set_header, timestamp, unix_seconds, xml_response};
+use crate::http::HttpResponse;
+
+/// Most keys one DeleteObjects request may name
+/// ("a list of up to 1000 keys", in the DeleteObjects documentation of the AWS SDK for JavaScript).
+const MAX_DELETE_KEYS: usize = 1_000;
+
+/// Most tags an object may carry
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/tagging-managing.html>).
+pub const MAX_OBJECT_TAGS: usize = 10;
+
+/// Largest key, in UTF-8 bytes
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html>).
+const MAX_KEY_BYTES: usize = 1_024;
+
+/// Formats an ETag from MD5 bytes: the hex digest in quotes.
+pub fn etag_of(md5: &[u8]) -> String {
+    format!("\"{}\"", to_hex(md5))
+}
+
+/// Reads the stored headers and user metadata of an upload.
+pub fn object_headers(headers: &HeaderMap) -> ObjectHeaders {
+    let text = |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).map(str::to_owned);
+    // The aws-chunked coding describes the request body only; S3 does not store it.
+    let content_encoding = text("content-encoding").and_then(|value| {
+        let kept: Vec<&str> =
+            value.split(',').map(str::trim).filter(|part| !part.is_empty() && *part != "aws-chunked").collect();
+        (!kept.is_empty()).then(|| kept.join(","))
+    });
+    let mut metadata: Vec<(String, String)> = headers
+        .iter()
+        .filter_map(|(name, value)| {
+            let name = name.as_str().strip_prefix("x-amz-meta-")?;
+            Some((name.to_owned(), value.to_str().ok()?.to_owned()))
+        })
+        .collect();
+    metadata.sort();
+    ObjectHeaders {
+        content_type: Some(text("content-type").unwrap_or_else(|| "binary/octet-stream".to_owned())),
+        content_encoding,
+        content_disposition: text("content-disposition"),
+        content_language: text("content-language"),
+        cache_control: text("cache-control"),
+        expires: text("expires"),
+        metadata,
+    }
+}
+
+/// Parses the `x-amz-tagging` header, a URL-encoded query string.
+pub fn tags_from_header(request: &S3Request<'_>) -> S3Result<Vec<(String, String)>> {
+    let Some(value) = request.header("x-amz-tagging") else {
+        return Ok(Vec::new());
+    };
+    let mut tags: Vec<(String, String)> = Vec::new();
+    for (key, tag_value) in form_urlencoded::parse(value.as_bytes()) {
+        if key.is_empty() || key.chars().count() > 128 || tag_value.chars().count() > 256 {
+            return Err(errors::invalid_tag(format!("The tag {key:?} in x-amz-tagging is not a valid tag")));
+        }
+        if tags.iter().any(|(existing, _)| *existing == key) {
+            return Err(errors::invalid_tag(format!("Cannot provide multiple Tags with the same key: {key}")));
+        }
+        tags.push((key.into_owned(), tag_value.into_owned()));
+    }
+    if tags.len() > MAX_OBJECT_TAGS {
+        return Err(errors::invalid_tag(format!("Object tags cannot be greater than {MAX_OBJECT_TAGS}")));
+    }
+    Ok(tags)
+}
+
+/// Checks a key's length.
+pub fn check_key(key: &str) -> S3Result<()> {
+    if key.len() > MAX_KEY_BYTES {
+        return Err(S3Error::new("KeyTooLongError", 400, "Your key is too long")
+            .with("MaxSizeAllowed", MAX_KEY_BYTES.to_string())
+            .with("Size", key.len().to_string()));
+    }
+    Ok(())
+}
+
+/// Returns the account that owns a new object: the bucket owner unless the
+/// bucket's ownership setting is `ObjectWriter`
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-ownership-error-responses.html>).
+/// With ACLs disabled (`BucketOwnerEnforced`, the default) only the
+/// `bucket-owner-full-control` canned ACL is accepted.
+pub fn object_owner(request: &S3Request<'_>, bucket: &Bucket) -> S3Result<String> {
+    let ownership = bucket.lock().ownership.clone().unwrap_or_else(|| "BucketOwnerEnforced".to_owned());
+    let acl = request.header("x-amz-acl");
+    if ownership == "BucketOwnerEnforced" && acl.is_some_and(|acl| acl != "bucket-owner-full-control") {
+        return Err(S3Error::new("AccessControlListNotSupported", 400, "The bucket does not allow ACLs"));
+    }
+    let writer = &request.context.caller.account_id;
+    let owner = match ownership.as_str() {
+        "ObjectWriter" => writer.clone(),
+        "BucketOwnerPreferred" if acl != Some("bucket-owner-full-control") => writer.clone(),
+        _ => bucket.owner().to_owned(),
+    };
+    Ok(owner)
+}
+
+pub fn put_object(request: &S3Request<'_>, bucket: &Bucket, payload: Payload) -> S3Result<HttpResponse> {
+    let key = request.key_name().to_owned();
+    check_key(&key)?;
+    let tags = tags_from_header(request)?;
+    let owner = object_owner(request, bucket)?;
+    let object = Object {
+        etag: etag_of(&payload.md5),
+        data: payload.data,
+        last_modified: SystemTime::now(),
+        headers: object_headers(request.headers),
+        checksum: payload.checksum.clone(),
+        tags,
+        owner,
+        parts_count: None,
+    };
+    let etag = object.etag.clone();
+    bucket.lock().objects.insert(key, Arc::new(object));
+
+    let mut response = empty_response(StatusCode::OK);
+    set_header(&mut response, "etag", &etag);
+    if let Some((algorithm, value)) = &payload.checksum {
+        set_header(&mut response, algorithm.header_name(), value);
+    }
+    Ok(response)
+}
+
+/// Finds an object; `NoSuchKey` when absent.
+pub fn find_object(bucket: &Bucket, key: &str) -> S3Result<Arc<Object>> {
+    bucket.lock().objects.get(key).cloned().ok_or_else(|| errors::no_such_key(key))
+}
+
+/// Compares entity tags, ignoring quotes; `*` matches any.
+fn etag_matches(condition: &str, etag: &str) -> bool {
+    let etag = etag.trim_matches('"');
+    condition
+        .split(',')
+        .map(|part| part.trim().trim_start_matches("W/").trim_matches('"'))
+        .any(|part| part == "*" || part == etag)
+}
+
+/// Truncates a time to whole seconds, as HTTP dates carry it.
+fn whole_seconds(time: SystemTime) -> SystemTime {
+    let seconds = time.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs());
+    SystemTime::UNIX_EPOCH + Duration::from_secs(seconds)
+}
+
+/// Header names of one set of conditions: the request's or CopyObject's source ones.
+pub struct ConditionHeaders {
+    pub if_match: &'static str,
+    pub if_none_match: &'static str,
+    pub if_modified_since: &'static str,
+    pub if_unmodified_since: &'static str,
+    /// Whether a failed If-None-Match or If-Modified-Since is 304 (GET, HEAD) or 412 (copy source).
+    pub not_modified_is_304: bool,
+}
+
+pub const GET_CONDITIONS: ConditionHeaders = ConditionHeaders {
+    if_match: "if-match",
+    if_none_match: "if-none-match",
+    if_modified_since: "if-modified-since",
+    if_unmodified_since: "if-unmodified-since",
+    not_modified_is_304: true,
+};
+
+pub const COPY_SOURCE_CONDITIONS: ConditionHeaders = ConditionHeaders {
+    if_match: "x-amz-copy-source-if-match",
+    if_none_match: "x-amz-copy-source-if-none-match",
+    if_modified_since: "x-amz-copy-source-if-modified-since",
+    if_unmodified_since: "x-amz-copy-source-if-unmodified-since",
+    not_modified_is_304: false,
+};
+
+/// The outcome of failed conditions.
+pub enum ConditionFailure {
+    NotModified,
+    Failed(S3Error),
+}
+
+/// Evaluates conditional headers against an object.
+pub fn check_conditions(
+    request: &S3Request<'_>,
+    object: &Object,
+    names: &ConditionHeaders,
+) -> Result<(), ConditionFailure> {
+    let date = |name: &str| request.header(name).and_then(|value| httpdate::parse_http_date(value).ok());
+    let modified = whole_seconds(object.last_modified);
+    let if_match = request.header(names.if_match);
+    let if_none_match = request.header(names.if_none_match);
+
+    if let Some(condition) = if_match {
+        if !etag_matches(condition, &object.etag) {
+            return Err(ConditionFailure::Failed(errors::precondition_failed("If-Match")));
+        }
+    } else if let Some(since) = date(names.if_unmodified_since)
+        && modified > since
+    {
+        return Err(ConditionFailure::Failed(errors::precondition_failed("If-Unmodified-Since")));
+    }
+
+    let not_modified = |condition: &'static str| {
+        if names.not_modified_is_304 {
+            ConditionFailure::NotModified
+        } else {
+            ConditionFailure::Failed(errors::precondition_failed(condition))
+        }
+    };
+    if let Some(condition) = if_none_match {
+        if etag_matches(condition, &object.etag) {
+            return Err(not_modified("If-None-Match"));
+        }
+    } else if let Some(since) = date(names.if_modified_since)
+        && modified <= since
+    {
+        return Err(not_modified("If-Modified-Since"));
+    }
+    Ok(())
+}
+
+/// A byte range of an object, inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ByteRange {
+    pub first: u64,
+    pub last: u64,
+}
+
+/// Parses a `Range` header against an object of `size` bytes.
+///
+/// Returns `Ok(None)` for a header S3 ignores (not `bytes=`, several ranges,
+/// or unparsable), and `InvalidRange` (416) for a well-formed range that no
+/// byte of the object satisfies.
+pub fn parse_range(value: &str, size: u64) -> S3Result<Option<ByteRange>> {
+    let Some(spec) = value.trim().strip_prefix("bytes=") else {
+        return Ok(None);
+    };
+    if spec.contains(',') {
+        return Ok(None);
+    }
+    let Some((first, last)) = spec.split_once('-') else {
+        return Ok(None);
+    };
+    let number = |text: &str| text.trim().parse::<u64>().ok();
+    let range = match (first.trim().is_empty(), last.trim().is_empty()) {
+        (true, true) => return Ok(None),
+        // `bytes=-N`: the last N bytes.
+        (true, false) => {
+            let Some(suffix) = number(last) else { return Ok(None) };
+            if suffix == 0 || size == 0 {
+                return Err(errors::invalid_range(value, size));
+            }
+            ByteRange { first: size.saturating_sub(suffix), last: size - 1 }
+        }
+        // `bytes=N-`: from N to the end.
+        (false, true) => {
+            let Some(first) = number(first) else { return Ok(None) };
+            if first >= size {
+                return Err(errors::invalid_range(value, size));
+            }
+            ByteRange { first, last: size - 1 }
+        }
+        (false, false) => {
+            let (Some(first), Some(last)) = (number(first), number(last)) else { return Ok(None) };
+            if last < first {
+                return Ok(None);
+            }
+            if first >= size {
+                return Err(errors::invalid_range(value, size));
+            }
+            ByteRange { first, last: last.min(size - 1) }
+        }
+    };
+    Ok(Some(range))
+}
+
+/// Adds the headers GetObject and HeadObject return for an object.
+fn object_response_headers(response: &mut HttpResponse, request: &S3Request<'_>, object: &Object) {
+    let headers = &object.headers;
+    let overridden =
+        |param: &str, stored: Option<&String>| request.param(param).map(str::to_owned).or_else(|| stored.cloned());
+    set_header(response, "etag", &object.etag);
+    set_header(response, "last-modified", &http_date(object.last_modified));
+    set_header(response, "accept-ranges", "bytes");
+
+    let fields = [
+        ("content-type", overridden("response-content-type", headers.content_type.as_ref())),
+        ("content-encoding", overridden("response-content-encoding", headers.content_encoding.as_ref())),
+        ("content-disposition", overridden("response-content-disposition", headers.content_disposition.as_ref())),
+        ("content-language", overridden("response-content-language", headers.content_language.as_ref())),
+        ("cache-control", overridden("response-cache-control", headers.cache_control.as_ref())),
+        ("expires", overridden("response-expires", headers.expires.as_ref())),
+    ];
+    for (name, value) in fields {
+        if let Some(value) = value {
+            set_header(response, name, &value);
+        }
+    }
+
+    for (name, value) in &headers.metadata {
+        if let (Ok(name), Ok(value)) =
+            (http::HeaderName::from_bytes(format!("x-amz-meta-{name}").as_bytes()), http::HeaderValue::from_str(value))
+        {
+            response.headers_mut().insert(name, value);
+        }
+    }
+
+    if !object.tags.is_empty() {
+        set_header(response, "x-amz-tagging-count", &object.tags.len().to_string());
+    }
+    if let Some(parts) = object.parts_count {
+        set_header(response, "x-amz-mp-parts-count", &parts.to_string());
+    }
+    if request.header("x-amz-checksum-mode").is_some_and(|mode| mode.eq_ignore_ascii_case("ENABLED"))
+        && let Some((algorithm, value)) = &object.checksum
+    {
+        set_header(response, algorithm.header_name(), value);
+    }
+}
+
+pub fn get_object(request: &S3Request<'_>, bucket: &Bucket, head: bool) -> S3Result<HttpResponse> {
+    let key = request.key_name();
+    let object = find_object(bucket, key)?;
+
+    match check_conditions(request, &object, &GET_CONDITIONS) {
+        Ok(()) => {}
+        Err(ConditionFailure::Failed(error)) => return Err(error),
+        Err(ConditionFailure::NotModified) => {
+            let mut response = empty_response(StatusCode::NOT_MODIFIED);
+            set_header(&mut response, "etag", &object.etag);
+            set_header(&mut response, "last-modified", &http_date(object.last_modified));
+            return Ok(response);
+        }
+    }
+
+    let size = object.data.len() as u64;
+    let range = match request.header("range") {
+        Some(value) => parse_range(value, size)?,
+        None => None,
+    };
+    let (status, data) = match range {
+        Some(range) => {
+            let first = usize::try_from(range.first).unwrap_or(usize::MAX);
+            let last = usize::try_from(range.last).unwrap_or(usize::MAX);
+            (StatusCode::PARTIAL_CONTENT, object.data.slice(first..=last))
+        }
+        None => (StatusCode::OK, object.data.clone()),
+    };
+    let length = data.len();
+
+    let mut response = http::Response::new(Full::new(if head { Bytes::new() } else { data }));
+    *response.status_mut() = status;
+    object_response_headers(&mut response, request, &object);
+    set_header(&mut response, "content-length", &length.to_string());
+    if let Some(range) = range {
+        set_header(&mut response, "content-range", &format!("bytes {}-{}/{size}", range.first, range.last));
+        // A checksum covers the whole object, never a range.
+        for algorithm in super::body::ChecksumAlgorithm::ALL {
+            response.headers_mut().remove(algorithm.header_name());
+        }
+    }
+    Ok(response)
+}
+
+pub fn delete_object(request: &S3Request<'_>, bucket: &Bucket) -> HttpResponse {
+    bucket.lock().objects.remove(request.key_name());
+    empty_response(StatusCode::NO_CONTENT)
+}
+
+pub fn delete_objects(s3: &S3, request: &S3Request<'_>, bucket: &Bucket, payload: &Payload) -> S3Result<HttpResponse> {
+    let root = xml::parse(&payload.data, "Delete")?;
+    let quiet = root.child_text("Quiet").is_some_and(|quiet| quiet.trim() == "true");
+    let keys: Vec<&str> = root
+        .children_named("Object")
+        .map(|object| object.child_text("Key").ok_or_else(|| errors::malformed_xml("an <Object> has no <Key>")))
+        .collect::<S3Result<_>>()?;
+    if keys.is_empty() {
+        return Err(errors::malformed_xml("<Delete> names no <Object>"));
+    }
+    if keys.len() > MAX_DELETE_KEYS {
+        return Err(errors::malformed_xml(&format!(
+            "<Delete> names {} objects, over the maximum of {MAX_DELETE_KEYS}",
+            keys.len()
+        )));
+    }
+
+    let mut document = Document::new("DeleteResult");
+    for key in keys {
+        match s3.authorize(request, Operation::DeleteObject, bucket, Some(key)) {
+            Ok(()) => {
+                bucket.lock().objects.remove(key);
+                if !quiet {
+                    document.open("Deleted").element("Key", key).close("Deleted");
+                }
+            }
+            Err(error) => {
+                document
+                    .open("Error")
+                    .element("Key", key)
+                    .element("Code", error.code())
+                    .element("Message", error.message())
+                    .close("Error");
+            }
+        }
+    }
+    Ok(xml_response(StatusCode::OK, document.finish("DeleteResult")))
+}
+
+/// The source of a copy: bucket and key from `x-amz-copy-source`.
+pub struct CopySource {
+    pub bucket: String,
+    pub key: String,
+}
+
+/// Parses `x-amz-copy-source`: `[/]BUCKET/KEY[?versionId=ID]`, URL-encoded.
+pub fn parse_copy_source(request: &S3Request<'_>) -> S3Result<CopySource> {
+    let raw = request.header("x-amz-copy-source").unwrap_or_default();
+    let path = raw.split_once("?versionId=").map_or(raw, |(path, _)| path);
+    let decoded = percent_decode_str(path).decode_utf8_lossy();
+    let decoded = decoded.strip_prefix('/').unwrap_or(&decoded);
+    match decoded.split_once('/') {
+        Some((bucket, key)) if !bucket.is_empty() && !key.is_empty() => {
+            Ok(CopySource { bucket: bucket.to_owned(), key: key.to_owned() })
+        }
+        _ => Err(errors::invalid_argument("Invalid copy source object key", "x-amz-copy-source", raw)),
+    }
+}
+
+/// Finds and authorizes the source object of a copy.
+pub fn copy_source_object(s3: &S3, request: &S3Request<'_>) -> S3Result<(CopySource, Arc<Object>)> {
+    let source = parse_copy_source(request)?;
+    let source_bucket = s3.find_bucket(&source.bucket)?;
+    s3.authorize(request, Operation::GetObject, &source_bucket, Some(&source.key))?;
+    let object = find_object(&source_bucket, &source.key)?;
+    if let Err(failure) = check_conditions(request, &object, &COPY_SOURCE_CONDITIONS) {
+        return Err(match failure {
+            ConditionFailure::Failed(error) => error,
+            ConditionFailure::NotModified => errors::precondition_failed("x-amz-copy-source-if-none-match"),
+        });
+    }
+    Ok((source, object))
+}
+
+/// Reads a `COPY` / `REPLACE` directive header.
+fn directive(request: &S3Request<'_>, name: &str) -> S3Result<bool> {
+    match request.header(name) {
+        None | Some("COPY") => Ok(false),
+        Some("REPLACE") => Ok(true),
+        Some(other) => Err(errors::invalid_argument(format!("Unknown {name}: {other}"), name, other)),
+    }
+}
+
+pub fn copy_object(s3: &S3, request: &S3Request<'_>, bucket: &Bucket) -> S3Result<HttpResponse> {
+    let key = request.key_name().to_owned();
+    check_key(&key)?;
+    let replace_metadata = directive(request, "x-amz-metadata-directive")?;
+    let replace_tags = directive(request, "x-amz-tagging-directive")?;
+    let (source, object) = copy_source_object(s3, request)?;
+
+    if source.bucket == bucket.name && source.key == key && !replace_metadata {
+        return Err(errors::invalid_request(
+            "This copy request is illegal because it is trying to copy an object to itself without changing the \
+             object's metadata, storage class, website redirect location or encryption attributes.",
+        ));
+    }
+    let tags = if replace_tags { tags_from_header(request)? } else { object.tags.clone() };
+    let headers = if replace_metadata { object_headers(request.headers) } else { object.headers.clone() };
+    let owner = object_owner(request, bucket)?;
+    let checksum = match request.header("x-amz-checksum-algorithm").and_then(super::body::ChecksumAlgorithm::parse) {
+        Some(algorithm) => Some((algorithm, super::body::checksum_of(algorithm, &object.data))),
+        None => object.checksum.clone(),
+    };
+    let copy = Object {
+        data: object.data.clone(),
+        etag: match object.parts_count {
+            // A copy is stored in one piece, so its ETag is the MD5 of its bytes.
+            Some(_) => etag_of(&md5_of(&object.data)),
+            None => object.etag.clone(),
+        },
+        last_modified: SystemTime::now(),
+        headers,
+        checksum: checksum.clone(),
+        tags,
+        owner,
+        parts_count: None,
+    };
+    let (etag, last_modified) = (copy.etag.clone(), copy.last_modified);
+    bucket.lock().objects.insert(key, Arc::new(copy));
+
+    let mut document = Document::new("CopyObjectResult");
+    document.element("ETag", &etag).element("LastModified", &timestamp(unix_seconds(last_modified)));
+    if let Some((algorithm, value)) = &checksum {
+        document.element(&format!("Checksum{}", algorithm.as_str()), value);
+    }
+    Ok(xml_response(StatusCode::OK, document.finish("CopyObjectResult")))
+}
+
+pub fn md5_of(data: &[u8]) -> [u8; 16] {
+    use md5::Digest as _;
+    md5::Md5::digest(data).into()
+}
+
+pub fn put_object_tagging(request: &S3Request<'_>, bucket: &Bucket, payload: &Payload) -> S3Result<HttpResponse> {
+    let tags = parse_tagging(&payload.data, MAX_OBJECT_TAGS)?;
+    let key = request.key_name();
+    let mut state = bucket.lock();
+    let object = state.objects.get_mut(key).ok_or_else(|| errors::no_such_key(key))?;
+    Arc::make_mut(object).tags = tags;
+    Ok(empty_response(StatusCode::OK))
+}
+
+pub fn get_object_tagging(request: &S3Request<'_>, bucket: &Bucket) -> S3Result<HttpResponse> {
+    let object = find_object(bucket, request.key_name())?;
+    Ok(xml_response(StatusCode::OK, tagging_document(&object.tags)))
+}
+
+pub fn delete_object_tagging(request: &S3Request<'_>, bucket: &Bucket) -> S3Result<HttpResponse> {
+    let key = request.key_name();
+    let mut state = bucket.lock();
+    let object = state.objects.get_mut(key).ok_or_else(|| errors::no_such_key(key))?;
+    Arc::make_mut(object).tags.clear();
+    Ok(empty_response(StatusCode::NO_CONTENT))
+}
+
+/// Encodes a checksum value for an XML response element.
+pub fn checksum_element(algorithm: super::body::ChecksumAlgorithm) -> String {
+    format!("Checksum{}", algorithm.as_str())
+}
+
+/// Decodes a base64 checksum into bytes; `None` when it is not base64.
+pub fn decode_checksum(value: &str) -> Option<Vec<u8>> {
+    BASE64.decode(value).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_parse_like_s3() {
+        let range = |first, last| Ok(Some(ByteRange { first, last }));
+        assert_eq!(parse_range("bytes=0-9", 100), range(0, 9));
+        assert_eq!(parse_range("bytes=90-200", 100), range(90, 99));
+        assert_eq!(parse_range("bytes=-10", 100), range(90, 99));
+        assert_eq!(parse_range("bytes=-500", 100), range(0, 99));
+        assert_eq!(parse_range("bytes=50-", 100), range(50, 99));
+        assert_eq!(parse_range("items=0-1", 100), Ok(None));
+        assert_eq!(parse_range("bytes=0-1,5-6", 100), Ok(None));
+        assert_eq!(parse_range("bytes=100-", 100).map_err(|e| e.code().to_owned()), Err("InvalidRange".to_owned()));
+        assert_eq!(parse_range("bytes=-0", 100).map_err(|e| e.code().to_owned()), Err("InvalidRange".to_owned()));
+    }
+
+    #[test]
+    fn etags_match_with_and_without_quotes() {
+        assert!(etag_matches("\"abc\"", "\"abc\""));
+        assert!(etag_matches("abc", "\"abc\""));
+        assert!(etag_matches("*", "\"abc\""));
+        assert!(!etag_matches("\"abd\"", "\"abc\""));
+    }
+}
