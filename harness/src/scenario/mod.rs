@@ -32,7 +32,8 @@
 //!   defaults to the account id;
 //! - a step: `actor`, `call` (`service.Operation` as in the AWS API
 //!   reference), `input` (the operation's members with the API's names),
-//!   `capture` (`variable: Response.Path`, see [`path`]), `expect`;
+//!   `capture` (`variable: Response.Path`, or `json(Response.Path).Member`
+//!   to read a JSON document held in a string, see [`path`]), `expect`;
 //! - `expect` maps every profile in `profiles` to `ok`, `{ ok: SUBSET }` or
 //!   `{ error: CLASS_OR_CODE }`, optionally with `source: URL` and
 //!   `unverified: true`. A class is one of `denied`, `not-found`, `invalid`,
