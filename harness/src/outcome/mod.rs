@@ -126,8 +126,11 @@ pub const CLASS_BY_CODE: &[(&str, OutcomeClass)] = &[
     ("MalformedPolicyDocumentException", OutcomeClass::Invalid),
     ("UnsupportedOperationException", OutcomeClass::Unsupported),
     // SNS and Secrets Manager errors about the request itself, from the
-    // Errors sections of their API references
+    // Errors sections of their API references. SNS sends
+    // InvalidParameterValueException with the code ParameterValueInvalid
+    // (the error deserialisers of aws-sdk-sns 1.121).
     ("InvalidParameter", OutcomeClass::Invalid),
+    ("ParameterValueInvalid", OutcomeClass::Invalid),
     ("InvalidRequestException", OutcomeClass::Invalid),
     ("InvalidBatchEntryId", OutcomeClass::Invalid),
     ("TooManyEntriesInBatchRequest", OutcomeClass::Invalid),
