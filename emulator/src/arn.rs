@@ -430,6 +430,93 @@ pub fn format_alias_arn(namespace: &Namespace, alias_name: &str) -> String {
     format!("arn:aws:kms:{}:{}:{alias_name}", namespace.region, namespace.account_id)
 }
 
+/// A topic ARN, `arn:aws:sns:REGION:ACCOUNT:NAME`, or a subscription ARN,
+/// `arn:aws:sns:REGION:ACCOUNT:NAME:ID`, split into its parts
+/// (<https://docs.aws.amazon.com/sns/latest/dg/sns-using-identity-based-policies.html#sns-arn-format>).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicAddress {
+    pub namespace: Namespace,
+    pub topic_name: String,
+    /// The subscription id, for a subscription ARN.
+    pub subscription_id: Option<String>,
+}
+
+impl TopicAddress {
+    /// Formats the ARN of the topic alone, without any subscription id.
+    pub fn topic_arn(&self) -> String {
+        format_topic_arn(&self.namespace, &self.topic_name)
+    }
+}
+
+/// The reason a string is not a topic or subscription ARN.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{value:?} is not a valid SNS ARN: {reason}")]
+pub struct TopicArnError {
+    pub value: String,
+    pub reason: &'static str,
+}
+
+/// Parses a topic ARN. A subscription ARN is rejected.
+pub fn parse_topic_arn(value: &str) -> Result<TopicAddress, TopicArnError> {
+    let address = parse_sns_arn(value)?;
+    if address.subscription_id.is_some() {
+        return Err(TopicArnError { value: value.to_owned(), reason: "it names a subscription, not a topic" });
+    }
+    Ok(address)
+}
+
+/// Parses a subscription ARN: a topic ARN followed by `:ID`.
+pub fn parse_subscription_arn(value: &str) -> Result<TopicAddress, TopicArnError> {
+    let address = parse_sns_arn(value)?;
+    if address.subscription_id.is_none() {
+        return Err(TopicArnError { value: value.to_owned(), reason: "it names a topic, not a subscription" });
+    }
+    Ok(address)
+}
+
+fn parse_sns_arn(value: &str) -> Result<TopicAddress, TopicArnError> {
+    let error = |reason| TopicArnError { value: value.to_owned(), reason };
+    let arn: Arn = value.parse().map_err(|parsed: ArnError| error(parsed.reason))?;
+    if arn.service != "sns" {
+        return Err(error("the service is not sns"));
+    }
+    let Some(namespace) = arn.namespace() else {
+        return Err(error("an SNS ARN names both its region and its account"));
+    };
+    let (topic_name, subscription_id) = match arn.resource.split_once(':') {
+        Some((name, id)) => (name, Some(id)),
+        None => (arn.resource.as_str(), None),
+    };
+    if !is_topic_name(topic_name) {
+        return Err(error("the topic name is not 1 to 256 letters, digits, hyphens and underscores"));
+    }
+    if let Some(id) = subscription_id
+        && (id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+    {
+        return Err(error("the subscription id is not letters, digits and hyphens"));
+    }
+    Ok(TopicAddress {
+        namespace,
+        topic_name: topic_name.to_owned(),
+        subscription_id: subscription_id.map(str::to_owned),
+    })
+}
+
+/// Returns whether `value` is a valid topic name: 1 to 256 letters, digits,
+/// hyphens and underscores, with an optional `.fifo` suffix counted in the length
+/// (<https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html>).
+pub fn is_topic_name(value: &str) -> bool {
+    let base = value.strip_suffix(".fifo").unwrap_or(value);
+    !base.is_empty()
+        && value.len() <= 256
+        && base.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Formats the ARN of topic `topic_name` in `namespace`.
+pub fn format_topic_arn(namespace: &Namespace, topic_name: &str) -> String {
+    format!("arn:aws:sns:{}:{}:{topic_name}", namespace.region, namespace.account_id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -622,5 +709,33 @@ mod tests {
         }
         let error = parse_key_address("arn:aws:kms:ap-south-1:111111111111:secret/x").expect_err("not a key");
         assert!(error.is_arn, "an ARN-shaped value is reported as an ARN");
+    }
+
+    #[test]
+    fn topic_arn_parses_topic_and_subscription() {
+        let topic = parse_topic_arn("arn:aws:sns:eu-central-1:111111111111:orders.fifo").expect("a topic ARN");
+        assert_eq!(topic.namespace, Namespace::new("111111111111", "eu-central-1"));
+        assert_eq!(topic.topic_name, "orders.fifo");
+        assert_eq!(topic.topic_arn(), "arn:aws:sns:eu-central-1:111111111111:orders.fifo");
+
+        let subscription = parse_subscription_arn("arn:aws:sns:eu-central-1:111111111111:orders:1b2c-3d")
+            .expect("a subscription ARN");
+        assert_eq!(subscription.subscription_id.as_deref(), Some("1b2c-3d"));
+        assert!(parse_topic_arn("arn:aws:sns:eu-central-1:111111111111:orders:1b2c").is_err());
+        assert!(parse_subscription_arn("arn:aws:sns:eu-central-1:111111111111:orders").is_err());
+    }
+
+    #[test]
+    fn topic_arn_rejects_malformed_values() {
+        for value in [
+            "orders",
+            "arn:aws:sqs:eu-central-1:111111111111:orders",
+            "arn:aws:sns::111111111111:orders",
+            "arn:aws:sns:eu-central-1:1111:orders",
+            "arn:aws:sns:eu-central-1:111111111111:bad name",
+            "arn:aws:sns:eu-central-1:111111111111:.fifo",
+        ] {
+            assert!(parse_topic_arn(value).is_err(), "{value} should be rejected");
+        }
     }
 }

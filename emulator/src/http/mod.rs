@@ -30,6 +30,7 @@ use crate::error::AwsError;
 use crate::identity::{self, Caller, DEFAULT_REGION};
 use crate::services::Service;
 use crate::services::kms::Kms;
+use crate::services::sns::Sns;
 use crate::services::sqs::Sqs;
 use crate::services::sts::Sts;
 
@@ -95,12 +96,15 @@ impl Emulator {
     pub fn new(config: Config, listen_port: u16) -> Emulator {
         let port = config.advertised_port.unwrap_or(listen_port);
         let advertised_host = format!("{}:{port}", config.hostname);
-        let sqs: Arc<dyn Service> = Arc::new(Sqs::new(&config, advertised_host));
+        let sqs = Arc::new(Sqs::new(&config, advertised_host.clone()));
+        // SNS delivers into SQS queues, so it holds the SQS service.
+        let sns: Arc<dyn Service> = Arc::new(Sns::new(&config, advertised_host, sqs.clone()));
+        let sqs: Arc<dyn Service> = sqs;
         let sts: Arc<dyn Service> = Arc::new(Sts::new());
         let kms: Arc<dyn Service> = Arc::new(Kms::new(&config));
         Emulator {
             config,
-            services: vec![sqs, sts, kms],
+            services: vec![sqs, sts, kms, sns],
             request_counter: AtomicU64::new(0),
         }
     }

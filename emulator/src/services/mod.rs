@@ -3,6 +3,7 @@
 //! [`crate::access::AccessRules`] and reads or changes its namespaced state.
 
 pub mod kms;
+pub mod sns;
 pub mod sqs;
 pub mod sts;
 

@@ -85,20 +85,7 @@ struct PreparedMessage {
 impl Sqs {
     pub(super) fn send_message(&self, context: &RequestContext, input: SendMessageInput) -> AwsResult<SendMessageOutput> {
         let queue = self.resolve_queue(context, "SendMessage", input.queue_url.as_deref())?;
-        let settings = SendSettings::of(&queue);
-        let prepared = prepare_message(&input.message, &settings, &context.caller.account_id)?;
-        if prepared.size > settings.maximum_message_size as usize {
-            return Err(errors::message_too_long(prepared.size, settings.maximum_message_size));
-        }
-
-        let output = {
-            let mut store = queue.messages();
-            let now = Instant::now();
-            store.refresh(now);
-            enqueue(&mut store, prepared, settings.retention, now)
-        };
-        queue.arrivals.notify_waiters();
-        Ok(output)
+        send_to_queue(&queue, &input.message, &context.caller.account_id)
     }
 
     pub(super) fn send_message_batch(
@@ -309,6 +296,25 @@ impl Sqs {
         }
         Ok(output)
     }
+}
+
+/// Validates one message against the queue's settings and adds it to the
+/// queue: the part of SendMessage that follows the access decision.
+pub(super) fn send_to_queue(queue: &Queue, fields: &SendMessageFields, sender_id: &str) -> AwsResult<SendMessageOutput> {
+    let settings = SendSettings::of(queue);
+    let prepared = prepare_message(fields, &settings, sender_id)?;
+    if prepared.size > settings.maximum_message_size as usize {
+        return Err(errors::message_too_long(prepared.size, settings.maximum_message_size));
+    }
+
+    let output = {
+        let mut store = queue.messages();
+        let now = Instant::now();
+        store.refresh(now);
+        enqueue(&mut store, prepared, settings.retention, now)
+    };
+    queue.arrivals.notify_waiters();
+    Ok(output)
 }
 
 /// Validates one message to send against the queue's settings.

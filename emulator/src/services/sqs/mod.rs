@@ -16,9 +16,11 @@
 //! (queue attributes), [`policy`] (queue policies), [`message`] (message
 //! validation and MD5 digests),
 //! [`store`] (one queue's messages), [`queue`] (queues and registries), and the
-//! operations in [`queues`], [`messages`], [`permissions`] and [`move_tasks`].
+//! operations in [`queues`], [`messages`], [`permissions`] and [`move_tasks`];
+//! [`delivery`] takes messages from SNS topics.
 
 pub mod attributes;
+pub mod delivery;
 pub mod errors;
 pub mod message;
 pub mod messages;

@@ -1,0 +1,217 @@
+//! Invalid requests: each gets SNS's error code and a message that names the value.
+
+use aws_sdk_sns::types::{MessageAttributeValue, PublishBatchRequestEntry};
+
+use crate::common::{
+    HOME_REGION, OWNER, error_of, message_of, outcome, queue, sns, sqs, start_profile, subscribe, topic,
+};
+
+#[tokio::test]
+async fn malformed_topic_attributes_are_invalid() {
+    let server = start_profile("localstack").await;
+    let client = sns(&server, OWNER, HOME_REGION);
+
+    let unknown = client.create_topic().name("t1").attributes("Colour", "red").send().await;
+    let error = unknown.expect_err("an unknown attribute");
+    assert_eq!(error_of(&error), ("InvalidParameter".to_owned(), 400));
+    assert!(message_of(&error).contains("Colour"), "{}", message_of(&error));
+
+    let not_fifo = client.create_topic().name("plain").attributes("FifoTopic", "true").send().await;
+    assert_eq!(outcome(&not_fifo), "InvalidParameter", "FifoTopic without .fifo");
+
+    let bad_name = client.create_topic().name("bad name").send().await;
+    assert_eq!(outcome(&bad_name), "InvalidParameter", "a space in the name");
+
+    let topic_arn = topic(&client, "t2").await;
+    let again = client.create_topic().name("t2").send().await.expect("CreateTopic again");
+    assert_eq!(again.topic_arn(), Some(topic_arn.as_str()), "CreateTopic is idempotent");
+    let different = client.create_topic().name("t2").attributes("DisplayName", "other").send().await;
+    assert_eq!(outcome(&different), "InvalidParameter", "same name, different attributes");
+
+    let bad_value = client
+        .set_topic_attributes()
+        .topic_arn(&topic_arn)
+        .attribute_name("SignatureVersion")
+        .attribute_value("3")
+        .send()
+        .await;
+    assert_eq!(outcome(&bad_value), "InvalidParameter", "SignatureVersion 3");
+
+    let missing = client.get_topic_attributes().topic_arn(format!("{topic_arn}-missing")).send().await;
+    assert_eq!(error_of(&missing.expect_err("a missing topic")), ("NotFound".to_owned(), 404));
+
+    let malformed = client.get_topic_attributes().topic_arn("not-an-arn").send().await;
+    let error = malformed.expect_err("a malformed ARN");
+    assert_eq!(error_of(&error).0, "InvalidParameter");
+    assert!(message_of(&error).contains("not-an-arn"), "{}", message_of(&error));
+
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn malformed_message_attributes_are_invalid() {
+    let server = start_profile("localstack").await;
+    let client = sns(&server, OWNER, HOME_REGION);
+    let topic_arn = topic(&client, "attributes").await;
+
+    let cases = [
+        ("Text", Some("x")),
+        ("Number", Some("twelve")),
+        ("String.Array", Some("[\"unclosed\"")),
+        ("String", Some("")),
+    ];
+    for (data_type, value) in cases {
+        let mut attribute = MessageAttributeValue::builder().data_type(data_type);
+        if let Some(value) = value {
+            attribute = attribute.string_value(value);
+        }
+        let result = client
+            .publish()
+            .topic_arn(&topic_arn)
+            .message("m")
+            .message_attributes("field", attribute.build().expect("an attribute"))
+            .send()
+            .await;
+        let error = result.expect_err(data_type);
+        assert_eq!(error_of(&error), ("InvalidParameterValue".to_owned(), 400), "{data_type}");
+        assert!(message_of(&error).contains("field"), "{data_type}: {}", message_of(&error));
+    }
+
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn invalid_filter_policies_are_rejected() {
+    let server = start_profile("localstack").await;
+    let client = sns(&server, OWNER, HOME_REGION);
+    let queues = sqs(&server, OWNER, HOME_REGION);
+    let topic_arn = topic(&client, "filters").await;
+    let target = queue(&queues, "filtered", None).await;
+    let subscription_arn = subscribe(&client, &topic_arn, &target).await;
+
+    let cases = [
+        (r#"{"color": ["red"]"#, "not valid JSON"),
+        (r#"{"color": [{"prefixx": "r"}]}"#, "prefixx"),
+        (r#"{"color": "red"}"#, "array"),
+        (r#"{"size": [{"numeric": ["<", 5, ">", 1]}]}"#, "lower bound"),
+        (r#"{"order": {"kind": ["x"]}}"#, "MessageBody"),
+    ];
+    for (policy, expected) in cases {
+        let result = client
+            .set_subscription_attributes()
+            .subscription_arn(&subscription_arn)
+            .attribute_name("FilterPolicy")
+            .attribute_value(policy)
+            .send()
+            .await;
+        let error = result.expect_err(policy);
+        assert_eq!(error_of(&error), ("InvalidParameter".to_owned(), 400), "{policy}");
+        assert!(message_of(&error).contains(expected), "{policy}: {}", message_of(&error));
+    }
+
+    let at_subscribe = client
+        .subscribe()
+        .topic_arn(&topic_arn)
+        .protocol("sqs")
+        .endpoint(&target.arn)
+        .attributes("FilterPolicy", r#"{"a": [{"exists": "yes"}]}"#)
+        .send()
+        .await;
+    assert_eq!(outcome(&at_subscribe), "InvalidParameter", "an invalid policy at Subscribe");
+
+    let attributes = client
+        .get_subscription_attributes()
+        .subscription_arn(&subscription_arn)
+        .send()
+        .await
+        .expect("GetSubscriptionAttributes");
+    assert!(
+        attributes.attributes().is_some_and(|map| !map.contains_key("FilterPolicy")),
+        "a rejected policy is not applied"
+    );
+
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn batch_limits_are_enforced() {
+    let server = start_profile("localstack").await;
+    let client = sns(&server, OWNER, HOME_REGION);
+    let topic_arn = topic(&client, "batches").await;
+    let entry = |id: &str| PublishBatchRequestEntry::builder().id(id).message("m").build().expect("an entry");
+
+    let eleven: Vec<PublishBatchRequestEntry> = (0..11).map(|i| entry(&format!("e{i}"))).collect();
+    let result =
+        client.publish_batch().topic_arn(&topic_arn).set_publish_batch_request_entries(Some(eleven)).send().await;
+    assert_eq!(error_of(&result.expect_err("11 entries")), ("TooManyEntriesInBatchRequest".to_owned(), 400));
+
+    let repeated = client
+        .publish_batch()
+        .topic_arn(&topic_arn)
+        .publish_batch_request_entries(entry("same"))
+        .publish_batch_request_entries(entry("same"))
+        .send()
+        .await;
+    assert_eq!(outcome(&repeated), "BatchEntryIdsNotDistinct");
+
+    let bad_attribute = PublishBatchRequestEntry::builder()
+        .id("bad")
+        .message("m")
+        .message_attributes(
+            "n",
+            MessageAttributeValue::builder().data_type("Number").string_value("x").build().expect("an attribute"),
+        )
+        .build()
+        .expect("an entry");
+    let mixed = client
+        .publish_batch()
+        .topic_arn(&topic_arn)
+        .publish_batch_request_entries(entry("good"))
+        .publish_batch_request_entries(bad_attribute)
+        .send()
+        .await
+        .expect("PublishBatch with one bad entry");
+    let successful: Vec<&str> = mixed.successful().iter().filter_map(|entry| entry.id()).collect();
+    assert_eq!(successful, vec!["good"]);
+    let failed = mixed.failed();
+    assert_eq!(failed.len(), 1, "one failed entry");
+    assert_eq!(failed[0].id(), "bad");
+    assert_eq!(failed[0].code(), "InvalidParameterValue");
+    assert!(failed[0].sender_fault());
+
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn remote_http_endpoint_is_rejected() {
+    let server = start_profile("localstack").await;
+    let client = sns(&server, OWNER, HOME_REGION);
+    let topic_arn = topic(&client, "hooks").await;
+
+    let remote =
+        client.subscribe().topic_arn(&topic_arn).protocol("https").endpoint("https://example.com/hook").send().await;
+    let error = remote.expect_err("a remote endpoint");
+    assert_eq!(error_of(&error).0, "InvalidParameter");
+    assert!(message_of(&error).contains("example.com"), "{}", message_of(&error));
+
+    let local = client
+        .subscribe()
+        .topic_arn(&topic_arn)
+        .protocol("http")
+        .endpoint("http://127.0.0.1:9/hook")
+        .send()
+        .await
+        .expect("a local endpoint");
+    assert_eq!(local.subscription_arn(), Some("pending confirmation"));
+
+    let not_queue = client
+        .subscribe()
+        .topic_arn(&topic_arn)
+        .protocol("sqs")
+        .endpoint("arn:aws:sns:ap-south-1:111111111111:x")
+        .send()
+        .await;
+    assert_eq!(outcome(&not_queue), "InvalidParameter", "an SNS ARN is not a queue");
+
+    server.shutdown().await;
+}
