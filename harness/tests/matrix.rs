@@ -1,4 +1,4 @@
-//! The SQS and KMS matrices against the bundled emulator, under every profile
+//! The SQS, KMS and SNS matrices against the bundled emulator, under every profile
 //! their catalogs state.
 //!
 //! Each test runs `scenarios/matrix/<service>.yaml` against a fresh in-process
@@ -130,4 +130,26 @@ async fn kms_matrix_conforms_under_aws() {
     let run = run_service_matrix("kms", Profile::Aws).await;
     assert_every_cell_conforms(&run);
     assert_service_snapshot("kms", &run);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sns_matrix_conforms_under_localstack() {
+    let run = run_service_matrix("sns", Profile::Localstack).await;
+    assert_eq!(run.cells.len(), 76, "19 operations from four boundaries");
+    assert_every_cell_conforms(&run);
+    assert_service_snapshot("sns", &run);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sns_matrix_conforms_under_localstack_enforce_iam() {
+    let run = run_service_matrix("sns", Profile::LocalstackEnforceIam).await;
+    assert_every_cell_conforms(&run);
+    assert_service_snapshot("sns", &run);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sns_matrix_conforms_under_aws() {
+    let run = run_service_matrix("sns", Profile::Aws).await;
+    assert_every_cell_conforms(&run);
+    assert_service_snapshot("sns", &run);
 }
