@@ -517,6 +517,59 @@ pub fn format_topic_arn(namespace: &Namespace, topic_name: &str) -> String {
     format!("arn:aws:sns:{}:{}:{topic_name}", namespace.region, namespace.account_id)
 }
 
+/// A secret address, the `SecretId` member of a Secrets Manager request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretAddress {
+    /// A secret name, in the caller's own namespace.
+    Name(String),
+    /// A secret ARN, `arn:aws:secretsmanager:REGION:ACCOUNT:secret:RESOURCE`.
+    /// `resource` is either the secret's name and its `-XXXXXX` suffix (a
+    /// full ARN) or the name alone (a partial ARN). A name that itself ends
+    /// in a hyphen and six characters makes the two look alike, so the
+    /// service tries the full ARN first.
+    Arn { namespace: Namespace, resource: String },
+}
+
+impl SecretAddress {
+    /// Returns the namespace the address names, or `caller` for a bare name.
+    pub fn namespace(&self, caller: &Namespace) -> Namespace {
+        match self {
+            SecretAddress::Arn { namespace, .. } => namespace.clone(),
+            SecretAddress::Name(_) => caller.clone(),
+        }
+    }
+}
+
+/// The length of the random suffix Secrets Manager appends to a secret's name in its ARN.
+pub const SECRET_SUFFIX_LEN: usize = 6;
+
+/// Parses a secret name, full secret ARN or partial secret ARN.
+pub fn parse_secret_address(value: &str) -> Result<SecretAddress, ArnError> {
+    if !value.starts_with("arn:") {
+        return Ok(SecretAddress::Name(value.to_owned()));
+    }
+    let error = |reason| ArnError { value: value.to_owned(), reason };
+    let arn: Arn = value.parse()?;
+    if arn.service != "secretsmanager" {
+        return Err(error("the service is not secretsmanager"));
+    }
+    let Some(namespace) = arn.namespace() else {
+        return Err(error("a secret ARN names both its region and its account"));
+    };
+    let Some(resource) = arn.resource.strip_prefix("secret:") else {
+        return Err(error("the resource is not secret:NAME"));
+    };
+    if resource.is_empty() {
+        return Err(error("the secret name is empty"));
+    }
+    Ok(SecretAddress::Arn { namespace, resource: resource.to_owned() })
+}
+
+/// Formats the ARN of secret `name` with its random `suffix` in `namespace`.
+pub fn format_secret_arn(namespace: &Namespace, name: &str, suffix: &str) -> String {
+    format!("arn:aws:secretsmanager:{}:{}:secret:{name}-{suffix}", namespace.region, namespace.account_id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -736,6 +789,36 @@ mod tests {
             "arn:aws:sns:eu-central-1:111111111111:.fifo",
         ] {
             assert!(parse_topic_arn(value).is_err(), "{value} should be rejected");
+        }
+    }
+
+    #[test]
+    fn secret_address_parses_name_and_arns() {
+        let caller = Namespace::new("111111111111", "ap-south-1");
+        assert_eq!(parse_secret_address("db/password"), Ok(SecretAddress::Name("db/password".into())));
+
+        let full = parse_secret_address("arn:aws:secretsmanager:eu-central-1:222222222222:secret:db-AbC123")
+            .expect("a full secret ARN");
+        assert_eq!(full.namespace(&caller), Namespace::new("222222222222", "eu-central-1"));
+        assert_eq!(
+            full,
+            SecretAddress::Arn { namespace: Namespace::new("222222222222", "eu-central-1"), resource: "db-AbC123".into() }
+        );
+        assert_eq!(
+            format_secret_arn(&Namespace::new("222222222222", "eu-central-1"), "db", "AbC123"),
+            "arn:aws:secretsmanager:eu-central-1:222222222222:secret:db-AbC123"
+        );
+    }
+
+    #[test]
+    fn secret_address_rejects_other_arns() {
+        for bad in [
+            "arn:aws:kms:us-east-1:111111111111:key/x",
+            "arn:aws:secretsmanager:us-east-1:111111111111:parameter/x",
+            "arn:aws:secretsmanager:us-east-1:111111111111:secret:",
+            "arn:aws:secretsmanager::111111111111:secret:x",
+        ] {
+            assert!(parse_secret_address(bad).is_err(), "{bad} should be rejected");
         }
     }
 }

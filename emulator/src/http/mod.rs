@@ -30,6 +30,7 @@ use crate::error::AwsError;
 use crate::identity::{self, Caller, DEFAULT_REGION};
 use crate::services::Service;
 use crate::services::kms::Kms;
+use crate::services::secretsmanager::SecretsManager;
 use crate::services::sns::Sns;
 use crate::services::sqs::Sqs;
 use crate::services::sts::Sts;
@@ -101,10 +102,11 @@ impl Emulator {
         let sns: Arc<dyn Service> = Arc::new(Sns::new(&config, advertised_host, sqs.clone()));
         let sqs: Arc<dyn Service> = sqs;
         let sts: Arc<dyn Service> = Arc::new(Sts::new());
-        let kms: Arc<dyn Service> = Arc::new(Kms::new(&config));
+        let kms = Arc::new(Kms::new(&config));
+        let secrets_manager: Arc<dyn Service> = Arc::new(SecretsManager::new(&config, kms.clone()));
         Emulator {
             config,
-            services: vec![sqs, sts, kms, sns],
+            services: vec![sqs, sts, kms, sns, secrets_manager],
             request_counter: AtomicU64::new(0),
         }
     }

@@ -4,6 +4,7 @@
 
 pub mod kms;
 pub mod sns;
+pub mod secretsmanager;
 pub mod sqs;
 pub mod sts;
 

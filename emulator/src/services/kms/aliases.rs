@@ -115,6 +115,14 @@ impl Kms {
                 "an alias name is alias/ followed by letters, digits, /, _ and -",
             ));
         }
+        // The aliases of AWS managed keys belong to AWS, like the keys.
+        // NOTE: the error is assumed to be the one for creating such an alias.
+        if alias_name.starts_with(RESERVED_PREFIX) {
+            return Err(errors::invalid_alias_name(
+                &alias_name,
+                "the alias/aws/ prefix is reserved for AWS managed keys",
+            ));
+        }
         let namespace = Self::caller_namespace(context);
         let alias_arn = format_alias_arn(&namespace, &alias_name);
         let registry = self.namespaces.get(&namespace).ok_or_else(|| errors::alias_not_found(&alias_arn))?;

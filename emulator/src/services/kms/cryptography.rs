@@ -30,6 +30,8 @@ use crate::http::RequestContext;
 const MAX_PLAINTEXT: usize = 4096;
 /// The largest CiphertextBlob KMS accepts, in bytes.
 const MAX_CIPHERTEXT: usize = 6144;
+/// The encryption context of a request that sends none.
+static EMPTY_CONTEXT: EncryptionContext = EncryptionContext::new();
 
 /// Returns the plaintext of a required blob member, checked against its length limits.
 fn required_blob(blob: Option<Blob>, member: &str, max: usize) -> AwsResult<Vec<u8>> {
@@ -87,7 +89,7 @@ fn encryption_algorithm(key: &Key, requested: Option<&str>, member: &str) -> Aws
 
 impl Kms {
     /// Encrypts `plaintext` under `key`, which the caller already may use.
-    fn encrypt_with(
+    pub(super) fn encrypt_with(
         key: &Key,
         algorithm: &'static str,
         plaintext: &[u8],
@@ -127,21 +129,18 @@ impl Kms {
     /// blob the key comes from the blob; `key_address`, when given, must name
     /// the same key. An asymmetric blob needs `key_address` and `algorithm`,
     /// which comes from input member `member`.
-    #[allow(clippy::too_many_arguments)] // the members of Decrypt and ReEncrypt's source side
-    fn decrypt_blob(
+    /// `key_use` carries the permission, encryption context and grant tokens.
+    pub(super) fn decrypt_blob(
         &self,
         context: &RequestContext,
         blob: &[u8],
         key_address: Option<&str>,
         algorithm: Option<&str>,
-        encryption_context: &EncryptionContext,
-        grant_tokens: &[String],
-        permission: &str,
+        key_use: KeyUse<'_>,
         member: &str,
     ) -> AwsResult<(Arc<Key>, &'static str, Vec<u8>)> {
-        let mut key_use = KeyUse::new(permission, Needs::Enabled);
-        key_use.encryption_context = Some(encryption_context);
-        key_use.grant_tokens = grant_tokens;
+        let permission = key_use.permission;
+        let encryption_context = key_use.encryption_context.unwrap_or(&EMPTY_CONTEXT);
 
         let named_key = match key_address {
             Some(address) => Some(self.find_key(context, address)?),
@@ -212,14 +211,15 @@ impl Kms {
 
     pub(super) fn decrypt(&self, context: &RequestContext, input: DecryptInput) -> AwsResult<DecryptOutput> {
         let blob = required_blob(input.ciphertext_blob, "ciphertextBlob", MAX_CIPHERTEXT)?;
+        let mut key_use = KeyUse::new("Decrypt", Needs::Enabled);
+        key_use.encryption_context = Some(&input.encryption_context);
+        key_use.grant_tokens = &input.grant_tokens;
         let (key, algorithm, plaintext) = self.decrypt_blob(
             context,
             &blob,
             input.key_id.as_deref(),
             input.encryption_algorithm.as_deref(),
-            &input.encryption_context,
-            &input.grant_tokens,
-            "Decrypt",
+            key_use,
             "encryptionAlgorithm",
         )?;
         Ok(DecryptOutput { key_id: key.arn.clone(), plaintext: Blob(plaintext), encryption_algorithm: algorithm })
@@ -229,14 +229,15 @@ impl Kms {
         let blob = required_blob(input.ciphertext_blob, "ciphertextBlob", MAX_CIPHERTEXT)?;
         let destination_address =
             input.destination_key_id.as_deref().ok_or_else(|| errors::missing("destinationKeyId"))?;
+        let mut source_use = KeyUse::new("ReEncryptFrom", Needs::Enabled);
+        source_use.encryption_context = Some(&input.source_encryption_context);
+        source_use.grant_tokens = &input.grant_tokens;
         let (source, source_algorithm, plaintext) = self.decrypt_blob(
             context,
             &blob,
             input.source_key_id.as_deref(),
             input.source_encryption_algorithm.as_deref(),
-            &input.source_encryption_context,
-            &input.grant_tokens,
-            "ReEncryptFrom",
+            source_use,
             "sourceEncryptionAlgorithm",
         )?;
 

@@ -12,7 +12,8 @@
 //! `kms:EncryptionContextKeys`, and for CreateGrant `kms:GrantOperations`,
 //! `kms:GrantIsForAWSResource` and `kms:GrantConstraintType`.
 //! `kms:ViaService` is present only on calls an AWS service makes on a
-//! caller's behalf, and the emulator receives none, so it is never set.
+//! caller's behalf, so it is set only when another service of the emulator
+//! uses a key through [`super::service_use`].
 
 use std::sync::Arc;
 
@@ -67,6 +68,9 @@ const GRANT_OPERATIONS: &[&str] = &[
 pub fn condition_keys(context: &RequestContext, key_use: KeyUse<'_>) -> Context {
     let mut keys = Context::new();
     keys.insert("kms:CallerAccount", context.caller.account_id.as_str());
+    if let Some(via_service) = key_use.via_service {
+        keys.insert("kms:ViaService", via_service);
+    }
     if let Some(encryption_context) = key_use.encryption_context {
         for (name, value) in encryption_context {
             keys.insert(format!("kms:EncryptionContext:{name}"), value.as_str());

@@ -254,6 +254,8 @@ pub struct KeyState {
     pub symmetric_versions: Vec<Vec<u8>>,
     /// Grants by grant id.
     pub grants: BTreeMap<String, Grant>,
+    /// `CUSTOMER` for keys made by CreateKey, `AWS` for AWS managed keys such as `aws/secretsmanager`.
+    pub key_manager: &'static str,
 }
 
 /// One KMS key.

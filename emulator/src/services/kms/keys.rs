@@ -134,7 +134,7 @@ pub fn key_metadata(key: &Key) -> KeyMetadata {
         deletion_date: state.deletion_date,
         pending_deletion_window_in_days: state.pending_window_in_days,
         origin: "AWS_KMS",
-        key_manager: "CUSTOMER",
+        key_manager: state.key_manager,
         customer_master_key_spec: key.spec.as_str(),
         key_spec: key.spec.as_str(),
         encryption_algorithms: key.spec.encryption_algorithms(key.usage),
@@ -150,7 +150,7 @@ pub fn key_metadata(key: &Key) -> KeyMetadata {
 }
 
 /// Generates the material of a new key.
-fn generate_material(spec: KeySpec) -> AwsResult<(Material, Vec<Vec<u8>>)> {
+pub(super) fn generate_material(spec: KeySpec) -> AwsResult<(Material, Vec<Vec<u8>>)> {
     let failed = |_| errors::internal("CreateKey");
     Ok(match spec {
         KeySpec::SymmetricDefault => (Material::Symmetric, vec![random_bytes(32).map_err(failed)?]),
@@ -229,6 +229,7 @@ impl Kms {
             rotation_period_in_days: 365,
             symmetric_versions,
             grants: BTreeMap::new(),
+            key_manager: "CUSTOMER",
         };
         let key = Arc::new(Key::new(key_id, arn, namespace.clone(), spec, usage, now(), multi_region, material, state));
         self.namespaces.get_or_create(&namespace).insert_key(key.clone());

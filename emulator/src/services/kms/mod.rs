@@ -32,6 +32,7 @@ pub mod grants;
 pub mod key;
 pub mod keys;
 pub mod model;
+pub mod service_use;
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -138,11 +139,14 @@ pub struct KeyUse<'a> {
     pub needs: Needs,
     /// CreateGrant's Operations and constraint type, for the grant condition keys.
     pub new_grant: Option<(&'a [String], Option<&'static str>)>,
+    /// The `kms:ViaService` value, such as `secretsmanager.us-east-1.amazonaws.com`,
+    /// when another service of the emulator uses the key on the caller's behalf.
+    pub via_service: Option<&'a str>,
 }
 
 impl<'a> KeyUse<'a> {
     pub fn new(permission: &'a str, needs: Needs) -> KeyUse<'a> {
-        KeyUse { permission, encryption_context: None, grant_tokens: &[], needs, new_grant: None }
+        KeyUse { permission, encryption_context: None, grant_tokens: &[], needs, new_grant: None, via_service: None }
     }
 }
 

@@ -1,0 +1,17 @@
+//! End-to-end tests of the emulator's Secrets Manager over real sockets on
+//! 127.0.0.1, through the official `aws-sdk-secretsmanager` and
+//! `aws-sdk-kms` clients.
+//!
+//! - `sdk` drives every operation within one account: lookups by name,
+//!   partial ARN and full ARN, version stages, idempotency tokens, listing,
+//!   tags, resource policies and random passwords.
+//! - `cross_account` shares secrets across accounts under each profile, with
+//!   customer keys, the managed key and resource policies.
+//! - `encryption` checks that values really are encrypted by KMS keys.
+//! - `bad_input` has one test per kind of invalid request.
+
+mod bad_input;
+mod common;
+mod cross_account;
+mod encryption;
+mod sdk;
