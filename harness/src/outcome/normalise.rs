@@ -124,7 +124,9 @@ impl Normaliser {
             Value::Object(object) => {
                 let mut normalised = Map::with_capacity(object.len());
                 for (key, inner) in object {
-                    normalised.insert(key.clone(), self.normalise_under(Some(key), inner));
+                    // Map keys may be ids too, such as the version ids of VersionIdsToStages.
+                    let inner = self.normalise_under(Some(key), inner);
+                    normalised.insert(self.replace_uuids(key), inner);
                 }
                 Value::Object(normalised)
             }
@@ -152,10 +154,10 @@ impl Normaliser {
         if let Some(document) = self.normalise_json_text(text) {
             return document;
         }
-        if let Some(arn) = self.normalise_secret_arn(text) {
-            return arn;
+        match self.normalise_secret_arns(text) {
+            Some(replaced) => self.replace_uuids(&replaced),
+            None => self.replace_uuids(text),
         }
-        self.replace_uuids(text)
     }
 
     /// Normalises the JSON document a string contains; `None` when the
@@ -173,20 +175,32 @@ impl Normaliser {
         Some(serde_json::to_string(&normalised).unwrap_or_else(|_| text.to_owned()))
     }
 
-    /// Returns a secret ARN with its random suffix replaced by a placeholder
-    /// numbered by the whole ARN; `None` when `text` is no such ARN.
-    fn normalise_secret_arn(&mut self, text: &str) -> Option<String> {
-        let arn: Arn = text.parse().ok()?;
-        if arn.service != "secretsmanager" || !arn.resource.starts_with("secret:") {
+    /// Replaces the random suffix of every secret ARN inside `text` with a
+    /// placeholder numbered by the whole ARN; `None` when `text` has none.
+    fn normalise_secret_arns(&mut self, text: &str) -> Option<String> {
+        const PREFIX: &str = "arn:aws:secretsmanager:";
+        if !text.contains(PREFIX) {
             return None;
         }
-        let (stem, suffix) = text.rsplit_once('-')?;
-        let is_random_suffix = suffix.len() == 6 && suffix.bytes().all(|byte| byte.is_ascii_alphanumeric());
-        if !is_random_suffix {
-            return None;
+        let mut replaced = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find(PREFIX) {
+            replaced.push_str(&rest[..start]);
+            let candidate = &rest[start..];
+            let length = candidate.find(|c: char| !is_arn_char(c)).unwrap_or(candidate.len());
+            // A sentence may end right after the ARN.
+            let arn = candidate[..length].trim_end_matches('.');
+            match arn.rsplit_once('-') {
+                Some((stem, suffix)) if arn.contains(":secret:") && is_secret_suffix(suffix) => {
+                    let placeholder = self.placeholder(SECRET_SUFFIX_KIND, true, arn.to_owned());
+                    replaced.push_str(&format!("{stem}-{placeholder}"));
+                }
+                _ => replaced.push_str(arn),
+            }
+            rest = &candidate[arn.len()..];
         }
-        let placeholder = self.placeholder(SECRET_SUFFIX_KIND, true, text.to_owned());
-        Some(format!("{stem}-{placeholder}"))
+        replaced.push_str(rest);
+        Some(replaced)
     }
 
     /// Replaces every UUID inside `text` with its `<id:N>` placeholder.
@@ -249,6 +263,18 @@ fn kind_of(member: Option<&str>, text: &str) -> Option<(&'static str, bool)> {
         return Some((rule.kind, rule.numbered));
     }
     is_uuid(text).then_some((UUID_KIND, true))
+}
+
+/// Returns whether `c` may appear in an ARN: a secret name has letters,
+/// digits and `/_+=.@-`, and the other parts are separated by `:`.
+fn is_arn_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "/_+=.@-:".contains(c)
+}
+
+/// Returns whether `suffix` is the six letters or digits Secrets Manager
+/// appends to a secret's name in its ARN.
+fn is_secret_suffix(suffix: &str) -> bool {
+    suffix.len() == 6 && suffix.bytes().all(|byte| byte.is_ascii_alphanumeric())
 }
 
 /// Returns whether `text` is a UUID in its 8-4-4-4-12 hexadecimal form.
@@ -367,6 +393,36 @@ mod tests {
         );
         assert_eq!(value["Partial"], json!("arn:aws:secretsmanager:ap-south-1:111111111111:secret:db-password"));
         assert_eq!(value["Again"], value["ARN"]);
+    }
+
+    #[test]
+    fn secret_arn_inside_message_is_replaced() {
+        let mut normaliser = Normaliser::new();
+        let arn = "arn:aws:secretsmanager:ap-south-1:111111111111:secret:db-AbC123";
+        let value = normaliser.normalise(&json!({
+            "ARN": arn,
+            "Message": format!("Secrets Manager can't find the specified secret: {arn}."),
+            "Resource": format!("{arn},arn:aws:secretsmanager:ap-south-1:111111111111:secret:short")
+        }));
+        let expected_arn = "arn:aws:secretsmanager:ap-south-1:111111111111:secret:db-<secret-suffix:1>";
+        assert_eq!(value["ARN"], json!(expected_arn));
+        assert_eq!(
+            value["Message"],
+            json!(format!("Secrets Manager can't find the specified secret: {expected_arn}."))
+        );
+        assert_eq!(
+            value["Resource"],
+            json!(format!("{expected_arn},arn:aws:secretsmanager:ap-south-1:111111111111:secret:short"))
+        );
+    }
+
+    #[test]
+    fn uuid_map_keys_are_replaced() {
+        let mut normaliser = Normaliser::new();
+        let version = "0f8fad5b-d9cb-469f-a165-70867728950e";
+        let value =
+            normaliser.normalise(&json!({ "VersionId": version, "VersionIdsToStages": { version: ["AWSCURRENT"] } }));
+        assert_eq!(value, json!({ "VersionId": "<id:1>", "VersionIdsToStages": { "<id:1>": ["AWSCURRENT"] } }));
     }
 
     #[test]
