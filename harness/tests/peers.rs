@@ -1,8 +1,9 @@
-//! The SQS matrix against real peer emulators: moto and LocalStack.
+//! The SQS and KMS matrices against real peer emulators: moto and LocalStack.
 //!
-//! Each test runs `scenarios/matrix/sqs.yaml` against a peer running on
-//! loopback and compares the cells with the insta snapshot
-//! `snapshots/peers/sqs@<peer>-<profile>.snap`. A snapshot records what the
+//! Each test runs one catalog, `scenarios/matrix/sqs.yaml` or
+//! `scenarios/matrix/kms.yaml`, against a peer running on loopback and
+//! compares the cells with the insta snapshot
+//! `snapshots/peers/<service>@<peer>-<profile>.snap`. A snapshot records what the
 //! peer does, gaps included, so a test fails when the peer's behaviour or the
 //! catalog changes, not because the peer differs from a profile.
 //!
@@ -35,6 +36,7 @@ use crosscheck::target::file::{check_endpoint_url, load_target_file};
 use crosscheck::target::{PreflightActor, TargetSpec, preflight};
 use crosscheck_emulator::access::Profile;
 use serde::Serialize;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// A peer emulator the tests can run against.
 struct Peer {
@@ -46,6 +48,8 @@ struct Peer {
     software: &'static str,
     /// The script that installs and starts the peer.
     script: &'static str,
+    /// The path of the peer's endpoint that empties all its state, if it has one.
+    reset_path: Option<&'static str>,
 }
 
 const MOTO: Peer = Peer {
@@ -53,6 +57,7 @@ const MOTO: Peer = Peer {
     endpoint_variable: "CROSSCHECK_MOTO_ENDPOINT",
     software: "moto[server] 5.2.5",
     script: ".ci/peers/moto.sh",
+    reset_path: Some("/moto-api/reset"),
 };
 
 const LOCALSTACK: Peer = Peer {
@@ -60,7 +65,12 @@ const LOCALSTACK: Peer = Peer {
     endpoint_variable: "CROSSCHECK_LOCALSTACK_ENDPOINT",
     software: "localstack-core 2026.3.0 (hypercorn gateway, IAM not enforced)",
     script: ".ci/peers/localstack.sh",
+    reset_path: None,
 };
+
+/// Held by each test while it runs its catalog, so that one test's reset of
+/// a peer never empties the peer under another test's cells.
+static PEER_RUNS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Cells in flight at once, the number `crosscheck run` uses for a live target.
 const CONCURRENT_CELLS: usize = 4;
@@ -100,9 +110,43 @@ fn peer_target(peer: &Peer, endpoint: &str) -> TargetSpec {
     TargetSpec::live(config)
 }
 
-fn load_sqs_catalog(registry: &Registry) -> Catalog {
-    let path = workspace_root().join("scenarios/matrix/sqs.yaml");
-    crosscheck::matrix::load_file(&path, "sqs.yaml", registry).expect("the SQS catalog loads")
+/// Loads the matrix catalog `scenarios/matrix/<service>.yaml`.
+fn load_catalog(service: &str, registry: &Registry) -> Catalog {
+    let file_name = format!("{service}.yaml");
+    let path = workspace_root().join("scenarios/matrix").join(&file_name);
+    crosscheck::matrix::load_file(&path, &file_name, registry)
+        .unwrap_or_else(|error| panic!("the catalog {} does not load: {error}", path.display()))
+}
+
+/// Empties the peer's state through its reset endpoint, when it has one.
+///
+/// A peer keeps what earlier runs created: the `crosscheck run` step of
+/// `.ci/run` runs the same catalogs against it first. In one CI run, moto
+/// 5.2.5 answered ListKeys with HTTP 500 after those runs had left keys
+/// behind, so the ListKeys cells depended on what ran before.
+async fn reset_peer(peer: &Peer, endpoint: &str) {
+    let Some(path) = peer.reset_path else {
+        return;
+    };
+    let authority = endpoint.trim_start_matches("http://").trim_end_matches('/');
+    let request = format!("POST {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    let exchange = async {
+        let mut stream = tokio::net::TcpStream::connect(authority).await?;
+        stream.write_all(request.as_bytes()).await?;
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).await?;
+        Ok::<_, std::io::Error>(response)
+    };
+    let response = tokio::time::timeout(std::time::Duration::from_secs(30), exchange)
+        .await
+        .unwrap_or_else(|_| panic!("{} at {endpoint} did not answer POST {path} within 30 s", peer.name))
+        .unwrap_or_else(|error| panic!("POST {path} to {} at {endpoint} failed: {error}", peer.name));
+    let status_line = String::from_utf8_lossy(&response).lines().next().unwrap_or_default().to_owned();
+    assert!(
+        status_line.starts_with("HTTP/1.1 200") || status_line.starts_with("HTTP/1.0 200"),
+        "POST {path} to {} at {endpoint} answered {status_line:?}, not 200",
+        peer.name
+    );
 }
 
 /// Fails with the preflight check's message unless the peer responds and
@@ -125,7 +169,8 @@ async fn require_preflight(peer: &Peer, target: &TargetSpec, catalog: &Catalog, 
 }
 
 /// Returns a prefix for the cells' unique names that no earlier run against
-/// the same peer used, because a live peer keeps its queues between runs.
+/// the same peer used, because a live peer keeps its queues and aliases
+/// between runs.
 fn run_name_prefix(profile: Profile) -> String {
     let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
     let (seconds, nanos) = (since_epoch.as_secs(), since_epoch.subsec_nanos());
@@ -149,7 +194,7 @@ struct PeerSnapshot {
 }
 
 impl PeerSnapshot {
-    fn of(run: &MatrixRun, name_prefix: &str) -> PeerSnapshot {
+    fn of(run: &MatrixRun, service: &str, name_prefix: &str) -> PeerSnapshot {
         let mut differences_within_class = Vec::new();
         for cell in &run.cells {
             let Some(observed) = &cell.observed else {
@@ -165,30 +210,31 @@ impl PeerSnapshot {
                 cell.operation, cell.boundary
             ));
         }
-        PeerSnapshot { matrix: MatrixSnapshot::of(run, "sqs"), differences_within_class }
+        PeerSnapshot { matrix: MatrixSnapshot::of(run, service), differences_within_class }
     }
 }
 
-fn assert_peer_snapshot(peer: &Peer, run: &MatrixRun, name_prefix: &str) {
+fn assert_peer_snapshot(peer: &Peer, service: &str, run: &MatrixRun, name_prefix: &str) {
+    let catalog_path = format!("scenarios/matrix/{service}.yaml");
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(workspace_root().join("snapshots/peers"));
     settings.set_prepend_module_to_snapshot(false);
     settings.set_snapshot_suffix(format!("{}-{}", peer.name, run.profile));
-    settings.set_input_file(Path::new("scenarios/matrix/sqs.yaml"));
+    settings.set_input_file(Path::new(&catalog_path));
     settings.set_description(format!(
-        "matrix/sqs.yaml under profile {} against {}, account strategy {}",
+        "matrix/{service}.yaml under profile {} against {}, account strategy {}",
         run.profile, peer.software, run.target.account_strategy
     ));
     settings.set_omit_expression(true);
 
-    let record = PeerSnapshot::of(run, name_prefix);
-    settings.bind(|| insta::assert_yaml_snapshot!("sqs", record));
+    let record = PeerSnapshot::of(run, service, name_prefix);
+    settings.bind(|| insta::assert_yaml_snapshot!(service, record));
 }
 
-/// Runs the SQS matrix under `profile` against `peer` and compares it with
-/// the peer's snapshot. Prints that the test is skipped, and returns, when
-/// the peer's variable is unset.
-async fn check_peer_matrix(peer: &Peer, profile: Profile) {
+/// Runs the matrix catalog of `service` (`sqs` or `kms`) under `profile`
+/// against `peer` and compares it with the peer's snapshot. Prints that the
+/// test is skipped, and returns, when the peer's variable is unset.
+async fn check_peer_matrix(peer: &Peer, service: &str, profile: Profile) {
     let Some(endpoint) = endpoint_from_env(peer) else {
         eprintln!(
             "skipped: {} is not set, so {} is not checked. Start it with `{} start DIR PORT` \
@@ -199,9 +245,11 @@ async fn check_peer_matrix(peer: &Peer, profile: Profile) {
     };
 
     let registry = Arc::new(Registry::with_default_drivers());
-    let catalog = load_sqs_catalog(&registry);
-    assert!(catalog.rules(profile).is_some(), "the SQS catalog states profile {profile}");
+    let catalog = load_catalog(service, &registry);
+    assert!(catalog.rules(profile).is_some(), "the {service} catalog states profile {profile}");
     let target = peer_target(peer, &endpoint);
+    let _only_run = PEER_RUNS.lock().await;
+    reset_peer(peer, &endpoint).await;
     require_preflight(peer, &target, &catalog, &endpoint).await;
 
     let name_prefix = run_name_prefix(profile);
@@ -210,34 +258,58 @@ async fn check_peer_matrix(peer: &Peer, profile: Profile) {
         .await
         .unwrap_or_else(|error| panic!("the matrix run against {} at {endpoint} failed: {error}", peer.name));
     eprintln!(
-        "{} at {endpoint} under {profile}: {} of {} cells conform",
+        "{} at {endpoint}, matrix/{service}.yaml under {profile}: {} of {} cells conform",
         peer.name,
         run.totals().conforming,
         run.cells.len()
     );
-    assert_peer_snapshot(peer, &run, &name_prefix);
+    assert_peer_snapshot(peer, service, &run, &name_prefix);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs moto running; set CROSSCHECK_MOTO_ENDPOINT (.ci/run does)"]
 async fn moto_sqs_matrix_under_localstack() {
-    check_peer_matrix(&MOTO, Profile::Localstack).await;
+    check_peer_matrix(&MOTO, "sqs", Profile::Localstack).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs moto running; set CROSSCHECK_MOTO_ENDPOINT (.ci/run does)"]
 async fn moto_sqs_matrix_under_aws() {
-    check_peer_matrix(&MOTO, Profile::Aws).await;
+    check_peer_matrix(&MOTO, "sqs", Profile::Aws).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs LocalStack running; set CROSSCHECK_LOCALSTACK_ENDPOINT (.ci/run does)"]
 async fn localstack_sqs_matrix_under_localstack() {
-    check_peer_matrix(&LOCALSTACK, Profile::Localstack).await;
+    check_peer_matrix(&LOCALSTACK, "sqs", Profile::Localstack).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs LocalStack running; set CROSSCHECK_LOCALSTACK_ENDPOINT (.ci/run does)"]
 async fn localstack_sqs_matrix_under_aws() {
-    check_peer_matrix(&LOCALSTACK, Profile::Aws).await;
+    check_peer_matrix(&LOCALSTACK, "sqs", Profile::Aws).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs moto running; set CROSSCHECK_MOTO_ENDPOINT (.ci/run does)"]
+async fn moto_kms_matrix_under_localstack() {
+    check_peer_matrix(&MOTO, "kms", Profile::Localstack).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs moto running; set CROSSCHECK_MOTO_ENDPOINT (.ci/run does)"]
+async fn moto_kms_matrix_under_aws() {
+    check_peer_matrix(&MOTO, "kms", Profile::Aws).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs LocalStack running; set CROSSCHECK_LOCALSTACK_ENDPOINT (.ci/run does)"]
+async fn localstack_kms_matrix_under_localstack() {
+    check_peer_matrix(&LOCALSTACK, "kms", Profile::Localstack).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs LocalStack running; set CROSSCHECK_LOCALSTACK_ENDPOINT (.ci/run does)"]
+async fn localstack_kms_matrix_under_aws() {
+    check_peer_matrix(&LOCALSTACK, "kms", Profile::Aws).await;
 }

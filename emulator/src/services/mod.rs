@@ -3,8 +3,8 @@
 //! [`crate::access::AccessRules`] and reads or changes its namespaced state.
 
 pub mod kms;
-pub mod sns;
 pub mod secretsmanager;
+pub mod sns;
 pub mod sqs;
 pub mod sts;
 

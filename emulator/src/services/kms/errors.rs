@@ -131,6 +131,14 @@ pub fn invalid_arn(member: &str, value: &str, reason: &str) -> AwsError {
     client("InvalidArnException", format!("{member} {value} is not a valid ARN: {reason}."))
 }
 
+/// InvalidArnException: the operation takes only a key id or key ARN, and `value` names an alias.
+pub fn alias_not_supported(member: &str, value: &str) -> AwsError {
+    client(
+        "InvalidArnException",
+        format!("Key Aliases are not supported for this operation. {member} {value} names an alias; use the key id or key ARN."),
+    )
+}
+
 /// InvalidGrantTokenException: a grant token is not one the service issued.
 pub fn invalid_grant_token(token: &str) -> AwsError {
     let shown: String = token.chars().take(64).collect();

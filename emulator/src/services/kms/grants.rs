@@ -360,6 +360,9 @@ impl Kms {
                 (key, grant_id)
             }
             (None, Some(address), Some(grant_id)) => {
+                if super::names_alias(address) {
+                    return Err(errors::alias_not_supported("keyId", address));
+                }
                 check_grant_id(grant_id)?;
                 (self.find_key(context, address)?, grant_id.clone())
             }

@@ -73,6 +73,34 @@ pub const CROSS_ACCOUNT_OPERATIONS: &[&str] = &[
     "VerifyMac",
 ];
 
+/// The permissions of the operations whose key member also accepts an alias
+/// name or alias ARN. Every other operation takes only a key id or key ARN,
+/// as the KeyId member of each one's API reference says, and AWS answers an
+/// alias there with InvalidArnException "Key Aliases are not supported for
+/// this operation." (reported for CreateGrant in boto/boto pull request 3202
+/// and hashicorp/terraform issue 20813).
+const ALIAS_PERMISSIONS: &[&str] = &[
+    "Decrypt",
+    "DescribeKey",
+    "Encrypt",
+    "GenerateDataKey",
+    "GenerateDataKeyPair",
+    "GenerateDataKeyPairWithoutPlaintext",
+    "GenerateDataKeyWithoutPlaintext",
+    "GenerateMac",
+    "GetPublicKey",
+    "ReEncryptFrom",
+    "ReEncryptTo",
+    "Sign",
+    "Verify",
+    "VerifyMac",
+];
+
+/// Whether `address` is an alias name or alias ARN.
+fn names_alias(address: &str) -> bool {
+    matches!(parse_key_address(address), Ok(KeyAddress::AliasName(_) | KeyAddress::AliasArn { .. }))
+}
+
 /// Every operation the service serves.
 pub const OPERATIONS: &[&str] = &[
     "CancelKeyDeletion",
@@ -232,6 +260,9 @@ impl Kms {
         key_use: KeyUse<'_>,
     ) -> AwsResult<Arc<Key>> {
         let address = address.ok_or_else(|| errors::missing(member))?;
+        if names_alias(address) && !ALIAS_PERMISSIONS.contains(&key_use.permission) {
+            return Err(errors::alias_not_supported(member, address));
+        }
         let key = self.find_key(context, address)?;
         self.authorize(context, &key, key_use, address)?;
         check_state(&key, key_use.needs)?;
