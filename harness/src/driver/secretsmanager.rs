@@ -10,8 +10,9 @@
 //! unchanged, so scenarios can send invalid values on purpose.
 //!
 //! Resource addresses: `SecretId` is classified by
-//! [`operations::resolve_secret_id`]: a full or partial secret ARN names the
-//! owning namespace, a secret name acts in the caller's own namespace.
+//! [`operations::resolve_secret_id`] with `arn::parse_secret_address`. A full
+//! or partial secret ARN names the owning namespace, and a secret name acts
+//! in the caller's own namespace.
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -9,12 +9,12 @@
 //! No member is [`Member::required`], because the crate's builders of these
 //! structures never fail.
 
-use crosscheck_emulator::arn::AddressKind;
+use crosscheck_emulator::arn::{AddressKind, SECRET_SUFFIX_LEN, SecretAddress, parse_secret_address};
 use crosscheck_emulator::store::Namespace;
 use serde_json::{Map, Value};
 
 use crate::driver::shape::{Member, Shape, Structure};
-use crate::driver::{AddressMember, Operation, ResolvedAddress, resolve_arn, resolve_own_name};
+use crate::driver::{AddressMember, Operation, ResolvedAddress, resolve_own_name};
 
 const SECRET_ID: Option<AddressMember> = Some(AddressMember { member: "SecretId", resolve: resolve_secret_id });
 
@@ -426,12 +426,12 @@ pub(super) static OPERATIONS: &[Operation] = &[
 
 /// Classifies a `SecretId` and finds the namespace of the secret it names.
 ///
-/// An ARN names its own namespace. Secrets Manager appends a hyphen and six
-/// random characters to a secret's name in its ARN
-/// (<https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_secret_json_structure.html>
-/// and the `SecretId` member of every operation), so an ARN whose name part
-/// ends that way is a full ARN and one without it is a partial ARN. Any
-/// other value is a secret name in the caller's namespace.
+/// `arn::parse_secret_address` tells a name from an ARN; an ARN names its
+/// own namespace. Secrets Manager appends a hyphen and six random characters
+/// to a secret's name in its ARN (the `SecretId` member of every operation,
+/// <https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DescribeSecret.html>),
+/// so an ARN whose name ends that way is a full ARN and one without it is a
+/// partial ARN. A name is in the caller's namespace.
 /// NOTE: a partial ARN of a secret whose own name ends in a hyphen and six
 /// letters or digits is classified as a full ARN; AWS has the same ambiguity.
 pub(crate) fn resolve_secret_id(
@@ -439,21 +439,21 @@ pub(crate) fn resolve_secret_id(
     input: &Map<String, Value>,
     caller: &Namespace,
 ) -> Option<ResolvedAddress> {
-    if !value.starts_with("arn:") {
-        return resolve_own_name(value, input, caller);
+    match parse_secret_address(value).ok()? {
+        SecretAddress::Name(_) => resolve_own_name(value, input, caller),
+        SecretAddress::Arn { namespace, resource } => {
+            let kind = if has_random_suffix(&resource) { AddressKind::Arn } else { AddressKind::PartialArn };
+            Some(ResolvedAddress { kind, namespace })
+        }
     }
-    let resolved = resolve_arn(value, input, caller)?;
-    let name = value.split_once(":secret:").map_or("", |(_, name)| name);
-    let kind = if has_random_suffix(name) { AddressKind::Arn } else { AddressKind::PartialArn };
-    Some(ResolvedAddress { kind, namespace: resolved.namespace })
 }
 
-/// Returns whether `name` ends in `-` and six ASCII letters or digits.
+/// Returns whether `name` ends in `-` and [`SECRET_SUFFIX_LEN`] ASCII letters or digits.
 fn has_random_suffix(name: &str) -> bool {
     let Some((stem, suffix)) = name.rsplit_once('-') else {
         return false;
     };
-    !stem.is_empty() && suffix.len() == 6 && suffix.bytes().all(|byte| byte.is_ascii_alphanumeric())
+    !stem.is_empty() && suffix.len() == SECRET_SUFFIX_LEN && suffix.bytes().all(|byte| byte.is_ascii_alphanumeric())
 }
 
 #[cfg(test)]
@@ -496,6 +496,8 @@ mod tests {
     #[test]
     fn malformed_arn_is_no_address() {
         assert_eq!(resolve_secret_id("arn:aws:secretsmanager", &Map::new(), &caller()), None);
+        let key_arn = "arn:aws:kms:ap-south-1:111111111111:key/k";
+        assert_eq!(resolve_secret_id(key_arn, &Map::new(), &caller()), None, "not a secret ARN");
     }
 
     #[test]
