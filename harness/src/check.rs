@@ -9,6 +9,8 @@
 //!   and matches; lists match element by element and must have the same
 //!   length; scalars match when equal, or when one is a string and the other
 //!   a number or boolean with the same text (`60` and `"60"`);
+//! - an expected map or list matches a string that contains a JSON document
+//!   matching it, such as the SNS envelope in an SQS message body;
 //! - an expected empty list or map also matches a member that is absent,
 //!   because AWS leaves empty lists out of responses and the SDKs then
 //!   report no value (`Messages: []` matches a ReceiveMessage that returned
@@ -111,6 +113,15 @@ pub fn compare(expected: &Value, found: &Value, path: &str, differences: &mut Ve
                 compare(expected_item, found_item, &format!("{path}[{index}]"), differences);
             }
         }
+        (Value::Object(_) | Value::Array(_), Value::String(text)) => match serde_json::from_str::<Value>(text) {
+            Ok(document) => compare(expected, &document, path, differences),
+            Err(error) => differences.push(format!(
+                "{}: expected a JSON document matching {}, found {} ({error})",
+                at(path),
+                render(expected),
+                render(found)
+            )),
+        },
         (Value::Object(_) | Value::Array(_), _) | (_, Value::Object(_) | Value::Array(_)) => {
             differences.push(format!("{}: expected {}, found {}", at(path), render(expected), render(found)));
         }
@@ -192,6 +203,34 @@ mod tests {
             check_outcome(Some(&expectation), &outcome, &Variables::new()),
             vec!["Attributes.VisibilityTimeout: expected \"60\", found \"30\"".to_owned()]
         );
+    }
+
+    #[test]
+    fn subset_matches_json_document_in_string() {
+        let envelope =
+            r#"{"Type":"Notification","Message":"order 42","TopicArn":"arn:aws:sns:ap-south-1:111111111111:t"}"#;
+        let found = json!({ "Messages": [{ "Body": envelope }] });
+
+        let mut matching = Vec::new();
+        compare(
+            &json!({ "Messages": [{ "Body": { "Type": "Notification", "Message": "order 42" } }] }),
+            &found,
+            "",
+            &mut matching,
+        );
+        assert_eq!(matching, Vec::<String>::new());
+
+        let mut differing = Vec::new();
+        compare(&json!({ "Messages": [{ "Body": { "Message": "order 43" } }] }), &found, "", &mut differing);
+        assert_eq!(differing, vec!["Messages[0].Body.Message: expected \"order 43\", found \"order 42\"".to_owned()]);
+    }
+
+    #[test]
+    fn subset_reports_string_that_is_not_json() {
+        let mut differences = Vec::new();
+        compare(&json!({ "Body": { "Type": "Notification" } }), &json!({ "Body": "plain text" }), "", &mut differences);
+        assert_eq!(differences.len(), 1, "{differences:?}");
+        assert!(differences[0].starts_with("Body: expected a JSON document matching"), "{differences:?}");
     }
 
     #[test]

@@ -164,8 +164,8 @@ async fn run_step(
                 Some(value) => {
                     // A creating call without an address made its resource in the caller's namespace.
                     let namespace = address.as_ref().map_or(&caller, |resolved| &resolved.namespace);
-                    known.remember(value, namespace);
-                    variables.insert(capture.variable.clone(), value.clone());
+                    known.remember(&value, namespace);
+                    variables.insert(capture.variable.clone(), value.into_owned());
                 }
                 None => differences
                     .push(format!("capture {}: the response has no value at {}", capture.variable, capture.path)),
@@ -192,6 +192,10 @@ async fn run_step(
 
 /// Resolves the step's resource address from the substituted input.
 ///
+/// An address member that holds a list is resolved by its first item, so a
+/// batch call that names resources of several namespaces gets the boundary
+/// of the first one.
+///
 /// The driver resolves the address against a caller with an empty account
 /// and region, so an empty part in its result is one the address does not
 /// carry. A URL or ARN takes a missing part from the namespace `known`
@@ -205,7 +209,13 @@ fn resolve_address(
     known: &KnownNamespaces,
 ) -> Option<ResolvedAddress> {
     let member = operation.address?;
+    // A list of addresses, such as BatchGetSecretValue's SecretIdList, is
+    // resolved by its first item.
     let value = match input.get(member.member)? {
+        Value::Array(items) => items.first()?,
+        single => single,
+    };
+    let value = match value {
         Value::String(text) => text.clone(),
         Value::Number(number) => number.to_string(),
         _ => return None,
@@ -278,8 +288,18 @@ mod tests {
     const URL_WITHOUT_REGION: &str = "http://127.0.0.1:5000/111111111111/q";
 
     fn resolve(operation: &str, input: &Value, caller: &Namespace, known: &KnownNamespaces) -> Option<Namespace> {
+        resolve_in("sqs", operation, input, caller, known)
+    }
+
+    fn resolve_in(
+        service: &str,
+        operation: &str,
+        input: &Value,
+        caller: &Namespace,
+        known: &KnownNamespaces,
+    ) -> Option<Namespace> {
         let registry = Registry::with_default_drivers();
-        let (_, operation) = registry.operation("sqs", operation).expect("the operation exists");
+        let (_, operation) = registry.operation(service, operation).expect("the operation exists");
         let Value::Object(input) = input else { panic!("the input is a mapping") };
         resolve_address(operation, input, caller, known).map(|resolved| resolved.namespace)
     }
@@ -341,6 +361,19 @@ mod tests {
         let found = resolve("GetQueueUrl", &input, &caller(), &known);
 
         assert_eq!(found, Some(Namespace::new("111111111111", "eu-central-1")));
+    }
+
+    #[test]
+    fn address_list_resolves_by_first_item() {
+        let known = KnownNamespaces::default();
+        let first = "arn:aws:secretsmanager:ap-south-1:111111111111:secret:db-AbC123";
+        let input = json!({ "SecretIdList": [first, "own-secret"] });
+
+        let found = resolve_in("secretsmanager", "BatchGetSecretValue", &input, &caller(), &known);
+
+        assert_eq!(found, Some(owner()));
+        let empty = json!({ "SecretIdList": [] });
+        assert_eq!(resolve_in("secretsmanager", "BatchGetSecretValue", &empty, &caller(), &known), None);
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! The SQS and KMS matrices against the bundled emulator, under every profile
-//! their catalogs state.
+//! The SQS, KMS, SNS and Secrets Manager matrices against the bundled
+//! emulator, under every profile their catalogs state.
 //!
 //! Each test runs `scenarios/matrix/<service>.yaml` against a fresh in-process
 //! emulator, checks that every cell conforms to the profile's expectation,
@@ -130,4 +130,48 @@ async fn kms_matrix_conforms_under_aws() {
     let run = run_service_matrix("kms", Profile::Aws).await;
     assert_every_cell_conforms(&run);
     assert_service_snapshot("kms", &run);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sns_matrix_conforms_under_localstack() {
+    let run = run_service_matrix("sns", Profile::Localstack).await;
+    assert_eq!(run.cells.len(), 76, "19 operations from four boundaries");
+    assert_every_cell_conforms(&run);
+    assert_service_snapshot("sns", &run);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sns_matrix_conforms_under_localstack_enforce_iam() {
+    let run = run_service_matrix("sns", Profile::LocalstackEnforceIam).await;
+    assert_every_cell_conforms(&run);
+    assert_service_snapshot("sns", &run);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sns_matrix_conforms_under_aws() {
+    let run = run_service_matrix("sns", Profile::Aws).await;
+    assert_every_cell_conforms(&run);
+    assert_service_snapshot("sns", &run);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secretsmanager_matrix_conforms_under_localstack() {
+    let run = run_service_matrix("secretsmanager", Profile::Localstack).await;
+    assert_eq!(run.cells.len(), 72, "18 operations from four boundaries");
+    assert_every_cell_conforms(&run);
+    assert_service_snapshot("secretsmanager", &run);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secretsmanager_matrix_conforms_under_localstack_enforce_iam() {
+    let run = run_service_matrix("secretsmanager", Profile::LocalstackEnforceIam).await;
+    assert_every_cell_conforms(&run);
+    assert_service_snapshot("secretsmanager", &run);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secretsmanager_matrix_conforms_under_aws() {
+    let run = run_service_matrix("secretsmanager", Profile::Aws).await;
+    assert_every_cell_conforms(&run);
+    assert_service_snapshot("secretsmanager", &run);
 }

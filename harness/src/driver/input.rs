@@ -84,15 +84,18 @@ impl<'a> Input<'a> {
         let Some(value) = self.get(member) else {
             return Ok(None);
         };
-        let number = match value {
-            Value::Number(number) => number.as_i64(),
-            Value::String(text) => text.trim().parse::<i64>().ok(),
-            _ => None,
-        };
-        number
+        integer(value)
             .and_then(|number| i32::try_from(number).ok())
             .map(Some)
             .ok_or_else(|| self.error(member, expected("a 32-bit integer", value)))
+    }
+
+    /// Reads a 64-bit integer member.
+    pub fn long(&self, member: &str) -> Result<Option<i64>, InputError> {
+        let Some(value) = self.get(member) else {
+            return Ok(None);
+        };
+        integer(value).map(Some).ok_or_else(|| self.error(member, expected("a 64-bit integer", value)))
     }
 
     /// Reads a boolean member; the strings `true` and `false` count too.
@@ -190,6 +193,19 @@ impl<'a> Input<'a> {
         Ok(Some(nested))
     }
 
+    /// Reads a list of objects and builds a value from each, e.g. an SDK
+    /// type; `build` gets each object with its path, such as `Tags[1].`.
+    pub fn each_object<T>(
+        &self,
+        member: &str,
+        build: impl Fn(Input<'_>) -> Result<T, InputError>,
+    ) -> Result<Option<Vec<T>>, InputError> {
+        let Some(entries) = self.object_list(member)? else {
+            return Ok(None);
+        };
+        entries.iter().map(|entry| build(entry.input())).collect::<Result<Vec<T>, _>>().map(Some)
+    }
+
     /// Reads a map of names to objects.
     pub fn object_map(&self, member: &str) -> Result<Option<Vec<(String, NestedInput<'a>)>>, InputError> {
         let Some(value) = self.get(member) else {
@@ -216,6 +232,15 @@ fn scalar_text(value: &Value) -> Option<String> {
     }
 }
 
+/// Reads an integer written as a number or as a string that contains one.
+fn integer(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(number) => number.as_i64(),
+        Value::String(text) => text.trim().parse::<i64>().ok(),
+        _ => None,
+    }
+}
+
 fn expected(what: &str, found: &Value) -> String {
     format!("expected {what}, found {found}")
 }
@@ -238,6 +263,9 @@ mod tests {
         assert_eq!(input.string("Flag"), Ok(Some("true".to_owned())));
         assert_eq!(input.string("Gone"), Ok(None));
         assert_eq!(input.int("Absent"), Ok(None));
+        assert_eq!(input.long("Count"), Ok(Some(7)));
+        assert!(input.long("Name").is_ok(), "12 is a 64-bit integer");
+        assert!(input.long("Flag").is_err(), "true is not an integer");
         assert_eq!(input.boolean("Flag"), Ok(Some(true)));
         assert!(input.boolean("Count").is_err());
     }

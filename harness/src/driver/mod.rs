@@ -12,13 +12,20 @@
 //! through the emulator's `arn` module. The [`Registry`] maps
 //! `service.Operation` to its driver.
 //!
-//! To add a service: write `driver/<service>.rs` implementing [`Driver`],
-//! with its operation table in `driver/<service>/operations.rs` as SQS has
-//! it, and list the driver in [`Registry::with_default_drivers`].
+//! To add a service: write `driver/<service>.rs` implementing [`Driver`]
+//! with the `sdk_driver!` macro, one `send!` per operation (see
+//! `driver/macros.rs` and the SNS driver), and its operation table in
+//! `driver/<service>/operations.rs`. Then list the driver in
+//! [`Registry::with_default_drivers`].
+
+#[macro_use]
+mod macros;
 
 mod input;
 pub mod kms;
+pub mod secretsmanager;
 pub mod shape;
+pub mod sns;
 pub mod sqs;
 
 use std::future::Future;
@@ -120,7 +127,14 @@ pub struct Registry {
 impl Registry {
     /// A registry with every driver crosscheck ships.
     pub fn with_default_drivers() -> Registry {
-        Registry { drivers: vec![Box::new(kms::KmsDriver), Box::new(sqs::SqsDriver)] }
+        Registry {
+            drivers: vec![
+                Box::new(kms::KmsDriver),
+                Box::new(secretsmanager::SecretsManagerDriver),
+                Box::new(sns::SnsDriver),
+                Box::new(sqs::SqsDriver),
+            ],
+        }
     }
 
     /// The services that have a driver.
@@ -290,6 +304,87 @@ impl JsonObject {
     }
 }
 
+/// Builds the error for an operation that a driver's table lists but its
+/// `match` has no arm for. The loaders check names against the table, so
+/// only a driver bug gets here.
+pub(crate) fn unlisted_operation(service: &str, operation: &str) -> InputError {
+    InputError { path: String::new(), message: format!("the {service} driver lists {operation} but cannot call it") }
+}
+
+/// Returns an output with no members.
+pub(crate) fn empty() -> Value {
+    Value::Object(Map::new())
+}
+
+/// Returns whole seconds since the Unix epoch. The finer part of a
+/// timestamp differs between calls, and no scenario compares it.
+pub(crate) fn epoch_seconds(time: aws_smithy_types::DateTime) -> i64 {
+    time.secs()
+}
+
+/// Renders a map of strings as a JSON object sorted by key, so that
+/// snapshots do not depend on hash order.
+pub(crate) fn sorted_string_map(map: std::collections::HashMap<String, String>) -> Value {
+    let sorted: std::collections::BTreeMap<String, String> = map.into_iter().collect();
+    Value::Object(sorted.into_iter().map(|(key, value)| (key, Value::String(value))).collect())
+}
+
+/// Renders a blob as base64 text, the form scenarios write blobs in.
+pub(crate) fn base64_text(blob: aws_smithy_types::Blob) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(blob.into_inner())
+}
+
+/// Test checks that every driver's operation table and rendered outputs
+/// must pass.
+#[cfg(test)]
+pub(crate) mod operation_table_checks {
+    use serde_json::{Map, Value};
+
+    use super::Operation;
+    use super::shape::{self, Rules};
+
+    /// Returns a JSON object as an input map.
+    pub(crate) fn object(value: Value) -> Map<String, Value> {
+        value.as_object().cloned().expect("an object")
+    }
+
+    /// Asserts that `response` fits the declared output of `name`.
+    pub(crate) fn rendered_fits(operations: &[Operation], name: &str, response: &Value) {
+        let operation = operations.iter().find(|operation| operation.name == name).expect("a declared operation");
+        let checked = shape::check_structure(response, operation.output, Rules::RENDERED_OUTPUT);
+        assert_eq!(checked, Ok(()), "{name} output {response}");
+    }
+
+    /// Asserts that `operations` has `count` distinct operations, that
+    /// structures are named after their operation, that each address member
+    /// is an input member, and that no top-level input member is required
+    /// (the service, not the SDK, rejects a missing member).
+    pub(crate) fn assert_consistent(operations: &[Operation], count: usize) {
+        let mut names: Vec<&str> = operations.iter().map(|operation| operation.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), operations.len(), "duplicate operation names");
+        assert_eq!(operations.len(), count, "the number of operations");
+
+        for operation in operations {
+            assert_eq!(operation.input.name, format!("{}Input", operation.name), "input of {}", operation.name);
+            assert_eq!(operation.output.name, format!("{}Output", operation.name), "output of {}", operation.name);
+            if let Some(address) = operation.address {
+                assert!(
+                    operation.input.member(address.member).is_some(),
+                    "{} addresses by {}, which is not an input member",
+                    operation.name,
+                    address.member
+                );
+            }
+            for member in operation.input.members {
+                assert!(!member.required, "{}.{} is marked required", operation.name, member.name);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,7 +410,7 @@ mod tests {
     #[test]
     fn registry_rejects_unknown_service() {
         let registry = Registry::with_default_drivers();
-        assert!(matches!(registry.operation("sns", "Publish"), Err(LookupError::UnknownService { .. })));
+        assert!(matches!(registry.operation("lambda", "Invoke"), Err(LookupError::UnknownService { .. })));
     }
 
     #[test]
@@ -324,6 +419,50 @@ mod tests {
         let (driver, operation) = registry.operation("kms", "Encrypt").expect("known operation");
         assert_eq!(driver.service(), "kms");
         assert_eq!(operation.address.map(|address| address.member), Some("KeyId"));
+    }
+
+    #[test]
+    fn registry_finds_sns_operations() {
+        let registry = Registry::with_default_drivers();
+        let (driver, operation) = registry.operation("sns", "Publish").expect("known operation");
+        assert_eq!(driver.service(), "sns");
+        assert_eq!(operation.address.map(|address| address.member), Some("TopicArn"));
+        assert_eq!(driver.operations().len(), 19);
+    }
+
+    #[test]
+    fn registry_finds_secretsmanager_operations() {
+        let registry = Registry::with_default_drivers();
+        let (driver, operation) = registry.operation("secretsmanager", "GetSecretValue").expect("known operation");
+        assert_eq!(driver.service(), "secretsmanager");
+        assert_eq!(operation.address.map(|address| address.member), Some("SecretId"));
+        assert_eq!(driver.operations().len(), 18);
+    }
+
+    #[test]
+    fn registry_suggests_close_secretsmanager_names() {
+        let registry = Registry::with_default_drivers();
+        let error = registry.operation("secretsmanager", "GetSecretValues").err();
+        assert_eq!(
+            error,
+            Some(LookupError::UnknownOperation {
+                operation: "GetSecretValues".to_owned(),
+                suggestion: Some("GetSecretValue")
+            })
+        );
+    }
+
+    #[test]
+    fn sns_rejects_input_of_wrong_shape() {
+        let registry = Registry::with_default_drivers();
+        let driver = registry.driver("sns").expect("the SNS driver");
+        let input = serde_json::json!({
+            "TopicArn": "arn:aws:sns:ap-south-1:111111111111:t",
+            "MessageAttributes": { "a": { "StringValue": "x" } },
+        });
+        let input = input.as_object().expect("an object");
+        let error = check_input(driver.operations(), "Publish", input).expect_err("no DataType");
+        assert_eq!(error.path, "MessageAttributes.a");
     }
 
     #[test]

@@ -129,17 +129,22 @@ pub struct Rules {
     pub templates: bool,
     /// Members marked [`Member::required`] must be present.
     pub required: bool,
+    /// A string member may be written as a mapping or list, which is then
+    /// the JSON document the string contains, such as an SNS envelope in an
+    /// SQS message body.
+    pub json_in_strings: bool,
 }
 
 impl Rules {
     /// An input as a scenario or catalog writes it.
-    pub const WRITTEN_INPUT: Rules = Rules { templates: true, required: true };
+    pub const WRITTEN_INPUT: Rules = Rules { templates: true, required: true, json_in_strings: false };
     /// An input after `${variable}` substitution, as a driver sends it.
-    pub const SENT_INPUT: Rules = Rules { templates: false, required: true };
-    /// An `ok` subset or a catalog `response`: members may be left out.
-    pub const EXPECTED_OUTPUT: Rules = Rules { templates: true, required: false };
+    pub const SENT_INPUT: Rules = Rules { templates: false, required: true, json_in_strings: false };
+    /// An `ok` subset or a catalog `response`: members may be left out, and
+    /// a string member may be expected as the JSON document it contains.
+    pub const EXPECTED_OUTPUT: Rules = Rules { templates: true, required: false, json_in_strings: true };
     /// A response as a driver renders it.
-    pub const RENDERED_OUTPUT: Rules = Rules { templates: false, required: false };
+    pub const RENDERED_OUTPUT: Rules = Rules { templates: false, required: false, json_in_strings: false };
 }
 
 /// One step of a path into a value: a member or map key, or a list index.
@@ -234,6 +239,8 @@ impl Checker {
         }
 
         match shape {
+            // The document's own members have no declared shape.
+            Shape::String if self.rules.json_in_strings && (value.is_object() || value.is_array()) => Ok(()),
             Shape::String => scalar_text(value).map(|_| ()).ok_or_else(|| mismatch(path, shape, value)),
             Shape::Integer => {
                 let fits = integer(value).is_some_and(|number| i32::try_from(number).is_ok());
@@ -489,6 +496,16 @@ mod tests {
         assert_eq!(check(scalar, Rules::WRITTEN_INPUT), Ok(()));
         let error = check(json!({ "Names": "a,${n}" }), Rules::WRITTEN_INPUT).expect_err("text is not a list");
         assert_eq!(error.message, "expected a list, found the value \"a,${n}\"");
+    }
+
+    #[test]
+    fn json_document_fits_string_in_expected_output_only() {
+        let expected = json!({ "Name": { "Type": "Notification" }, "Entries": [{ "Id": ["a"] }] });
+        assert_eq!(check(expected.clone(), Rules::EXPECTED_OUTPUT), Ok(()));
+        assert!(check(expected.clone(), Rules::RENDERED_OUTPUT).is_err(), "a rendered string is a string");
+        assert!(check(expected, Rules::SENT_INPUT).is_err(), "an input string is a string");
+        let integer = check(json!({ "Entries": [{ "Id": "1", "Delay": { "a": 1 } }] }), Rules::EXPECTED_OUTPUT);
+        assert!(integer.is_err(), "only string members hold documents");
     }
 
     #[test]

@@ -56,7 +56,7 @@ impl<'a> CatalogLoader<'a> {
         let service = yaml.required_string(top, "service", "service")?;
         let (owner, other) = self.actors(top)?;
         let profiles = self.profiles(top, &service)?;
-        let fixtures = self.fixtures(top, &service)?;
+        let fixtures = self.fixtures(top)?;
         let operations = self.operations(top, &service, &fixtures, &profiles)?;
 
         Ok(Catalog {
@@ -174,7 +174,7 @@ impl<'a> CatalogLoader<'a> {
 
     // ---- fixtures ---------------------------------------------------------------
 
-    fn fixtures(&self, top: &MarkedMappingNode, service: &str) -> LoadResult<Vec<Fixture>> {
+    fn fixtures(&self, top: &MarkedMappingNode) -> LoadResult<Vec<Fixture>> {
         let yaml = &self.loader.yaml;
         let node = yaml.required(top, "fixtures", "fixtures")?;
         let mapping = yaml.mapping(node, "fixtures")?;
@@ -206,7 +206,7 @@ impl<'a> CatalogLoader<'a> {
                 defined.extend(step.captures.iter().map(|capture| capture.variable.clone()));
             }
             if let Some(steps_node) = fields.get_node("steps") {
-                for step in self.fixture_steps(steps_node, &join(&key, "steps"), service, &mut defined)? {
+                for step in self.fixture_steps(steps_node, &join(&key, "steps"), &mut defined)? {
                     steps.push(step);
                 }
             }
@@ -221,7 +221,7 @@ impl<'a> CatalogLoader<'a> {
             let cleanup = match fields.get_node("cleanup") {
                 Some(cleanup_node) => {
                     let mut cleanup_defined = defined.clone();
-                    self.fixture_steps(cleanup_node, &join(&key, "cleanup"), service, &mut cleanup_defined)?
+                    self.fixture_steps(cleanup_node, &join(&key, "cleanup"), &mut cleanup_defined)?
                 }
                 None => parent.as_ref().map(|parent| parent.cleanup.clone()).unwrap_or_default(),
             };
@@ -233,13 +233,7 @@ impl<'a> CatalogLoader<'a> {
     }
 
     /// Reads a list of owner calls; each step may use what earlier steps capture.
-    fn fixture_steps(
-        &self,
-        node: &Node,
-        key: &str,
-        service: &str,
-        defined: &mut BTreeSet<String>,
-    ) -> LoadResult<Vec<FixtureStep>> {
+    fn fixture_steps(&self, node: &Node, key: &str, defined: &mut BTreeSet<String>) -> LoadResult<Vec<FixtureStep>> {
         let yaml = &self.loader.yaml;
         let items = yaml.sequence(node, key)?;
         let mut steps = Vec::with_capacity(items.len());
@@ -248,8 +242,11 @@ impl<'a> CatalogLoader<'a> {
             let fields = yaml.mapping(item, &step_key)?;
             yaml.check_keys(fields, &step_key, FIXTURE_STEP_KEYS)?;
 
+            // A fixture may set up resources of other services, such as the
+            // SQS queue an SNS subscription delivers to or the KMS key of a secret.
             let call_node = yaml.required(fields, "call", &step_key)?;
-            let (call, operation) = self.call(call_node, &join(&step_key, "call"), service)?;
+            let call_text = yaml.string(call_node, &join(&step_key, "call"))?;
+            let (call, operation) = self.loader.call(&call_text, call_node, &join(&step_key, "call"))?;
             let input = match fields.get_node("input") {
                 Some(input_node) => self.input(input_node, &join(&step_key, "input"), operation, defined)?,
                 None => Value::Object(Map::new()),

@@ -294,7 +294,7 @@ async fn run_fixture_step(
         let Some(value) = capture.path.lookup(&outcome.response) else {
             return Err(format!("{} returned no value at {} for ${{{}}}", step.call, capture.path, capture.variable));
         };
-        variables.insert(capture.variable.clone(), value.clone());
+        variables.insert(capture.variable.clone(), value.into_owned());
     }
     Ok(())
 }

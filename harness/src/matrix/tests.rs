@@ -203,6 +203,17 @@ fn other_service_call_is_rejected() {
 }
 
 #[test]
+fn fixture_step_of_other_service_loads() {
+    let source = replaced(
+        "      - call: sqs.SendMessage\n        input: { QueueUrl: \"${queue_url}\", MessageBody: hello }",
+        "      - call: kms.CreateKey\n        input: { Description: hello }\n        capture: { key_id: KeyMetadata.KeyId }",
+    );
+    let catalog = load(&source).expect("a fixture step may call another service");
+    let message = catalog.fixture("message").expect("the message fixture");
+    assert_eq!(message.steps[1].call.to_string(), "kms.CreateKey");
+}
+
+#[test]
 fn unknown_input_member_is_rejected() {
     assert_rejected(
         &replaced("input: { AttributeNames: [All] }", "input: { AttributeName: [All] }"),

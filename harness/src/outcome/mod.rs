@@ -125,6 +125,15 @@ pub const CLASS_BY_CODE: &[(&str, OutcomeClass)] = &[
     ("InvalidMarkerException", OutcomeClass::Invalid),
     ("MalformedPolicyDocumentException", OutcomeClass::Invalid),
     ("UnsupportedOperationException", OutcomeClass::Unsupported),
+    // SNS and Secrets Manager errors about the request itself, from the
+    // Errors sections of their API references. SNS sends
+    // InvalidParameterValueException with the code ParameterValueInvalid
+    // (the error deserialisers of aws-sdk-sns 1.121).
+    ("InvalidParameter", OutcomeClass::Invalid),
+    ("ParameterValueInvalid", OutcomeClass::Invalid),
+    ("InvalidRequestException", OutcomeClass::Invalid),
+    ("InvalidBatchEntryId", OutcomeClass::Invalid),
+    ("TooManyEntriesInBatchRequest", OutcomeClass::Invalid),
     // invalid
     ("InvalidParameterValue", OutcomeClass::Invalid),
     ("InvalidParameterCombination", OutcomeClass::Invalid),
@@ -261,6 +270,10 @@ mod tests {
             ("InvalidAttributeName", OutcomeClass::Invalid),
             ("ValidationException", OutcomeClass::Invalid),
             ("AWS.SimpleQueueService.EmptyBatchRequest", OutcomeClass::Invalid),
+            ("InvalidParameter", OutcomeClass::Invalid),
+            ("InvalidRequestException", OutcomeClass::Invalid),
+            ("NotFound", OutcomeClass::NotFound),
+            ("ResourceNotFound", OutcomeClass::NotFound),
             ("InvalidAction", OutcomeClass::Unsupported),
             ("UnsupportedOperation", OutcomeClass::Unsupported),
             ("NotImplemented", OutcomeClass::Unsupported),

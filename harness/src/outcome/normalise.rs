@@ -9,11 +9,16 @@
 //! all become `<timestamp>`, without a number (see [`MemberRule::numbered`]).
 //!
 //! Every rule is declared here: [`MEMBER_RULES`] by member or attribute name
-//! (at any depth of the response), and two value rules under any name. A KMS
+//! (at any depth of the response), and value rules under any name. A KMS
 //! key ARN keeps its account and region but its key id becomes `<key-id:N>`
 //! (`arn:aws:kms:ap-south-1:111111111111:key/<key-id:1>`), numbered together
-//! with bare key ids, so a key's id and its ARN share one number. Any other
-//! UUID-shaped string becomes `<id:N>`.
+//! with bare key ids, so a key's id and its ARN share one number. A Secrets
+//! Manager secret ARN keeps its name but its random suffix becomes
+//! `<secret-suffix:N>`. Any other UUID, alone or inside a longer string such
+//! as an SNS subscription ARN, becomes `<id:N>`. A string that contains a
+//! JSON document, such as an SNS envelope in an SQS message body, has the
+//! same rules applied inside the document. It is written back compactly only
+//! when a rule changed something, so policies keep their own layout.
 
 use std::collections::HashMap;
 
@@ -67,6 +72,17 @@ pub const MEMBER_RULES: &[MemberRule] = &[
     MemberRule { member: "LastUpdatedDate", kind: "timestamp", numbered: false },
     MemberRule { member: "NextRotationDate", kind: "timestamp", numbered: false },
     MemberRule { member: "OnDemandRotationStartDate", kind: "timestamp", numbered: false },
+    // SNS envelopes and confirmation requests.
+    MemberRule { member: "Timestamp", kind: "timestamp", numbered: false },
+    MemberRule { member: "Token", kind: "token", numbered: true },
+    MemberRule { member: "SubscribeURL", kind: "subscribe-url", numbered: true },
+    // Secrets Manager.
+    MemberRule { member: "CreatedDate", kind: "timestamp", numbered: false },
+    MemberRule { member: "LastChangedDate", kind: "timestamp", numbered: false },
+    MemberRule { member: "LastAccessedDate", kind: "timestamp", numbered: false },
+    MemberRule { member: "LastRotatedDate", kind: "timestamp", numbered: false },
+    MemberRule { member: "DeletedDate", kind: "timestamp", numbered: false },
+    MemberRule { member: "RandomPassword", kind: "password", numbered: true },
 ];
 
 /// The placeholder kind for KMS key ids, bare or inside a key ARN.
@@ -77,6 +93,12 @@ const KMS_KEY_PREFIX: &str = "key/";
 
 /// The placeholder kind for UUID-shaped strings that no member rule names.
 const UUID_KIND: &str = "id";
+
+/// The placeholder kind for the random suffix of a Secrets Manager secret ARN.
+const SECRET_SUFFIX_KIND: &str = "secret-suffix";
+
+/// The length of a UUID in its 8-4-4-4-12 form.
+const UUID_LENGTH: usize = 36;
 
 /// Replaces run-dependent values with numbered placeholders; one per scenario run.
 #[derive(Debug, Default)]
@@ -102,7 +124,9 @@ impl Normaliser {
             Value::Object(object) => {
                 let mut normalised = Map::with_capacity(object.len());
                 for (key, inner) in object {
-                    normalised.insert(key.clone(), self.normalise_under(Some(key), inner));
+                    // Map keys may be ids too, such as the version ids of VersionIdsToStages.
+                    let inner = self.normalise_under(Some(key), inner);
+                    normalised.insert(self.replace_uuids(key), inner);
                 }
                 Value::Object(normalised)
             }
@@ -114,7 +138,7 @@ impl Normaliser {
                 }
                 match kind_of(member, text) {
                     Some((kind, numbered)) => Value::String(self.placeholder(kind, numbered, text.clone())),
-                    None => value.clone(),
+                    None => Value::String(self.normalise_text(text)),
                 }
             }
             Value::Number(number) => match member.and_then(member_rule) {
@@ -123,6 +147,82 @@ impl Normaliser {
             },
             Value::Bool(_) | Value::Null => value.clone(),
         }
+    }
+
+    /// Applies the value rules to a string that no member rule names.
+    fn normalise_text(&mut self, text: &str) -> String {
+        if let Some(document) = self.normalise_json_text(text) {
+            return document;
+        }
+        match self.normalise_secret_arns(text) {
+            Some(replaced) => self.replace_uuids(&replaced),
+            None => self.replace_uuids(text),
+        }
+    }
+
+    /// Normalises the JSON document a string contains; `None` when the
+    /// string is no JSON object or list. An unchanged document keeps its text.
+    fn normalise_json_text(&mut self, text: &str) -> Option<String> {
+        if !text.starts_with(['{', '[']) {
+            return None;
+        }
+        let document: Value = serde_json::from_str(text).ok()?;
+        let normalised = self.normalise(&document);
+        if normalised == document {
+            return Some(text.to_owned());
+        }
+        // Serialising a `Value` does not fail.
+        Some(serde_json::to_string(&normalised).unwrap_or_else(|_| text.to_owned()))
+    }
+
+    /// Replaces the random suffix of every secret ARN inside `text` with a
+    /// placeholder numbered by the whole ARN; `None` when `text` has none.
+    fn normalise_secret_arns(&mut self, text: &str) -> Option<String> {
+        const PREFIX: &str = "arn:aws:secretsmanager:";
+        if !text.contains(PREFIX) {
+            return None;
+        }
+        let mut replaced = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find(PREFIX) {
+            replaced.push_str(&rest[..start]);
+            let candidate = &rest[start..];
+            let length = candidate.find(|c: char| !is_arn_char(c)).unwrap_or(candidate.len());
+            // A sentence may end right after the ARN.
+            let arn = candidate[..length].trim_end_matches('.');
+            match arn.rsplit_once('-') {
+                Some((stem, suffix)) if arn.contains(":secret:") && is_secret_suffix(suffix) => {
+                    let placeholder = self.placeholder(SECRET_SUFFIX_KIND, true, arn.to_owned());
+                    replaced.push_str(&format!("{stem}-{placeholder}"));
+                }
+                _ => replaced.push_str(arn),
+            }
+            rest = &candidate[arn.len()..];
+        }
+        replaced.push_str(rest);
+        Some(replaced)
+    }
+
+    /// Replaces every UUID inside `text` with its `<id:N>` placeholder.
+    fn replace_uuids(&mut self, text: &str) -> String {
+        let mut replaced = String::with_capacity(text.len());
+        let mut rest = text;
+        while rest.len() >= UUID_LENGTH {
+            let found = (0..=rest.len() - UUID_LENGTH).find(|&start| {
+                rest.is_char_boundary(start)
+                    && rest.is_char_boundary(start + UUID_LENGTH)
+                    && is_uuid(&rest[start..start + UUID_LENGTH])
+            });
+            let Some(start) = found else {
+                break;
+            };
+            replaced.push_str(&rest[..start]);
+            let uuid = rest[start..start + UUID_LENGTH].to_owned();
+            replaced.push_str(&self.placeholder(UUID_KIND, true, uuid));
+            rest = &rest[start + UUID_LENGTH..];
+        }
+        replaced.push_str(rest);
+        replaced
     }
 
     /// Returns a KMS key ARN with its key id replaced by the key id's
@@ -163,6 +263,18 @@ fn kind_of(member: Option<&str>, text: &str) -> Option<(&'static str, bool)> {
         return Some((rule.kind, rule.numbered));
     }
     is_uuid(text).then_some((UUID_KIND, true))
+}
+
+/// Returns whether `c` may appear in an ARN: a secret name has letters,
+/// digits and `/_+=.@-`, and the other parts are separated by `:`.
+fn is_arn_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "/_+=.@-:".contains(c)
+}
+
+/// Returns whether `suffix` is the six letters or digits Secrets Manager
+/// appends to a secret's name in its ARN.
+fn is_secret_suffix(suffix: &str) -> bool {
+    suffix.len() == 6 && suffix.bytes().all(|byte| byte.is_ascii_alphanumeric())
 }
 
 /// Returns whether `text` is a UUID in its 8-4-4-4-12 hexadecimal form.
@@ -243,6 +355,96 @@ mod tests {
         }));
         assert_eq!(value["Anything"], json!("<id:1>"));
         assert_eq!(value["NotAUuid"], json!("0f8fad5b-d9cb-469f-a165"));
+    }
+
+    #[test]
+    fn uuid_inside_string_is_replaced() {
+        let mut normaliser = Normaliser::new();
+        let subscription = "arn:aws:sns:ap-south-1:111111111111:orders:0f8fad5b-d9cb-469f-a165-70867728950e";
+        let value = normaliser.normalise(&json!({
+            "SubscriptionArn": subscription,
+            "Url": format!("http://host/?SubscriptionArn={subscription}&Other=1"),
+            "Short": "prefix-0f8fad5b-d9cb-469f"
+        }));
+        assert_eq!(value["SubscriptionArn"], json!("arn:aws:sns:ap-south-1:111111111111:orders:<id:1>"));
+        assert_eq!(
+            value["Url"],
+            json!("http://host/?SubscriptionArn=arn:aws:sns:ap-south-1:111111111111:orders:<id:1>&Other=1")
+        );
+        assert_eq!(value["Short"], json!("prefix-0f8fad5b-d9cb-469f"));
+    }
+
+    #[test]
+    fn secret_arn_suffix_is_replaced() {
+        let mut normaliser = Normaliser::new();
+        let value = normaliser.normalise(&json!({
+            "ARN": "arn:aws:secretsmanager:ap-south-1:111111111111:secret:db-password-AbC123",
+            "Other": "arn:aws:secretsmanager:ap-south-1:111111111111:secret:db-password-XyZ789",
+            "Partial": "arn:aws:secretsmanager:ap-south-1:111111111111:secret:db-password",
+            "Again": "arn:aws:secretsmanager:ap-south-1:111111111111:secret:db-password-AbC123"
+        }));
+        assert_eq!(
+            value["ARN"],
+            json!("arn:aws:secretsmanager:ap-south-1:111111111111:secret:db-password-<secret-suffix:1>")
+        );
+        assert_eq!(
+            value["Other"],
+            json!("arn:aws:secretsmanager:ap-south-1:111111111111:secret:db-password-<secret-suffix:2>")
+        );
+        assert_eq!(value["Partial"], json!("arn:aws:secretsmanager:ap-south-1:111111111111:secret:db-password"));
+        assert_eq!(value["Again"], value["ARN"]);
+    }
+
+    #[test]
+    fn secret_arn_inside_message_is_replaced() {
+        let mut normaliser = Normaliser::new();
+        let arn = "arn:aws:secretsmanager:ap-south-1:111111111111:secret:db-AbC123";
+        let value = normaliser.normalise(&json!({
+            "ARN": arn,
+            "Message": format!("Secrets Manager can't find the specified secret: {arn}."),
+            "Resource": format!("{arn},arn:aws:secretsmanager:ap-south-1:111111111111:secret:short")
+        }));
+        let expected_arn = "arn:aws:secretsmanager:ap-south-1:111111111111:secret:db-<secret-suffix:1>";
+        assert_eq!(value["ARN"], json!(expected_arn));
+        assert_eq!(
+            value["Message"],
+            json!(format!("Secrets Manager can't find the specified secret: {expected_arn}."))
+        );
+        assert_eq!(
+            value["Resource"],
+            json!(format!("{expected_arn},arn:aws:secretsmanager:ap-south-1:111111111111:secret:short"))
+        );
+    }
+
+    #[test]
+    fn uuid_map_keys_are_replaced() {
+        let mut normaliser = Normaliser::new();
+        let version = "0f8fad5b-d9cb-469f-a165-70867728950e";
+        let value =
+            normaliser.normalise(&json!({ "VersionId": version, "VersionIdsToStages": { version: ["AWSCURRENT"] } }));
+        assert_eq!(value, json!({ "VersionId": "<id:1>", "VersionIdsToStages": { "<id:1>": ["AWSCURRENT"] } }));
+    }
+
+    #[test]
+    fn json_document_in_string_is_normalised() {
+        let mut normaliser = Normaliser::new();
+        let published = normaliser.normalise(&json!({ "MessageId": "m-1" }));
+        let body = r#"{"Type":"Notification","MessageId":"m-1","Timestamp":"2026-12-05T00:15:32.259Z","Message":"hi"}"#;
+        let received = normaliser.normalise(&json!({ "Body": body }));
+        assert_eq!(published["MessageId"], json!("<message-id:1>"));
+        assert_eq!(
+            received["Body"],
+            json!(r#"{"Type":"Notification","MessageId":"<message-id:1>","Timestamp":"<timestamp>","Message":"hi"}"#)
+        );
+    }
+
+    #[test]
+    fn unchanged_json_document_keeps_its_text() {
+        let mut normaliser = Normaliser::new();
+        let policy = r#"{"Version": "2012-10-17", "Statement": [ {"Effect": "Allow"} ]}"#;
+        let value = normaliser.normalise(&json!({ "Policy": policy, "Broken": "{not json" }));
+        assert_eq!(value["Policy"], json!(policy));
+        assert_eq!(value["Broken"], json!("{not json"));
     }
 
     #[test]

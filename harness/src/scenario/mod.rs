@@ -32,7 +32,8 @@
 //!   defaults to the account id;
 //! - a step: `actor`, `call` (`service.Operation` as in the AWS API
 //!   reference), `input` (the operation's members with the API's names),
-//!   `capture` (`variable: Response.Path`, see [`path`]), `expect`;
+//!   `capture` (`variable: Response.Path`, or `json(Response.Path).Member`
+//!   to read a JSON document held in a string, see [`path`]), `expect`;
 //! - `expect` maps every profile in `profiles` to `ok`, `{ ok: SUBSET }` or
 //!   `{ error: CLASS_OR_CODE }`, optionally with `source: URL` and
 //!   `unverified: true`. A class is one of `denied`, `not-found`, `invalid`,
@@ -45,7 +46,9 @@
 //! member SUBSET names is in the response with a matching value. Maps match
 //! by subset, lists element by element with the same length, and scalars by
 //! their text, so `60` matches `"60"`. An empty list or map also matches an
-//! absent member, because AWS leaves empty lists out (see [`crate::check`]).
+//! absent member, because AWS leaves empty lists out. A map or list written
+//! for a string member matches the JSON document the string contains, such as
+//! the SNS envelope in an SQS message body (see [`crate::check`]).
 //!
 //! [`load_file`] reports every problem as a [`LoadError`] naming the file,
 //! line, column and key. Problems include an unknown operation, an undefined

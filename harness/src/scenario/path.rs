@@ -1,11 +1,18 @@
 //! Response paths for `capture`: `QueueUrl`, `Attributes.QueueArn`,
-//! `Messages[0].ReceiptHandle`.
+//! `Messages[0].ReceiptHandle`, `json(Messages[0].Body).Token`.
 //!
 //! A path is member names separated by `.`. A member that contains a list
 //! may be followed by one or more `[N]` indexes, counted from 0. The loader
 //! checks each path against the operation's output shape
 //! ([`ResponsePath::resolve_shape`]).
+//!
+//! `json(PATH)` parses the string at PATH as a JSON document, and the
+//! members and indexes after it are looked up in that document. It reads
+//! values that a service returns as JSON text, such as the SNS envelope in
+//! an SQS message body. The output shape declares only that PATH is a
+//! string, so the rest of the path is checked when the step runs.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde_json::Value;
@@ -17,6 +24,8 @@ use crate::driver::shape::Shape;
 pub enum Segment {
     Member(String),
     Index(usize),
+    /// Parses the string reached so far as a JSON document.
+    Json,
 }
 
 /// A parsed response path.
@@ -32,37 +41,28 @@ impl ResponsePath {
             return Err("the path is empty".to_owned());
         }
 
-        let mut segments = Vec::new();
-        for part in text.split('.') {
-            let (member, mut indexes) = match part.find('[') {
-                Some(open) => (&part[..open], &part[open..]),
-                None => (part, ""),
-            };
-            if member.is_empty() || member.contains(']') {
-                return Err(format!("{text:?} has an empty or malformed member name; write Member.Member[0]"));
-            }
-            segments.push(Segment::Member(member.to_owned()));
-
-            while !indexes.is_empty() {
-                let close = indexes.find(']').ok_or_else(|| format!("{text:?} has a `[` without a closing `]`"))?;
-                let digits = &indexes[1..close];
-                let index = digits
-                    .parse::<usize>()
-                    .map_err(|_| format!("{text:?} has the index [{digits}]; an index is a whole number from 0"))?;
-                segments.push(Segment::Index(index));
-                indexes = &indexes[close + 1..];
-                if !indexes.is_empty() && !indexes.starts_with('[') {
-                    return Err(format!("{text:?} has text after `]`; separate members with `.`"));
-                }
-            }
+        let Some(inner) = text.strip_prefix("json(") else {
+            return Ok(ResponsePath { segments: parse_members(text)? });
+        };
+        let close = inner.rfind(')').ok_or_else(|| format!("{text:?} has a `json(` without a closing `)`"))?;
+        let mut segments = ResponsePath::parse(&inner[..close])?.segments;
+        segments.push(Segment::Json);
+        let rest = &inner[close + 1..];
+        if !rest.is_empty() {
+            let members = rest.strip_prefix('.').ok_or_else(|| {
+                format!("{text:?} has text right after `)`; continue the path with `.`, as in json(Body).Token")
+            })?;
+            segments.extend(parse_members(members)?);
         }
-
         Ok(ResponsePath { segments })
     }
 
     /// Follows the path through an output shape and returns the shape it
     /// reaches, or describes the first step the shape does not have.
-    pub fn resolve_shape(&self, output: Shape) -> Result<Shape, String> {
+    ///
+    /// Returns `None` for a path that goes on inside a `json(...)`
+    /// document, which has no declared shape.
+    pub fn resolve_shape(&self, output: Shape) -> Result<Option<Shape>, String> {
         let mut current = output;
         let mut walked = ResponsePath { segments: Vec::with_capacity(self.segments.len()) };
         for segment in &self.segments {
@@ -82,18 +82,31 @@ impl ResponsePath {
                 }
                 (Segment::Index(_), Shape::List(item)) => *item,
                 (Segment::Index(_), other) => return Err(format!("{parent} is {}, not a list", other.expected())),
+                (Segment::Json, Shape::String) => return Ok(None),
+                (Segment::Json, other) => {
+                    return Err(format!("{parent} is {}; json(...) reads only a string", other.expected()));
+                }
             };
         }
-        Ok(current)
+        Ok(Some(current))
     }
 
-    /// Returns the value at this path in `response`, if there is one.
-    pub fn lookup<'v>(&self, response: &'v Value) -> Option<&'v Value> {
-        let mut current = response;
+    /// Returns the value at this path in `response`, if there is one. A
+    /// `json(...)` step whose string is not valid JSON finds no value.
+    pub fn lookup<'v>(&self, response: &'v Value) -> Option<Cow<'v, Value>> {
+        let mut current = Cow::Borrowed(response);
         for segment in &self.segments {
-            current = match segment {
-                Segment::Member(name) => current.as_object()?.get(name)?,
-                Segment::Index(index) => current.as_array()?.get(*index)?,
+            current = match (segment, current) {
+                (Segment::Member(name), Cow::Borrowed(value)) => Cow::Borrowed(value.as_object()?.get(name)?),
+                (Segment::Index(index), Cow::Borrowed(value)) => Cow::Borrowed(value.as_array()?.get(*index)?),
+                (Segment::Member(name), Cow::Owned(mut value)) => Cow::Owned(value.as_object_mut()?.remove(name)?),
+                (Segment::Index(index), Cow::Owned(value)) => {
+                    let Value::Array(items) = value else {
+                        return None;
+                    };
+                    Cow::Owned(items.into_iter().nth(*index)?)
+                }
+                (Segment::Json, value) => Cow::Owned(serde_json::from_str(value.as_str()?).ok()?),
             };
         }
         Some(current)
@@ -102,15 +115,50 @@ impl ResponsePath {
 
 impl fmt::Display for ResponsePath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (position, segment) in self.segments.iter().enumerate() {
+        // `json(...)` wraps everything before it, so the text is built from the left.
+        let mut text = String::new();
+        for segment in &self.segments {
             match segment {
-                Segment::Member(name) if position == 0 => write!(f, "{name}")?,
-                Segment::Member(name) => write!(f, ".{name}")?,
-                Segment::Index(index) => write!(f, "[{index}]")?,
+                Segment::Member(name) if text.is_empty() => text.push_str(name),
+                Segment::Member(name) => {
+                    text.push('.');
+                    text.push_str(name);
+                }
+                Segment::Index(index) => text.push_str(&format!("[{index}]")),
+                Segment::Json => text = format!("json({text})"),
             }
         }
-        Ok(())
+        f.write_str(&text)
     }
+}
+
+/// Parses `Member.Member[0]` text, which has no `json(...)`.
+fn parse_members(text: &str) -> Result<Vec<Segment>, String> {
+    let mut segments = Vec::new();
+    for part in text.split('.') {
+        let (member, mut indexes) = match part.find('[') {
+            Some(open) => (&part[..open], &part[open..]),
+            None => (part, ""),
+        };
+        if member.is_empty() || member.contains([']', '(', ')']) {
+            return Err(format!("{text:?} has an empty or malformed member name; write Member.Member[0]"));
+        }
+        segments.push(Segment::Member(member.to_owned()));
+
+        while !indexes.is_empty() {
+            let close = indexes.find(']').ok_or_else(|| format!("{text:?} has a `[` without a closing `]`"))?;
+            let digits = &indexes[1..close];
+            let index = digits
+                .parse::<usize>()
+                .map_err(|_| format!("{text:?} has the index [{digits}]; an index is a whole number from 0"))?;
+            segments.push(Segment::Index(index));
+            indexes = &indexes[close + 1..];
+            if !indexes.is_empty() && !indexes.starts_with('[') {
+                return Err(format!("{text:?} has text after `]`; separate members with `.`"));
+            }
+        }
+    }
+    Ok(segments)
 }
 
 #[cfg(test)]
@@ -161,7 +209,8 @@ mod tests {
     };
 
     fn resolve(path: &str) -> Result<Shape, String> {
-        ResponsePath::parse(path).expect("valid path").resolve_shape(Shape::Structure(&OUTPUT))
+        let resolved = ResponsePath::parse(path).expect("valid path").resolve_shape(Shape::Structure(&OUTPUT))?;
+        Ok(resolved.expect("a path outside json(...) has a shape"))
     }
 
     #[test]
@@ -201,9 +250,9 @@ mod tests {
     fn lookup_follows_members_and_indexes() {
         let response = json!({ "Messages": [{ "ReceiptHandle": "a" }, { "ReceiptHandle": "b" }], "QueueUrl": "u" });
         let second = ResponsePath::parse("Messages[1].ReceiptHandle").expect("valid path");
-        assert_eq!(second.lookup(&response), Some(&json!("b")));
+        assert_eq!(second.lookup(&response).as_deref(), Some(&json!("b")));
         let top = ResponsePath::parse("QueueUrl").expect("valid path");
-        assert_eq!(top.lookup(&response), Some(&json!("u")));
+        assert_eq!(top.lookup(&response).as_deref(), Some(&json!("u")));
     }
 
     #[test]
@@ -213,5 +262,60 @@ mod tests {
             let path = ResponsePath::parse(path).expect("valid path");
             assert_eq!(path.lookup(&response), None, "{path}");
         }
+    }
+
+    #[test]
+    fn json_path_parses_and_displays() {
+        let path = ResponsePath::parse("json(Messages[0].Body).Token").expect("valid path");
+        assert_eq!(path.to_string(), "json(Messages[0].Body).Token");
+        let nested = ResponsePath::parse("json(json(Messages[0].Body).Message).Items[1]").expect("valid path");
+        assert_eq!(nested.to_string(), "json(json(Messages[0].Body).Message).Items[1]");
+        let whole = ResponsePath::parse("json(QueueUrl)").expect("valid path");
+        assert_eq!(whole.to_string(), "json(QueueUrl)");
+    }
+
+    #[test]
+    fn json_path_rejects_malformed_text() {
+        for bad in ["json(", "json(Body", "json()", "json(Body)Token", "json(Body).", "Body(x)", "json(Body).a(b)"] {
+            assert!(ResponsePath::parse(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn json_path_reads_document_in_string() {
+        let body = r#"{"Type":"SubscriptionConfirmation","Token":"t-1","Items":[{"Id":"a"},{"Id":"b"}]}"#;
+        let response = json!({ "Messages": [{ "Body": body }] });
+        let token = ResponsePath::parse("json(Messages[0].Body).Token").expect("valid path");
+        assert_eq!(token.lookup(&response).as_deref(), Some(&json!("t-1")));
+        let item = ResponsePath::parse("json(Messages[0].Body).Items[1].Id").expect("valid path");
+        assert_eq!(item.lookup(&response).as_deref(), Some(&json!("b")));
+        let document = ResponsePath::parse("json(Messages[0].Body)").expect("valid path");
+        assert_eq!(document.lookup(&response).as_deref().map(|value| value["Token"].clone()), Some(json!("t-1")));
+    }
+
+    #[test]
+    fn json_path_finds_nothing_in_invalid_documents() {
+        let response = json!({ "Messages": [{ "Body": "not json", "ReceiptHandle": "a" }] });
+        for path in ["json(Messages[0].Body).Token", "json(Messages[0].ReceiptHandle).Token", "json(Messages).Token"] {
+            let path = ResponsePath::parse(path).expect("valid path");
+            assert_eq!(path.lookup(&response), None, "{path}");
+        }
+        let absent = json!({ "Messages": [{ "Body": r#"{"Type":"Notification"}"# }] });
+        let token = ResponsePath::parse("json(Messages[0].Body).Token").expect("valid path");
+        assert_eq!(token.lookup(&absent), None);
+    }
+
+    #[test]
+    fn json_path_shape_needs_a_string() {
+        let output = Shape::Structure(&OUTPUT);
+        let token = ResponsePath::parse("json(Messages[0].ReceiptHandle).Token").expect("valid path");
+        assert!(matches!(token.resolve_shape(output), Ok(None)), "a path into a JSON document has no shape");
+        let list = ResponsePath::parse("json(Messages).Token").expect("valid path");
+        assert_eq!(
+            list.resolve_shape(output).err().as_deref(),
+            Some("Messages is a list; json(...) reads only a string")
+        );
+        let unknown = ResponsePath::parse("json(Messages[0].Bodyy).Token").expect("valid path");
+        assert!(unknown.resolve_shape(output).is_err(), "the part inside json(...) is checked");
     }
 }
