@@ -1,8 +1,8 @@
-//! The SQS and KMS matrices against real peer emulators: moto and LocalStack.
+//! The matrix catalogs against real peer emulators: moto and LocalStack.
 //!
-//! Each test runs one catalog, `scenarios/matrix/sqs.yaml` or
-//! `scenarios/matrix/kms.yaml`, against a peer running on loopback and
-//! compares the cells with the insta snapshot
+//! Each test runs one catalog of `scenarios/matrix/` (SQS, KMS, SNS or
+//! Secrets Manager) against a peer running on loopback and compares the
+//! cells with the insta snapshot
 //! `snapshots/peers/<service>@<peer>-<profile>.snap`. A snapshot records what the
 //! peer does, gaps included, so a test fails when the peer's behaviour or the
 //! catalog changes, not because the peer differs from a profile.
@@ -204,7 +204,7 @@ impl PeerSnapshot {
                 continue;
             }
             let address = cell.address.map_or("none", |kind| kind.as_str());
-            let reasons = cell.reasons.join("; ").replace(name_prefix, "<name-prefix>");
+            let reasons = redact_secret_suffixes(&cell.reasons.join("; ").replace(name_prefix, "<name-prefix>"));
             differences_within_class.push(format!(
                 "{} by {address} from {}: {reasons}",
                 cell.operation, cell.boundary
@@ -212,6 +212,34 @@ impl PeerSnapshot {
         }
         PeerSnapshot { matrix: MatrixSnapshot::of(run, service), differences_within_class }
     }
+}
+
+/// Replaces the six random characters that end each secret ARN with
+/// `<suffix>`, so that a reason quoting a secret ARN is the same in every run.
+fn redact_secret_suffixes(text: &str) -> String {
+    const MARKER: &str = ":secret:";
+    let mut redacted = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(MARKER) {
+        let name_start = start + MARKER.len();
+        let name_len = rest[name_start..]
+            .find(|character: char| !(character.is_ascii_alphanumeric() || "/_+=.@-<>".contains(character)))
+            .unwrap_or(rest.len() - name_start);
+        let name = &rest[name_start..name_start + name_len];
+        redacted.push_str(&rest[..name_start]);
+        match name.len().checked_sub(7).map(|dash| name.split_at(dash)) {
+            Some((base, suffix))
+                if suffix.starts_with('-') && suffix[1..].chars().all(|character| character.is_ascii_alphanumeric()) =>
+            {
+                redacted.push_str(base);
+                redacted.push_str("-<suffix>");
+            }
+            _ => redacted.push_str(name),
+        }
+        rest = &rest[name_start + name_len..];
+    }
+    redacted.push_str(rest);
+    redacted
 }
 
 fn assert_peer_snapshot(peer: &Peer, service: &str, run: &MatrixRun, name_prefix: &str) {
@@ -231,7 +259,7 @@ fn assert_peer_snapshot(peer: &Peer, service: &str, run: &MatrixRun, name_prefix
     settings.bind(|| insta::assert_yaml_snapshot!(service, record));
 }
 
-/// Runs the matrix catalog of `service` (`sqs` or `kms`) under `profile`
+/// Runs the matrix catalog of `service` under `profile`
 /// against `peer` and compares it with the peer's snapshot. Prints that the
 /// test is skipped, and returns, when the peer's variable is unset.
 async fn check_peer_matrix(peer: &Peer, service: &str, profile: Profile) {
@@ -266,50 +294,48 @@ async fn check_peer_matrix(peer: &Peer, service: &str, profile: Profile) {
     assert_peer_snapshot(peer, service, &run, &name_prefix);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs moto running; set CROSSCHECK_MOTO_ENDPOINT (.ci/run does)"]
-async fn moto_sqs_matrix_under_localstack() {
-    check_peer_matrix(&MOTO, "sqs", Profile::Localstack).await;
+/// Declares one ignored test per catalog and profile for a peer, named
+/// `<peer>_<service>_matrix_under_<profile>`, so that `--ignored moto_`
+/// selects every moto test.
+#[test]
+fn secret_suffixes_are_redacted() {
+    let reason = r#"ARN: expected "arn:aws:secretsmanager:ap-south-1:111111111111:secret:<name-prefix>-016-rKmVCb", found "x""#;
+    let expected = r#"ARN: expected "arn:aws:secretsmanager:ap-south-1:111111111111:secret:<name-prefix>-016-<suffix>", found "x""#;
+    assert_eq!(redact_secret_suffixes(reason), expected);
+    assert_eq!(redact_secret_suffixes("no secret here"), "no secret here");
+    assert_eq!(redact_secret_suffixes("arn:aws:secretsmanager:r:1:secret:ab"), "arn:aws:secretsmanager:r:1:secret:ab");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs moto running; set CROSSCHECK_MOTO_ENDPOINT (.ci/run does)"]
-async fn moto_sqs_matrix_under_aws() {
-    check_peer_matrix(&MOTO, "sqs", Profile::Aws).await;
+macro_rules! peer_tests {
+    ($peer:ident, $reason:literal, [$(($name:ident, $service:literal, $profile:expr)),+ $(,)?]) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[ignore = $reason]
+            async fn $name() {
+                check_peer_matrix(&$peer, $service, $profile).await;
+            }
+        )+
+    };
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs LocalStack running; set CROSSCHECK_LOCALSTACK_ENDPOINT (.ci/run does)"]
-async fn localstack_sqs_matrix_under_localstack() {
-    check_peer_matrix(&LOCALSTACK, "sqs", Profile::Localstack).await;
-}
+peer_tests!(MOTO, "needs moto running; set CROSSCHECK_MOTO_ENDPOINT (.ci/run does)", [
+    (moto_sqs_matrix_under_localstack, "sqs", Profile::Localstack),
+    (moto_sqs_matrix_under_aws, "sqs", Profile::Aws),
+    (moto_kms_matrix_under_localstack, "kms", Profile::Localstack),
+    (moto_kms_matrix_under_aws, "kms", Profile::Aws),
+    (moto_sns_matrix_under_localstack, "sns", Profile::Localstack),
+    (moto_sns_matrix_under_aws, "sns", Profile::Aws),
+    (moto_secretsmanager_matrix_under_localstack, "secretsmanager", Profile::Localstack),
+    (moto_secretsmanager_matrix_under_aws, "secretsmanager", Profile::Aws),
+]);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs LocalStack running; set CROSSCHECK_LOCALSTACK_ENDPOINT (.ci/run does)"]
-async fn localstack_sqs_matrix_under_aws() {
-    check_peer_matrix(&LOCALSTACK, "sqs", Profile::Aws).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs moto running; set CROSSCHECK_MOTO_ENDPOINT (.ci/run does)"]
-async fn moto_kms_matrix_under_localstack() {
-    check_peer_matrix(&MOTO, "kms", Profile::Localstack).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs moto running; set CROSSCHECK_MOTO_ENDPOINT (.ci/run does)"]
-async fn moto_kms_matrix_under_aws() {
-    check_peer_matrix(&MOTO, "kms", Profile::Aws).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs LocalStack running; set CROSSCHECK_LOCALSTACK_ENDPOINT (.ci/run does)"]
-async fn localstack_kms_matrix_under_localstack() {
-    check_peer_matrix(&LOCALSTACK, "kms", Profile::Localstack).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs LocalStack running; set CROSSCHECK_LOCALSTACK_ENDPOINT (.ci/run does)"]
-async fn localstack_kms_matrix_under_aws() {
-    check_peer_matrix(&LOCALSTACK, "kms", Profile::Aws).await;
-}
+peer_tests!(LOCALSTACK, "needs LocalStack running; set CROSSCHECK_LOCALSTACK_ENDPOINT (.ci/run does)", [
+    (localstack_sqs_matrix_under_localstack, "sqs", Profile::Localstack),
+    (localstack_sqs_matrix_under_aws, "sqs", Profile::Aws),
+    (localstack_kms_matrix_under_localstack, "kms", Profile::Localstack),
+    (localstack_kms_matrix_under_aws, "kms", Profile::Aws),
+    (localstack_sns_matrix_under_localstack, "sns", Profile::Localstack),
+    (localstack_sns_matrix_under_aws, "sns", Profile::Aws),
+    (localstack_secretsmanager_matrix_under_localstack, "secretsmanager", Profile::Localstack),
+    (localstack_secretsmanager_matrix_under_aws, "secretsmanager", Profile::Aws),
+]);
