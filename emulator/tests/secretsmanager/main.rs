@@ -9,9 +9,11 @@
 //!   customer keys, the managed key and resource policies.
 //! - `encryption` checks that values really are encrypted by KMS keys.
 //! - `bad_input` has one test per kind of invalid request.
+//! - `staging` covers staging labels at the edges of PutSecretValue.
 
 mod bad_input;
 mod common;
 mod cross_account;
 mod encryption;
 mod sdk;
+mod staging;

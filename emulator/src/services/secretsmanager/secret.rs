@@ -8,7 +8,7 @@
 //! one lock, taken only to find, insert or remove an entry. Each [`Secret`]
 //! locks its mutable state on its own.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
@@ -25,6 +25,12 @@ pub const AWSPREVIOUS: &str = "AWSPREVIOUS";
 /// NOTE: AWS documents a quota on versions and the removal of unlabelled
 /// ones, but this number is an assumption.
 pub const MAX_VERSIONS: usize = 100;
+
+/// The maximum number of distinct staging labels across all versions of a secret.
+/// The quota table of an earlier version of
+/// <https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_limits.html>
+/// lists it as "Staging labels attached across all versions of a secret: 20".
+pub const MAX_LABELS: usize = 20;
 
 /// One version of a secret's value.
 #[derive(Debug, Clone)]
@@ -78,6 +84,25 @@ impl SecretState {
             .filter(|version| !version.stages.is_empty())
             .map(|version| (version.version_id.clone(), version.stages.clone()))
             .collect()
+    }
+
+    /// Returns the first of `added` that would take the secret past
+    /// [`MAX_LABELS`] distinct staging labels, counting the `AWSPREVIOUS` that
+    /// a move of `AWSCURRENT` adds.
+    pub fn label_over_quota<'a>(&self, added: &'a [String]) -> Option<&'a str> {
+        let mut labels: BTreeSet<&str> =
+            self.versions.values().flat_map(|version| version.stages.iter().map(String::as_str)).collect();
+        let moves_current = added.iter().any(|stage| stage == AWSCURRENT) && labels.contains(AWSCURRENT);
+        if moves_current {
+            labels.insert(AWSPREVIOUS);
+        }
+        added
+            .iter()
+            .find(|stage| {
+                labels.insert(stage.as_str());
+                labels.len() > MAX_LABELS
+            })
+            .map(String::as_str)
     }
 
     /// Returns the next version sequence number.
