@@ -141,7 +141,9 @@ impl SecretValue {
     }
 }
 
-/// Reads SecretString and SecretBinary: at most one, each at most [`MAX_SECRET_BYTES`].
+/// Reads SecretString and SecretBinary: at most one, each of 1 to
+/// [`MAX_SECRET_BYTES`] bytes, as the API model's SecretStringType and
+/// SecretBinaryType allow (botocore 1.43.11).
 fn secret_value(secret_string: Option<String>, secret_binary: Option<Blob>) -> AwsResult<Option<SecretValue>> {
     let too_long = |member: &str, length: usize| {
         errors::validation(
@@ -149,10 +151,15 @@ fn secret_value(secret_string: Option<String>, secret_binary: Option<Blob>) -> A
             &format!("Member must have length less than or equal to {MAX_SECRET_BYTES} (the value has {length} bytes)"),
         )
     };
+    let empty = |member: &str| {
+        errors::validation(member, "Member must have length greater than or equal to 1 (the value is empty)")
+    };
     match (secret_string, secret_binary) {
         (Some(_), Some(_)) => {
             Err(errors::invalid_parameter("You can't specify both SecretString and SecretBinary in one request."))
         }
+        (Some(text), None) if text.is_empty() => Err(empty("secretString")),
+        (None, Some(Blob(bytes))) if bytes.is_empty() => Err(empty("secretBinary")),
         (Some(text), None) if text.len() > MAX_SECRET_BYTES => Err(too_long("secretString", text.len())),
         (None, Some(Blob(bytes))) if bytes.len() > MAX_SECRET_BYTES => Err(too_long("secretBinary", bytes.len())),
         (Some(text), None) => Ok(Some(SecretValue::String(text))),

@@ -475,6 +475,15 @@ impl SecretsManager {
 
     pub(super) fn untag_resource(&self, context: &RequestContext, input: UntagResourceInput) -> AwsResult<Empty> {
         let tag_keys = input.tag_keys.ok_or_else(|| errors::missing("tagKeys"))?;
+        if let Some(key) = tag_keys.iter().find(|key| key.is_empty() || key.chars().count() > 128) {
+            return Err(errors::validation(
+                "tagKeys",
+                &format!(
+                    "Member must have length between 1 and 128 (the key {key:?} has {} characters)",
+                    key.chars().count()
+                ),
+            ));
+        }
         let secret = self.resolve(context, input.secret_id.as_deref(), "UntagResource")?;
         secret.state().tags.retain(|tag| !tag_keys.contains(&tag.key));
         Ok(Empty {})
