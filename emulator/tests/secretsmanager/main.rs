@@ -8,6 +8,7 @@
 //! - `cross_account` shares secrets across accounts under each profile, with
 //!   customer keys, the managed key and resource policies.
 //! - `encryption` checks that values really are encrypted by KMS keys.
+//! - `key_changes` covers KmsKeyId on CreateSecret and UpdateSecret.
 //! - `bad_input` has one test per kind of invalid request.
 //! - `staging` covers staging labels at the edges of PutSecretValue.
 
@@ -15,5 +16,6 @@ mod bad_input;
 mod common;
 mod cross_account;
 mod encryption;
+mod key_changes;
 mod sdk;
 mod staging;

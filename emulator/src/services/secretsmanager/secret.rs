@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use crosscheck_policy::Policy;
 
 use super::model::Tag;
+use crate::services::kms::service_use::ServiceCiphertext;
 use crate::store::Namespace;
 
 /// The staging label of the current version.
@@ -36,16 +37,15 @@ pub const MAX_LABELS: usize = 20;
 #[derive(Debug, Clone)]
 pub struct Version {
     pub version_id: String,
-    /// The value encrypted by KMS under `key_arn`.
-    pub ciphertext: Vec<u8>,
+    /// The value encrypted by KMS, newest first. A change of the secret's KMS
+    /// key re-encrypts the labelled versions and keeps the earlier encryption,
+    /// so the value decrypts under either key.
+    pub encryptions: Vec<ServiceCiphertext>,
     /// Whether the value was given as SecretBinary rather than SecretString.
     pub binary: bool,
     /// SHA-256 of the value, so a repeated ClientRequestToken can be checked
     /// against the stored value without decrypting it.
     pub digest: [u8; 32],
-    pub key_arn: String,
-    /// Whether `key_arn` is the AWS managed key `aws/secretsmanager`.
-    pub aws_managed_key: bool,
     pub stages: Vec<String>,
     pub created_date: f64,
     pub last_accessed_date: Option<f64>,

@@ -19,11 +19,12 @@ use super::model::{
     SecretIdInput, SecretIdOutput, SecretListEntry, SecretMetadata, SecretVersionOutput, Tag, TagResourceInput,
     UntagResourceInput, UpdateSecretInput,
 };
-use super::secret::{AWSCURRENT, Secret, SecretState};
+use super::secret::{AWSCURRENT, AWSPREVIOUS, Secret, SecretState};
 use super::{SecretValue, SecretsManager, errors, now, request_token, secret_value};
 use crate::arn::{SECRET_SUFFIX_LEN, format_secret_arn};
 use crate::error::AwsResult;
 use crate::http::RequestContext;
+use crate::services::kms::service_use::ServiceCiphertext;
 
 /// The maximum secret name length, in characters.
 const MAX_NAME: usize = 512;
@@ -38,6 +39,9 @@ const DAY: f64 = 86_400.0;
 /// The filter keys ListSecrets and BatchGetSecretValue accept.
 const FILTER_KEYS: [&str; 7] =
     ["description", "name", "tag-key", "tag-value", "primary-region", "owning-service", "all"];
+/// The staging labels whose versions UpdateSecret re-encrypts under a new KMS key
+/// (<https://docs.aws.amazon.com/secretsmanager/latest/userguide/manage_update-encryption-key.html>).
+const REENCRYPTED_STAGES: [&str; 3] = [AWSCURRENT, "AWSPENDING", AWSPREVIOUS];
 /// The prefix of the NextToken values the emulator returns.
 pub const TOKEN_PREFIX: &str = "ccsm1.";
 
@@ -281,7 +285,8 @@ impl SecretsManager {
         let arn = format_secret_arn(&namespace, &name, &random_suffix());
         let state = SecretState {
             description: input.description,
-            kms_key_id: input.kms_key_id,
+            // An empty KmsKeyId selects the AWS managed key.
+            kms_key_id: input.kms_key_id.filter(|key_id| !key_id.is_empty()),
             tags: merge_tags(&[], input.tags),
             last_changed_date: created,
             ..SecretState::default()
@@ -322,32 +327,89 @@ impl SecretsManager {
         let token = request_token(input.client_request_token)?;
         check_max_length("description", input.description.as_deref(), MAX_DESCRIPTION)?;
         check_max_length("kmsKeyId", input.kms_key_id.as_deref(), MAX_KMS_KEY_ID)?;
+        // An empty KmsKeyId selects the AWS managed key.
+        let key_change: Option<Option<String>> = input.kms_key_id.map(|key_id| (!key_id.is_empty()).then_some(key_id));
         let secret = self.resolve(context, input.secret_id.as_deref(), "UpdateSecret")?;
 
         let mut state = secret.state();
         if state.deletion_date.is_some() {
             return Err(errors::marked_for_deletion(&secret.arn));
         }
-        let key_address = input.kms_key_id.clone().or_else(|| state.kms_key_id.clone());
-        let mut version_id = None;
+        let key_address = key_change.clone().unwrap_or_else(|| state.kms_key_id.clone());
+
+        // Every encryption runs before the state changes, so a key that
+        // cannot encrypt leaves the secret as it was.
+        let mut new_version = None;
         if let Some(value) = &value {
             if let Some(existing) = state.versions.get(&token) {
                 return repeated_version(&secret, existing.digest, &existing.stages, &token, value);
             }
-            let sequence = state.next_sequence();
-            let version = self.new_version(context, &secret, token.clone(), key_address.as_deref(), value, sequence)?;
+            let sequence = state.next_version_sequence + 1;
+            new_version =
+                Some(self.new_version(context, &secret, token.clone(), key_address.as_deref(), value, sequence)?);
+        }
+        let reencrypted = match &key_change {
+            Some(_) => {
+                self.reencrypt_labelled(context, &secret, &state, key_address.as_deref(), new_version.is_some())?
+            }
+            None => Vec::new(),
+        };
+
+        for (version_id, ciphertext) in reencrypted {
+            if let Some(version) = state.versions.get_mut(&version_id) {
+                version.encryptions.insert(0, ciphertext);
+            }
+        }
+        let version_id = new_version.as_ref().map(|version| version.version_id.clone());
+        if let Some(version) = new_version {
+            state.next_sequence();
             state.add_version(version, &[AWSCURRENT.to_owned()]);
-            version_id = Some(token);
         }
         if let Some(description) = input.description {
             state.description = Some(description);
         }
-        if let Some(kms_key_id) = input.kms_key_id {
-            // Versions already stored stay under the key that encrypted them.
-            state.kms_key_id = Some(kms_key_id);
+        if let Some(kms_key_id) = key_change {
+            state.kms_key_id = kms_key_id;
         }
         state.last_changed_date = now();
         Ok(SecretVersionOutput { arn: secret.arn.clone(), name: secret.name.clone(), version_id, version_stages: None })
+    }
+
+    /// Encrypts the values of the versions labelled `AWSCURRENT`,
+    /// `AWSPENDING` or `AWSPREVIOUS` under `key_address` and returns the new
+    /// encryptions by version id. A version the caller cannot decrypt keeps
+    /// its old encryption only, as AWS does without `kms:Decrypt` on the old
+    /// key. A key that cannot encrypt fails the request. When nothing else
+    /// shows that the key can encrypt, a one-byte value checks it.
+    ///
+    /// NOTE: that AWS rejects a key that cannot encrypt when the secret has
+    /// no labelled version is assumed.
+    fn reencrypt_labelled(
+        &self,
+        context: &RequestContext,
+        secret: &Secret,
+        state: &SecretState,
+        key_address: Option<&str>,
+        key_checked: bool,
+    ) -> AwsResult<Vec<(String, ServiceCiphertext)>> {
+        let labelled = state
+            .versions
+            .values()
+            .filter(|version| version.stages.iter().any(|stage| REENCRYPTED_STAGES.contains(&stage.as_str())));
+        let mut reencrypted = Vec::new();
+        for version in labelled {
+            let Ok(value) = self.decrypt_value(context, secret, version) else {
+                continue;
+            };
+            let ciphertext =
+                self.encrypt_value(context, &secret.namespace, &secret.arn, &version.version_id, key_address, &value)?;
+            reencrypted.push((version.version_id.clone(), ciphertext));
+        }
+        if reencrypted.is_empty() && !key_checked {
+            let probe = SecretValue::Binary(vec![0]);
+            self.encrypt_value(context, &secret.namespace, &secret.arn, "key-check", key_address, &probe)?;
+        }
+        Ok(reencrypted)
     }
 
     pub(super) fn delete_secret(

@@ -380,7 +380,7 @@ impl SecretsManager {
                     version_stages: version.stages.clone(),
                     created_date: version.created_date,
                     last_accessed_date: version.last_accessed_date,
-                    kms_key_ids: vec![version.key_arn.clone()],
+                    kms_key_ids: version.encryptions.iter().map(|encryption| encryption.key_arn.clone()).collect(),
                 })
                 .collect(),
             next_token: next,
