@@ -44,6 +44,8 @@ const FILTER_KEYS: [&str; 7] =
 const REENCRYPTED_STAGES: [&str; 3] = [AWSCURRENT, "AWSPENDING", AWSPREVIOUS];
 /// The prefix of the NextToken values the emulator returns.
 pub const TOKEN_PREFIX: &str = "ccsm1.";
+/// The prefix of the NextToken values of ListSecrets pages sorted by SortBy.
+const OFFSET_TOKEN_PREFIX: &str = "ccsm1.offset.";
 
 /// Checks a secret name: 1 to 512 ASCII letters, digits and `/_+=.@-`.
 fn check_name(name: &str) -> AwsResult<()> {
@@ -130,12 +132,35 @@ pub fn next_token(sequence: u64) -> String {
 
 /// Reads a NextToken back into the sequence number it resumes after.
 pub fn parse_next_token(token: &str) -> AwsResult<u64> {
+    decode_token(token, TOKEN_PREFIX)
+}
+
+/// Reads the number that a NextToken starting with `prefix` encodes.
+fn decode_token<T: std::str::FromStr>(token: &str, prefix: &str) -> AwsResult<T> {
     token
-        .strip_prefix(TOKEN_PREFIX)
+        .strip_prefix(prefix)
         .and_then(|encoded| URL_SAFE_NO_PAD.decode(encoded).ok())
         .and_then(|decoded| String::from_utf8(decoded).ok())
         .and_then(|text| text.parse().ok())
         .ok_or_else(|| errors::invalid_next_token(token))
+}
+
+/// A ListSecrets SortBy other than the default `created-date`.
+#[derive(Debug, Clone, Copy)]
+enum SortKey {
+    Name,
+    LastChangedDate,
+    LastAccessedDate,
+}
+
+/// Formats the NextToken of a sorted ListSecrets page that resumes at `offset`.
+fn offset_token(offset: usize) -> String {
+    format!("{OFFSET_TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(offset.to_string()))
+}
+
+/// Reads a sorted ListSecrets NextToken back into its offset.
+fn parse_offset_token(token: &str) -> AwsResult<usize> {
+    decode_token(token, OFFSET_TOKEN_PREFIX)
 }
 
 /// Checks ListSecrets and BatchGetSecretValue filters: known keys, and 1 to
@@ -481,8 +506,26 @@ impl SecretsManager {
                 ));
             }
         };
-        let after = input.next_token.as_deref().map(parse_next_token).transpose()?;
+        let sort_key = match input.sort_by.as_deref() {
+            None | Some("created-date") => None,
+            Some("name") => Some(SortKey::Name),
+            Some("last-changed-date") => Some(SortKey::LastChangedDate),
+            Some("last-accessed-date") => Some(SortKey::LastAccessedDate),
+            Some(other) => {
+                return Err(errors::validation(
+                    "sortBy",
+                    &format!(
+                        "Member must satisfy enum value set: [created-date, last-accessed-date, last-changed-date, \
+                         name] (the value is {other:?})"
+                    ),
+                ));
+            }
+        };
         let include_deleted = input.include_planned_deletion.unwrap_or(false);
+        if let Some(sort_key) = sort_key {
+            return self.list_secrets_sorted(context, &input, sort_key, descending, limit, include_deleted);
+        }
+        let after = input.next_token.as_deref().map(parse_next_token).transpose()?;
 
         let Some(registry) = self.namespaces.get(&Self::caller_namespace(context)) else {
             return Ok(ListSecretsOutput { secret_list: Vec::new(), next_token: None });
@@ -517,6 +560,58 @@ impl SecretsManager {
         }
         let next_token = if truncated { last_sequence.map(next_token) } else { None };
         Ok(ListSecretsOutput { secret_list: page, next_token })
+    }
+
+    /// Lists the caller's secrets ordered by `sort_key`, ties broken by
+    /// creation. The NextToken is an offset into that order, because the
+    /// dates a secret is sorted by change between pages.
+    fn list_secrets_sorted(
+        &self,
+        context: &RequestContext,
+        input: &ListSecretsInput,
+        sort_key: SortKey,
+        descending: bool,
+        limit: usize,
+        include_deleted: bool,
+    ) -> AwsResult<ListSecretsOutput> {
+        let offset = input.next_token.as_deref().map(parse_offset_token).transpose()?.unwrap_or(0);
+        let Some(registry) = self.namespaces.get(&Self::caller_namespace(context)) else {
+            return Ok(ListSecretsOutput { secret_list: Vec::new(), next_token: None });
+        };
+        let mut entries: Vec<(u64, SecretListEntry)> = registry
+            .all(now())
+            .iter()
+            .filter_map(|secret| {
+                let state = secret.state();
+                let listed = (state.deletion_date.is_none() || include_deleted)
+                    && matches_filters(secret, &state, &input.filters);
+                listed.then(|| {
+                    let entry = SecretListEntry {
+                        metadata: secret_metadata(secret, &state),
+                        secret_versions_to_stages: state.version_stages(),
+                    };
+                    (secret.sequence, entry)
+                })
+            })
+            .collect();
+        entries.sort_by(|(a_sequence, a), (b_sequence, b)| {
+            let (a, b) = (&a.metadata, &b.metadata);
+            let order = match sort_key {
+                SortKey::Name => a.name.cmp(&b.name),
+                SortKey::LastChangedDate => a.last_changed_date.total_cmp(&b.last_changed_date),
+                SortKey::LastAccessedDate => {
+                    a.last_accessed_date.unwrap_or(0.0).total_cmp(&b.last_accessed_date.unwrap_or(0.0))
+                }
+            };
+            order.then(a_sequence.cmp(b_sequence))
+        });
+        if descending {
+            entries.reverse();
+        }
+        let truncated = entries.len() > offset.saturating_add(limit);
+        let secret_list = entries.into_iter().skip(offset).take(limit).map(|(_, entry)| entry).collect();
+        let next_token = truncated.then(|| offset_token(offset + limit));
+        Ok(ListSecretsOutput { secret_list, next_token })
     }
 
     pub(super) fn tag_resource(&self, context: &RequestContext, input: TagResourceInput) -> AwsResult<Empty> {
