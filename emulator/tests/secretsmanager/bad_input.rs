@@ -154,3 +154,51 @@ async fn names_tokens_and_ids_are_checked() {
     assert_eq!(outcome(&length), "ValidationException", "PasswordLength 5000");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn empty_values_are_rejected() {
+    let server = start().await;
+    let owner = client(&server, OWNER, HOME_REGION);
+    // SecretStringType and SecretBinaryType have a minimum length of 1 in the
+    // API model (botocore 1.43.11, data/secretsmanager/2017-10-17/service-2.json).
+    let text = owner.create_secret().name("blank").secret_string("").send().await;
+    assert_eq!(outcome(&text), "ValidationException", "an empty SecretString");
+    assert!(message_of(&text).contains("secretString"), "the message names the member: {}", message_of(&text));
+    let binary = owner.create_secret().name("blank").secret_binary(Blob::new(Vec::new())).send().await;
+    assert_eq!(outcome(&binary), "ValidationException", "an empty SecretBinary");
+
+    create_secret(&owner, "filled", "a").await;
+    let put = owner.put_secret_value().secret_id("filled").secret_string("").send().await;
+    assert_eq!(outcome(&put), "ValidationException", "PutSecretValue with an empty SecretString");
+    let update = owner.update_secret().secret_id("filled").secret_binary(Blob::new(Vec::new())).send().await;
+    assert_eq!(outcome(&update), "ValidationException", "UpdateSecret with an empty SecretBinary");
+
+    let missing = owner.describe_secret().secret_id("blank").send().await;
+    assert_eq!(outcome(&missing), "ResourceNotFoundException", "no secret was created");
+    assert_eq!(current_value(&owner, "filled").await, "a", "the value is unchanged");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn untag_keys_are_checked() {
+    let server = start().await;
+    let owner = client(&server, OWNER, HOME_REGION);
+    create_secret(&owner, "tagged", "a").await;
+    // TagKeyType is 1 to 128 characters in the API model (botocore 1.43.11,
+    // data/secretsmanager/2017-10-17/service-2.json).
+    let long_key = "k".repeat(129);
+    let untag = owner.untag_resource().secret_id("tagged").tag_keys(&long_key).send().await;
+    assert_eq!(outcome(&untag), "ValidationException", "a tag key of 129 characters");
+    assert!(message_of(&untag).contains("129"), "the message names the length: {}", message_of(&untag));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn long_exclusions_are_named() {
+    let server = start().await;
+    let owner = client(&server, OWNER, HOME_REGION);
+    let password = owner.get_random_password().exclude_characters("x".repeat(4097)).send().await;
+    assert_eq!(outcome(&password), "ValidationException", "ExcludeCharacters of 4097 characters");
+    assert!(message_of(&password).contains("4097"), "the message names the length: {}", message_of(&password));
+    server.shutdown().await;
+}

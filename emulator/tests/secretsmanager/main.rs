@@ -8,10 +8,16 @@
 //! - `cross_account` shares secrets across accounts under each profile, with
 //!   customer keys, the managed key and resource policies.
 //! - `encryption` checks that values really are encrypted by KMS keys.
+//! - `key_changes` covers KmsKeyId on CreateSecret and UpdateSecret.
+//! - `listing` covers the order of ListSecrets.
 //! - `bad_input` has one test per kind of invalid request.
+//! - `staging` covers staging labels at the edges of PutSecretValue.
 
 mod bad_input;
 mod common;
 mod cross_account;
 mod encryption;
+mod key_changes;
+mod listing;
 mod sdk;
+mod staging;

@@ -108,6 +108,14 @@ pub fn limit_exceeded(message: impl Into<String>) -> AwsError {
     client("LimitExceededException", message)
 }
 
+/// LimitExceededException for a staging label beyond the quota of labels on one secret.
+pub fn too_many_labels(arn: &str, stage: &str, max: usize) -> AwsError {
+    limit_exceeded(format!(
+        "Adding the staging label {stage} would give secret {arn} more than {max} staging labels across its versions. \
+         Remove a label with UpdateSecretVersionStage first."
+    ))
+}
+
 /// AccessDeniedException (400): the secret's resource policy does not allow the request.
 pub fn access_denied(message: String) -> AwsError {
     client("AccessDeniedException", message)

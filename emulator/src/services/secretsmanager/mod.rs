@@ -141,7 +141,9 @@ impl SecretValue {
     }
 }
 
-/// Reads SecretString and SecretBinary: at most one, each at most [`MAX_SECRET_BYTES`].
+/// Reads SecretString and SecretBinary: at most one, each of 1 to
+/// [`MAX_SECRET_BYTES`] bytes, as the API model's SecretStringType and
+/// SecretBinaryType allow (botocore 1.43.11).
 fn secret_value(secret_string: Option<String>, secret_binary: Option<Blob>) -> AwsResult<Option<SecretValue>> {
     let too_long = |member: &str, length: usize| {
         errors::validation(
@@ -149,10 +151,15 @@ fn secret_value(secret_string: Option<String>, secret_binary: Option<Blob>) -> A
             &format!("Member must have length less than or equal to {MAX_SECRET_BYTES} (the value has {length} bytes)"),
         )
     };
+    let empty = |member: &str| {
+        errors::validation(member, "Member must have length greater than or equal to 1 (the value is empty)")
+    };
     match (secret_string, secret_binary) {
         (Some(_), Some(_)) => {
             Err(errors::invalid_parameter("You can't specify both SecretString and SecretBinary in one request."))
         }
+        (Some(text), None) if text.is_empty() => Err(empty("secretString")),
+        (None, Some(Blob(bytes))) if bytes.is_empty() => Err(empty("secretBinary")),
         (Some(text), None) if text.len() > MAX_SECRET_BYTES => Err(too_long("secretString", text.len())),
         (None, Some(Blob(bytes))) if bytes.len() > MAX_SECRET_BYTES => Err(too_long("secretBinary", bytes.len())),
         (Some(text), None) => Ok(Some(SecretValue::String(text))),
@@ -297,6 +304,12 @@ impl SecretsManager {
     }
 
     /// Encrypts one version's value under `key_address`, or `aws/secretsmanager` when it is `None`.
+    ///
+    /// Another account's caller cannot use the AWS managed key, under any
+    /// profile: "You can only use the AWS managed key aws/secretsmanager if
+    /// you call this operation using credentials from the same Amazon Web
+    /// Services account that owns the secret"
+    /// (<https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/secretsmanager/aws.sdk.kotlin.services.secretsmanager.model/-update-secret-request/kms-key-id.html>).
     fn encrypt_value(
         &self,
         context: &RequestContext,
@@ -307,9 +320,18 @@ impl SecretsManager {
         value: &SecretValue,
     ) -> AwsResult<ServiceCiphertext> {
         let service = ServiceUse { service: SERVICE, namespace };
-        self.kms
+        let other_account = context.caller.account_id != namespace.account_id;
+        if other_account && key_address.is_none_or(|address| address == service.managed_alias()) {
+            return Err(errors::managed_key_across_accounts(arn));
+        }
+        let ciphertext = self
+            .kms
             .encrypt_for_service(context, service, key_address, value.bytes(), &encryption_context(arn, version_id))
-            .map_err(|error| kms_error(&error, errors::encryption_failure))
+            .map_err(|error| kms_error(&error, errors::encryption_failure))?;
+        if other_account && ciphertext.aws_managed {
+            return Err(errors::managed_key_across_accounts(arn));
+        }
+        Ok(ciphertext)
     }
 
     /// Builds a new version of `secret` holding `value`, encrypted under the secret's key.
@@ -326,11 +348,9 @@ impl SecretsManager {
             self.encrypt_value(context, &secret.namespace, &secret.arn, &version_id, key_address, value)?;
         Ok(Version {
             version_id,
-            ciphertext: ciphertext.blob,
+            encryptions: vec![ciphertext],
             binary: value.is_binary(),
             digest: value.digest(),
-            key_arn: ciphertext.key_arn,
-            aws_managed_key: ciphertext.aws_managed,
             stages: Vec::new(),
             created_date: now(),
             last_accessed_date: None,
@@ -338,22 +358,36 @@ impl SecretsManager {
         })
     }
 
-    /// Decrypts one version's value as the caller. A secret under the AWS
-    /// managed key cannot be read from another account, under any profile.
+    /// Decrypts one version's value as the caller, trying its encryptions
+    /// newest first, and returns the first failure when none decrypts. A
+    /// value under the AWS managed key cannot be read from another account,
+    /// under any profile.
     fn decrypt_value(&self, context: &RequestContext, secret: &Secret, version: &Version) -> AwsResult<SecretValue> {
-        if version.aws_managed_key && context.caller.account_id != secret.namespace.account_id {
-            return Err(errors::managed_key_across_accounts(&secret.arn));
-        }
+        let other_account = context.caller.account_id != secret.namespace.account_id;
         let service = ServiceUse { service: SERVICE, namespace: &secret.namespace };
-        let plaintext = self
-            .kms
-            .decrypt_for_service(
-                context,
-                service,
-                &version.ciphertext,
-                &encryption_context(&secret.arn, &version.version_id),
-            )
-            .map_err(|error| kms_error(&error, errors::decryption_failure))?;
+        let encryption_context = encryption_context(&secret.arn, &version.version_id);
+        let mut first_error = None;
+        let mut plaintext = None;
+        for encryption in &version.encryptions {
+            if encryption.aws_managed && other_account {
+                first_error.get_or_insert_with(|| errors::managed_key_across_accounts(&secret.arn));
+                continue;
+            }
+            match self.kms.decrypt_for_service(context, service, &encryption.blob, &encryption_context) {
+                Ok(bytes) => {
+                    plaintext = Some(bytes);
+                    break;
+                }
+                Err(error) => {
+                    first_error.get_or_insert_with(|| kms_error(&error, errors::decryption_failure));
+                }
+            }
+        }
+        let Some(plaintext) = plaintext else {
+            return Err(first_error.unwrap_or_else(|| {
+                errors::internal(format!("Version {} has no encrypted value.", version.version_id))
+            }));
+        };
         if version.binary {
             return Ok(SecretValue::Binary(plaintext));
         }
@@ -474,7 +508,7 @@ mod tests {
         let namespace = Namespace::new(OWNER, "ap-south-1");
         let registry = secrets.namespaces.get(&namespace).expect("the namespace");
         let secret = registry.by_name("stored", now()).expect("the secret");
-        let ciphertext = secret.state().versions.get(&version_id).expect("the version").ciphertext.clone();
+        let ciphertext = secret.state().versions.get(&version_id).expect("the version").encryptions[0].blob.clone();
         let request = serde_json::json!({
             "CiphertextBlob": STANDARD.encode(&ciphertext),
             "EncryptionContext": {"SecretARN": created.arn, "SecretVersionId": version_id},

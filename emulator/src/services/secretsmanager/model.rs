@@ -117,6 +117,7 @@ pub struct ListSecretsInput {
     #[serde(default)]
     pub filters: Vec<Filter>,
     pub sort_order: Option<String>,
+    pub sort_by: Option<String>,
 }
 
 #[derive(Debug, Serialize)]

@@ -31,8 +31,12 @@ pub fn random_password(input: &GetRandomPasswordInput) -> AwsResult<String> {
     let length = usize::try_from(length)
         .map_err(|_| errors::invalid_parameter(format!("PasswordLength {length} is not valid.")))?;
     let excluded = input.exclude_characters.as_deref().unwrap_or_default();
-    if excluded.chars().count() > 4096 {
-        return Err(errors::validation("excludeCharacters", "Member must have length less than or equal to 4096"));
+    let excluded_length = excluded.chars().count();
+    if excluded_length > 4096 {
+        return Err(errors::validation(
+            "excludeCharacters",
+            &format!("Member must have length less than or equal to 4096 (the value has {excluded_length} characters)"),
+        ));
     }
 
     let mut classes: Vec<Vec<char>> = Vec::new();

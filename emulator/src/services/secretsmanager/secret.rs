@@ -8,13 +8,14 @@
 //! one lock, taken only to find, insert or remove an entry. Each [`Secret`]
 //! locks its mutable state on its own.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use crosscheck_policy::Policy;
 
 use super::model::Tag;
+use crate::services::kms::service_use::ServiceCiphertext;
 use crate::store::Namespace;
 
 /// The staging label of the current version.
@@ -26,20 +27,25 @@ pub const AWSPREVIOUS: &str = "AWSPREVIOUS";
 /// ones, but this number is an assumption.
 pub const MAX_VERSIONS: usize = 100;
 
+/// The maximum number of distinct staging labels across all versions of a secret.
+/// The quota table of an earlier version of
+/// <https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_limits.html>
+/// lists it as "Staging labels attached across all versions of a secret: 20".
+pub const MAX_LABELS: usize = 20;
+
 /// One version of a secret's value.
 #[derive(Debug, Clone)]
 pub struct Version {
     pub version_id: String,
-    /// The value encrypted by KMS under `key_arn`.
-    pub ciphertext: Vec<u8>,
+    /// The value encrypted by KMS, newest first. A change of the secret's KMS
+    /// key re-encrypts the labelled versions and keeps the earlier encryption,
+    /// so the value decrypts under either key.
+    pub encryptions: Vec<ServiceCiphertext>,
     /// Whether the value was given as SecretBinary rather than SecretString.
     pub binary: bool,
     /// SHA-256 of the value, so a repeated ClientRequestToken can be checked
     /// against the stored value without decrypting it.
     pub digest: [u8; 32],
-    pub key_arn: String,
-    /// Whether `key_arn` is the AWS managed key `aws/secretsmanager`.
-    pub aws_managed_key: bool,
     pub stages: Vec<String>,
     pub created_date: f64,
     pub last_accessed_date: Option<f64>,
@@ -78,6 +84,25 @@ impl SecretState {
             .filter(|version| !version.stages.is_empty())
             .map(|version| (version.version_id.clone(), version.stages.clone()))
             .collect()
+    }
+
+    /// Returns the first of `added` that would take the secret past
+    /// [`MAX_LABELS`] distinct staging labels, counting the `AWSPREVIOUS` that
+    /// a move of `AWSCURRENT` adds.
+    pub fn label_over_quota<'a>(&self, added: &'a [String]) -> Option<&'a str> {
+        let mut labels: BTreeSet<&str> =
+            self.versions.values().flat_map(|version| version.stages.iter().map(String::as_str)).collect();
+        let moves_current = added.iter().any(|stage| stage == AWSCURRENT) && labels.contains(AWSCURRENT);
+        if moves_current {
+            labels.insert(AWSPREVIOUS);
+        }
+        added
+            .iter()
+            .find(|stage| {
+                labels.insert(stage.as_str());
+                labels.len() > MAX_LABELS
+            })
+            .map(String::as_str)
     }
 
     /// Returns the next version sequence number.

@@ -19,11 +19,12 @@ use super::model::{
     SecretIdInput, SecretIdOutput, SecretListEntry, SecretMetadata, SecretVersionOutput, Tag, TagResourceInput,
     UntagResourceInput, UpdateSecretInput,
 };
-use super::secret::{AWSCURRENT, Secret, SecretState};
+use super::secret::{AWSCURRENT, AWSPREVIOUS, Secret, SecretState};
 use super::{SecretValue, SecretsManager, errors, now, request_token, secret_value};
 use crate::arn::{SECRET_SUFFIX_LEN, format_secret_arn};
 use crate::error::AwsResult;
 use crate::http::RequestContext;
+use crate::services::kms::service_use::ServiceCiphertext;
 
 /// The maximum secret name length, in characters.
 const MAX_NAME: usize = 512;
@@ -38,8 +39,13 @@ const DAY: f64 = 86_400.0;
 /// The filter keys ListSecrets and BatchGetSecretValue accept.
 const FILTER_KEYS: [&str; 7] =
     ["description", "name", "tag-key", "tag-value", "primary-region", "owning-service", "all"];
+/// The staging labels whose versions UpdateSecret re-encrypts under a new KMS key
+/// (<https://docs.aws.amazon.com/secretsmanager/latest/userguide/manage_update-encryption-key.html>).
+const REENCRYPTED_STAGES: [&str; 3] = [AWSCURRENT, "AWSPENDING", AWSPREVIOUS];
 /// The prefix of the NextToken values the emulator returns.
 pub const TOKEN_PREFIX: &str = "ccsm1.";
+/// The prefix of the NextToken values of ListSecrets pages sorted by SortBy.
+const OFFSET_TOKEN_PREFIX: &str = "ccsm1.offset.";
 
 /// Checks a secret name: 1 to 512 ASCII letters, digits and `/_+=.@-`.
 fn check_name(name: &str) -> AwsResult<()> {
@@ -126,12 +132,35 @@ pub fn next_token(sequence: u64) -> String {
 
 /// Reads a NextToken back into the sequence number it resumes after.
 pub fn parse_next_token(token: &str) -> AwsResult<u64> {
+    decode_token(token, TOKEN_PREFIX)
+}
+
+/// Reads the number that a NextToken starting with `prefix` encodes.
+fn decode_token<T: std::str::FromStr>(token: &str, prefix: &str) -> AwsResult<T> {
     token
-        .strip_prefix(TOKEN_PREFIX)
+        .strip_prefix(prefix)
         .and_then(|encoded| URL_SAFE_NO_PAD.decode(encoded).ok())
         .and_then(|decoded| String::from_utf8(decoded).ok())
         .and_then(|text| text.parse().ok())
         .ok_or_else(|| errors::invalid_next_token(token))
+}
+
+/// A ListSecrets SortBy other than the default `created-date`.
+#[derive(Debug, Clone, Copy)]
+enum SortKey {
+    Name,
+    LastChangedDate,
+    LastAccessedDate,
+}
+
+/// Formats the NextToken of a sorted ListSecrets page that resumes at `offset`.
+fn offset_token(offset: usize) -> String {
+    format!("{OFFSET_TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(offset.to_string()))
+}
+
+/// Reads a sorted ListSecrets NextToken back into its offset.
+fn parse_offset_token(token: &str) -> AwsResult<usize> {
+    decode_token(token, OFFSET_TOKEN_PREFIX)
 }
 
 /// Checks ListSecrets and BatchGetSecretValue filters: known keys, and 1 to
@@ -281,7 +310,8 @@ impl SecretsManager {
         let arn = format_secret_arn(&namespace, &name, &random_suffix());
         let state = SecretState {
             description: input.description,
-            kms_key_id: input.kms_key_id,
+            // An empty KmsKeyId selects the AWS managed key.
+            kms_key_id: input.kms_key_id.filter(|key_id| !key_id.is_empty()),
             tags: merge_tags(&[], input.tags),
             last_changed_date: created,
             ..SecretState::default()
@@ -322,32 +352,89 @@ impl SecretsManager {
         let token = request_token(input.client_request_token)?;
         check_max_length("description", input.description.as_deref(), MAX_DESCRIPTION)?;
         check_max_length("kmsKeyId", input.kms_key_id.as_deref(), MAX_KMS_KEY_ID)?;
+        // An empty KmsKeyId selects the AWS managed key.
+        let key_change: Option<Option<String>> = input.kms_key_id.map(|key_id| (!key_id.is_empty()).then_some(key_id));
         let secret = self.resolve(context, input.secret_id.as_deref(), "UpdateSecret")?;
 
         let mut state = secret.state();
         if state.deletion_date.is_some() {
             return Err(errors::marked_for_deletion(&secret.arn));
         }
-        let key_address = input.kms_key_id.clone().or_else(|| state.kms_key_id.clone());
-        let mut version_id = None;
+        let key_address = key_change.clone().unwrap_or_else(|| state.kms_key_id.clone());
+
+        // Every encryption runs before the state changes, so a key that
+        // cannot encrypt leaves the secret as it was.
+        let mut new_version = None;
         if let Some(value) = &value {
             if let Some(existing) = state.versions.get(&token) {
                 return repeated_version(&secret, existing.digest, &existing.stages, &token, value);
             }
-            let sequence = state.next_sequence();
-            let version = self.new_version(context, &secret, token.clone(), key_address.as_deref(), value, sequence)?;
+            let sequence = state.next_version_sequence + 1;
+            new_version =
+                Some(self.new_version(context, &secret, token.clone(), key_address.as_deref(), value, sequence)?);
+        }
+        let reencrypted = match &key_change {
+            Some(_) => {
+                self.reencrypt_labelled(context, &secret, &state, key_address.as_deref(), new_version.is_some())?
+            }
+            None => Vec::new(),
+        };
+
+        for (version_id, ciphertext) in reencrypted {
+            if let Some(version) = state.versions.get_mut(&version_id) {
+                version.encryptions.insert(0, ciphertext);
+            }
+        }
+        let version_id = new_version.as_ref().map(|version| version.version_id.clone());
+        if let Some(version) = new_version {
+            state.next_sequence();
             state.add_version(version, &[AWSCURRENT.to_owned()]);
-            version_id = Some(token);
         }
         if let Some(description) = input.description {
             state.description = Some(description);
         }
-        if let Some(kms_key_id) = input.kms_key_id {
-            // Versions already stored stay under the key that encrypted them.
-            state.kms_key_id = Some(kms_key_id);
+        if let Some(kms_key_id) = key_change {
+            state.kms_key_id = kms_key_id;
         }
         state.last_changed_date = now();
         Ok(SecretVersionOutput { arn: secret.arn.clone(), name: secret.name.clone(), version_id, version_stages: None })
+    }
+
+    /// Encrypts the values of the versions labelled `AWSCURRENT`,
+    /// `AWSPENDING` or `AWSPREVIOUS` under `key_address` and returns the new
+    /// encryptions by version id. A version the caller cannot decrypt keeps
+    /// its old encryption only, as AWS does without `kms:Decrypt` on the old
+    /// key. A key that cannot encrypt fails the request. When nothing else
+    /// shows that the key can encrypt, a one-byte value checks it.
+    ///
+    /// NOTE: that AWS rejects a key that cannot encrypt when the secret has
+    /// no labelled version is assumed.
+    fn reencrypt_labelled(
+        &self,
+        context: &RequestContext,
+        secret: &Secret,
+        state: &SecretState,
+        key_address: Option<&str>,
+        key_checked: bool,
+    ) -> AwsResult<Vec<(String, ServiceCiphertext)>> {
+        let labelled = state
+            .versions
+            .values()
+            .filter(|version| version.stages.iter().any(|stage| REENCRYPTED_STAGES.contains(&stage.as_str())));
+        let mut reencrypted = Vec::new();
+        for version in labelled {
+            let Ok(value) = self.decrypt_value(context, secret, version) else {
+                continue;
+            };
+            let ciphertext =
+                self.encrypt_value(context, &secret.namespace, &secret.arn, &version.version_id, key_address, &value)?;
+            reencrypted.push((version.version_id.clone(), ciphertext));
+        }
+        if reencrypted.is_empty() && !key_checked {
+            let probe = SecretValue::Binary(vec![0]);
+            self.encrypt_value(context, &secret.namespace, &secret.arn, "key-check", key_address, &probe)?;
+        }
+        Ok(reencrypted)
     }
 
     pub(super) fn delete_secret(
@@ -419,8 +506,26 @@ impl SecretsManager {
                 ));
             }
         };
-        let after = input.next_token.as_deref().map(parse_next_token).transpose()?;
+        let sort_key = match input.sort_by.as_deref() {
+            None | Some("created-date") => None,
+            Some("name") => Some(SortKey::Name),
+            Some("last-changed-date") => Some(SortKey::LastChangedDate),
+            Some("last-accessed-date") => Some(SortKey::LastAccessedDate),
+            Some(other) => {
+                return Err(errors::validation(
+                    "sortBy",
+                    &format!(
+                        "Member must satisfy enum value set: [created-date, last-accessed-date, last-changed-date, \
+                         name] (the value is {other:?})"
+                    ),
+                ));
+            }
+        };
         let include_deleted = input.include_planned_deletion.unwrap_or(false);
+        if let Some(sort_key) = sort_key {
+            return self.list_secrets_sorted(context, &input, sort_key, descending, limit, include_deleted);
+        }
+        let after = input.next_token.as_deref().map(parse_next_token).transpose()?;
 
         let Some(registry) = self.namespaces.get(&Self::caller_namespace(context)) else {
             return Ok(ListSecretsOutput { secret_list: Vec::new(), next_token: None });
@@ -457,6 +562,58 @@ impl SecretsManager {
         Ok(ListSecretsOutput { secret_list: page, next_token })
     }
 
+    /// Lists the caller's secrets ordered by `sort_key`, ties broken by
+    /// creation. The NextToken is an offset into that order, because the
+    /// dates a secret is sorted by change between pages.
+    fn list_secrets_sorted(
+        &self,
+        context: &RequestContext,
+        input: &ListSecretsInput,
+        sort_key: SortKey,
+        descending: bool,
+        limit: usize,
+        include_deleted: bool,
+    ) -> AwsResult<ListSecretsOutput> {
+        let offset = input.next_token.as_deref().map(parse_offset_token).transpose()?.unwrap_or(0);
+        let Some(registry) = self.namespaces.get(&Self::caller_namespace(context)) else {
+            return Ok(ListSecretsOutput { secret_list: Vec::new(), next_token: None });
+        };
+        let mut entries: Vec<(u64, SecretListEntry)> = registry
+            .all(now())
+            .iter()
+            .filter_map(|secret| {
+                let state = secret.state();
+                let listed = (state.deletion_date.is_none() || include_deleted)
+                    && matches_filters(secret, &state, &input.filters);
+                listed.then(|| {
+                    let entry = SecretListEntry {
+                        metadata: secret_metadata(secret, &state),
+                        secret_versions_to_stages: state.version_stages(),
+                    };
+                    (secret.sequence, entry)
+                })
+            })
+            .collect();
+        entries.sort_by(|(a_sequence, a), (b_sequence, b)| {
+            let (a, b) = (&a.metadata, &b.metadata);
+            let order = match sort_key {
+                SortKey::Name => a.name.cmp(&b.name),
+                SortKey::LastChangedDate => a.last_changed_date.total_cmp(&b.last_changed_date),
+                SortKey::LastAccessedDate => {
+                    a.last_accessed_date.unwrap_or(0.0).total_cmp(&b.last_accessed_date.unwrap_or(0.0))
+                }
+            };
+            order.then(a_sequence.cmp(b_sequence))
+        });
+        if descending {
+            entries.reverse();
+        }
+        let truncated = entries.len() > offset.saturating_add(limit);
+        let secret_list = entries.into_iter().skip(offset).take(limit).map(|(_, entry)| entry).collect();
+        let next_token = truncated.then(|| offset_token(offset + limit));
+        Ok(ListSecretsOutput { secret_list, next_token })
+    }
+
     pub(super) fn tag_resource(&self, context: &RequestContext, input: TagResourceInput) -> AwsResult<Empty> {
         let tags = input.tags.ok_or_else(|| errors::missing("tags"))?;
         check_tags(&tags)?;
@@ -475,6 +632,15 @@ impl SecretsManager {
 
     pub(super) fn untag_resource(&self, context: &RequestContext, input: UntagResourceInput) -> AwsResult<Empty> {
         let tag_keys = input.tag_keys.ok_or_else(|| errors::missing("tagKeys"))?;
+        if let Some(key) = tag_keys.iter().find(|key| key.is_empty() || key.chars().count() > 128) {
+            return Err(errors::validation(
+                "tagKeys",
+                &format!(
+                    "Member must have length between 1 and 128 (the key {key:?} has {} characters)",
+                    key.chars().count()
+                ),
+            ));
+        }
         let secret = self.resolve(context, input.secret_id.as_deref(), "UntagResource")?;
         secret.state().tags.retain(|tag| !tag_keys.contains(&tag.key));
         Ok(Empty {})

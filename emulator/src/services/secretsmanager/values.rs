@@ -4,14 +4,16 @@
 //! GetSecretValue returns the `AWSCURRENT` version unless the request names
 //! a VersionId or a VersionStage. With both, they must name the same version.
 //! PutSecretValue's new version gets `AWSCURRENT` unless VersionStages lists
-//! other labels, and the version that was current gets `AWSPREVIOUS`.
+//! other labels and the secret already has a version, and the version that
+//! was current gets `AWSPREVIOUS`
+//! (<https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html>).
 
 use super::model::{
     ApiErrorType, BatchGetSecretValueInput, BatchGetSecretValueOutput, Filter, GetSecretValueInput,
     GetSecretValueOutput, ListSecretVersionIdsInput, ListSecretVersionIdsOutput, PutSecretValueInput, SecretIdOutput,
     SecretVersionOutput, SecretVersionsListEntry, UpdateSecretVersionStageInput,
 };
-use super::secret::{AWSCURRENT, Secret, Version};
+use super::secret::{AWSCURRENT, MAX_LABELS, Secret, Version};
 use super::secrets::{check_filters, matches_filters, next_token, page_size, parse_next_token, repeated_version};
 use super::{SecretsManager, errors, now, request_token, secret_value};
 use crate::error::AwsResult;
@@ -226,7 +228,7 @@ impl SecretsManager {
         let value = secret_value(input.secret_string, input.secret_binary)?
             .ok_or_else(|| errors::invalid_parameter("You must provide either SecretString or SecretBinary."))?;
         let token = request_token(input.client_request_token)?;
-        let stages = input.version_stages.unwrap_or_else(|| vec![AWSCURRENT.to_owned()]);
+        let mut stages = input.version_stages.unwrap_or_else(|| vec![AWSCURRENT.to_owned()]);
         if stages.is_empty() || stages.len() > MAX_STAGES {
             return Err(errors::validation(
                 "versionStages",
@@ -236,6 +238,9 @@ impl SecretsManager {
         for stage in &stages {
             check_stage("versionStages", stage)?;
         }
+        // A label is on a version or not, so a repeated label counts once.
+        let mut seen = std::collections::HashSet::new();
+        stages.retain(|stage| seen.insert(stage.clone()));
         let secret = self.resolve(context, input.secret_id.as_deref(), "PutSecretValue")?;
 
         let mut state = secret.state();
@@ -244,6 +249,13 @@ impl SecretsManager {
         }
         if let Some(existing) = state.versions.get(&token) {
             return repeated_version(&secret, existing.digest, &existing.stages, &token, &value);
+        }
+        // The first version of a secret always gets AWSCURRENT, whatever VersionStages lists.
+        if state.versions.is_empty() && !stages.iter().any(|stage| stage == AWSCURRENT) {
+            stages.push(AWSCURRENT.to_owned());
+        }
+        if let Some(stage) = state.label_over_quota(&stages) {
+            return Err(errors::too_many_labels(&secret.arn, stage, MAX_LABELS));
         }
         let sequence = state.next_sequence();
         let key_address = state.kms_key_id.clone();
@@ -287,6 +299,11 @@ impl SecretsManager {
                     secret.arn
                 )));
             }
+        }
+        if input.move_to_version_id.is_some()
+            && let Some(stage) = state.label_over_quota(std::slice::from_ref(&stage))
+        {
+            return Err(errors::too_many_labels(&secret.arn, stage, MAX_LABELS));
         }
         let holder = state.version_with_stage(&stage).map(|version| version.version_id.clone());
         match (input.move_to_version_id.as_deref(), input.remove_from_version_id.as_deref()) {
@@ -363,7 +380,7 @@ impl SecretsManager {
                     version_stages: version.stages.clone(),
                     created_date: version.created_date,
                     last_accessed_date: version.last_accessed_date,
-                    kms_key_ids: vec![version.key_arn.clone()],
+                    kms_key_ids: version.encryptions.iter().map(|encryption| encryption.key_arn.clone()).collect(),
                 })
                 .collect(),
             next_token: next,
