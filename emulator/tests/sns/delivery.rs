@@ -234,7 +234,7 @@ async fn raw_delivery_carries_attributes() {
 }
 
 #[tokio::test]
-async fn fifo_topic_delivers_group_and_deduplication() {
+async fn fifo_topic_delivers_to_fifo_and_standard() {
     let server = start_profile("localstack").await;
     let owner = sns(&server, OWNER, HOME_REGION);
     let owner_sqs = sqs(&server, OWNER, HOME_REGION);
@@ -242,9 +242,11 @@ async fn fifo_topic_delivers_group_and_deduplication() {
     let target = queue(&owner_sqs, "ledger.fifo", None).await;
     let standard = queue(&owner_sqs, "standard", None).await;
     subscribe(&owner, &topic_arn, &target).await;
+    subscribe(&owner, &topic_arn, &standard).await;
 
-    let refused = owner.subscribe().topic_arn(&topic_arn).protocol("sqs").endpoint(&standard.arn).send().await;
-    assert_eq!(crate::common::outcome(&refused), "InvalidParameter", "a FIFO topic takes only FIFO queues");
+    let plain_topic = topic(&owner, "plain").await;
+    let refused = owner.subscribe().topic_arn(&plain_topic).protocol("sqs").endpoint(&target.arn).send().await;
+    assert_eq!(crate::common::outcome(&refused), "InvalidParameter", "a FIFO queue takes only FIFO topics");
 
     for _ in 0..2 {
         let published = owner
@@ -265,6 +267,11 @@ async fn fifo_topic_delivers_group_and_deduplication() {
     use aws_sdk_sqs::types::MessageSystemAttributeName as Name;
     assert_eq!(system.get(&Name::MessageGroupId).map(String::as_str), Some("account-7"));
     assert_eq!(system.get(&Name::MessageDeduplicationId).map(String::as_str), Some("entry-1"));
+
+    let standard_received = drain(&owner_sqs, &standard).await;
+    assert_eq!(standard_received.len(), 1, "the standard queue gets the message once");
+    let standard_system = standard_received[0].attributes().expect("Attributes");
+    assert_eq!(standard_system.get(&Name::MessageGroupId), None, "a standard queue gets no MessageGroupId");
 
     server.shutdown().await;
 }

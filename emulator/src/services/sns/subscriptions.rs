@@ -204,9 +204,9 @@ impl Sns {
 }
 
 /// Checks an SQS endpoint, a queue ARN, against the topic, and returns the
-/// queue's account. A FIFO topic delivers only to FIFO queues, and a FIFO
-/// queue takes only a FIFO topic
-/// (<https://docs.aws.amazon.com/sns/latest/dg/fifo-topic-code-examples.html>).
+/// queue's account. A FIFO queue takes only a FIFO topic, but a FIFO topic
+/// also delivers to standard queues, without the message group ID
+/// (<https://docs.aws.amazon.com/sns/latest/dg/fifo-message-grouping.html>).
 fn check_queue_endpoint(topic: &Topic, endpoint: &str) -> AwsResult<String> {
     let arn: Arn = endpoint
         .parse()
@@ -219,9 +219,6 @@ fn check_queue_endpoint(topic: &Topic, endpoint: &str) -> AwsResult<String> {
         ));
     };
     let fifo_queue = arn.resource.ends_with(".fifo");
-    if topic.fifo && !fifo_queue {
-        return Err(errors::invalid_parameter("Endpoint", "a FIFO topic delivers only to FIFO SQS queues"));
-    }
     if !topic.fifo && fifo_queue {
         return Err(errors::invalid_parameter("Endpoint", "a FIFO SQS queue can subscribe only to a FIFO topic"));
     }
