@@ -1,5 +1,6 @@
 //! Invalid requests: each gets SNS's error code and a message that names the value.
 
+use aws_sdk_sns::operation::publish::PublishError;
 use aws_sdk_sns::types::{MessageAttributeValue, PublishBatchRequestEntry};
 
 use crate::common::{
@@ -73,7 +74,11 @@ async fn malformed_message_attributes_are_invalid() {
             .send()
             .await;
         let error = result.expect_err(data_type);
-        assert_eq!(error_of(&error), ("InvalidParameterValue".to_owned(), 400), "{data_type}");
+        assert_eq!(error_of(&error), ("ParameterValueInvalid".to_owned(), 400), "{data_type}");
+        assert!(
+            error.as_service_error().is_some_and(PublishError::is_invalid_parameter_value_exception),
+            "{data_type}"
+        );
         assert!(message_of(&error).contains("field"), "{data_type}: {}", message_of(&error));
     }
 
@@ -176,7 +181,7 @@ async fn batch_limits_are_enforced() {
     let failed = mixed.failed();
     assert_eq!(failed.len(), 1, "one failed entry");
     assert_eq!(failed[0].id(), "bad");
-    assert_eq!(failed[0].code(), "InvalidParameterValue");
+    assert_eq!(failed[0].code(), "ParameterValueInvalid");
     assert!(failed[0].sender_fault());
 
     server.shutdown().await;
