@@ -220,3 +220,45 @@ async fn remote_http_endpoint_is_rejected() {
 
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn resubscribe_with_other_attributes_is_invalid() {
+    let server = start_profile("localstack").await;
+    let client = sns(&server, OWNER, HOME_REGION);
+    let queues = sqs(&server, OWNER, HOME_REGION);
+    let topic_arn = topic(&client, "resubscribe").await;
+    let target = queue(&queues, "resubscribe", None).await;
+    let subscribe_with = |name: &'static str, value: &'static str| {
+        client
+            .subscribe()
+            .topic_arn(&topic_arn)
+            .protocol("sqs")
+            .endpoint(&target.arn)
+            .attributes(name, value)
+            .return_subscription_arn(true)
+            .send()
+    };
+
+    let first = subscribe_with("RawMessageDelivery", "true").await.expect("the first Subscribe");
+    let same = subscribe_with("RawMessageDelivery", "true").await.expect("Subscribe with the same attributes");
+    assert_eq!(same.subscription_arn(), first.subscription_arn(), "the same subscription comes back");
+
+    let unnamed = client.subscribe().topic_arn(&topic_arn).protocol("sqs").endpoint(&target.arn).send().await;
+    assert_eq!(outcome(&unnamed), "ok", "a Subscribe that gives no attributes matches");
+
+    let other = subscribe_with("RawMessageDelivery", "false").await;
+    let error = other.expect_err("other attributes");
+    assert_eq!(error_of(&error), ("InvalidParameter".to_owned(), 400));
+    assert!(message_of(&error).contains("already exists with different attributes"), "{}", message_of(&error));
+
+    let filtered = subscribe_with("FilterPolicy", r#"{"store": ["north"]}"#).await;
+    assert_eq!(outcome(&filtered), "InvalidParameter", "a new filter policy");
+
+    let arn = first.subscription_arn().expect("SubscriptionArn");
+    let attributes = client.get_subscription_attributes().subscription_arn(arn).send().await.expect("attributes");
+    let attributes = attributes.attributes().expect("Attributes");
+    assert_eq!(attributes.get("RawMessageDelivery").map(String::as_str), Some("true"), "raw delivery is unchanged");
+    assert_eq!(attributes.get("FilterPolicy"), None, "no filter policy was applied");
+
+    server.shutdown().await;
+}

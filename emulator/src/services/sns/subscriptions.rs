@@ -78,6 +78,7 @@ impl Sns {
         }
 
         if let Some(existing) = topic.find_subscription(protocol, endpoint) {
+            check_same_attributes(&existing, &attributes)?;
             let shown = if existing.is_pending() && !return_arn { PENDING_CONFIRMATION } else { existing.arn.as_str() };
             let mut xml = XmlWriter::new();
             xml.element("SubscriptionArn", shown);
@@ -304,6 +305,37 @@ fn apply_attribute(meta: &mut SubscriptionMeta, name: &str, value: &str) -> AwsR
             meta.delivery_policy = (!value.is_empty()).then(|| value.to_owned());
         }
         _ => unreachable!("every listed attribute has a branch"),
+    }
+    Ok(())
+}
+
+/// Checks that a repeated Subscribe asks for the attributes the existing
+/// subscription has. Only the attributes the request gives are compared, and
+/// a filter policy is compared as text. AWS answers a difference with
+/// `Invalid parameter: Attributes Reason: Subscription already exists with
+/// different attributes`; the API reference does not document it, users
+/// report it (<https://github.com/localstack/localstack/issues/8816>,
+/// <https://github.com/anomalyco/sst/issues/4259>).
+fn check_same_attributes(existing: &Subscription, attributes: &BTreeMap<String, String>) -> AwsResult<()> {
+    let current = existing.meta().clone();
+    let mut requested = current.clone();
+    for (name, value) in attributes {
+        if name != "FilterPolicy" {
+            apply_attribute(&mut requested, name, value)?;
+        }
+    }
+    if let Some(filter_policy) = attributes.get("FilterPolicy") {
+        apply_attribute(&mut requested, "FilterPolicy", filter_policy)?;
+    }
+
+    let policy_text = |meta: &SubscriptionMeta| meta.filter_policy.as_ref().map(|(document, _)| document.clone());
+    let same = requested.raw_message_delivery == current.raw_message_delivery
+        && policy_text(&requested) == policy_text(&current)
+        && requested.filter_policy_scope == current.filter_policy_scope
+        && requested.redrive_policy == current.redrive_policy
+        && requested.delivery_policy == current.delivery_policy;
+    if !same {
+        return Err(errors::invalid_parameter("Attributes", "Subscription already exists with different attributes"));
     }
     Ok(())
 }
