@@ -262,3 +262,51 @@ async fn resubscribe_with_other_attributes_is_invalid() {
 
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn delivery_status_attributes_are_kept() {
+    let server = start_profile("localstack").await;
+    let client = sns(&server, OWNER, HOME_REGION);
+    let topic_arn = topic(&client, "status").await;
+    let role = "arn:aws:iam::111111111111:role/sns-delivery-status";
+
+    for (name, value) in [("SQSSuccessFeedbackRoleArn", role), ("SQSSuccessFeedbackSampleRate", "25")] {
+        client
+            .set_topic_attributes()
+            .topic_arn(&topic_arn)
+            .attribute_name(name)
+            .attribute_value(value)
+            .send()
+            .await
+            .unwrap_or_else(|error| panic!("SetTopicAttributes {name}: {error:?}"));
+    }
+    let created = client
+        .create_topic()
+        .name("status-at-creation")
+        .attributes("LambdaFailureFeedbackRoleArn", role)
+        .send()
+        .await
+        .expect("CreateTopic with a delivery status attribute");
+    let created_arn = created.topic_arn().expect("TopicArn");
+
+    let attributes = client.get_topic_attributes().topic_arn(&topic_arn).send().await.expect("attributes");
+    let attributes = attributes.attributes().expect("Attributes");
+    assert_eq!(attributes.get("SQSSuccessFeedbackRoleArn").map(String::as_str), Some(role));
+    assert_eq!(attributes.get("SQSSuccessFeedbackSampleRate").map(String::as_str), Some("25"));
+    let created_attributes = client.get_topic_attributes().topic_arn(created_arn).send().await.expect("attributes");
+    let created_attributes = created_attributes.attributes().expect("Attributes");
+    assert_eq!(created_attributes.get("LambdaFailureFeedbackRoleArn").map(String::as_str), Some(role));
+
+    let bad_rate = client
+        .set_topic_attributes()
+        .topic_arn(&topic_arn)
+        .attribute_name("HTTPSuccessFeedbackSampleRate")
+        .attribute_value("101")
+        .send()
+        .await;
+    let error = bad_rate.expect_err("a sample rate over 100");
+    assert_eq!(error_of(&error), ("InvalidParameter".to_owned(), 400));
+    assert!(message_of(&error).contains("101"), "{}", message_of(&error));
+
+    server.shutdown().await;
+}
