@@ -310,3 +310,38 @@ async fn delivery_status_attributes_are_kept() {
 
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn control_characters_are_rejected() {
+    let server = start_profile("localstack").await;
+    let client = sns(&server, OWNER, HOME_REGION);
+    let topic_arn = topic(&client, "control").await;
+
+    let display_name = client
+        .set_topic_attributes()
+        .topic_arn(&topic_arn)
+        .attribute_name("DisplayName")
+        .attribute_value("Orders\u{1}")
+        .send()
+        .await;
+    let error = display_name.expect_err("a DisplayName with U+0001");
+    assert_eq!(error_of(&error), ("InvalidParameter".to_owned(), 400));
+    assert!(message_of(&error).contains("DisplayName"), "{}", message_of(&error));
+
+    let tag = aws_sdk_sns::types::Tag::builder().key("team").value("core\u{2}").build().expect("a tag");
+    let tagged = client.tag_resource().resource_arn(&topic_arn).tags(tag).send().await;
+    assert_eq!(outcome(&tagged), "InvalidParameter", "a tag value with U+0002");
+
+    let attribute = MessageAttributeValue::builder().data_type("String").string_value("v").build().expect("attribute");
+    let published =
+        client.publish().topic_arn(&topic_arn).message("m").message_attributes("a\u{1}", attribute).send().await;
+    assert_eq!(outcome(&published), "ParameterValueInvalid", "an attribute name with U+0001");
+
+    let attributes = client.get_topic_attributes().topic_arn(&topic_arn).send().await.expect("GetTopicAttributes");
+    let attributes = attributes.attributes().expect("Attributes");
+    assert_eq!(attributes.get("DisplayName").map(String::as_str), Some(""), "the DisplayName is unchanged");
+    let tags = client.list_tags_for_resource().resource_arn(&topic_arn).send().await.expect("ListTagsForResource");
+    assert!(tags.tags().is_empty(), "no tag was added");
+
+    server.shutdown().await;
+}

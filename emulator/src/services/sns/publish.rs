@@ -477,7 +477,7 @@ fn check_attribute_name(name: &str) -> AwsResult<()> {
         && !name.contains("..");
     if !valid {
         return Err(errors::invalid_parameter_value(format!(
-            "The message attribute name '{name}' is invalid. Use 1 to 256 letters, digits, hyphens, underscores \
+            "The message attribute name {name:?} is invalid. Use 1 to 256 letters, digits, hyphens, underscores \
              and single periods, not at the start or end, and no AWS. or Amazon. prefix."
         )));
     }

@@ -25,7 +25,7 @@ use crate::http::RequestContext;
 use crate::http::aws_query::XmlWriter;
 
 use super::filter::{FilterPolicy, Scope};
-use super::params::Params;
+use super::params::{Params, check_xml_text};
 use super::topic::{Subscription, SubscriptionMeta, Topic};
 use super::{PAGE_SIZE, Sns, errors, write_map};
 
@@ -51,6 +51,7 @@ impl Sns {
         let attributes = params.string_map("Attributes")?;
         let return_arn = params.boolean("ReturnSubscriptionArn")?.unwrap_or(false);
         let topic = self.resolve_topic(context, "Subscribe", "TopicArn", topic_arn)?;
+        check_xml_text("Endpoint", endpoint)?;
 
         let needs_confirmation = match protocol {
             "sqs" => check_queue_endpoint(&topic, endpoint)? != context.caller.account_id,

@@ -19,7 +19,7 @@ use crate::error::AwsResult;
 use crate::http::RequestContext;
 use crate::http::aws_query::XmlWriter;
 
-use super::params::Params;
+use super::params::{Params, check_xml_text};
 use super::topic::{Topic, TopicMeta, TopicPolicy};
 use super::{CROSS_ACCOUNT_OPERATIONS, PAGE_SIZE, Sns, errors, parse_topic_policy, write_map};
 
@@ -334,6 +334,7 @@ fn default_policy(topic_arn: &str, account_id: &str) -> Arc<TopicPolicy> {
 
 /// Checks one settable attribute and its value.
 fn check_attribute(name: &str, value: &str, fifo: bool) -> AwsResult<()> {
+    check_xml_text(name, value)?;
     if let Some(is_sample_rate) = delivery_status_attribute(name) {
         return check_delivery_status_attribute(name, value, is_sample_rate);
     }
@@ -385,6 +386,8 @@ fn read_tags(params: &Params) -> AwsResult<BTreeMap<String, String>> {
     for member in params.members("Tags")? {
         let key = member.get("Key").unwrap_or_default();
         let value = member.get("Value").unwrap_or_default();
+        check_xml_text("Tags", key)?;
+        check_xml_text("Tags", value)?;
         if key.is_empty() || key.chars().count() > 128 {
             return Err(errors::invalid_parameter("Tags", &format!("the tag key {key:?} is not 1 to 128 characters")));
         }
