@@ -345,3 +345,37 @@ async fn control_characters_are_rejected() {
 
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn batch_size_counts_attributes() {
+    let server = start_profile("localstack").await;
+    let client = sns(&server, OWNER, HOME_REGION);
+    let topic_arn = topic(&client, "large-batches").await;
+
+    let long_message =
+        PublishBatchRequestEntry::builder().id("long").message("x".repeat(200_000)).build().expect("an entry");
+    let large_attribute = MessageAttributeValue::builder()
+        .data_type("String")
+        .string_value("v".repeat(62_200))
+        .build()
+        .expect("attribute");
+    let with_attribute = PublishBatchRequestEntry::builder()
+        .id("attributed")
+        .message("m")
+        .message_attributes("big", large_attribute)
+        .build()
+        .expect("an entry");
+
+    let result = client
+        .publish_batch()
+        .topic_arn(&topic_arn)
+        .publish_batch_request_entries(long_message)
+        .publish_batch_request_entries(with_attribute)
+        .send()
+        .await;
+    let error = result.expect_err("262,210 bytes with attributes");
+    assert_eq!(error_of(&error), ("BatchRequestTooLong".to_owned(), 400));
+    assert!(message_of(&error).contains("262210"), "{}", message_of(&error));
+
+    server.shutdown().await;
+}

@@ -138,12 +138,14 @@ impl Sns {
                 return Err(errors::batch_ids_not_distinct(id));
             }
         }
-        let total: usize = entries.iter().map(|entry| entry.get("Message").map_or(0, str::len)).sum();
+        let total: usize = entries.iter().map(entry_size).sum();
         if total > MAX_MESSAGE_BYTES {
             return Err(AwsError::sender(
                 "BatchRequestTooLong",
                 400,
-                format!("The batch messages total {total} bytes, over the maximum of {MAX_MESSAGE_BYTES}."),
+                format!(
+                    "The batch messages and their attributes total {total} bytes, over the maximum of {MAX_MESSAGE_BYTES}."
+                ),
             ));
         }
 
@@ -389,6 +391,27 @@ fn parse_notification(params: &Params, topic: &Topic) -> AwsResult<Notification>
     }
 
     Ok(Notification { message: delivered, subject, attributes, group_id, deduplication_id })
+}
+
+/// Measures one PublishBatch entry as the batch limit counts it: the
+/// message and its attributes' names, data types and values. The combined
+/// size of a batch includes "each message's body and attributes"
+/// (<https://docs.aws.amazon.com/sdk-for-python/v4/reference/clients/sns/operations/publish_batch/>,
+/// the PublishBatch reference as boto3's documentation carries it).
+fn entry_size(entry: &Params) -> usize {
+    let message = entry.get("Message").map_or(0, str::len);
+    let attributes: usize = entry
+        .entries("MessageAttributes")
+        .unwrap_or_default()
+        .iter()
+        .map(|attribute| {
+            ["Name", "Value.DataType", "Value.StringValue", "Value.BinaryValue"]
+                .iter()
+                .map(|member| attribute.get(member).map_or(0, str::len))
+                .sum::<usize>()
+        })
+        .sum();
+    message + attributes
 }
 
 /// Checks a subject: ASCII text of 1 to 99 characters that starts with a
