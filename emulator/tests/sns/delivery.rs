@@ -315,3 +315,37 @@ async fn json_structure_and_string_array_filter() {
 
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn eleven_attributes_skip_raw_delivery() {
+    let server = start_profile("localstack").await;
+    let owner = sns(&server, OWNER, HOME_REGION);
+    let owner_sqs = sqs(&server, OWNER, HOME_REGION);
+    let topic_arn = topic(&owner, "many-attributes").await;
+    let enveloped = queue(&owner_sqs, "enveloped", None).await;
+    let raw = queue(&owner_sqs, "raw-many", None).await;
+    subscribe(&owner, &topic_arn, &enveloped).await;
+    owner
+        .subscribe()
+        .topic_arn(&topic_arn)
+        .protocol("sqs")
+        .endpoint(&raw.arn)
+        .attributes("RawMessageDelivery", "true")
+        .send()
+        .await
+        .expect("Subscribe raw");
+
+    let mut request = owner.publish().topic_arn(&topic_arn).message("eleven");
+    for index in 0..11 {
+        request = request.message_attributes(format!("field{index}"), string_attribute("value"));
+    }
+    request.send().await.expect("Publish with 11 message attributes");
+
+    let envelopes = drain_json(&owner_sqs, &enveloped).await;
+    assert_eq!(envelopes.len(), 1, "the envelope is delivered");
+    let attributes = envelopes[0]["MessageAttributes"].as_object().expect("MessageAttributes in the envelope");
+    assert_eq!(attributes.len(), 11, "the envelope carries every attribute");
+    assert!(drain(&owner_sqs, &raw).await.is_empty(), "a raw delivery with 11 attributes is dropped");
+
+    server.shutdown().await;
+}

@@ -14,8 +14,9 @@
 //!
 //! Message attributes follow
 //! <https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html>:
-//! at most 10, data types `String`, `Number`, `Binary` (each with an optional
-//! `.label`) and `String.Array`.
+//! data types `String`, `Number`, `Binary` (each with an optional `.label`)
+//! and `String.Array`. A message may carry more than 10 attributes, but a raw
+//! delivery of such a message into SQS is dropped as a client-side error.
 
 use std::collections::HashSet;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -38,9 +39,6 @@ use super::{Sns, errors};
 
 /// The largest message, attributes included, in bytes (256 KiB).
 pub const MAX_MESSAGE_BYTES: usize = 262_144;
-
-/// The maximum number of message attributes one message may carry.
-pub const MAX_MESSAGE_ATTRIBUTES: usize = 10;
 
 /// The maximum number of entries one PublishBatch may carry.
 pub const MAX_BATCH_ENTRIES: usize = 10;
@@ -465,13 +463,9 @@ fn check_fifo_id(name: &str, value: &str) -> AwsResult<()> {
 /// Reads and checks `MessageAttributes.entry.N.Name` / `.Value.DataType` /
 /// `.Value.StringValue` / `.Value.BinaryValue`.
 fn parse_attributes(params: &Params) -> AwsResult<Vec<Attribute>> {
+    // SNS sets no count limit of its own: only a raw delivery into SQS is
+    // limited to 10 attributes, and SQS rejects a message with more.
     let entries = params.entries("MessageAttributes")?;
-    if entries.len() > MAX_MESSAGE_ATTRIBUTES {
-        return Err(errors::invalid_parameter_value(format!(
-            "The message has {} message attributes, more than the maximum of {MAX_MESSAGE_ATTRIBUTES}.",
-            entries.len()
-        )));
-    }
     let mut attributes: Vec<Attribute> = Vec::with_capacity(entries.len());
     for entry in &entries {
         let name = entry.get("Name").unwrap_or_default();
