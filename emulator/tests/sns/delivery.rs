@@ -349,3 +349,46 @@ async fn eleven_attributes_skip_raw_delivery() {
 
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn maximum_message_size_sets_limit() {
+    let server = start_profile("localstack").await;
+    let owner = sns(&server, OWNER, HOME_REGION);
+    let owner_sqs = sqs(&server, OWNER, HOME_REGION);
+    let topic_arn = topic(&owner, "large").await;
+    let target = queue(&owner_sqs, "large-target", None).await;
+    subscribe(&owner, &topic_arn, &target).await;
+    let set_size = |size: &'static str| {
+        owner
+            .set_topic_attributes()
+            .topic_arn(&topic_arn)
+            .attribute_name("MaximumMessageSize")
+            .attribute_value(size)
+            .send()
+    };
+    let large = "x".repeat(300_000);
+
+    let default_limit = owner.publish().topic_arn(&topic_arn).message(&large).send().await;
+    assert_eq!(crate::common::outcome(&default_limit), "InvalidParameter", "300,000 bytes over the default 256 KiB");
+
+    set_size("1048576").await.expect("MaximumMessageSize 1 MiB");
+    owner.publish().topic_arn(&topic_arn).message(&large).send().await.expect("Publish 300,000 bytes");
+    let envelopes = drain_json(&owner_sqs, &target).await;
+    assert_eq!(envelopes.len(), 1, "the large message is delivered");
+    assert_eq!(envelopes[0]["Message"].as_str().map(str::len), Some(300_000));
+
+    set_size("1024").await.expect("MaximumMessageSize 1 KiB");
+    let over = owner.publish().topic_arn(&topic_arn).message("x".repeat(2_000)).send().await;
+    assert_eq!(crate::common::outcome(&over), "InvalidParameter", "2,000 bytes over 1 KiB");
+
+    let invalid = set_size("2000000").await;
+    let error = invalid.expect_err("2,000,000 bytes is over 1 MiB");
+    assert_eq!(crate::common::error_of(&error).0, "InvalidParameter");
+    assert!(crate::common::message_of(&error).contains("2000000"), "{}", crate::common::message_of(&error));
+
+    let attributes = owner.get_topic_attributes().topic_arn(&topic_arn).send().await.expect("GetTopicAttributes");
+    let size = attributes.attributes().and_then(|map| map.get("MaximumMessageSize")).map(String::as_str);
+    assert_eq!(size, Some("1024"), "the rejected value left the size unchanged");
+
+    server.shutdown().await;
+}

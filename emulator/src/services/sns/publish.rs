@@ -37,7 +37,8 @@ use super::params::Params;
 use super::topic::{Subscription, Topic};
 use super::{Sns, errors};
 
-/// The largest message, attributes included, in bytes (256 KiB).
+/// The largest message, attributes included, in bytes (256 KiB), for a
+/// topic without a `MaximumMessageSize` attribute.
 pub const MAX_MESSAGE_BYTES: usize = 262_144;
 
 /// The maximum number of entries one PublishBatch may carry.
@@ -137,13 +138,12 @@ impl Sns {
             }
         }
         let total: usize = entries.iter().map(entry_size).sum();
-        if total > MAX_MESSAGE_BYTES {
+        let max = topic.meta().maximum_message_size();
+        if total > max {
             return Err(AwsError::sender(
                 "BatchRequestTooLong",
                 400,
-                format!(
-                    "The batch messages and their attributes total {total} bytes, over the maximum of {MAX_MESSAGE_BYTES}."
-                ),
+                format!("The batch messages and their attributes total {total} bytes, over the maximum of {max}."),
             ));
         }
 
@@ -353,10 +353,11 @@ fn parse_notification(params: &Params, topic: &Topic) -> AwsResult<Notification>
     let attributes = parse_attributes(params)?;
 
     let size = message.len() + attributes.iter().map(Attribute::size).sum::<usize>();
-    if size > MAX_MESSAGE_BYTES {
+    let max = topic.meta().maximum_message_size();
+    if size > max {
         return Err(errors::invalid_parameter(
             "Message",
-            &format!("Message too long: {size} bytes with attributes, over the maximum of {MAX_MESSAGE_BYTES}"),
+            &format!("Message too long: {size} bytes with attributes, over the topic's maximum of {max}"),
         ));
     }
 

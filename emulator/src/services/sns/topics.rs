@@ -34,6 +34,7 @@ const SETTABLE_ATTRIBUTES: &[&str] = &[
     "DisplayName",
     "FifoThroughputScope",
     "KmsMasterKeyId",
+    "MaximumMessageSize",
     "SignatureVersion",
     "TracingConfig",
 ];
@@ -353,6 +354,8 @@ fn check_attribute(name: &str, value: &str, fifo: bool) -> AwsResult<()> {
         "TracingConfig" => matches!(value, "PassThrough" | "Active"),
         "FifoThroughputScope" => matches!(value, "Topic" | "MessageGroup"),
         "DisplayName" => value.chars().count() <= 100,
+        // From 1 KiB to 1 MiB (<https://docs.aws.amazon.com/sns/latest/dg/large-message-payloads.html>).
+        "MaximumMessageSize" => value.parse::<u32>().is_ok_and(|size| (1_024..=1_048_576).contains(&size)),
         "DeliveryPolicy" | "ArchivePolicy" | "DataProtectionPolicy" => {
             value.is_empty() || serde_json::from_str::<serde_json::Value>(value).is_ok_and(|v| v.is_object())
         }
