@@ -311,7 +311,7 @@ async fn json_structure_and_string_array_filter() {
     let delivered = drain_json(&owner_sqs, &target).await;
     assert_eq!(delivered.len(), 1, "only the list with urgent matches");
     assert_eq!(delivered[0]["Message"], "for queues", "the sqs entry of the structure");
-    assert_eq!(delivered[0]["MessageAttributes"]["tags"]["Type"], "String.Array");
+    assert!(delivered[0].get("MessageAttributes").is_none(), "a JSON structure delivers no attributes");
 
     server.shutdown().await;
 }
@@ -389,6 +389,54 @@ async fn maximum_message_size_sets_limit() {
     let attributes = owner.get_topic_attributes().topic_arn(&topic_arn).send().await.expect("GetTopicAttributes");
     let size = attributes.attributes().and_then(|map| map.get("MaximumMessageSize")).map(String::as_str);
     assert_eq!(size, Some("1024"), "the rejected value left the size unchanged");
+
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn json_structure_omits_attributes() {
+    let server = start_profile("localstack").await;
+    let owner = sns(&server, OWNER, HOME_REGION);
+    let owner_sqs = sqs(&server, OWNER, HOME_REGION);
+    let topic_arn = topic(&owner, "structured").await;
+    let enveloped = queue(&owner_sqs, "structured-envelope", None).await;
+    let raw = queue(&owner_sqs, "structured-raw", None).await;
+    owner
+        .subscribe()
+        .topic_arn(&topic_arn)
+        .protocol("sqs")
+        .endpoint(&enveloped.arn)
+        .attributes("FilterPolicy", r#"{"store": ["north"]}"#)
+        .send()
+        .await
+        .expect("Subscribe with a filter policy");
+    owner
+        .subscribe()
+        .topic_arn(&topic_arn)
+        .protocol("sqs")
+        .endpoint(&raw.arn)
+        .attributes("RawMessageDelivery", "true")
+        .send()
+        .await
+        .expect("Subscribe raw");
+
+    owner
+        .publish()
+        .topic_arn(&topic_arn)
+        .message(r#"{"default": "for everyone"}"#)
+        .message_structure("json")
+        .message_attributes("store", string_attribute("north"))
+        .send()
+        .await
+        .expect("Publish a JSON message structure");
+
+    let envelopes = drain_json(&owner_sqs, &enveloped).await;
+    assert_eq!(envelopes.len(), 1, "the filter policy still matches the attribute");
+    assert_eq!(envelopes[0]["Message"], "for everyone");
+    assert!(envelopes[0].get("MessageAttributes").is_none(), "the envelope carries no attributes: {}", envelopes[0]);
+    let raw_messages = drain(&owner_sqs, &raw).await;
+    assert_eq!(raw_messages.len(), 1, "the raw delivery arrives");
+    assert!(raw_messages[0].message_attributes().is_none(), "the raw delivery carries no attributes");
 
     server.shutdown().await;
 }

@@ -71,8 +71,19 @@ struct Notification {
     message: String,
     subject: Option<String>,
     attributes: Vec<Attribute>,
+    /// Whether deliveries carry the attributes: SNS sends them only when the
+    /// message structure is a string, not JSON, but filter policies still match them
+    /// (<https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html>).
+    delivers_attributes: bool,
     group_id: Option<String>,
     deduplication_id: Option<String>,
+}
+
+impl Notification {
+    /// Returns the attributes that deliveries carry: none for a JSON message structure.
+    fn delivered_attributes(&self) -> &[Attribute] {
+        if self.delivers_attributes { &self.attributes } else { &[] }
+    }
 }
 
 /// The identifiers Publish returns for one message.
@@ -217,7 +228,7 @@ impl Sns {
             }
 
             let (body, attributes) = if meta.raw_message_delivery {
-                (notification.message.clone(), sqs_attributes(&notification.attributes))
+                (notification.message.clone(), sqs_attributes(notification.delivered_attributes()))
             } else {
                 let envelope = self.envelope(topic, &subscription, &notification, &published, &timestamp);
                 (envelope, MessageAttributes::new())
@@ -268,9 +279,9 @@ impl Sns {
         let unsubscribe_url =
             format!("http://{}/?Action=Unsubscribe&SubscriptionArn={}", self.advertised_host, subscription.arn);
         envelope.insert("UnsubscribeURL".into(), json!(unsubscribe_url));
-        if !notification.attributes.is_empty() {
+        if !notification.delivered_attributes().is_empty() {
             let attributes: Map<String, Value> = notification
-                .attributes
+                .delivered_attributes()
                 .iter()
                 .map(|attribute| {
                     let kind = if attribute.is_binary() { "Binary" } else { attribute.data_type.as_str() };
@@ -389,7 +400,8 @@ fn parse_notification(params: &Params, topic: &Topic) -> AwsResult<Notification>
         ));
     }
 
-    Ok(Notification { message: delivered, subject, attributes, group_id, deduplication_id })
+    let delivers_attributes = params.get("MessageStructure").is_none();
+    Ok(Notification { message: delivered, subject, attributes, delivers_attributes, group_id, deduplication_id })
 }
 
 /// Measures one PublishBatch entry as the batch limit counts it: the
