@@ -232,3 +232,30 @@ fn boto3_reads_attribute_across_account_and_region() {
         "boto3 get_queue_attributes from 222222222222 returned other attributes:\n{output}"
     );
 }
+
+/// Tags an SNS topic through the AWS CLI. botocore reads the empty
+/// `TagResourceResult` and `UntagResourceResult` elements that the SNS model
+/// names, and fails when a response leaves them out.
+#[test]
+fn aws_cli_tags_sns_topic() {
+    let server = Server::start();
+    let sns = |args: &[&str]| {
+        let mut full = vec!["sns", "--region", "ap-south-1"];
+        full.extend_from_slice(args);
+        aws_cli(&server, "111111111111", &full)
+    };
+
+    let created = sns(&["create-topic", "--name", "tagged"]);
+    let document: serde_json::Value = serde_json::from_str(&created)
+        .unwrap_or_else(|error| panic!("create-topic output is not JSON ({error}): {created}"));
+    let topic_arn = document["TopicArn"].as_str().unwrap_or_else(|| panic!("no TopicArn in {created}")).to_owned();
+
+    sns(&["tag-resource", "--resource-arn", &topic_arn, "--tags", "Key=team,Value=core", "Key=env,Value=test"]);
+    let listed = sns(&["list-tags-for-resource", "--resource-arn", &topic_arn]);
+    assert!(listed.contains("\"Key\": \"team\""), "list-tags-for-resource should show the tag team:\n{listed}");
+
+    sns(&["untag-resource", "--resource-arn", &topic_arn, "--tag-keys", "team"]);
+    let remaining = sns(&["list-tags-for-resource", "--resource-arn", &topic_arn]);
+    assert!(!remaining.contains("\"team\""), "untag-resource should remove the tag team:\n{remaining}");
+    assert!(remaining.contains("\"Key\": \"env\""), "untag-resource should keep the tag env:\n{remaining}");
+}

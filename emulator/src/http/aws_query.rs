@@ -88,11 +88,22 @@ impl XmlWriter {
 /// `result_xml` is the already-escaped content of the result element; when it
 /// is empty the result element is left out, as AWS does for operations without output.
 pub fn ok_response(action: &str, xml_namespace: &str, result_xml: &str, request_id: &str) -> HttpResponse {
-    let result = if result_xml.is_empty() {
-        String::new()
-    } else {
-        format!("<{action}Result>{result_xml}</{action}Result>")
-    };
+    if result_xml.is_empty() {
+        return response_document(action, xml_namespace, "", request_id);
+    }
+    ok_response_with_result(action, xml_namespace, result_xml, request_id)
+}
+
+/// Builds a success response that contains the `<{action}Result>` element
+/// even when `result_xml` is empty. Some operations with an empty output
+/// still name a result wrapper in their service model, and botocore fails
+/// on a response without it (SNS TagResource and UntagResource in botocore 1.43.11).
+pub fn ok_response_with_result(action: &str, xml_namespace: &str, result_xml: &str, request_id: &str) -> HttpResponse {
+    let result = format!("<{action}Result>{result_xml}</{action}Result>");
+    response_document(action, xml_namespace, &result, request_id)
+}
+
+fn response_document(action: &str, xml_namespace: &str, result: &str, request_id: &str) -> HttpResponse {
     let body = format!(
         "<?xml version=\"1.0\"?><{action}Response xmlns=\"{xml_namespace}\">{result}\
          <ResponseMetadata><RequestId>{}</RequestId></ResponseMetadata></{action}Response>",

@@ -234,7 +234,7 @@ async fn raw_delivery_carries_attributes() {
 }
 
 #[tokio::test]
-async fn fifo_topic_delivers_group_and_deduplication() {
+async fn fifo_topic_delivers_to_fifo_and_standard() {
     let server = start_profile("localstack").await;
     let owner = sns(&server, OWNER, HOME_REGION);
     let owner_sqs = sqs(&server, OWNER, HOME_REGION);
@@ -242,9 +242,11 @@ async fn fifo_topic_delivers_group_and_deduplication() {
     let target = queue(&owner_sqs, "ledger.fifo", None).await;
     let standard = queue(&owner_sqs, "standard", None).await;
     subscribe(&owner, &topic_arn, &target).await;
+    subscribe(&owner, &topic_arn, &standard).await;
 
-    let refused = owner.subscribe().topic_arn(&topic_arn).protocol("sqs").endpoint(&standard.arn).send().await;
-    assert_eq!(crate::common::outcome(&refused), "InvalidParameter", "a FIFO topic takes only FIFO queues");
+    let plain_topic = topic(&owner, "plain").await;
+    let refused = owner.subscribe().topic_arn(&plain_topic).protocol("sqs").endpoint(&target.arn).send().await;
+    assert_eq!(crate::common::outcome(&refused), "InvalidParameter", "a FIFO queue takes only FIFO topics");
 
     for _ in 0..2 {
         let published = owner
@@ -265,6 +267,11 @@ async fn fifo_topic_delivers_group_and_deduplication() {
     use aws_sdk_sqs::types::MessageSystemAttributeName as Name;
     assert_eq!(system.get(&Name::MessageGroupId).map(String::as_str), Some("account-7"));
     assert_eq!(system.get(&Name::MessageDeduplicationId).map(String::as_str), Some("entry-1"));
+
+    let standard_received = drain(&owner_sqs, &standard).await;
+    assert_eq!(standard_received.len(), 1, "the standard queue gets the message once");
+    let standard_system = standard_received[0].attributes().expect("Attributes");
+    assert_eq!(standard_system.get(&Name::MessageGroupId), None, "a standard queue gets no MessageGroupId");
 
     server.shutdown().await;
 }
@@ -304,7 +311,132 @@ async fn json_structure_and_string_array_filter() {
     let delivered = drain_json(&owner_sqs, &target).await;
     assert_eq!(delivered.len(), 1, "only the list with urgent matches");
     assert_eq!(delivered[0]["Message"], "for queues", "the sqs entry of the structure");
-    assert_eq!(delivered[0]["MessageAttributes"]["tags"]["Type"], "String.Array");
+    assert!(delivered[0].get("MessageAttributes").is_none(), "a JSON structure delivers no attributes");
+
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn eleven_attributes_skip_raw_delivery() {
+    let server = start_profile("localstack").await;
+    let owner = sns(&server, OWNER, HOME_REGION);
+    let owner_sqs = sqs(&server, OWNER, HOME_REGION);
+    let topic_arn = topic(&owner, "many-attributes").await;
+    let enveloped = queue(&owner_sqs, "enveloped", None).await;
+    let raw = queue(&owner_sqs, "raw-many", None).await;
+    subscribe(&owner, &topic_arn, &enveloped).await;
+    owner
+        .subscribe()
+        .topic_arn(&topic_arn)
+        .protocol("sqs")
+        .endpoint(&raw.arn)
+        .attributes("RawMessageDelivery", "true")
+        .send()
+        .await
+        .expect("Subscribe raw");
+
+    let mut request = owner.publish().topic_arn(&topic_arn).message("eleven");
+    for index in 0..11 {
+        request = request.message_attributes(format!("field{index}"), string_attribute("value"));
+    }
+    request.send().await.expect("Publish with 11 message attributes");
+
+    let envelopes = drain_json(&owner_sqs, &enveloped).await;
+    assert_eq!(envelopes.len(), 1, "the envelope is delivered");
+    let attributes = envelopes[0]["MessageAttributes"].as_object().expect("MessageAttributes in the envelope");
+    assert_eq!(attributes.len(), 11, "the envelope carries every attribute");
+    assert!(drain(&owner_sqs, &raw).await.is_empty(), "a raw delivery with 11 attributes is dropped");
+
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn maximum_message_size_sets_limit() {
+    let server = start_profile("localstack").await;
+    let owner = sns(&server, OWNER, HOME_REGION);
+    let owner_sqs = sqs(&server, OWNER, HOME_REGION);
+    let topic_arn = topic(&owner, "large").await;
+    let target = queue(&owner_sqs, "large-target", None).await;
+    subscribe(&owner, &topic_arn, &target).await;
+    let set_size = |size: &'static str| {
+        owner
+            .set_topic_attributes()
+            .topic_arn(&topic_arn)
+            .attribute_name("MaximumMessageSize")
+            .attribute_value(size)
+            .send()
+    };
+    let large = "x".repeat(300_000);
+
+    let default_limit = owner.publish().topic_arn(&topic_arn).message(&large).send().await;
+    assert_eq!(crate::common::outcome(&default_limit), "InvalidParameter", "300,000 bytes over the default 256 KiB");
+
+    set_size("1048576").await.expect("MaximumMessageSize 1 MiB");
+    owner.publish().topic_arn(&topic_arn).message(&large).send().await.expect("Publish 300,000 bytes");
+    let envelopes = drain_json(&owner_sqs, &target).await;
+    assert_eq!(envelopes.len(), 1, "the large message is delivered");
+    assert_eq!(envelopes[0]["Message"].as_str().map(str::len), Some(300_000));
+
+    set_size("1024").await.expect("MaximumMessageSize 1 KiB");
+    let over = owner.publish().topic_arn(&topic_arn).message("x".repeat(2_000)).send().await;
+    assert_eq!(crate::common::outcome(&over), "InvalidParameter", "2,000 bytes over 1 KiB");
+
+    let invalid = set_size("2000000").await;
+    let error = invalid.expect_err("2,000,000 bytes is over 1 MiB");
+    assert_eq!(crate::common::error_of(&error).0, "InvalidParameter");
+    assert!(crate::common::message_of(&error).contains("2000000"), "{}", crate::common::message_of(&error));
+
+    let attributes = owner.get_topic_attributes().topic_arn(&topic_arn).send().await.expect("GetTopicAttributes");
+    let size = attributes.attributes().and_then(|map| map.get("MaximumMessageSize")).map(String::as_str);
+    assert_eq!(size, Some("1024"), "the rejected value left the size unchanged");
+
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn json_structure_omits_attributes() {
+    let server = start_profile("localstack").await;
+    let owner = sns(&server, OWNER, HOME_REGION);
+    let owner_sqs = sqs(&server, OWNER, HOME_REGION);
+    let topic_arn = topic(&owner, "structured").await;
+    let enveloped = queue(&owner_sqs, "structured-envelope", None).await;
+    let raw = queue(&owner_sqs, "structured-raw", None).await;
+    owner
+        .subscribe()
+        .topic_arn(&topic_arn)
+        .protocol("sqs")
+        .endpoint(&enveloped.arn)
+        .attributes("FilterPolicy", r#"{"store": ["north"]}"#)
+        .send()
+        .await
+        .expect("Subscribe with a filter policy");
+    owner
+        .subscribe()
+        .topic_arn(&topic_arn)
+        .protocol("sqs")
+        .endpoint(&raw.arn)
+        .attributes("RawMessageDelivery", "true")
+        .send()
+        .await
+        .expect("Subscribe raw");
+
+    owner
+        .publish()
+        .topic_arn(&topic_arn)
+        .message(r#"{"default": "for everyone"}"#)
+        .message_structure("json")
+        .message_attributes("store", string_attribute("north"))
+        .send()
+        .await
+        .expect("Publish a JSON message structure");
+
+    let envelopes = drain_json(&owner_sqs, &enveloped).await;
+    assert_eq!(envelopes.len(), 1, "the filter policy still matches the attribute");
+    assert_eq!(envelopes[0]["Message"], "for everyone");
+    assert!(envelopes[0].get("MessageAttributes").is_none(), "the envelope carries no attributes: {}", envelopes[0]);
+    let raw_messages = drain(&owner_sqs, &raw).await;
+    assert_eq!(raw_messages.len(), 1, "the raw delivery arrives");
+    assert!(raw_messages[0].message_attributes().is_none(), "the raw delivery carries no attributes");
 
     server.shutdown().await;
 }

@@ -20,9 +20,12 @@ pub fn invalid_address(name: &str, value: &str) -> AwsError {
     AwsError::sender("InvalidParameter", 400, format!("Invalid parameter: {name} ({value:?})"))
 }
 
-/// InvalidParameterValue (400): a message attribute is invalid.
+/// InvalidParameterValue (400): a message attribute is invalid. The SNS
+/// model gives this error the awsQuery code `ParameterValueInvalid`, which
+/// is what the SDKs match on (`awsQueryError` of `InvalidParameterValueException`
+/// in the SNS Smithy model, as botocore 1.43.11 ships it).
 pub fn invalid_parameter_value(message: String) -> AwsError {
-    AwsError::sender("InvalidParameterValue", 400, message)
+    AwsError::sender("InvalidParameterValue", 400, message).with_query_code("ParameterValueInvalid")
 }
 
 /// ValidationError (400): a required member is missing.

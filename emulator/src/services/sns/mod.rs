@@ -97,6 +97,11 @@ pub const OPERATIONS: &[&str] = &[
     "UntagResource",
 ];
 
+/// Operations without output whose response still contains an empty
+/// `<{Operation}Result>` element, because the SNS model gives their empty
+/// output a result wrapper (botocore 1.43.11 `sns/2010-03-31/service-2.json`).
+const EMPTY_WRAPPED_RESULTS: &[&str] = &["TagResource", "UntagResource"];
+
 /// The maximum number of items one List call returns: 100 topics, or 100 subscriptions
 /// (<https://docs.aws.amazon.com/sns/latest/api/API_ListTopics.html>).
 pub const PAGE_SIZE: usize = 100;
@@ -316,6 +321,9 @@ impl Service for Sns {
             }
             let params = Params::new(call.params.clone());
             match self.dispatch(context, &call.operation, &params) {
+                Ok(result) if EMPTY_WRAPPED_RESULTS.contains(&call.operation.as_str()) => {
+                    aws_query::ok_response_with_result(&call.operation, XML_NAMESPACE, &result, &context.request_id)
+                }
                 Ok(result) => aws_query::ok_response(&call.operation, XML_NAMESPACE, &result, &context.request_id),
                 Err(error) => self.reject(context, &call, &error),
             }

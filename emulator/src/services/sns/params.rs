@@ -92,6 +92,22 @@ impl Params {
     }
 }
 
+/// Rejects a value that XML 1.0 cannot carry: a control character below
+/// U+0020 other than tab, line feed and carriage return, or U+FFFE and U+FFFF
+/// (<https://www.w3.org/TR/xml/#charsets>). SNS returns stored names and
+/// attributes in XML documents, so such a value would make every later
+/// response that contains it unreadable.
+pub fn check_xml_text(name: &str, value: &str) -> AwsResult<()> {
+    let is_invalid = |c: char| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}');
+    if let Some(invalid) = value.chars().find(|c| is_invalid(*c)) {
+        return Err(errors::invalid_parameter(
+            name,
+            &format!("{value:?} contains the character {invalid:?}, which is not allowed"),
+        ));
+    }
+    Ok(())
+}
+
 fn invalid_index(name: &str, key: &str) -> AwsError {
     errors::invalid_parameter(name, &format!("the parameter {key:?} has no list index of 1 or more"))
 }
@@ -130,6 +146,16 @@ mod tests {
         assert_eq!(tags[0].get("Key"), Some("team"));
         assert_eq!(tags[1].get("Value"), None);
         assert_eq!(params.strings("TagKeys").expect("valid list"), vec!["team".to_owned()]);
+    }
+
+    #[test]
+    fn xml_text_rejects_control_characters() {
+        assert!(check_xml_text("DisplayName", "Orders\tand\nrefunds ✓").is_ok());
+        for value in ["a\u{1}b", "\u{0}", "x\u{1f}", "\u{FFFF}"] {
+            let error = check_xml_text("DisplayName", value).expect_err(value);
+            assert_eq!(error.code, "InvalidParameter", "{value:?}");
+            assert!(error.message.contains("DisplayName"), "{}", error.message);
+        }
     }
 
     #[test]

@@ -14,8 +14,9 @@
 //!
 //! Message attributes follow
 //! <https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html>:
-//! at most 10, data types `String`, `Number`, `Binary` (each with an optional
-//! `.label`) and `String.Array`.
+//! data types `String`, `Number`, `Binary` (each with an optional `.label`)
+//! and `String.Array`. A message may carry more than 10 attributes, but a raw
+//! delivery of such a message into SQS is dropped as a client-side error.
 
 use std::collections::HashSet;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -36,11 +37,9 @@ use super::params::Params;
 use super::topic::{Subscription, Topic};
 use super::{Sns, errors};
 
-/// The largest message, attributes included, in bytes (256 KiB).
+/// The largest message, attributes included, in bytes (256 KiB), for a
+/// topic without a `MaximumMessageSize` attribute.
 pub const MAX_MESSAGE_BYTES: usize = 262_144;
-
-/// The maximum number of message attributes one message may carry.
-pub const MAX_MESSAGE_ATTRIBUTES: usize = 10;
 
 /// The maximum number of entries one PublishBatch may carry.
 pub const MAX_BATCH_ENTRIES: usize = 10;
@@ -72,8 +71,19 @@ struct Notification {
     message: String,
     subject: Option<String>,
     attributes: Vec<Attribute>,
+    /// Whether deliveries carry the attributes: SNS sends them only when the
+    /// message structure is a string, not JSON, but filter policies still match them
+    /// (<https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html>).
+    delivers_attributes: bool,
     group_id: Option<String>,
     deduplication_id: Option<String>,
+}
+
+impl Notification {
+    /// Returns the attributes that deliveries carry: none for a JSON message structure.
+    fn delivered_attributes(&self) -> &[Attribute] {
+        if self.delivers_attributes { &self.attributes } else { &[] }
+    }
 }
 
 /// The identifiers Publish returns for one message.
@@ -138,12 +148,13 @@ impl Sns {
                 return Err(errors::batch_ids_not_distinct(id));
             }
         }
-        let total: usize = entries.iter().map(|entry| entry.get("Message").map_or(0, str::len)).sum();
-        if total > MAX_MESSAGE_BYTES {
+        let total: usize = entries.iter().map(entry_size).sum();
+        let max = topic.meta().maximum_message_size();
+        if total > max {
             return Err(AwsError::sender(
                 "BatchRequestTooLong",
                 400,
-                format!("The batch messages total {total} bytes, over the maximum of {MAX_MESSAGE_BYTES}."),
+                format!("The batch messages and their attributes total {total} bytes, over the maximum of {max}."),
             ));
         }
 
@@ -217,7 +228,7 @@ impl Sns {
             }
 
             let (body, attributes) = if meta.raw_message_delivery {
-                (notification.message.clone(), sqs_attributes(&notification.attributes))
+                (notification.message.clone(), sqs_attributes(notification.delivered_attributes()))
             } else {
                 let envelope = self.envelope(topic, &subscription, &notification, &published, &timestamp);
                 (envelope, MessageAttributes::new())
@@ -268,9 +279,9 @@ impl Sns {
         let unsubscribe_url =
             format!("http://{}/?Action=Unsubscribe&SubscriptionArn={}", self.advertised_host, subscription.arn);
         envelope.insert("UnsubscribeURL".into(), json!(unsubscribe_url));
-        if !notification.attributes.is_empty() {
+        if !notification.delivered_attributes().is_empty() {
             let attributes: Map<String, Value> = notification
-                .attributes
+                .delivered_attributes()
                 .iter()
                 .map(|attribute| {
                     let kind = if attribute.is_binary() { "Binary" } else { attribute.data_type.as_str() };
@@ -353,10 +364,11 @@ fn parse_notification(params: &Params, topic: &Topic) -> AwsResult<Notification>
     let attributes = parse_attributes(params)?;
 
     let size = message.len() + attributes.iter().map(Attribute::size).sum::<usize>();
-    if size > MAX_MESSAGE_BYTES {
+    let max = topic.meta().maximum_message_size();
+    if size > max {
         return Err(errors::invalid_parameter(
             "Message",
-            &format!("Message too long: {size} bytes with attributes, over the maximum of {MAX_MESSAGE_BYTES}"),
+            &format!("Message too long: {size} bytes with attributes, over the topic's maximum of {max}"),
         ));
     }
 
@@ -388,7 +400,29 @@ fn parse_notification(params: &Params, topic: &Topic) -> AwsResult<Notification>
         ));
     }
 
-    Ok(Notification { message: delivered, subject, attributes, group_id, deduplication_id })
+    let delivers_attributes = params.get("MessageStructure").is_none();
+    Ok(Notification { message: delivered, subject, attributes, delivers_attributes, group_id, deduplication_id })
+}
+
+/// Measures one PublishBatch entry as the batch limit counts it: the
+/// message and its attributes' names, data types and values. The combined
+/// size of a batch includes "each message's body and attributes"
+/// (<https://docs.aws.amazon.com/sdk-for-python/v4/reference/clients/sns/operations/publish_batch/>,
+/// the PublishBatch reference as boto3's documentation carries it).
+fn entry_size(entry: &Params) -> usize {
+    let message = entry.get("Message").map_or(0, str::len);
+    let attributes: usize = entry
+        .entries("MessageAttributes")
+        .unwrap_or_default()
+        .iter()
+        .map(|attribute| {
+            ["Name", "Value.DataType", "Value.StringValue", "Value.BinaryValue"]
+                .iter()
+                .map(|member| attribute.get(member).map_or(0, str::len))
+                .sum::<usize>()
+        })
+        .sum();
+    message + attributes
 }
 
 /// Checks a subject: ASCII text of 1 to 99 characters that starts with a
@@ -442,13 +476,9 @@ fn check_fifo_id(name: &str, value: &str) -> AwsResult<()> {
 /// Reads and checks `MessageAttributes.entry.N.Name` / `.Value.DataType` /
 /// `.Value.StringValue` / `.Value.BinaryValue`.
 fn parse_attributes(params: &Params) -> AwsResult<Vec<Attribute>> {
+    // SNS sets no count limit of its own: only a raw delivery into SQS is
+    // limited to 10 attributes, and SQS rejects a message with more.
     let entries = params.entries("MessageAttributes")?;
-    if entries.len() > MAX_MESSAGE_ATTRIBUTES {
-        return Err(errors::invalid_parameter_value(format!(
-            "The message has {} message attributes, more than the maximum of {MAX_MESSAGE_ATTRIBUTES}.",
-            entries.len()
-        )));
-    }
     let mut attributes: Vec<Attribute> = Vec::with_capacity(entries.len());
     for entry in &entries {
         let name = entry.get("Name").unwrap_or_default();
@@ -477,7 +507,7 @@ fn check_attribute_name(name: &str) -> AwsResult<()> {
         && !name.contains("..");
     if !valid {
         return Err(errors::invalid_parameter_value(format!(
-            "The message attribute name '{name}' is invalid. Use 1 to 256 letters, digits, hyphens, underscores \
+            "The message attribute name {name:?} is invalid. Use 1 to 256 letters, digits, hyphens, underscores \
              and single periods, not at the start or end, and no AWS. or Amazon. prefix."
         )));
     }

@@ -25,7 +25,7 @@ use crate::http::RequestContext;
 use crate::http::aws_query::XmlWriter;
 
 use super::filter::{FilterPolicy, Scope};
-use super::params::Params;
+use super::params::{Params, check_xml_text};
 use super::topic::{Subscription, SubscriptionMeta, Topic};
 use super::{PAGE_SIZE, Sns, errors, write_map};
 
@@ -51,6 +51,7 @@ impl Sns {
         let attributes = params.string_map("Attributes")?;
         let return_arn = params.boolean("ReturnSubscriptionArn")?.unwrap_or(false);
         let topic = self.resolve_topic(context, "Subscribe", "TopicArn", topic_arn)?;
+        check_xml_text("Endpoint", endpoint)?;
 
         let needs_confirmation = match protocol {
             "sqs" => check_queue_endpoint(&topic, endpoint)? != context.caller.account_id,
@@ -78,6 +79,7 @@ impl Sns {
         }
 
         if let Some(existing) = topic.find_subscription(protocol, endpoint) {
+            check_same_attributes(&existing, &attributes)?;
             let shown = if existing.is_pending() && !return_arn { PENDING_CONFIRMATION } else { existing.arn.as_str() };
             let mut xml = XmlWriter::new();
             xml.element("SubscriptionArn", shown);
@@ -204,9 +206,9 @@ impl Sns {
 }
 
 /// Checks an SQS endpoint, a queue ARN, against the topic, and returns the
-/// queue's account. A FIFO topic delivers only to FIFO queues, and a FIFO
-/// queue takes only a FIFO topic
-/// (<https://docs.aws.amazon.com/sns/latest/dg/fifo-topic-code-examples.html>).
+/// queue's account. A FIFO queue takes only a FIFO topic, but a FIFO topic
+/// also delivers to standard queues, without the message group ID
+/// (<https://docs.aws.amazon.com/sns/latest/dg/fifo-message-grouping.html>).
 fn check_queue_endpoint(topic: &Topic, endpoint: &str) -> AwsResult<String> {
     let arn: Arn = endpoint
         .parse()
@@ -219,9 +221,6 @@ fn check_queue_endpoint(topic: &Topic, endpoint: &str) -> AwsResult<String> {
         ));
     };
     let fifo_queue = arn.resource.ends_with(".fifo");
-    if topic.fifo && !fifo_queue {
-        return Err(errors::invalid_parameter("Endpoint", "a FIFO topic delivers only to FIFO SQS queues"));
-    }
     if !topic.fifo && fifo_queue {
         return Err(errors::invalid_parameter("Endpoint", "a FIFO SQS queue can subscribe only to a FIFO topic"));
     }
@@ -307,6 +306,37 @@ fn apply_attribute(meta: &mut SubscriptionMeta, name: &str, value: &str) -> AwsR
             meta.delivery_policy = (!value.is_empty()).then(|| value.to_owned());
         }
         _ => unreachable!("every listed attribute has a branch"),
+    }
+    Ok(())
+}
+
+/// Checks that a repeated Subscribe asks for the attributes the existing
+/// subscription has. Only the attributes the request gives are compared, and
+/// a filter policy is compared as text. AWS answers a difference with
+/// `Invalid parameter: Attributes Reason: Subscription already exists with
+/// different attributes`; the API reference does not document it, users
+/// report it (<https://github.com/localstack/localstack/issues/8816>,
+/// <https://github.com/anomalyco/sst/issues/4259>).
+fn check_same_attributes(existing: &Subscription, attributes: &BTreeMap<String, String>) -> AwsResult<()> {
+    let current = existing.meta().clone();
+    let mut requested = current.clone();
+    for (name, value) in attributes {
+        if name != "FilterPolicy" {
+            apply_attribute(&mut requested, name, value)?;
+        }
+    }
+    if let Some(filter_policy) = attributes.get("FilterPolicy") {
+        apply_attribute(&mut requested, "FilterPolicy", filter_policy)?;
+    }
+
+    let policy_text = |meta: &SubscriptionMeta| meta.filter_policy.as_ref().map(|(document, _)| document.clone());
+    let same = requested.raw_message_delivery == current.raw_message_delivery
+        && policy_text(&requested) == policy_text(&current)
+        && requested.filter_policy_scope == current.filter_policy_scope
+        && requested.redrive_policy == current.redrive_policy
+        && requested.delivery_policy == current.delivery_policy;
+    if !same {
+        return Err(errors::invalid_parameter("Attributes", "Subscription already exists with different attributes"));
     }
     Ok(())
 }

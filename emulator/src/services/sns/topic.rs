@@ -41,6 +41,15 @@ impl TopicMeta {
     pub fn content_based_deduplication(&self) -> bool {
         self.attributes.get("ContentBasedDeduplication").is_some_and(|value| value == "true")
     }
+
+    /// Returns the largest message the topic accepts, attributes included,
+    /// in bytes: its `MaximumMessageSize`, or 256 KiB without one.
+    pub fn maximum_message_size(&self) -> usize {
+        self.attributes
+            .get("MaximumMessageSize")
+            .and_then(|value| value.parse().ok())
+            .unwrap_or(super::publish::MAX_MESSAGE_BYTES)
+    }
 }
 
 /// One topic.

@@ -14,17 +14,18 @@ use crosscheck_policy::{
     ActionClause, Effect, Policy, PrincipalClause, PrincipalSet, Principals, ResourceClause, Statement,
 };
 
-use crate::arn::{format_topic_arn, is_account_id, is_topic_name, parse_topic_arn};
+use crate::arn::{Arn, format_topic_arn, is_account_id, is_topic_name, parse_topic_arn};
 use crate::error::AwsResult;
 use crate::http::RequestContext;
 use crate::http::aws_query::XmlWriter;
 
-use super::params::Params;
+use super::params::{Params, check_xml_text};
 use super::topic::{Topic, TopicMeta, TopicPolicy};
 use super::{CROSS_ACCOUNT_OPERATIONS, PAGE_SIZE, Sns, errors, parse_topic_policy, write_map};
 
-/// Attributes CreateTopic and SetTopicAttributes accept, besides `Policy`
-/// and CreateTopic's `FifoTopic`.
+/// Attributes CreateTopic and SetTopicAttributes accept, besides `Policy`,
+/// CreateTopic's `FifoTopic` and the delivery status attributes of
+/// [`DELIVERY_STATUS_PROTOCOLS`].
 const SETTABLE_ATTRIBUTES: &[&str] = &[
     "ArchivePolicy",
     "ContentBasedDeduplication",
@@ -33,9 +34,28 @@ const SETTABLE_ATTRIBUTES: &[&str] = &[
     "DisplayName",
     "FifoThroughputScope",
     "KmsMasterKeyId",
+    "MaximumMessageSize",
     "SignatureVersion",
     "TracingConfig",
 ];
+
+/// The protocols whose delivery status logging a topic configures with the
+/// attributes `{PROTOCOL}SuccessFeedbackRoleArn`, `{PROTOCOL}FailureFeedbackRoleArn`
+/// and `{PROTOCOL}SuccessFeedbackSampleRate`, a percentage from 0 to 100
+/// (<https://docs.aws.amazon.com/sns/latest/api/API_SetTopicAttributes.html>,
+/// <https://docs.aws.amazon.com/sns/latest/dg/sns-topic-attributes.html>).
+/// The emulator stores them and returns them; it writes no delivery logs.
+const DELIVERY_STATUS_PROTOCOLS: &[&str] = &["Application", "Firehose", "HTTP", "Lambda", "SQS"];
+
+/// Returns whether `name` is a delivery status attribute, and whether it is a sample rate.
+fn delivery_status_attribute(name: &str) -> Option<bool> {
+    let suffix = DELIVERY_STATUS_PROTOCOLS.iter().find_map(|protocol| name.strip_prefix(protocol))?;
+    match suffix {
+        "SuccessFeedbackRoleArn" | "FailureFeedbackRoleArn" => Some(false),
+        "SuccessFeedbackSampleRate" => Some(true),
+        _ => None,
+    }
+}
 
 /// Attributes only FIFO topics take.
 const FIFO_ONLY_ATTRIBUTES: &[&str] = &["ArchivePolicy", "ContentBasedDeduplication", "FifoThroughputScope"];
@@ -315,6 +335,10 @@ fn default_policy(topic_arn: &str, account_id: &str) -> Arc<TopicPolicy> {
 
 /// Checks one settable attribute and its value.
 fn check_attribute(name: &str, value: &str, fifo: bool) -> AwsResult<()> {
+    check_xml_text(name, value)?;
+    if let Some(is_sample_rate) = delivery_status_attribute(name) {
+        return check_delivery_status_attribute(name, value, is_sample_rate);
+    }
     if !SETTABLE_ATTRIBUTES.contains(&name) {
         return Err(errors::invalid_parameter(
             "AttributeName",
@@ -330,6 +354,8 @@ fn check_attribute(name: &str, value: &str, fifo: bool) -> AwsResult<()> {
         "TracingConfig" => matches!(value, "PassThrough" | "Active"),
         "FifoThroughputScope" => matches!(value, "Topic" | "MessageGroup"),
         "DisplayName" => value.chars().count() <= 100,
+        // From 1 KiB to 1 MiB (<https://docs.aws.amazon.com/sns/latest/dg/large-message-payloads.html>).
+        "MaximumMessageSize" => value.parse::<u32>().is_ok_and(|size| (1_024..=1_048_576).contains(&size)),
         "DeliveryPolicy" | "ArchivePolicy" | "DataProtectionPolicy" => {
             value.is_empty() || serde_json::from_str::<serde_json::Value>(value).is_ok_and(|v| v.is_object())
         }
@@ -341,6 +367,21 @@ fn check_attribute(name: &str, value: &str, fifo: bool) -> AwsResult<()> {
     Ok(())
 }
 
+/// Checks a delivery status attribute: a sample rate is an integer from 0
+/// to 100, and a feedback role is an IAM role ARN or empty.
+fn check_delivery_status_attribute(name: &str, value: &str, is_sample_rate: bool) -> AwsResult<()> {
+    let valid = if is_sample_rate {
+        value.parse::<u8>().is_ok_and(|rate| rate <= 100)
+    } else {
+        value.is_empty() || value.parse::<Arn>().is_ok_and(|arn| arn.service == "iam")
+    };
+    if !valid {
+        let expected = if is_sample_rate { "an integer from 0 to 100" } else { "an IAM role ARN" };
+        return Err(errors::invalid_parameter(name, &format!("{value:?} is not {expected}")));
+    }
+    Ok(())
+}
+
 /// Reads `Tags.member.N.Key` / `.Value` and checks each tag
 /// (keys of 1 to 128 characters, values of up to 256).
 fn read_tags(params: &Params) -> AwsResult<BTreeMap<String, String>> {
@@ -348,6 +389,8 @@ fn read_tags(params: &Params) -> AwsResult<BTreeMap<String, String>> {
     for member in params.members("Tags")? {
         let key = member.get("Key").unwrap_or_default();
         let value = member.get("Value").unwrap_or_default();
+        check_xml_text("Tags", key)?;
+        check_xml_text("Tags", value)?;
         if key.is_empty() || key.chars().count() > 128 {
             return Err(errors::invalid_parameter("Tags", &format!("the tag key {key:?} is not 1 to 128 characters")));
         }

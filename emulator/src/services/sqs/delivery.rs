@@ -66,13 +66,17 @@ impl Sqs {
         self.authorize_delivery(delivery, &queue.arn, &namespace, policy.as_ref().map(|p| &p.policy))
             .map_err(DeliveryFailure::Denied)?;
 
+        // A FIFO topic passes its group and deduplication IDs only to FIFO
+        // queues (<https://docs.aws.amazon.com/sns/latest/dg/fifo-message-grouping.html>).
+        let (group_id, deduplication_id) =
+            if queue.fifo { (delivery.group_id, delivery.deduplication_id) } else { (None, None) };
         let fields = SendMessageFields {
             message_body: Some(delivery.body.to_owned()),
             delay_seconds: None,
             message_attributes: delivery.attributes.clone(),
             message_system_attributes: MessageAttributes::new(),
-            message_deduplication_id: delivery.deduplication_id.map(str::to_owned),
-            message_group_id: delivery.group_id.map(str::to_owned),
+            message_deduplication_id: deduplication_id.map(str::to_owned),
+            message_group_id: group_id.map(str::to_owned),
         };
         send_to_queue(&queue, &fields, delivery.topic_account)
             .map(|output| output.message_id)
