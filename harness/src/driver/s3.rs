@@ -329,13 +329,13 @@ async fn call_operation(
                 JsonObject::new().member("PublicAccessBlockConfiguration", configuration).build()
             }
         ),
-        "HeadBucket" => send!(
+        "HeadBucket" => head_outcome(send!(
             recorder,
             client.head_bucket(),
             input { set_bucket: string("Bucket"), set_expected_bucket_owner: string("ExpectedBucketOwner") },
             |output| JsonObject::new().member("BucketRegion", output.bucket_region).build()
-        ),
-        "HeadObject" => send!(
+        )),
+        "HeadObject" => head_outcome(send!(
             recorder,
             client.head_object(),
             input {
@@ -369,7 +369,7 @@ async fn call_operation(
                 .json()
                 .build()
             }
-        ),
+        )),
         "ListBuckets" => send!(recorder, client.list_buckets(), input {}, |output| {
             let buckets: Option<Vec<Value>> = output.buckets.map(|buckets| {
                 buckets
@@ -610,6 +610,33 @@ async fn call_operation(
         _ => return Err(unlisted_operation("s3", operation)),
     };
     Ok(outcome)
+}
+
+/// Names the error of a HEAD request by its HTTP status.
+///
+/// S3 answers HEAD requests without a body, so the SDK reads no error code
+/// from them, except `NotFound` for a 404. The driver names every other
+/// status the same way, by its reason phrase without spaces (`Forbidden`
+/// for 403, `MovedPermanently` for 301, `BadRequest` for 400), so that
+/// expectations can name the error.
+fn head_outcome(outcome: Outcome) -> Outcome {
+    if outcome.class == crate::outcome::OutcomeClass::Ok || outcome.code.is_some() {
+        return outcome;
+    }
+    let Some(status) = outcome.status else {
+        return outcome;
+    };
+    let code = match status {
+        301 => "MovedPermanently",
+        304 => "NotModified",
+        400 => "BadRequest",
+        403 => "Forbidden",
+        404 => "NotFound",
+        412 => "PreconditionFailed",
+        416 => "RequestedRangeNotSatisfiable",
+        _ => return outcome,
+    };
+    Outcome::service_error(Some(code.to_owned()), Some(status), outcome.message)
 }
 
 /// Calls GetObject and reads the whole body, which `send!` cannot do
@@ -939,6 +966,17 @@ mod tests {
         assert!(needs_path_style("http://localhost:4566"));
         assert!(!needs_path_style("http://s3.localhost.localstack.cloud:4566"));
         assert!(!needs_path_style("not a url"));
+    }
+
+    #[test]
+    fn head_error_is_named_by_status() {
+        let outcome = head_outcome(Outcome::service_error(None, Some(403), None));
+        assert_eq!(outcome.code.as_deref(), Some("Forbidden"));
+        assert_eq!(outcome.class, crate::outcome::OutcomeClass::Denied);
+        let redirect = head_outcome(Outcome::service_error(None, Some(301), None));
+        assert_eq!(redirect.code.as_deref(), Some("MovedPermanently"));
+        let coded = head_outcome(Outcome::service_error(Some("NotFound".to_owned()), Some(404), None));
+        assert_eq!(coded.code.as_deref(), Some("NotFound"));
     }
 
     #[test]
