@@ -231,6 +231,15 @@ fn resolve_address(
     let locates_resource = !matches!(resolved.kind, AddressKind::Name | AddressKind::Id | AddressKind::AliasName);
     let remembered = if locates_resource { known.get(&value) } else { None };
 
+    // A global name that a call in this scenario already claimed names that
+    // resource, whatever namespace the input would give a new one.
+    if resolved.kind == AddressKind::GlobalName
+        && let Some(owner) = remembered
+    {
+        resolved.namespace = owner.clone();
+        return Some(resolved);
+    }
+
     let namespace = &mut resolved.namespace;
     if namespace.account_id.is_empty() {
         namespace.account_id = remembered.map_or(&caller.account_id, |known| &known.account_id).clone();
@@ -340,6 +349,38 @@ mod tests {
 
         assert_eq!(found, Some(owner()));
         assert_eq!(Boundary::between(&caller(), &owner()), Boundary::CrossAccountAndRegion);
+    }
+
+    #[test]
+    fn claimed_bucket_takes_remembered_namespace() {
+        let mut known = KnownNamespaces::default();
+        known.remember(&json!("shared"), &owner());
+        let input = json!({ "Bucket": "shared", "CreateBucketConfiguration": { "LocationConstraint": "us-west-2" } });
+
+        let created = resolve_in("s3", "CreateBucket", &input, &caller(), &known);
+        let read = resolve_in("s3", "GetObject", &json!({ "Bucket": "shared", "Key": "k" }), &caller(), &known);
+
+        assert_eq!(created, Some(owner()));
+        assert_eq!(read, Some(owner()));
+    }
+
+    #[test]
+    fn new_bucket_takes_caller_account_and_constraint() {
+        let known = KnownNamespaces::default();
+        let input = json!({ "Bucket": "fresh", "CreateBucketConfiguration": { "LocationConstraint": "us-west-2" } });
+
+        let found = resolve_in("s3", "CreateBucket", &input, &caller(), &known);
+
+        assert_eq!(found, Some(Namespace::new(&caller().account_id, "us-west-2")));
+    }
+
+    #[test]
+    fn unclaimed_bucket_takes_caller_namespace() {
+        let known = KnownNamespaces::default();
+
+        let found = resolve_in("s3", "GetObject", &json!({ "Bucket": "elsewhere" }), &caller(), &known);
+
+        assert_eq!(found, Some(caller()));
     }
 
     #[test]

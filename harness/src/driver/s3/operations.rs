@@ -28,8 +28,9 @@ fn resolve_bucket(_value: &str, _input: &Map<String, Value>, _caller: &Namespace
     Some(ResolvedAddress { kind: AddressKind::GlobalName, namespace: Namespace::new("", "") })
 }
 
-/// Resolves CreateBucket's bucket name to the creator's account and the
-/// region its `LocationConstraint` names, `us-east-1` without one.
+/// Resolves CreateBucket's bucket name to the caller's account and the
+/// region its `LocationConstraint` names, `us-east-1` without one. The
+/// runner keeps this namespace only for a name no earlier call claimed.
 fn resolve_new_bucket(_value: &str, input: &Map<String, Value>, caller: &Namespace) -> Option<ResolvedAddress> {
     let region = input
         .get("CreateBucketConfiguration")
