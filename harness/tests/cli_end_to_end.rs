@@ -194,9 +194,10 @@ fn aws_cli_bounded(server: &Server, access_key_id: &str, args: &[&str]) -> Strin
     run_checked(&mut command, &format!("aws {}", args.join(" ")))
 }
 
-/// `aws s3 cp` of a 20 MiB file, which the CLI uploads in parts, into a
-/// bucket of 111111111111 and back, byte-identical; then `aws s3 ls` of that
-/// bucket by 222222222222, which LocalStack serves across accounts.
+/// Copies a 20 MiB file with `aws s3 cp`, which uploads it in parts, into a
+/// bucket of 111111111111 and back, and checks the copy is byte-identical.
+/// Then 222222222222 lists the bucket with `aws s3 ls`, which LocalStack
+/// serves across accounts.
 #[test]
 fn aws_cli_copies_twenty_mib_and_lists_other_account_bucket() {
     let server = Server::start();

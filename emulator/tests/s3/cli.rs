@@ -7,8 +7,8 @@ use std::process::{Command, Output};
 
 use crate::common::{HOME_REGION, OTHER, OWNER, client, create_bucket, put, start};
 
-/// The AWS CLI program: `CROSSCHECK_AWS_CLI` when set, as `.ci/run` sets it
-/// to the pinned CLI it installs in `target/ci-clients`, else `aws` on `PATH`.
+/// Returns the AWS CLI program: `CROSSCHECK_AWS_CLI` when set, else `aws` on
+/// `PATH`. `.ci/run` sets it to the pinned CLI it installs in `target/ci-clients`.
 fn aws_program() -> std::ffi::OsString {
     std::env::var_os("CROSSCHECK_AWS_CLI").unwrap_or_else(|| "aws".into())
 }

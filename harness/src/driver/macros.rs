@@ -16,7 +16,14 @@
 /// before the client is built, e.g. to choose S3's path style.
 macro_rules! sdk_driver {
     ($driver:ty, service: $service:literal, operations: $operations:expr, sdk: $sdk:ident, call: $call:path) => {
-        sdk_driver!($driver, service: $service, operations: $operations, sdk: $sdk, call: $call, configure: |builder, _config| builder);
+        sdk_driver!(
+            $driver,
+            service: $service,
+            operations: $operations,
+            sdk: $sdk,
+            call: $call,
+            configure: |builder, _config| builder
+        );
     };
     (
         $driver:ty,

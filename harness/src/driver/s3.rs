@@ -614,7 +614,7 @@ async fn call_operation(
 
 /// Names the error of a HEAD request by its HTTP status.
 ///
-/// S3 answers HEAD requests without a body, so the SDK reads no error code
+/// S3 sends HEAD responses without a body, so the SDK reads no error code
 /// from them, except `NotFound` for a 404. The driver names every other
 /// status the same way, by its reason phrase without spaces (`Forbidden`
 /// for 403, `MovedPermanently` for 301, `BadRequest` for 400), so that
