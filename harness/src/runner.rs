@@ -180,6 +180,8 @@ async fn run_step(
     // capture. So the first call that succeeds on such a name claims it for
     // the namespace it resolved to: the creator's account and the region the
     // driver read from the input.
+    // NOTE: a claim is never released, so a bucket that one account deletes
+    // and another re-creates in the same scenario keeps the first owner.
     if outcome.class == OutcomeClass::Ok
         && let Some(resolved) = address.as_ref().filter(|resolved| resolved.kind == AddressKind::GlobalName)
         && let Some(value) = address_value(operation, &input)
