@@ -25,6 +25,9 @@ pub enum AddressKind {
     AliasName,
     AliasArn,
     PartialArn,
+    /// A name unique across every account and region, such as an S3 bucket
+    /// name. It names no namespace, so its owner is whoever created it.
+    GlobalName,
 }
 
 impl AddressKind {
@@ -37,6 +40,7 @@ impl AddressKind {
             AddressKind::AliasName => "alias-name",
             AddressKind::AliasArn => "alias-arn",
             AddressKind::PartialArn => "partial-arn",
+            AddressKind::GlobalName => "global-name",
         }
     }
 }

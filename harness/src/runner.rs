@@ -14,7 +14,9 @@
 //! remembers, per captured string, the namespace the resource was created or
 //! found in ([`KnownNamespaces`]). A later URL or ARN that does not carry
 //! its account or region takes the missing part from there, and only then
-//! from the caller.
+//! from the caller. A global name (an S3 bucket name) names no namespace at
+//! all, so the runner remembers the namespace of the first call that
+//! succeeds on it, which in a scenario is the call that creates it.
 //!
 //! A step whose expectation does not hold does not stop the run: later steps
 //! still run, so a report shows every difference. A step that needs a
@@ -173,6 +175,21 @@ async fn run_step(
         }
     }
 
+    // A global name, such as an S3 bucket name, names no namespace, and the
+    // response of the call that creates it (CreateBucket) carries nothing to
+    // capture. So the first call that succeeds on such a name claims it for
+    // the namespace it resolved to: the creator's account and the region the
+    // driver read from the input.
+    // NOTE: a claim is never released, so a bucket that one account deletes
+    // and another re-creates in the same scenario keeps the first owner.
+    if outcome.class == OutcomeClass::Ok
+        && let Some(resolved) = address.as_ref().filter(|resolved| resolved.kind == AddressKind::GlobalName)
+        && let Some(value) = address_value(operation, &input)
+        && known.get(&value).is_none()
+    {
+        known.remember(&Value::String(value), &resolved.namespace);
+    }
+
     let normalised_response = normaliser.normalise(&outcome.response);
     let verdict =
         if differences.is_empty() { Verdict::Holds } else { Verdict::Differs(redactor.redact_all(differences)) };
@@ -209,22 +226,21 @@ fn resolve_address(
     known: &KnownNamespaces,
 ) -> Option<ResolvedAddress> {
     let member = operation.address?;
-    // A list of addresses, such as BatchGetSecretValue's SecretIdList, is
-    // resolved by its first item.
-    let value = match input.get(member.member)? {
-        Value::Array(items) => items.first()?,
-        single => single,
-    };
-    let value = match value {
-        Value::String(text) => text.clone(),
-        Value::Number(number) => number.to_string(),
-        _ => return None,
-    };
+    let value = address_value(operation, input)?;
 
     let unplaced = Namespace::new("", "");
     let mut resolved = (member.resolve)(&value, input, &unplaced)?;
     let locates_resource = !matches!(resolved.kind, AddressKind::Name | AddressKind::Id | AddressKind::AliasName);
     let remembered = if locates_resource { known.get(&value) } else { None };
+
+    // A global name that a call in this scenario already claimed names that
+    // resource, whatever namespace the input would give a new one.
+    if resolved.kind == AddressKind::GlobalName
+        && let Some(owner) = remembered
+    {
+        resolved.namespace = owner.clone();
+        return Some(resolved);
+    }
 
     let namespace = &mut resolved.namespace;
     if namespace.account_id.is_empty() {
@@ -234,6 +250,20 @@ fn resolve_address(
         namespace.region = remembered.map_or(&caller.region, |known| &known.region).clone();
     }
     Some(resolved)
+}
+
+/// Returns the text of the step's address member. A list of addresses, such
+/// as BatchGetSecretValue's SecretIdList, is represented by its first item.
+fn address_value(operation: &Operation, input: &serde_json::Map<String, Value>) -> Option<String> {
+    let value = match input.get(operation.address?.member)? {
+        Value::Array(items) => items.first()?,
+        single => single,
+    };
+    match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    }
 }
 
 /// The namespace each captured string was created or found in, keyed by the
@@ -321,6 +351,38 @@ mod tests {
 
         assert_eq!(found, Some(owner()));
         assert_eq!(Boundary::between(&caller(), &owner()), Boundary::CrossAccountAndRegion);
+    }
+
+    #[test]
+    fn claimed_bucket_takes_remembered_namespace() {
+        let mut known = KnownNamespaces::default();
+        known.remember(&json!("shared"), &owner());
+        let input = json!({ "Bucket": "shared", "CreateBucketConfiguration": { "LocationConstraint": "us-west-2" } });
+
+        let created = resolve_in("s3", "CreateBucket", &input, &caller(), &known);
+        let read = resolve_in("s3", "GetObject", &json!({ "Bucket": "shared", "Key": "k" }), &caller(), &known);
+
+        assert_eq!(created, Some(owner()));
+        assert_eq!(read, Some(owner()));
+    }
+
+    #[test]
+    fn new_bucket_takes_caller_account_and_constraint() {
+        let known = KnownNamespaces::default();
+        let input = json!({ "Bucket": "fresh", "CreateBucketConfiguration": { "LocationConstraint": "us-west-2" } });
+
+        let found = resolve_in("s3", "CreateBucket", &input, &caller(), &known);
+
+        assert_eq!(found, Some(Namespace::new(&caller().account_id, "us-west-2")));
+    }
+
+    #[test]
+    fn unclaimed_bucket_takes_caller_namespace() {
+        let known = KnownNamespaces::default();
+
+        let found = resolve_in("s3", "GetObject", &json!({ "Bucket": "elsewhere" }), &caller(), &known);
+
+        assert_eq!(found, Some(caller()));
     }
 
     #[test]

@@ -184,6 +184,51 @@ fn aws_cli_reads_attribute_across_account_and_region() {
     );
 }
 
+/// Runs `aws ARGS` as `access_key_id`, bounded to 120 seconds, because a
+/// 20 MiB transfer that stalls must fail the test and not hang it.
+fn aws_cli_bounded(server: &Server, access_key_id: &str, args: &[&str]) -> String {
+    let program = client_program("CROSSCHECK_AWS_CLI", "aws", "python3 -m pip install awscli==1.45.11");
+    let mut command = Command::new("timeout");
+    isolated_env(&mut command, access_key_id);
+    command.arg("120").arg(program).arg("--endpoint-url").arg(&server.endpoint).args(args);
+    run_checked(&mut command, &format!("aws {}", args.join(" ")))
+}
+
+/// Copies a 20 MiB file with `aws s3 cp`, which uploads it in parts, into a
+/// bucket of 111111111111 and back, and checks the copy is byte-identical.
+/// Then 222222222222 lists the bucket with `aws s3 ls`, which LocalStack
+/// serves across accounts.
+#[test]
+fn aws_cli_copies_twenty_mib_and_lists_other_account_bucket() {
+    let server = Server::start();
+    let directory = std::env::temp_dir().join(format!("crosscheck-cli-s3-{}", std::process::id()));
+    std::fs::create_dir_all(&directory).expect("create the scratch directory");
+    let upload = directory.join("upload.bin");
+    let download = directory.join("download.bin");
+    let data: Vec<u8> = (0..20 * 1024 * 1024).map(|index: usize| (index % 251) as u8).collect();
+    std::fs::write(&upload, &data).expect("write the upload file");
+
+    let result = std::panic::catch_unwind(|| {
+        let upload = upload.to_string_lossy();
+        let download = download.to_string_lossy();
+        let owner = |args: &[&str]| aws_cli_bounded(&server, "111111111111", args);
+        owner(&["s3", "mb", "s3://cli-transfer", "--region", "ap-south-1"]);
+        owner(&["s3", "cp", &upload, "s3://cli-transfer/big.bin", "--region", "ap-south-1"]);
+        owner(&["s3", "cp", "s3://cli-transfer/big.bin", &download, "--region", "ap-south-1"]);
+        let downloaded = std::fs::read(download.as_ref()).expect("read the downloaded file");
+        let other_args = ["s3", "ls", "s3://cli-transfer/", "--region", "eu-central-1"];
+        let listing = aws_cli_bounded(&server, "222222222222", &other_args);
+        (downloaded, listing)
+    });
+    let _ = std::fs::remove_dir_all(&directory);
+    let (downloaded, listing) = result.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+
+    assert_eq!(downloaded.len(), data.len(), "the downloaded file has the uploaded length");
+    assert!(downloaded == data, "the downloaded file is byte-identical to the upload");
+    assert!(listing.contains("big.bin"), "aws s3 ls by 222222222222 should list big.bin, printed:\n{listing}");
+    assert!(listing.contains("20971520"), "aws s3 ls should print the size 20971520, printed:\n{listing}");
+}
+
 /// The same sequence through boto3, printing the attributes as `json.dumps` does.
 const BOTO3_SCRIPT: &str = r#"
 import json, sys

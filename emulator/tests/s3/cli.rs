@@ -7,10 +7,16 @@ use std::process::{Command, Output};
 
 use crate::common::{HOME_REGION, OTHER, OWNER, client, create_bucket, put, start};
 
+/// Returns the AWS CLI program: `CROSSCHECK_AWS_CLI` when set, else `aws` on
+/// `PATH`. `.ci/run` sets it to the pinned CLI it installs in `target/ci-clients`.
+fn aws_program() -> std::ffi::OsString {
+    std::env::var_os("CROSSCHECK_AWS_CLI").unwrap_or_else(|| "aws".into())
+}
+
 /// Reports whether the AWS CLI can run. Under CI (`CI=true`) a missing CLI
 /// fails the test, so the end-to-end check never passes unseen.
 fn aws_cli_available() -> bool {
-    let found = Command::new("aws").arg("--version").output().is_ok_and(|output| output.status.success());
+    let found = Command::new(aws_program()).arg("--version").output().is_ok_and(|output| output.status.success());
     if !found {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
@@ -26,7 +32,7 @@ fn aws_cli_available() -> bool {
 fn aws(endpoint: &str, account: &str, args: &[&str]) -> Output {
     Command::new("timeout")
         .arg("120")
-        .arg("aws")
+        .arg(aws_program())
         .args(args)
         .args(["--endpoint-url", endpoint, "--region", HOME_REGION])
         .env("AWS_ACCESS_KEY_ID", account)

@@ -10,8 +10,29 @@
 /// client with a [`StatusRecorder`](super::StatusRecorder) interceptor, runs
 /// `$call(&client, operation, input, &recorder)` and, in debug builds, checks
 /// the rendered output against the declared output shape.
+///
+/// An optional `configure` function, called with the crate's config builder
+/// and the actor's [`SdkConfig`](aws_config::SdkConfig), adjusts the builder
+/// before the client is built, e.g. to choose S3's path style.
 macro_rules! sdk_driver {
     ($driver:ty, service: $service:literal, operations: $operations:expr, sdk: $sdk:ident, call: $call:path) => {
+        sdk_driver!(
+            $driver,
+            service: $service,
+            operations: $operations,
+            sdk: $sdk,
+            call: $call,
+            configure: |builder, _config| builder
+        );
+    };
+    (
+        $driver:ty,
+        service: $service:literal,
+        operations: $operations:expr,
+        sdk: $sdk:ident,
+        call: $call:path,
+        configure: $configure:expr
+    ) => {
         impl $crate::driver::Driver for $driver {
             fn service(&self) -> &'static str {
                 $service
@@ -30,7 +51,8 @@ macro_rules! sdk_driver {
                 Box::pin(async move {
                     let declared = $crate::driver::check_input($operations, operation, input)?;
                     let recorder = $crate::driver::StatusRecorder::default();
-                    let client_config = $sdk::config::Builder::from(config).interceptor(recorder.clone()).build();
+                    let builder = $sdk::config::Builder::from(config).interceptor(recorder.clone());
+                    let client_config = ($configure)(builder, config).build();
                     let client = $sdk::Client::from_conf(client_config);
                     let outcome = $call(&client, operation, $crate::driver::Input::new(input), &recorder).await?;
                     $crate::driver::debug_check_output(declared, &outcome);

@@ -23,6 +23,7 @@ mod macros;
 
 mod input;
 pub mod kms;
+pub mod s3;
 pub mod secretsmanager;
 pub mod shape;
 pub mod sns;
@@ -130,6 +131,7 @@ impl Registry {
         Registry {
             drivers: vec![
                 Box::new(kms::KmsDriver),
+                Box::new(s3::S3Driver),
                 Box::new(secretsmanager::SecretsManagerDriver),
                 Box::new(sns::SnsDriver),
                 Box::new(sqs::SqsDriver),
@@ -463,6 +465,35 @@ mod tests {
         let input = input.as_object().expect("an object");
         let error = check_input(driver.operations(), "Publish", input).expect_err("no DataType");
         assert_eq!(error.path, "MessageAttributes.a");
+    }
+
+    #[test]
+    fn registry_finds_s3_operations() {
+        let registry = Registry::with_default_drivers();
+        let (driver, operation) = registry.operation("s3", "GetObject").expect("known operation");
+        assert_eq!(driver.service(), "s3");
+        assert_eq!(operation.address.map(|address| address.member), Some("Bucket"));
+        assert_eq!(driver.operations().len(), 36);
+    }
+
+    #[test]
+    fn registry_suggests_close_s3_names() {
+        let registry = Registry::with_default_drivers();
+        let error = registry.operation("s3", "ListObjectV2").err();
+        assert_eq!(
+            error,
+            Some(LookupError::UnknownOperation { operation: "ListObjectV2".to_owned(), suggestion: Some("ListObjectsV2") })
+        );
+    }
+
+    #[test]
+    fn s3_bucket_resolves_to_no_namespace() {
+        let registry = Registry::with_default_drivers();
+        let (_, operation) = registry.operation("s3", "PutObject").expect("known operation");
+        let resolve = operation.address.expect("an address").resolve;
+        let caller = Namespace::new("222222222222", "eu-central-1");
+        let resolved = resolve("shared", &Map::new(), &caller).expect("a bucket name");
+        assert_eq!(resolved, ResolvedAddress { kind: AddressKind::GlobalName, namespace: Namespace::new("", "") });
     }
 
     #[test]

@@ -87,7 +87,7 @@ pub const BOUNDARIES: [Boundary; 4] =
     [Boundary::Same, Boundary::CrossAccount, Boundary::CrossRegion, Boundary::CrossAccountAndRegion];
 
 /// Every address kind, for parsing catalog keys.
-pub const ADDRESS_KINDS: [AddressKind; 7] = [
+pub const ADDRESS_KINDS: [AddressKind; 8] = [
     AddressKind::Arn,
     AddressKind::Url,
     AddressKind::Name,
@@ -95,6 +95,7 @@ pub const ADDRESS_KINDS: [AddressKind; 7] = [
     AddressKind::AliasName,
     AddressKind::AliasArn,
     AddressKind::PartialArn,
+    AddressKind::GlobalName,
 ];
 
 /// The variables every cell defines before its fixture runs.

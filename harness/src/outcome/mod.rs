@@ -100,6 +100,8 @@ pub const CLASS_BY_CODE: &[(&str, OutcomeClass)] = &[
     ("AccessDenied", OutcomeClass::Denied),
     ("AccessDeniedException", OutcomeClass::Denied),
     ("AuthorizationError", OutcomeClass::Denied),
+    // S3's 403 to a HEAD request, which has no body to carry a code.
+    ("Forbidden", OutcomeClass::Denied),
     ("AuthorizationErrorException", OutcomeClass::Denied),
     ("UnauthorizedOperation", OutcomeClass::Denied),
     ("UnrecognizedClientException", OutcomeClass::Denied),

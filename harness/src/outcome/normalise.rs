@@ -74,6 +74,9 @@ pub const MEMBER_RULES: &[MemberRule] = &[
     MemberRule { member: "OnDemandRotationStartDate", kind: "timestamp", numbered: false },
     // SNS envelopes and confirmation requests.
     MemberRule { member: "Timestamp", kind: "timestamp", numbered: false },
+    // S3 objects and multipart uploads.
+    MemberRule { member: "LastModified", kind: "timestamp", numbered: false },
+    MemberRule { member: "UploadId", kind: "upload-id", numbered: true },
     MemberRule { member: "Token", kind: "token", numbered: true },
     MemberRule { member: "SubscribeURL", kind: "subscribe-url", numbered: true },
     // Secrets Manager.
