@@ -335,3 +335,25 @@ async fn list_objects_v1_uses_markers_and_url_encoding() {
     assert_eq!(keys, ["with%20space"], "encoding-type=url encodes keys");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn listing_keeps_control_character_keys() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "control-keys").await;
+    // Object keys may hold any UTF-8, but XML 1.0 text cannot hold most
+    // control characters raw, and XML parsers turn a raw CR into LF.
+    let keys = ["bell\u{1}key", "cr\rkey", "delete\u{7f}key", "lf\nkey", "tab\tkey"];
+    for key in keys {
+        put(&s3, "control-keys", key, b"x").await;
+    }
+
+    let listed = s3.list_objects_v2().bucket("control-keys").send().await.expect("ListObjectsV2 without encoding");
+    let listed: Vec<&str> = listed.contents().iter().filter_map(|object| object.key()).collect();
+    assert_eq!(listed, keys, "keys listed by ListObjectsV2");
+
+    let listed = s3.list_objects().bucket("control-keys").send().await.expect("ListObjects without encoding");
+    let listed: Vec<&str> = listed.contents().iter().filter_map(|object| object.key()).collect();
+    assert_eq!(listed, keys, "keys listed by ListObjects");
+    server.shutdown().await;
+}
