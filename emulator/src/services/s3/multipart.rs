@@ -71,7 +71,7 @@ pub fn create_multipart_upload(request: &S3Request<'_>, bucket: &Bucket) -> S3Re
     Ok(response)
 }
 
-fn part_number(request: &S3Request<'_>) -> S3Result<u32> {
+pub fn part_number(request: &S3Request<'_>) -> S3Result<u32> {
     let value = request.param("partNumber").unwrap_or_default();
     value.parse::<u32>().ok().filter(|number| (1..=MAX_PART_NUMBER).contains(number)).ok_or_else(|| {
         errors::invalid_argument(
@@ -233,7 +233,7 @@ pub fn complete_multipart_upload(
         checksum: checksum.clone(),
         tags: upload.tags.clone(),
         owner,
-        parts_count: Some(parts.len()),
+        part_lengths: Some(parts.iter().map(|part| part.data.len() as u64).collect()),
     };
     state.uploads.remove(&id);
     state.objects.insert(key.clone(), Arc::new(object));

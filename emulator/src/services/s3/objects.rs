@@ -136,7 +136,7 @@ pub fn put_object(request: &S3Request<'_>, bucket: &Bucket, payload: Payload) ->
         checksum: payload.checksum.clone(),
         tags,
         owner,
-        parts_count: None,
+        part_lengths: None,
     };
     let etag = object.etag.clone();
     bucket.lock().objects.insert(key, Arc::new(object));
@@ -330,14 +330,37 @@ fn object_response_headers(response: &mut HttpResponse, request: &S3Request<'_>,
     if !object.tags.is_empty() {
         set_header(response, "x-amz-tagging-count", &object.tags.len().to_string());
     }
-    if let Some(parts) = object.parts_count {
-        set_header(response, "x-amz-mp-parts-count", &parts.to_string());
+    if let Some(lengths) = &object.part_lengths {
+        set_header(response, "x-amz-mp-parts-count", &lengths.len().to_string());
     }
     if request.header("x-amz-checksum-mode").is_some_and(|mode| mode.eq_ignore_ascii_case("ENABLED"))
         && let Some((algorithm, value)) = &object.checksum
     {
         set_header(response, algorithm.header_name(), value);
     }
+}
+
+/// Computes the byte range of part `number`, which GetObject and HeadObject
+/// with `partNumber` return
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html>).
+/// Returns `None` for the whole object, which is part 1 of an object stored
+/// in one piece.
+// NOTE: the InvalidPartNumber code and message follow what S3 is reported to
+// return, not a page of the API reference.
+fn part_range(object: &Object, number: u32) -> S3Result<Option<ByteRange>> {
+    let single = [object.data.len() as u64];
+    let lengths = object.part_lengths.as_deref().unwrap_or(&single);
+    let index = usize::try_from(number).unwrap_or(usize::MAX) - 1;
+    let Some(&length) = lengths.get(index) else {
+        return Err(S3Error::new("InvalidPartNumber", 416, "The requested partnumber is not satisfiable")
+            .with("PartNumberRequested", number.to_string())
+            .with("ActualPartCount", lengths.len().to_string()));
+    };
+    if object.part_lengths.is_none() || length == 0 {
+        return Ok(None);
+    }
+    let first: u64 = lengths[..index].iter().sum();
+    Ok(Some(ByteRange { first, last: first + length - 1 }))
 }
 
 pub fn get_object(request: &S3Request<'_>, bucket: &Bucket, head: bool) -> S3Result<HttpResponse> {
@@ -356,9 +379,13 @@ pub fn get_object(request: &S3Request<'_>, bucket: &Bucket, head: bool) -> S3Res
     }
 
     let size = object.data.len() as u64;
-    let range = match request.header("range") {
-        Some(value) => parse_range(value, size)?,
-        None => None,
+    let range = match (request.header("range"), request.has_param("partNumber")) {
+        (Some(_), true) => {
+            return Err(errors::invalid_request("Cannot specify both Range header and partNumber query parameter"));
+        }
+        (Some(value), false) => parse_range(value, size)?,
+        (None, true) => part_range(&object, super::multipart::part_number(request)?)?,
+        (None, false) => None,
     };
     let (status, data) = match range {
         Some(range) => {
@@ -494,7 +521,7 @@ pub fn copy_object(s3: &S3, request: &S3Request<'_>, bucket: &Bucket) -> S3Resul
     };
     let copy = Object {
         data: object.data.clone(),
-        etag: match object.parts_count {
+        etag: match object.part_lengths {
             // A copy is stored in one piece, so its ETag is the MD5 of its bytes.
             Some(_) => etag_of(&md5_of(&object.data)),
             None => object.etag.clone(),
@@ -504,7 +531,7 @@ pub fn copy_object(s3: &S3, request: &S3Request<'_>, bucket: &Bucket) -> S3Resul
         checksum: checksum.clone(),
         tags,
         owner,
-        parts_count: None,
+        part_lengths: None,
     };
     let (etag, last_modified) = (copy.etag.clone(), copy.last_modified);
     bucket.lock().objects.insert(key, Arc::new(copy));
