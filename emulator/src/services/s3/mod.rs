@@ -469,8 +469,16 @@ impl S3 {
             O::DeleteObjects => objects::delete_objects(self, request, bucket, &payload),
             O::PutObject => objects::put_object(request, bucket, payload),
             O::CopyObject => objects::copy_object(self, request, bucket),
-            O::GetObject => objects::get_object(request, bucket, false),
-            O::HeadObject => objects::get_object(request, bucket, true),
+            O::GetObject | O::HeadObject => {
+                let result = objects::get_object(request, bucket, operation == O::HeadObject);
+                // S3 returns 404 for a missing key only to a caller that may
+                // also list the bucket, and with 403 AccessDenied otherwise
+                // (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html>).
+                if result.as_ref().is_err_and(|error| error.code() == "NoSuchKey") {
+                    self.authorize(request, O::ListObjectsV2, bucket, None)?;
+                }
+                result
+            }
             O::DeleteObject => Ok(objects::delete_object(request, bucket)),
             O::PutObjectTagging => objects::put_object_tagging(request, bucket, &payload),
             O::GetObjectTagging => objects::get_object_tagging(request, bucket),
