@@ -336,6 +336,10 @@ async fn get_by_part_number_returns_that_part() {
         first = last + 1;
     }
 
+    // PartsCount comes back only when the request names a part.
+    let whole = s3.head_object().bucket("by-part").key("parts").send().await.expect("HeadObject");
+    assert_eq!(whole.parts_count(), None, "PartsCount without partNumber");
+
     let beyond = s3.get_object().bucket("by-part").key("parts").part_number(4).send().await.expect_err("part 4 of 3");
     assert_eq!(error_of(&beyond), ("InvalidPartNumber".to_owned(), 416), "part beyond the last");
     let both = s3.get_object().bucket("by-part").key("parts").part_number(1).range("bytes=0-1").send().await;

@@ -330,7 +330,10 @@ fn object_response_headers(response: &mut HttpResponse, request: &S3Request<'_>,
     if !object.tags.is_empty() {
         set_header(response, "x-amz-tagging-count", &object.tags.len().to_string());
     }
-    if let Some(lengths) = &object.part_lengths {
+    // S3 returns the count only when the request names a part.
+    if let Some(lengths) = &object.part_lengths
+        && request.has_param("partNumber")
+    {
         set_header(response, "x-amz-mp-parts-count", &lengths.len().to_string());
     }
     if request.header("x-amz-checksum-mode").is_some_and(|mode| mode.eq_ignore_ascii_case("ENABLED"))
