@@ -357,3 +357,27 @@ async fn listing_keeps_control_character_keys() {
     assert_eq!(listed, keys, "keys listed by ListObjects");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn conditional_put_checks_existing_object() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "cond-put").await;
+    let body = |text: &'static str| ByteStream::from_static(text.as_bytes());
+
+    let created = s3.put_object().bucket("cond-put").key("k").if_none_match("*").body(body("v1")).send().await;
+    let etag = created.expect("If-None-Match * on a new key").e_tag().expect("ETag").to_owned();
+    let again = s3.put_object().bucket("cond-put").key("k").if_none_match("*").body(body("v2")).send().await;
+    assert_eq!(error_of(&again.expect_err("existing key")), ("PreconditionFailed".to_owned(), 412), "If-None-Match *");
+    assert_eq!(get(&s3, "cond-put", "k").await, b"v1", "a failed If-None-Match keeps the object");
+
+    let stale = s3.put_object().bucket("cond-put").key("k").if_match("\"other\"").body(body("v3")).send().await;
+    assert_eq!(error_of(&stale.expect_err("stale ETag")), ("PreconditionFailed".to_owned(), 412), "If-Match");
+    assert_eq!(get(&s3, "cond-put", "k").await, b"v1", "a failed If-Match keeps the object");
+    s3.put_object().bucket("cond-put").key("k").if_match(&etag).body(body("v4")).send().await.expect("If-Match");
+    assert_eq!(get(&s3, "cond-put", "k").await, b"v4", "a matching If-Match replaces the object");
+
+    let absent = s3.put_object().bucket("cond-put").key("absent").if_match(&etag).body(body("v5")).send().await;
+    assert_eq!(error_of(&absent.expect_err("If-Match on a missing key")), ("NoSuchKey".to_owned(), 404), "missing key");
+    server.shutdown().await;
+}

@@ -139,7 +139,12 @@ pub fn put_object(request: &S3Request<'_>, bucket: &Bucket, payload: Payload) ->
         part_lengths: None,
     };
     let etag = object.etag.clone();
-    bucket.lock().objects.insert(key, Arc::new(object));
+    // The check and the write share one lock, so of two conditional writers
+    // racing for one key at most one succeeds.
+    let mut state = bucket.lock();
+    check_write_conditions(request, &key, state.objects.get(&key).map(|existing| existing.etag.as_str()))?;
+    state.objects.insert(key, Arc::new(object));
+    drop(state);
 
     let mut response = empty_response(StatusCode::OK);
     set_header(&mut response, "etag", &etag);
@@ -147,6 +152,28 @@ pub fn put_object(request: &S3Request<'_>, bucket: &Bucket, payload: Payload) ->
         set_header(&mut response, algorithm.header_name(), value);
     }
     Ok(response)
+}
+
+/// Checks the conditional write headers of PutObject against the ETag of the
+/// object now stored under `key`, if any
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html>).
+/// If-None-Match fails on an existing object, and If-Match fails on a
+/// missing object with `NoSuchKey` and on another ETag with 412.
+fn check_write_conditions(request: &S3Request<'_>, key: &str, existing_etag: Option<&str>) -> S3Result<()> {
+    if let Some(condition) = request.header("if-none-match")
+        && existing_etag.is_some_and(|etag| etag_matches(condition, etag))
+    {
+        return Err(errors::precondition_failed("If-None-Match"));
+    }
+    if let Some(condition) = request.header("if-match") {
+        let Some(etag) = existing_etag else {
+            return Err(errors::no_such_key(key));
+        };
+        if !etag_matches(condition, etag) {
+            return Err(errors::precondition_failed("If-Match"));
+        }
+    }
+    Ok(())
 }
 
 /// Finds an object; `NoSuchKey` when absent.
