@@ -352,3 +352,38 @@ async fn get_by_part_number_returns_that_part() {
     assert_eq!(error_of(&second), ("InvalidPartNumber".to_owned(), 416), "part 2 of a PutObject object");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn conditional_complete_and_copy() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "cond-write").await;
+    put(&s3, "cond-write", "taken", b"first").await;
+
+    let upload_id = create(&s3, "cond-write", "taken").await;
+    let part = upload(&s3, "cond-write", "taken", &upload_id, 1, b"second").await;
+    let completed = s3
+        .complete_multipart_upload()
+        .bucket("cond-write")
+        .key("taken")
+        .upload_id(&upload_id)
+        .if_none_match("*")
+        .multipart_upload(completion(vec![part]))
+        .send()
+        .await;
+    let failed = completed.expect_err("CompleteMultipartUpload onto an existing key");
+    assert_eq!(error_of(&failed), ("PreconditionFailed".to_owned(), 412), "CompleteMultipartUpload If-None-Match");
+    assert_eq!(get(&s3, "cond-write", "taken").await, b"first", "a failed completion keeps the object");
+
+    put(&s3, "cond-write", "source", b"copied").await;
+    let copied =
+        s3.copy_object().bucket("cond-write").key("taken").copy_source("cond-write/source").if_none_match("*").send();
+    let failed = copied.await.expect_err("CopyObject onto an existing key");
+    assert_eq!(error_of(&failed), ("PreconditionFailed".to_owned(), 412), "CopyObject If-None-Match");
+    assert_eq!(get(&s3, "cond-write", "taken").await, b"first", "a failed copy keeps the object");
+    let copied =
+        s3.copy_object().bucket("cond-write").key("fresh").copy_source("cond-write/source").if_none_match("*").send();
+    copied.await.expect("CopyObject If-None-Match onto a new key");
+    assert_eq!(get(&s3, "cond-write", "fresh").await, b"copied", "the copy onto a new key");
+    server.shutdown().await;
+}

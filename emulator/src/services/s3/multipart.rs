@@ -195,6 +195,8 @@ pub fn complete_multipart_upload(
     let mut state = bucket.lock();
     let upload =
         state.uploads.get(&id).filter(|upload| upload.key == key).ok_or_else(|| errors::no_such_upload(&id))?;
+    let existing_etag = state.objects.get(&key).map(|existing| existing.etag.as_str());
+    super::objects::check_write_conditions(request, &key, existing_etag)?;
 
     let mut parts: Vec<&Part> = Vec::with_capacity(listed.len());
     for (index, (number, etag)) in listed.iter().enumerate() {

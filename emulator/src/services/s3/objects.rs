@@ -154,12 +154,13 @@ pub fn put_object(request: &S3Request<'_>, bucket: &Bucket, payload: Payload) ->
     Ok(response)
 }
 
-/// Checks the conditional write headers of PutObject against the ETag of the
+/// Checks the conditional write headers of PutObject, CopyObject and
+/// CompleteMultipartUpload against the ETag of the
 /// object now stored under `key`, if any
 /// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html>).
 /// If-None-Match fails on an existing object, and If-Match fails on a
 /// missing object with `NoSuchKey` and on another ETag with 412.
-fn check_write_conditions(request: &S3Request<'_>, key: &str, existing_etag: Option<&str>) -> S3Result<()> {
+pub fn check_write_conditions(request: &S3Request<'_>, key: &str, existing_etag: Option<&str>) -> S3Result<()> {
     if let Some(condition) = request.header("if-none-match")
         && existing_etag.is_some_and(|etag| etag_matches(condition, etag))
     {
@@ -564,7 +565,10 @@ pub fn copy_object(s3: &S3, request: &S3Request<'_>, bucket: &Bucket) -> S3Resul
         part_lengths: None,
     };
     let (etag, last_modified) = (copy.etag.clone(), copy.last_modified);
-    bucket.lock().objects.insert(key, Arc::new(copy));
+    let mut state = bucket.lock();
+    check_write_conditions(request, &key, state.objects.get(&key).map(|existing| existing.etag.as_str()))?;
+    state.objects.insert(key, Arc::new(copy));
+    drop(state);
 
     let mut document = Document::new("CopyObjectResult");
     document.element("ETag", &etag).element("LastModified", &timestamp(unix_seconds(last_modified)));
