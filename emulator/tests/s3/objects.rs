@@ -381,3 +381,39 @@ async fn conditional_put_checks_existing_object() {
     assert_eq!(error_of(&absent.expect_err("If-Match on a missing key")), ("NoSuchKey".to_owned(), 404), "missing key");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn user_metadata_over_two_kib_is_rejected() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "meta-limit").await;
+    // The limit counts the UTF-8 bytes of every name and value: "k" plus the value.
+    let at_limit = "v".repeat(2_047);
+    let over_limit = "v".repeat(2_048);
+
+    let put =
+        s3.put_object().bucket("meta-limit").key("at").metadata("k", &at_limit).body(ByteStream::from_static(b"x"));
+    put.send().await.expect("2048 bytes of metadata");
+    let put =
+        s3.put_object().bucket("meta-limit").key("over").metadata("k", &over_limit).body(ByteStream::from_static(b"x"));
+    let failed = put.send().await.expect_err("2049 bytes of metadata");
+    assert_eq!(error_of(&failed), ("MetadataTooLarge".to_owned(), 400), "PutObject over the limit");
+    let head = s3.head_object().bucket("meta-limit").key("over").send().await;
+    assert!(head.is_err(), "nothing is stored under the rejected key");
+
+    let upload = s3.create_multipart_upload().bucket("meta-limit").key("mp").metadata("k", &over_limit).send().await;
+    let failed = upload.expect_err("CreateMultipartUpload with 2049 bytes of metadata");
+    assert_eq!(error_of(&failed), ("MetadataTooLarge".to_owned(), 400), "multipart over the limit");
+
+    let copy = s3
+        .copy_object()
+        .bucket("meta-limit")
+        .key("copy")
+        .copy_source("meta-limit/at")
+        .metadata_directive(MetadataDirective::Replace)
+        .metadata("k", &over_limit)
+        .send()
+        .await;
+    assert_eq!(error_of(&copy.expect_err("copy")), ("MetadataTooLarge".to_owned(), 400), "CopyObject over the limit");
+    server.shutdown().await;
+}

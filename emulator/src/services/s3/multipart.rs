@@ -52,7 +52,7 @@ pub fn create_multipart_upload(request: &S3Request<'_>, bucket: &Bucket) -> S3Re
         key: key.clone(),
         initiator: request.context.caller.account_id.clone(),
         initiated: SystemTime::now(),
-        headers: object_headers(request.headers),
+        headers: object_headers(request.headers)?,
         tags: tags_from_header(request)?,
         checksum_algorithm,
         parts: BTreeMap::new(),

@@ -44,8 +44,15 @@ pub fn etag_of(md5: &[u8]) -> String {
     format!("\"{}\"", to_hex(md5))
 }
 
-/// Reads the stored headers and user metadata of an upload.
-pub fn object_headers(headers: &HeaderMap) -> ObjectHeaders {
+/// Largest user metadata S3 stores with an object: the UTF-8 bytes of every
+/// name and value together
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingMetadata.html>).
+// NOTE: the page says "2 KB"; 2,048 bytes is an assumption, not a measured limit.
+const MAX_METADATA_BYTES: usize = 2_048;
+
+/// Reads the stored headers and user metadata of an upload, and rejects
+/// user metadata over [`MAX_METADATA_BYTES`] with `MetadataTooLarge`.
+pub fn object_headers(headers: &HeaderMap) -> S3Result<ObjectHeaders> {
     let text = |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).map(str::to_owned);
     // The aws-chunked coding describes the request body only; S3 does not store it.
     let content_encoding = text("content-encoding").and_then(|value| {
@@ -61,7 +68,17 @@ pub fn object_headers(headers: &HeaderMap) -> ObjectHeaders {
         })
         .collect();
     metadata.sort();
-    ObjectHeaders {
+    let metadata_bytes: usize = metadata.iter().map(|(name, value)| name.len() + value.len()).sum();
+    if metadata_bytes > MAX_METADATA_BYTES {
+        return Err(S3Error::new(
+            "MetadataTooLarge",
+            400,
+            "Your metadata headers exceed the maximum allowed metadata size.",
+        )
+        .with("Size", metadata_bytes.to_string())
+        .with("MaxSizeAllowed", MAX_METADATA_BYTES.to_string()));
+    }
+    Ok(ObjectHeaders {
         content_type: Some(text("content-type").unwrap_or_else(|| "binary/octet-stream".to_owned())),
         content_encoding,
         content_disposition: text("content-disposition"),
@@ -69,7 +86,7 @@ pub fn object_headers(headers: &HeaderMap) -> ObjectHeaders {
         cache_control: text("cache-control"),
         expires: text("expires"),
         metadata,
-    }
+    })
 }
 
 /// Parses the `x-amz-tagging` header, a URL-encoded query string.
@@ -132,7 +149,7 @@ pub fn put_object(request: &S3Request<'_>, bucket: &Bucket, payload: Payload) ->
         etag: etag_of(&payload.md5),
         data: payload.data,
         last_modified: SystemTime::now(),
-        headers: object_headers(request.headers),
+        headers: object_headers(request.headers)?,
         checksum: payload.checksum.clone(),
         tags,
         owner,
@@ -544,7 +561,7 @@ pub fn copy_object(s3: &S3, request: &S3Request<'_>, bucket: &Bucket) -> S3Resul
         ));
     }
     let tags = if replace_tags { tags_from_header(request)? } else { object.tags.clone() };
-    let headers = if replace_metadata { object_headers(request.headers) } else { object.headers.clone() };
+    let headers = if replace_metadata { object_headers(request.headers)? } else { object.headers.clone() };
     let owner = object_owner(request, bucket)?;
     let checksum = match request.header("x-amz-checksum-algorithm").and_then(super::body::ChecksumAlgorithm::parse) {
         Some(algorithm) => Some((algorithm, super::body::checksum_of(algorithm, &object.data))),
