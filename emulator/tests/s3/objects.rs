@@ -417,3 +417,21 @@ async fn user_metadata_over_two_kib_is_rejected() {
     assert_eq!(error_of(&copy.expect_err("copy")), ("MetadataTooLarge".to_owned(), 400), "CopyObject over the limit");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn max_keys_zero_is_not_truncated() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "zero-keys").await;
+    put(&s3, "zero-keys", "a", b"x").await;
+
+    let page = s3.list_objects_v2().bucket("zero-keys").max_keys(0).send().await.expect("ListObjectsV2 max-keys 0");
+    assert_eq!(page.key_count(), Some(0), "KeyCount");
+    assert_eq!(page.is_truncated(), Some(false), "ListObjectsV2 IsTruncated");
+    assert_eq!(page.next_continuation_token(), None, "NextContinuationToken");
+
+    let page = s3.list_objects().bucket("zero-keys").max_keys(0).delimiter("/").send().await.expect("ListObjects");
+    assert!(page.contents().is_empty(), "ListObjects returns no keys");
+    assert_eq!(page.is_truncated(), Some(false), "ListObjects IsTruncated");
+    server.shutdown().await;
+}
