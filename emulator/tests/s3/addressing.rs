@@ -178,6 +178,36 @@ async fn expired_presigned_url_is_denied() {
 }
 
 #[tokio::test]
+async fn expired_sigv2_presigned_url_is_denied() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "expiring-v2").await;
+    put(&s3, "expiring-v2", "k", b"x").await;
+    let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).expect("clock after 1970").as_secs();
+
+    // boto3 presigns S3 URLs with SigV2 query parameters by default.
+    let url = |expires: String| {
+        format!(
+            "GET /expiring-v2/k?AWSAccessKeyId={OWNER}&Signature=c2lnbmF0dXJl&Expires={expires} HTTP/1.1\r\n\
+             Host: 127.0.0.1\r\n"
+        )
+    };
+    let response = exchange(&server, &url((now + 300).to_string()), b"").await;
+    assert_eq!(response.status, 200, "unexpired SigV2 URL: {}", response.text());
+    assert_eq!(response.body, b"x", "unexpired SigV2 URL bytes");
+
+    let response = exchange(&server, &url((now - 60).to_string()), b"").await;
+    assert_eq!(response.status, 403, "expired SigV2 URL status: {}", response.text());
+    assert!(response.text().contains("<Code>AccessDenied</Code>"), "expired code: {}", response.text());
+    assert!(response.text().contains("Request has expired"), "expired message: {}", response.text());
+
+    let response = exchange(&server, &url("soon".to_owned()), b"").await;
+    assert_eq!(response.status, 403, "non-numeric Expires status: {}", response.text());
+    assert!(response.text().contains("<Expires>soon</Expires>"), "names the value: {}", response.text());
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn wrong_region_is_rejected_under_aws() {
     let server = start_profile("aws").await;
     let owner = client(&server, OWNER, HOME_REGION);

@@ -302,3 +302,32 @@ async fn delete_objects_reports_denied_keys() {
     assert_eq!(outcome(&kept), "ok", "the denied key is still there");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn missing_key_hidden_without_list_bucket() {
+    let server = start_profile("aws").await;
+    let owner = client(&server, OWNER, HOME_REGION);
+    let other = client(&server, OTHER, HOME_REGION);
+    create_bucket(&owner, "read-only").await;
+    create_bucket(&owner, "read-list").await;
+    let read_only = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{OTHER}"}},
+            "Action":"s3:GetObject","Resource":"arn:aws:s3:::read-only/*"}}]}}"#
+    );
+    owner.put_bucket_policy().bucket("read-only").policy(read_only).send().await.expect("PutBucketPolicy read-only");
+    let read_list = grant_policy("read-list", OTHER, "*");
+    owner.put_bucket_policy().bucket("read-list").policy(read_list).send().await.expect("PutBucketPolicy read-list");
+
+    // Without s3:ListBucket a missing key is 403, so the caller cannot probe
+    // which keys exist; with it the key is 404.
+    let missing = other.get_object().bucket("read-only").key("absent").send().await;
+    assert_eq!(outcome(&missing), "AccessDenied", "GetObject of a missing key without s3:ListBucket");
+    let missing = other.head_object().bucket("read-only").key("absent").send().await.expect_err("HeadObject");
+    assert_eq!(missing.raw_response().map(|response| response.status().as_u16()), Some(403), "HeadObject status");
+
+    let missing = other.get_object().bucket("read-list").key("absent").send().await;
+    assert_eq!(outcome(&missing), "NoSuchKey", "GetObject of a missing key with s3:ListBucket");
+    let missing = owner.get_object().bucket("read-only").key("absent").send().await;
+    assert_eq!(outcome(&missing), "NoSuchKey", "GetObject of a missing key by the owner");
+    server.shutdown().await;
+}

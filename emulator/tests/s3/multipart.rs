@@ -297,3 +297,93 @@ async fn multipart_checksum_is_composite() {
     assert_eq!(head.checksum_crc32(), Some(expected.as_str()), "composite CRC32 of the object");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn get_by_part_number_returns_that_part() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "by-part").await;
+    let pieces = [sample(5 * MIB, 1), sample(5 * MIB, 2), sample(3, 3)];
+    let upload_id = create(&s3, "by-part", "parts").await;
+    let mut parts = Vec::new();
+    for (index, piece) in pieces.iter().enumerate() {
+        parts.push(upload(&s3, "by-part", "parts", &upload_id, index as i32 + 1, piece).await);
+    }
+    s3.complete_multipart_upload()
+        .bucket("by-part")
+        .key("parts")
+        .upload_id(&upload_id)
+        .multipart_upload(completion(parts))
+        .send()
+        .await
+        .expect("CompleteMultipartUpload");
+
+    let size = 10 * MIB + 3;
+    let mut first = 0;
+    for (index, piece) in pieces.iter().enumerate() {
+        let number = index as i32 + 1;
+        let part = s3.get_object().bucket("by-part").key("parts").part_number(number).send().await;
+        let part = part.unwrap_or_else(|error| panic!("GetObject part {number}: {error:?}"));
+        let last = first + piece.len() - 1;
+        assert_eq!(part.content_range(), Some(format!("bytes {first}-{last}/{size}").as_str()), "part {number} range");
+        assert_eq!(part.parts_count(), Some(3), "part {number} PartsCount");
+        let bytes = part.body.collect().await.expect("part body").into_bytes();
+        assert!(bytes.as_ref() == piece.as_slice(), "part {number} bytes");
+
+        let head = s3.head_object().bucket("by-part").key("parts").part_number(number).send().await;
+        let head = head.unwrap_or_else(|error| panic!("HeadObject part {number}: {error:?}"));
+        assert_eq!(head.content_length(), Some(piece.len() as i64), "part {number} HEAD length");
+        first = last + 1;
+    }
+
+    // PartsCount comes back only when the request names a part.
+    let whole = s3.head_object().bucket("by-part").key("parts").send().await.expect("HeadObject");
+    assert_eq!(whole.parts_count(), None, "PartsCount without partNumber");
+
+    let beyond = s3.get_object().bucket("by-part").key("parts").part_number(4).send().await.expect_err("part 4 of 3");
+    assert_eq!(error_of(&beyond), ("InvalidPartNumber".to_owned(), 416), "part beyond the last");
+    let both = s3.get_object().bucket("by-part").key("parts").part_number(1).range("bytes=0-1").send().await;
+    assert_eq!(outcome(&both), "InvalidRequest", "partNumber with Range");
+
+    put(&s3, "by-part", "single", b"one piece").await;
+    let whole = s3.get_object().bucket("by-part").key("single").part_number(1).send().await.expect("part 1 of one");
+    assert_eq!(whole.body.collect().await.expect("body").into_bytes().as_ref(), b"one piece", "part 1 of a PutObject");
+    let second = s3.get_object().bucket("by-part").key("single").part_number(2).send().await.expect_err("part 2");
+    assert_eq!(error_of(&second), ("InvalidPartNumber".to_owned(), 416), "part 2 of a PutObject object");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn conditional_complete_and_copy() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "cond-write").await;
+    put(&s3, "cond-write", "taken", b"first").await;
+
+    let upload_id = create(&s3, "cond-write", "taken").await;
+    let part = upload(&s3, "cond-write", "taken", &upload_id, 1, b"second").await;
+    let completed = s3
+        .complete_multipart_upload()
+        .bucket("cond-write")
+        .key("taken")
+        .upload_id(&upload_id)
+        .if_none_match("*")
+        .multipart_upload(completion(vec![part]))
+        .send()
+        .await;
+    let failed = completed.expect_err("CompleteMultipartUpload onto an existing key");
+    assert_eq!(error_of(&failed), ("PreconditionFailed".to_owned(), 412), "CompleteMultipartUpload If-None-Match");
+    assert_eq!(get(&s3, "cond-write", "taken").await, b"first", "a failed completion keeps the object");
+
+    put(&s3, "cond-write", "source", b"copied").await;
+    let copied =
+        s3.copy_object().bucket("cond-write").key("taken").copy_source("cond-write/source").if_none_match("*").send();
+    let failed = copied.await.expect_err("CopyObject onto an existing key");
+    assert_eq!(error_of(&failed), ("PreconditionFailed".to_owned(), 412), "CopyObject If-None-Match");
+    assert_eq!(get(&s3, "cond-write", "taken").await, b"first", "a failed copy keeps the object");
+    let copied =
+        s3.copy_object().bucket("cond-write").key("fresh").copy_source("cond-write/source").if_none_match("*").send();
+    copied.await.expect("CopyObject If-None-Match onto a new key");
+    assert_eq!(get(&s3, "cond-write", "fresh").await, b"copied", "the copy onto a new key");
+    server.shutdown().await;
+}

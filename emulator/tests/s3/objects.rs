@@ -335,3 +335,103 @@ async fn list_objects_v1_uses_markers_and_url_encoding() {
     assert_eq!(keys, ["with%20space"], "encoding-type=url encodes keys");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn listing_keeps_control_character_keys() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "control-keys").await;
+    // Object keys may hold any UTF-8, but XML 1.0 text cannot hold most
+    // control characters raw, and XML parsers turn a raw CR into LF.
+    let keys = ["bell\u{1}key", "cr\rkey", "delete\u{7f}key", "lf\nkey", "tab\tkey"];
+    for key in keys {
+        put(&s3, "control-keys", key, b"x").await;
+    }
+
+    let listed = s3.list_objects_v2().bucket("control-keys").send().await.expect("ListObjectsV2 without encoding");
+    let listed: Vec<&str> = listed.contents().iter().filter_map(|object| object.key()).collect();
+    assert_eq!(listed, keys, "keys listed by ListObjectsV2");
+
+    let listed = s3.list_objects().bucket("control-keys").send().await.expect("ListObjects without encoding");
+    let listed: Vec<&str> = listed.contents().iter().filter_map(|object| object.key()).collect();
+    assert_eq!(listed, keys, "keys listed by ListObjects");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn conditional_put_checks_existing_object() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "cond-put").await;
+    let body = |text: &'static str| ByteStream::from_static(text.as_bytes());
+
+    let created = s3.put_object().bucket("cond-put").key("k").if_none_match("*").body(body("v1")).send().await;
+    let etag = created.expect("If-None-Match * on a new key").e_tag().expect("ETag").to_owned();
+    let again = s3.put_object().bucket("cond-put").key("k").if_none_match("*").body(body("v2")).send().await;
+    assert_eq!(error_of(&again.expect_err("existing key")), ("PreconditionFailed".to_owned(), 412), "If-None-Match *");
+    assert_eq!(get(&s3, "cond-put", "k").await, b"v1", "a failed If-None-Match keeps the object");
+
+    let stale = s3.put_object().bucket("cond-put").key("k").if_match("\"other\"").body(body("v3")).send().await;
+    assert_eq!(error_of(&stale.expect_err("stale ETag")), ("PreconditionFailed".to_owned(), 412), "If-Match");
+    assert_eq!(get(&s3, "cond-put", "k").await, b"v1", "a failed If-Match keeps the object");
+    s3.put_object().bucket("cond-put").key("k").if_match(&etag).body(body("v4")).send().await.expect("If-Match");
+    assert_eq!(get(&s3, "cond-put", "k").await, b"v4", "a matching If-Match replaces the object");
+
+    let absent = s3.put_object().bucket("cond-put").key("absent").if_match(&etag).body(body("v5")).send().await;
+    assert_eq!(error_of(&absent.expect_err("If-Match on a missing key")), ("NoSuchKey".to_owned(), 404), "missing key");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn user_metadata_over_two_kib_is_rejected() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "meta-limit").await;
+    // The limit counts the UTF-8 bytes of every name and value: "k" plus the value.
+    let at_limit = "v".repeat(2_047);
+    let over_limit = "v".repeat(2_048);
+
+    let put =
+        s3.put_object().bucket("meta-limit").key("at").metadata("k", &at_limit).body(ByteStream::from_static(b"x"));
+    put.send().await.expect("2048 bytes of metadata");
+    let put =
+        s3.put_object().bucket("meta-limit").key("over").metadata("k", &over_limit).body(ByteStream::from_static(b"x"));
+    let failed = put.send().await.expect_err("2049 bytes of metadata");
+    assert_eq!(error_of(&failed), ("MetadataTooLarge".to_owned(), 400), "PutObject over the limit");
+    let head = s3.head_object().bucket("meta-limit").key("over").send().await;
+    assert!(head.is_err(), "nothing is stored under the rejected key");
+
+    let upload = s3.create_multipart_upload().bucket("meta-limit").key("mp").metadata("k", &over_limit).send().await;
+    let failed = upload.expect_err("CreateMultipartUpload with 2049 bytes of metadata");
+    assert_eq!(error_of(&failed), ("MetadataTooLarge".to_owned(), 400), "multipart over the limit");
+
+    let copy = s3
+        .copy_object()
+        .bucket("meta-limit")
+        .key("copy")
+        .copy_source("meta-limit/at")
+        .metadata_directive(MetadataDirective::Replace)
+        .metadata("k", &over_limit)
+        .send()
+        .await;
+    assert_eq!(error_of(&copy.expect_err("copy")), ("MetadataTooLarge".to_owned(), 400), "CopyObject over the limit");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn max_keys_zero_is_not_truncated() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "zero-keys").await;
+    put(&s3, "zero-keys", "a", b"x").await;
+
+    let page = s3.list_objects_v2().bucket("zero-keys").max_keys(0).send().await.expect("ListObjectsV2 max-keys 0");
+    assert_eq!(page.key_count(), Some(0), "KeyCount");
+    assert_eq!(page.is_truncated(), Some(false), "ListObjectsV2 IsTruncated");
+    assert_eq!(page.next_continuation_token(), None, "NextContinuationToken");
+
+    let page = s3.list_objects().bucket("zero-keys").max_keys(0).delimiter("/").send().await.expect("ListObjects");
+    assert!(page.contents().is_empty(), "ListObjects returns no keys");
+    assert_eq!(page.is_truncated(), Some(false), "ListObjects IsTruncated");
+    server.shutdown().await;
+}

@@ -113,7 +113,10 @@ pub fn list_objects(request: &S3Request<'_>, bucket: &Bucket, version_2: bool) -
             }
         }
         if entries.len() == max_keys {
-            truncated = true;
+            // S3 returns an empty page that is not truncated for max-keys=0,
+            // as S3-compatible servers measured it (for example
+            // <https://github.com/versity/versitygw/issues/248>).
+            truncated = max_keys > 0;
             break;
         }
         match common_prefix {

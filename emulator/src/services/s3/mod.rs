@@ -469,8 +469,16 @@ impl S3 {
             O::DeleteObjects => objects::delete_objects(self, request, bucket, &payload),
             O::PutObject => objects::put_object(request, bucket, payload),
             O::CopyObject => objects::copy_object(self, request, bucket),
-            O::GetObject => objects::get_object(request, bucket, false),
-            O::HeadObject => objects::get_object(request, bucket, true),
+            O::GetObject | O::HeadObject => {
+                let result = objects::get_object(request, bucket, operation == O::HeadObject);
+                // S3 returns 404 for a missing key only to a caller that may
+                // also list the bucket, and with 403 AccessDenied otherwise
+                // (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html>).
+                if result.as_ref().is_err_and(|error| error.code() == "NoSuchKey") {
+                    self.authorize(request, O::ListObjectsV2, bucket, None)?;
+                }
+                result
+            }
             O::DeleteObject => Ok(objects::delete_object(request, bucket)),
             O::PutObjectTagging => objects::put_object_tagging(request, bucket, &payload),
             O::GetObjectTagging => objects::get_object_tagging(request, bucket),
@@ -507,8 +515,11 @@ impl S3 {
         Err(errors::wrong_region(&bucket.name, signed_region, bucket.region(), request.is_head()))
     }
 
-    /// Rejects a presigned URL whose `X-Amz-Expires` has passed.
+    /// Rejects a presigned URL whose `X-Amz-Expires` (SigV4) or `Expires` (SigV2) has passed.
     fn check_presigned_expiry(&self, request: &S3Request<'_>) -> S3Result<()> {
+        if request.has_param("AWSAccessKeyId") {
+            return check_legacy_presigned_expiry(request);
+        }
         let (Some(date), Some(expires)) = (request.param("X-Amz-Date"), request.param("X-Amz-Expires")) else {
             return Ok(());
         };
@@ -638,6 +649,27 @@ pub fn timestamp(unix_seconds: i64) -> String {
 /// Formats a time as an HTTP date, as `Last-Modified` carries it.
 pub fn http_date(time: SystemTime) -> String {
     httpdate::fmt_http_date(time)
+}
+
+/// Rejects a SigV2 presigned URL whose `Expires`, in seconds since the Unix
+/// epoch, has passed, as boto3 presigns S3 URLs by default. See "Query string
+/// request authentication alternative" in
+/// <https://docs.aws.amazon.com/AmazonS3/latest/API/RESTAuthentication.html>.
+fn check_legacy_presigned_expiry(request: &S3Request<'_>) -> S3Result<()> {
+    let Some(expires) = request.param("Expires") else {
+        return Ok(());
+    };
+    let expires_at: i64 = expires.parse().map_err(|_| {
+        errors::access_denied(format!("Expires {expires:?} is not a number of seconds since the epoch"))
+            .with("Expires", expires)
+    })?;
+    let now = unix_seconds(SystemTime::now());
+    if now > expires_at {
+        return Err(errors::access_denied("Request has expired")
+            .with("Expires", timestamp(expires_at))
+            .with("ServerTime", timestamp(now)));
+    }
+    Ok(())
 }
 
 /// Parses `YYYYMMDDTHHMMSSZ` into Unix seconds.

@@ -159,8 +159,8 @@ pub struct Object {
     pub tags: Vec<(String, String)>,
     /// The account that owns the object.
     pub owner: String,
-    /// Number of parts for an object assembled by a multipart upload.
-    pub parts_count: Option<usize>,
+    /// Lengths of the parts, in part order, of an object assembled by a multipart upload.
+    pub part_lengths: Option<Vec<u64>>,
 }
 
 /// A multipart upload in progress.

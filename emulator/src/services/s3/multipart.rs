@@ -52,7 +52,7 @@ pub fn create_multipart_upload(request: &S3Request<'_>, bucket: &Bucket) -> S3Re
         key: key.clone(),
         initiator: request.context.caller.account_id.clone(),
         initiated: SystemTime::now(),
-        headers: object_headers(request.headers),
+        headers: object_headers(request.headers)?,
         tags: tags_from_header(request)?,
         checksum_algorithm,
         parts: BTreeMap::new(),
@@ -71,7 +71,7 @@ pub fn create_multipart_upload(request: &S3Request<'_>, bucket: &Bucket) -> S3Re
     Ok(response)
 }
 
-fn part_number(request: &S3Request<'_>) -> S3Result<u32> {
+pub fn part_number(request: &S3Request<'_>) -> S3Result<u32> {
     let value = request.param("partNumber").unwrap_or_default();
     value.parse::<u32>().ok().filter(|number| (1..=MAX_PART_NUMBER).contains(number)).ok_or_else(|| {
         errors::invalid_argument(
@@ -195,6 +195,8 @@ pub fn complete_multipart_upload(
     let mut state = bucket.lock();
     let upload =
         state.uploads.get(&id).filter(|upload| upload.key == key).ok_or_else(|| errors::no_such_upload(&id))?;
+    let existing_etag = state.objects.get(&key).map(|existing| existing.etag.as_str());
+    super::objects::check_write_conditions(request, &key, existing_etag)?;
 
     let mut parts: Vec<&Part> = Vec::with_capacity(listed.len());
     for (index, (number, etag)) in listed.iter().enumerate() {
@@ -233,7 +235,7 @@ pub fn complete_multipart_upload(
         checksum: checksum.clone(),
         tags: upload.tags.clone(),
         owner,
-        parts_count: Some(parts.len()),
+        part_lengths: Some(parts.iter().map(|part| part.data.len() as u64).collect()),
     };
     state.uploads.remove(&id);
     state.objects.insert(key.clone(), Arc::new(object));

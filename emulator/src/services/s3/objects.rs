@@ -44,8 +44,15 @@ pub fn etag_of(md5: &[u8]) -> String {
     format!("\"{}\"", to_hex(md5))
 }
 
-/// Reads the stored headers and user metadata of an upload.
-pub fn object_headers(headers: &HeaderMap) -> ObjectHeaders {
+/// Largest user metadata S3 stores with an object: the UTF-8 bytes of every
+/// name and value together
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingMetadata.html>).
+// NOTE: the page says "2 KB"; 2,048 bytes is an assumption, not a measured limit.
+const MAX_METADATA_BYTES: usize = 2_048;
+
+/// Reads the stored headers and user metadata of an upload, and rejects
+/// user metadata over [`MAX_METADATA_BYTES`] with `MetadataTooLarge`.
+pub fn object_headers(headers: &HeaderMap) -> S3Result<ObjectHeaders> {
     let text = |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).map(str::to_owned);
     // The aws-chunked coding describes the request body only; S3 does not store it.
     let content_encoding = text("content-encoding").and_then(|value| {
@@ -61,7 +68,17 @@ pub fn object_headers(headers: &HeaderMap) -> ObjectHeaders {
         })
         .collect();
     metadata.sort();
-    ObjectHeaders {
+    let metadata_bytes: usize = metadata.iter().map(|(name, value)| name.len() + value.len()).sum();
+    if metadata_bytes > MAX_METADATA_BYTES {
+        return Err(S3Error::new(
+            "MetadataTooLarge",
+            400,
+            "Your metadata headers exceed the maximum allowed metadata size.",
+        )
+        .with("Size", metadata_bytes.to_string())
+        .with("MaxSizeAllowed", MAX_METADATA_BYTES.to_string()));
+    }
+    Ok(ObjectHeaders {
         content_type: Some(text("content-type").unwrap_or_else(|| "binary/octet-stream".to_owned())),
         content_encoding,
         content_disposition: text("content-disposition"),
@@ -69,7 +86,7 @@ pub fn object_headers(headers: &HeaderMap) -> ObjectHeaders {
         cache_control: text("cache-control"),
         expires: text("expires"),
         metadata,
-    }
+    })
 }
 
 /// Parses the `x-amz-tagging` header, a URL-encoded query string.
@@ -132,14 +149,19 @@ pub fn put_object(request: &S3Request<'_>, bucket: &Bucket, payload: Payload) ->
         etag: etag_of(&payload.md5),
         data: payload.data,
         last_modified: SystemTime::now(),
-        headers: object_headers(request.headers),
+        headers: object_headers(request.headers)?,
         checksum: payload.checksum.clone(),
         tags,
         owner,
-        parts_count: None,
+        part_lengths: None,
     };
     let etag = object.etag.clone();
-    bucket.lock().objects.insert(key, Arc::new(object));
+    // The check and the write share one lock, so of two conditional writers
+    // racing for one key at most one succeeds.
+    let mut state = bucket.lock();
+    check_write_conditions(request, &key, state.objects.get(&key).map(|existing| existing.etag.as_str()))?;
+    state.objects.insert(key, Arc::new(object));
+    drop(state);
 
     let mut response = empty_response(StatusCode::OK);
     set_header(&mut response, "etag", &etag);
@@ -147,6 +169,29 @@ pub fn put_object(request: &S3Request<'_>, bucket: &Bucket, payload: Payload) ->
         set_header(&mut response, algorithm.header_name(), value);
     }
     Ok(response)
+}
+
+/// Checks the conditional write headers of PutObject, CopyObject and
+/// CompleteMultipartUpload against the ETag of the
+/// object now stored under `key`, if any
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html>).
+/// If-None-Match fails on an existing object, and If-Match fails on a
+/// missing object with `NoSuchKey` and on another ETag with 412.
+pub fn check_write_conditions(request: &S3Request<'_>, key: &str, existing_etag: Option<&str>) -> S3Result<()> {
+    if let Some(condition) = request.header("if-none-match")
+        && existing_etag.is_some_and(|etag| etag_matches(condition, etag))
+    {
+        return Err(errors::precondition_failed("If-None-Match"));
+    }
+    if let Some(condition) = request.header("if-match") {
+        let Some(etag) = existing_etag else {
+            return Err(errors::no_such_key(key));
+        };
+        if !etag_matches(condition, etag) {
+            return Err(errors::precondition_failed("If-Match"));
+        }
+    }
+    Ok(())
 }
 
 /// Finds an object; `NoSuchKey` when absent.
@@ -330,14 +375,40 @@ fn object_response_headers(response: &mut HttpResponse, request: &S3Request<'_>,
     if !object.tags.is_empty() {
         set_header(response, "x-amz-tagging-count", &object.tags.len().to_string());
     }
-    if let Some(parts) = object.parts_count {
-        set_header(response, "x-amz-mp-parts-count", &parts.to_string());
+    // S3 returns the count only when the request names a part.
+    if let Some(lengths) = &object.part_lengths
+        && request.has_param("partNumber")
+    {
+        set_header(response, "x-amz-mp-parts-count", &lengths.len().to_string());
     }
     if request.header("x-amz-checksum-mode").is_some_and(|mode| mode.eq_ignore_ascii_case("ENABLED"))
         && let Some((algorithm, value)) = &object.checksum
     {
         set_header(response, algorithm.header_name(), value);
     }
+}
+
+/// Computes the byte range of part `number`, which GetObject and HeadObject
+/// with `partNumber` return
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html>).
+/// Returns `None` for the whole object, which is part 1 of an object stored
+/// in one piece.
+// NOTE: the InvalidPartNumber code and message follow what S3 is reported to
+// return, not a page of the API reference.
+fn part_range(object: &Object, number: u32) -> S3Result<Option<ByteRange>> {
+    let single = [object.data.len() as u64];
+    let lengths = object.part_lengths.as_deref().unwrap_or(&single);
+    let index = usize::try_from(number).unwrap_or(usize::MAX) - 1;
+    let Some(&length) = lengths.get(index) else {
+        return Err(S3Error::new("InvalidPartNumber", 416, "The requested partnumber is not satisfiable")
+            .with("PartNumberRequested", number.to_string())
+            .with("ActualPartCount", lengths.len().to_string()));
+    };
+    if object.part_lengths.is_none() || length == 0 {
+        return Ok(None);
+    }
+    let first: u64 = lengths[..index].iter().sum();
+    Ok(Some(ByteRange { first, last: first + length - 1 }))
 }
 
 pub fn get_object(request: &S3Request<'_>, bucket: &Bucket, head: bool) -> S3Result<HttpResponse> {
@@ -356,9 +427,13 @@ pub fn get_object(request: &S3Request<'_>, bucket: &Bucket, head: bool) -> S3Res
     }
 
     let size = object.data.len() as u64;
-    let range = match request.header("range") {
-        Some(value) => parse_range(value, size)?,
-        None => None,
+    let range = match (request.header("range"), request.has_param("partNumber")) {
+        (Some(_), true) => {
+            return Err(errors::invalid_request("Cannot specify both Range header and partNumber query parameter"));
+        }
+        (Some(value), false) => parse_range(value, size)?,
+        (None, true) => part_range(&object, super::multipart::part_number(request)?)?,
+        (None, false) => None,
     };
     let (status, data) = match range {
         Some(range) => {
@@ -486,7 +561,7 @@ pub fn copy_object(s3: &S3, request: &S3Request<'_>, bucket: &Bucket) -> S3Resul
         ));
     }
     let tags = if replace_tags { tags_from_header(request)? } else { object.tags.clone() };
-    let headers = if replace_metadata { object_headers(request.headers) } else { object.headers.clone() };
+    let headers = if replace_metadata { object_headers(request.headers)? } else { object.headers.clone() };
     let owner = object_owner(request, bucket)?;
     let checksum = match request.header("x-amz-checksum-algorithm").and_then(super::body::ChecksumAlgorithm::parse) {
         Some(algorithm) => Some((algorithm, super::body::checksum_of(algorithm, &object.data))),
@@ -494,7 +569,7 @@ pub fn copy_object(s3: &S3, request: &S3Request<'_>, bucket: &Bucket) -> S3Resul
     };
     let copy = Object {
         data: object.data.clone(),
-        etag: match object.parts_count {
+        etag: match object.part_lengths {
             // A copy is stored in one piece, so its ETag is the MD5 of its bytes.
             Some(_) => etag_of(&md5_of(&object.data)),
             None => object.etag.clone(),
@@ -504,10 +579,13 @@ pub fn copy_object(s3: &S3, request: &S3Request<'_>, bucket: &Bucket) -> S3Resul
         checksum: checksum.clone(),
         tags,
         owner,
-        parts_count: None,
+        part_lengths: None,
     };
     let (etag, last_modified) = (copy.etag.clone(), copy.last_modified);
-    bucket.lock().objects.insert(key, Arc::new(copy));
+    let mut state = bucket.lock();
+    check_write_conditions(request, &key, state.objects.get(&key).map(|existing| existing.etag.as_str()))?;
+    state.objects.insert(key, Arc::new(copy));
+    drop(state);
 
     let mut document = Document::new("CopyObjectResult");
     document.element("ETag", &etag).element("LastModified", &timestamp(unix_seconds(last_modified)));

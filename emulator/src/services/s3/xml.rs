@@ -43,8 +43,8 @@ impl Element {
     }
 }
 
-/// Escapes text for element content: `&`, `<` and `>` only, so quotes stay
-/// readable in messages, as S3 writes them.
+/// Escapes text for element content: `&`, `<`, `>` and control characters,
+/// but not quotes, so they stay readable in messages, as S3 writes them.
 pub fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
@@ -52,7 +52,13 @@ pub fn escape(text: &str) -> String {
             '&' => escaped.push_str("&amp;"),
             '<' => escaped.push_str("&lt;"),
             '>' => escaped.push_str("&gt;"),
-            '\r' => escaped.push_str("&#xD;"),
+            // XML 1.0 text cannot hold most control characters raw, and a
+            // parser reads a raw CR as LF, so these go out as character
+            // references, as the "XML related object key constraints" in
+            // <https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html> describe.
+            c if c.is_ascii_control() => {
+                let _ = write!(escaped, "&#x{:X};", u32::from(c));
+            }
             c => escaped.push(c),
         }
     }
