@@ -9,7 +9,7 @@
 #   emulator, under every profile;
 # - `crosscheck run --targets .ci/peers/targets.yaml --target NAME --only matrix
 #   --profile PROFILE` for NAME moto and localstack and PROFILE localstack and
-#   aws, with the SQS, KMS, SNS and Secrets Manager catalogs, the ones snapshots/peers/
+#   aws, with the SQS, KMS, SNS, Secrets Manager and S3 catalogs, the ones snapshots/peers/
 #   records. Each peer is installed (idempotently) into target/ci-peers/NAME
 #   with .ci/peers/NAME.sh, started on 127.0.0.1 at the port of its endpoint
 #   in targets.yaml, and stopped by its saved PID when its runs end or the script
@@ -43,7 +43,7 @@ PEERS=(moto localstack)
 PEER_PROFILES=(localstack aws)
 # The matrix catalogs run against the peers: those that snapshots/peers/
 # records, so that each cell of a peer report can be checked against it.
-PEER_CATALOGS=(sqs.yaml kms.yaml sns.yaml secretsmanager.yaml)
+PEER_CATALOGS=(sqs.yaml kms.yaml sns.yaml secretsmanager.yaml s3.yaml)
 # Every profile crosscheck knows, for removing a target's old reports.
 ALL_PROFILES=(localstack localstack-enforce-iam aws)
 REPORT_EXTENSIONS=(md html json xml)
