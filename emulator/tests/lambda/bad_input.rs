@@ -95,3 +95,26 @@ async fn reserved_environment_variable_is_rejected() {
     assert_eq!(outcome(&result), "InvalidParameterValueException");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn non_json_payload_is_rejected() {
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    create_function(&lambda, "json-only", Runtime::Python312, "app.handler", python_zip()).await;
+    let result = lambda.invoke().function_name("json-only").payload(Blob::new(b"{not json".to_vec())).send().await;
+    assert_eq!(outcome(&result), "InvalidRequestContentException");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn missing_alias_version_is_rejected() {
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    create_function(&lambda, "no-versions", Runtime::Python312, "app.handler", python_zip()).await;
+    let result = lambda.create_alias().function_name("no-versions").name("live").function_version("7").send().await;
+    assert_eq!(outcome(&result), "ResourceNotFoundException");
+    let numeric =
+        lambda.create_alias().function_name("no-versions").name("123").function_version("$LATEST").send().await;
+    assert_eq!(outcome(&numeric), "ValidationException", "an alias name may not be all digits");
+    server.shutdown().await;
+}

@@ -321,3 +321,92 @@ def handler(event, context):
         assert!(wait_until_gone(pid).await, "process {pid} survived shutdown");
     }
 }
+
+#[tokio::test]
+async fn event_invocation_runs_in_background() {
+    if !interpreter_available("python3") {
+        return;
+    }
+    let marker = std::env::temp_dir().join(format!("crosscheck-lambda-event-{}", std::process::id()));
+    let _ = std::fs::remove_file(&marker);
+    let app = b"import os\n\ndef handler(event, context):\n    open(os.environ['MARKER'], 'w').write(event['word'])\n    return None\n";
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    lambda
+        .create_function()
+        .function_name("writer")
+        .runtime(Runtime::Python312)
+        .role(ROLE)
+        .handler("app.handler")
+        .environment(Environment::builder().variables("MARKER", marker.to_string_lossy()).build())
+        .code(FunctionCode::builder().zip_file(Blob::new(zip(&[("app.py", app, 0o644)]))).build())
+        .send()
+        .await
+        .expect("CreateFunction");
+    let event = lambda
+        .invoke()
+        .function_name("writer")
+        .invocation_type(InvocationType::Event)
+        .payload(payload(&json!({ "word": "queued" })))
+        .send()
+        .await
+        .expect("Event");
+    assert_eq!(event.status_code(), 202);
+
+    let mut written = None;
+    for _ in 0..250 {
+        if let Ok(text) = std::fs::read_to_string(&marker) {
+            written = Some(text);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let _ = std::fs::remove_file(&marker);
+    assert_eq!(written.as_deref(), Some("queued"), "the Event invocation ran within 5 seconds");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn deflated_package_runs() {
+    if !interpreter_available("python3") {
+        return;
+    }
+    // Python's zipfile writes deflated entries, as most zip tools do.
+    let directory = std::env::temp_dir().join(format!("crosscheck-lambda-deflate-{}", std::process::id()));
+    std::fs::create_dir_all(&directory).expect("scratch directory");
+    let archive = directory.join("package.zip");
+    let script = format!(
+        "import zipfile\nsource = 'def handler(event, context):\\n    return {{\"words\": ' + repr(['word%d' % i for i in range(300)]) + '}}\\n'\nwith zipfile.ZipFile({:?}, 'w', zipfile.ZIP_DEFLATED) as z:\n    z.writestr('app.py', source)\n",
+        archive.to_string_lossy()
+    );
+    let status = std::process::Command::new("python3").args(["-c", &script]).status().expect("python3 runs");
+    assert!(status.success(), "python3 wrote the zip file");
+    let package = std::fs::read(&archive).expect("read the zip file");
+    let _ = std::fs::remove_dir_all(&directory);
+
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    create_function(&lambda, "deflated", Runtime::Python312, "app.handler", package).await;
+    let output = lambda.invoke().function_name("deflated").send().await.expect("Invoke");
+    assert_eq!(output.function_error(), None, "payload {}", body(&output));
+    let result = body(&output);
+    assert_eq!(result["words"][299], "word299", "the inflated module ran");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn zero_concurrency_throttles() {
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    create_function(&lambda, "throttled", Runtime::Python312, "app.handler", python_zip()).await;
+    lambda
+        .put_function_concurrency()
+        .function_name("throttled")
+        .reserved_concurrent_executions(0)
+        .send()
+        .await
+        .expect("PutFunctionConcurrency");
+    let error = lambda.invoke().function_name("throttled").send().await.expect_err("throttled");
+    assert_eq!(crate::common::error_of(&error), ("TooManyRequestsException".to_owned(), 429));
+    server.shutdown().await;
+}

@@ -71,6 +71,12 @@ pub fn invalid_request_content(message: String) -> AwsError {
     AwsError::sender("InvalidRequestContentException", 400, message)
 }
 
+/// TooManyRequestsException (429): the function's reserved concurrency is zero, so every invocation is throttled
+/// (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html>).
+pub fn too_many_requests() -> AwsError {
+    AwsError::sender("TooManyRequestsException", 429, "Rate Exceeded. (the function's reserved concurrency is 0)")
+}
+
 /// AccessDeniedException (403): no policy allows the call.
 pub fn access_denied(message: String) -> AwsError {
     AwsError::sender("AccessDeniedException", 403, message)

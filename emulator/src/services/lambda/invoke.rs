@@ -67,6 +67,9 @@ pub async fn invoke(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<H
             None => function.config_for(qualifier),
         };
         let config = config.ok_or_else(|| errors::function_not_found(&target.resource_arn()))?;
+        if function.reserved_concurrency == Some(0) {
+            return Err(errors::too_many_requests());
+        }
         Ok((config, function.name.clone()))
     })?;
 
@@ -119,6 +122,7 @@ pub async fn invoke(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<H
             (body, function_error, invocation.log)
         }
         Err(error) => {
+            tracing::debug!(function = %invoked_arn, %error, "Lambda runtime could not start");
             let body =
                 serde_json::json!({ "errorType": "Runtime.InvalidEntrypoint", "errorMessage": error.to_string() });
             (Bytes::from(body.to_string()), Some("Unhandled"), Vec::new())

@@ -378,6 +378,9 @@ pub struct FunctionInfo<'a> {
 pub struct Workers {
     by_key: Arc<Mutex<HashMap<String, Arc<Worker>>>>,
     reaper_started: std::sync::OnceLock<()>,
+    /// Set by [`Workers::stop_all`], so an asynchronous invocation still in
+    /// flight at shutdown cannot start a process nobody would stop.
+    closed: std::sync::atomic::AtomicBool,
 }
 
 /// Numbers worker directories; global, because several emulators may share one process.
@@ -411,8 +414,9 @@ impl Workers {
         }
     }
 
-    /// Stops every worker.
+    /// Stops every worker and starts no new ones.
     pub fn stop_all(&self) {
+        self.closed.store(true, Ordering::SeqCst);
         let removed: Vec<Arc<Worker>> = lock(&self.by_key).drain().map(|(_, worker)| worker).collect();
         for worker in removed {
             worker.stop();
@@ -463,10 +467,18 @@ impl Workers {
         if let Some(worker) = lock(&self.by_key).get(&function.version_arn).filter(|worker| !worker.has_exited()) {
             return Ok(worker.clone());
         }
+        if self.closed.load(Ordering::SeqCst) {
+            return Err(StartError::Runtime("the emulator is shutting down".to_owned()));
+        }
         let worker = Arc::new(self.start_worker(function).await?);
         let previous = lock(&self.by_key).insert(function.version_arn.clone(), worker.clone());
         if let Some(previous) = previous {
             previous.stop();
+        }
+        // stop_all may have run while the worker started; it must not outlive shutdown.
+        if self.closed.load(Ordering::SeqCst) {
+            self.remove(&worker);
+            return Err(StartError::Runtime("the emulator is shutting down".to_owned()));
         }
         Ok(worker)
     }
@@ -482,10 +494,20 @@ impl Workers {
         let config = function.config;
         let number = DIRECTORY_COUNTER.fetch_add(1, Ordering::Relaxed);
         let directory = std::env::temp_dir().join(format!("crosscheck-lambda-{}-{number}", std::process::id()));
-        let prepared = prepare_directory(&directory, config);
+        // Unpacking and the interpreter look-up block, so they run off the async workers.
+        let prepared = {
+            let directory = directory.clone();
+            let config = config.clone();
+            tokio::task::spawn_blocking(move || prepare_directory(&directory, &config)).await
+        };
         let command = match prepared {
-            Ok(command) => command,
+            Ok(Ok(command)) => command,
+            Ok(Err(error)) => {
+                let _ = std::fs::remove_dir_all(&directory);
+                return Err(error);
+            }
             Err(error) => {
+                let error = StartError::Runtime(format!("preparing the worker directory failed: {error}"));
                 let _ = std::fs::remove_dir_all(&directory);
                 return Err(error);
             }
