@@ -74,6 +74,8 @@ async fn python_handler_result_and_environment() {
     let log = String::from_utf8_lossy(&log);
     assert!(log.contains("python handler got ada"), "the log tail has the handler's output: {log}");
     assert!(log.contains("START RequestId:"), "the log tail starts with START: {log}");
+    let request_id = result["request_id"].as_str().expect("request_id").to_owned();
+    assert!(log.contains(&format!("START RequestId: {request_id}")), "the handler's request id is the log's: {log}");
 
     let second = lambda
         .invoke()
@@ -289,6 +291,44 @@ async fn alias_invocation_runs_its_version() {
         .expect("Invoke alias");
     assert_eq!(output.executed_version(), Some("1"));
     assert_eq!(body(&output)["version"], "1", "payload {}", body(&output));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn weighted_alias_routes_to_both_versions() {
+    if !interpreter_available("python3") {
+        return;
+    }
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    let arn = create_function(&lambda, "weighted", Runtime::Python312, "app.handler", python_zip()).await;
+    lambda.publish_version().function_name("weighted").send().await.expect("PublishVersion 1");
+    lambda.update_function_configuration().function_name("weighted").description("two").send().await.expect("update");
+    lambda.publish_version().function_name("weighted").send().await.expect("PublishVersion 2");
+    let weights = std::collections::HashMap::from([("2".to_owned(), 0.5)]);
+    lambda
+        .create_alias()
+        .function_name("weighted")
+        .name("split")
+        .function_version("1")
+        .routing_config(
+            aws_sdk_lambda::types::AliasRoutingConfiguration::builder()
+                .set_additional_version_weights(Some(weights))
+                .build(),
+        )
+        .send()
+        .await
+        .expect("CreateAlias");
+
+    // With weight 0.5, 40 invocations all landing on one version has probability 2^-39.
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..40 {
+        let output = lambda.invoke().function_name(format!("{arn}:split")).send().await.expect("Invoke alias");
+        let executed = output.executed_version().expect("ExecutedVersion").to_owned();
+        assert_eq!(body(&output)["version"], executed.as_str(), "the handler ran in the version reported");
+        seen.insert(executed);
+    }
+    assert_eq!(seen.into_iter().collect::<Vec<_>>(), ["1", "2"], "both versions served the alias");
     server.shutdown().await;
 }
 

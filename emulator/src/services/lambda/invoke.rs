@@ -18,9 +18,10 @@ use crate::http::HttpResponse;
 /// (<https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html>).
 pub const MAX_SYNC_PAYLOAD_BYTES: usize = 6 * 1024 * 1024;
 
-/// Largest payload of an asynchronous invocation, 1 MB since October 2025; it was 256 KB before
+/// Largest payload of an asynchronous invocation, 256 KB
 /// (<https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html>).
-pub const MAX_ASYNC_PAYLOAD_BYTES: usize = 1024 * 1024;
+/// NOTE: unverified whether AWS has since raised this limit.
+pub const MAX_ASYNC_PAYLOAD_BYTES: usize = 256 * 1024;
 
 /// How much of the output `LogType: Tail` returns.
 const LOG_TAIL_BYTES: usize = 4 * 1024;
@@ -83,9 +84,16 @@ pub async fn invoke(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<H
 
     if invocation_type == "Event" {
         let workers = lambda.workers_handle();
+        let request_id = request.context.request_id.clone();
         let region = target.namespace.region.clone();
         tokio::spawn(async move {
-            let info = FunctionInfo { version_arn, function_name: &function_name, region: &region, config: &config };
+            let info = FunctionInfo {
+                version_arn,
+                function_name: &function_name,
+                region: &region,
+                request_id,
+                config: &config,
+            };
             match workers.invoke(&info, payload, &invoked_arn).await {
                 Ok(invocation) => {
                     if !matches!(invocation.outcome, Outcome::Response(_)) {
@@ -100,8 +108,13 @@ pub async fn invoke(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<H
         return Ok(empty_response(StatusCode::ACCEPTED, &request.context.request_id));
     }
 
-    let info =
-        FunctionInfo { version_arn, function_name: &function_name, region: &target.namespace.region, config: &config };
+    let info = FunctionInfo {
+        version_arn,
+        function_name: &function_name,
+        region: &target.namespace.region,
+        request_id: request.context.request_id.clone(),
+        config: &config,
+    };
     let started = std::time::Instant::now();
     let invocation = lambda.workers.invoke(&info, payload, &invoked_arn).await;
     let request_id = &request.context.request_id;

@@ -295,13 +295,19 @@ impl Worker {
     }
 
     /// Runs one invocation and waits for its outcome, the process's exit or the timeout.
-    async fn invoke(&self, payload: Bytes, invoked_arn: &str, timeout: Duration) -> Option<Invocation> {
+    async fn invoke(
+        &self,
+        request_id: &str,
+        payload: Bytes,
+        invoked_arn: &str,
+        timeout: Duration,
+    ) -> Option<Invocation> {
         let _busy = self.busy.lock().await;
         if self.has_exited() || *lock(&self.stopped) {
             return None;
         }
         *lock(&self.last_used) = Instant::now();
-        let request_id = uuid::Uuid::new_v4().to_string();
+        let request_id = request_id.to_owned();
         let (sender, receiver) = oneshot::channel();
         lock(&self.shared.results).insert(request_id.clone(), sender);
         let log_start = lock(&self.logs).total;
@@ -370,10 +376,16 @@ pub struct FunctionInfo<'a> {
     pub version_arn: String,
     pub function_name: &'a str,
     pub region: &'a str,
+    /// The Invoke request's id, which the handler sees as its context's request id.
+    pub request_id: String,
     pub config: &'a VersionConfig,
 }
 
 /// Every worker, by function version ARN.
+///
+/// NOTE: one worker serves a function version, so concurrent invocations of
+/// one version wait for each other instead of scaling out as Lambda does.
+/// A waiting invocation's timeout starts only when its worker takes it.
 #[derive(Default)]
 pub struct Workers {
     by_key: Arc<Mutex<HashMap<String, Arc<Worker>>>>,
@@ -441,7 +453,7 @@ impl Workers {
         // A worker found dead is replaced once; a second failure is reported.
         for _ in 0..2 {
             let worker = self.worker_for(function).await?;
-            match worker.invoke(payload.clone(), invoked_arn, timeout).await {
+            match worker.invoke(&function.request_id, payload.clone(), invoked_arn, timeout).await {
                 Some(invocation) => {
                     if matches!(invocation.outcome, Outcome::TimedOut) || worker.has_exited() {
                         self.remove(&worker);
