@@ -118,3 +118,29 @@ async fn missing_alias_version_is_rejected() {
     assert_eq!(outcome(&numeric), "ValidationException", "an alias name may not be all digits");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn bad_layer_arns_are_rejected() {
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    for (layer, expected) in [
+        ("arn:aws:lambda:eu-west-1:111111111111:layer:absent:1", "InvalidParameterValueException"),
+        ("arn:aws:lambda:eu-west-1:111111111111:layer:no-version", "ValidationException"),
+        ("arn:aws:sqs:eu-west-1:111111111111:layer:wrong-service:1", "ValidationException"),
+    ] {
+        let result = lambda
+            .create_function()
+            .function_name("with-bad-layer")
+            .runtime(Runtime::Python312)
+            .role(ROLE)
+            .handler("app.handler")
+            .layers(layer)
+            .code(FunctionCode::builder().zip_file(Blob::new(python_zip())).build())
+            .send()
+            .await;
+        assert_eq!(outcome(&result), expected, "layer {layer}");
+    }
+    let listed = lambda.list_functions().send().await.expect("ListFunctions");
+    assert!(listed.functions().is_empty(), "no function was created");
+    server.shutdown().await;
+}

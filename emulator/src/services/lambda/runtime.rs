@@ -258,7 +258,7 @@ struct Shared {
 pub struct Worker {
     key: String,
     process_group: u32,
-    directory: PathBuf,
+    directory: TempDirectory,
     shared: Arc<Shared>,
     queue: mpsc::Sender<Pending>,
     /// Serializes invocations: one worker runs one invocation at a time.
@@ -284,9 +284,7 @@ impl Worker {
         *stopped = true;
         kill_process_group(self.process_group);
         let _ = self.stop_server.send(true);
-        if let Err(error) = std::fs::remove_dir_all(&self.directory) {
-            tracing::debug!(%error, directory = %self.directory.display(), "could not remove a worker directory");
-        }
+        self.directory.remove();
         tracing::debug!(worker = %self.key, process_group = self.process_group, "stopped Lambda worker");
     }
 
@@ -354,6 +352,26 @@ impl Worker {
 impl Drop for Worker {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// A worker's directory, removed when dropped, so a worker start that fails
+/// or is cancelled midway leaves nothing behind.
+struct TempDirectory(PathBuf);
+
+impl TempDirectory {
+    fn remove(&self) {
+        match std::fs::remove_dir_all(&self.0) {
+            Ok(()) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => tracing::debug!(%error, directory = %self.0.display(), "could not remove a worker directory"),
+        }
+    }
+}
+
+impl Drop for TempDirectory {
+    fn drop(&mut self) {
+        self.remove();
     }
 }
 
@@ -506,23 +524,22 @@ impl Workers {
         let config = function.config;
         let number = DIRECTORY_COUNTER.fetch_add(1, Ordering::Relaxed);
         let directory = std::env::temp_dir().join(format!("crosscheck-lambda-{}-{number}", std::process::id()));
-        // Unpacking and the interpreter look-up block, so they run off the async workers.
+        // Unpacking and the interpreter look-up block, so they run off the async
+        // workers. The blocking task owns the directory guard until it returns,
+        // so a cancelled start still removes what the task writes.
         let prepared = {
-            let directory = directory.clone();
+            let guard = TempDirectory(directory.clone());
             let config = config.clone();
-            tokio::task::spawn_blocking(move || prepare_directory(&directory, &config)).await
+            tokio::task::spawn_blocking(move || {
+                let result = prepare_directory(&guard.0, &config);
+                (guard, result)
+            })
+            .await
         };
-        let command = match prepared {
-            Ok(Ok(command)) => command,
-            Ok(Err(error)) => {
-                let _ = std::fs::remove_dir_all(&directory);
-                return Err(error);
-            }
-            Err(error) => {
-                let error = StartError::Runtime(format!("preparing the worker directory failed: {error}"));
-                let _ = std::fs::remove_dir_all(&directory);
-                return Err(error);
-            }
+        let (directory_guard, command) = match prepared {
+            Ok((guard, Ok(command))) => (guard, command),
+            Ok((_guard, Err(error))) => return Err(error),
+            Err(error) => return Err(StartError::Runtime(format!("preparing the worker directory failed: {error}"))),
         };
 
         let listener = TcpListener::bind("127.0.0.1:0").await?;
@@ -555,7 +572,6 @@ impl Workers {
             Ok(child) => child,
             Err(error) => {
                 let _ = stop_server.send(true);
-                let _ = std::fs::remove_dir_all(&directory);
                 return Err(StartError::Runtime(format!("could not start {}: {error}", command.program.display())));
             }
         };
@@ -583,7 +599,7 @@ impl Workers {
         Ok(Worker {
             key: function.version_arn.clone(),
             process_group,
-            directory,
+            directory: directory_guard,
             shared,
             queue,
             busy: tokio::sync::Mutex::new(()),
