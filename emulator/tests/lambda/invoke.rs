@@ -333,6 +333,28 @@ async fn weighted_alias_routes_to_both_versions() {
 }
 
 #[tokio::test]
+async fn idle_worker_is_reaped() {
+    if !interpreter_available("python3") {
+        return;
+    }
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    create_function(&lambda, "idle", Runtime::Python312, "app.handler", python_zip()).await;
+    let first = lambda.invoke().function_name("idle").send().await.expect("Invoke");
+    let pid = u32::try_from(body(&first)["pid"].as_u64().expect("pid")).expect("pid fits");
+
+    let workers = server.emulator().lambda();
+    assert_eq!(workers.stop_idle_workers(std::time::Duration::from_secs(3600)), 0, "a worker used just now is kept");
+    assert_eq!(workers.stop_idle_workers(std::time::Duration::ZERO), 1, "an idle worker is stopped");
+    assert!(wait_until_gone(pid).await, "the reaped process {pid} is gone");
+    assert!(workers.worker_process_groups().is_empty(), "no worker remains");
+
+    let second = lambda.invoke().function_name("idle").send().await.expect("Invoke after reaping");
+    assert_ne!(body(&second)["pid"], body(&first)["pid"], "a cold start serves the next invocation");
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn shutdown_leaves_no_processes() {
     if !interpreter_available("python3") {
         return;

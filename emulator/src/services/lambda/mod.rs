@@ -260,6 +260,11 @@ impl Lambda {
         self.workers.process_groups()
     }
 
+    /// Stops the handler processes idle for at least `idle_for`, and returns how many stopped.
+    pub fn stop_idle_workers(&self, idle_for: std::time::Duration) -> usize {
+        self.workers.stop_idle(idle_for)
+    }
+
     /// Stops every handler process, for server shutdown.
     pub fn stop_workers(&self) {
         self.workers.stop_all();

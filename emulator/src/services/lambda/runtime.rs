@@ -453,6 +453,12 @@ impl Workers {
         }
     }
 
+    /// Stops the workers idle for at least `idle_for` now, as the background
+    /// reaper does every few seconds with [`IDLE_TIMEOUT`]; returns how many stopped.
+    pub fn stop_idle(&self, idle_for: Duration) -> usize {
+        stop_idle_workers(&self.by_key, idle_for)
+    }
+
     /// Returns the process group ids of the running workers, for tests that check for orphans.
     pub fn process_groups(&self) -> Vec<u32> {
         lock(&self.by_key).values().map(|worker| worker.process_group).collect()
@@ -634,22 +640,26 @@ async fn reap_idle(by_key: Weak<Mutex<HashMap<String, Arc<Worker>>>>) {
         let Some(by_key) = by_key.upgrade() else {
             return;
         };
-        let idle: Vec<Arc<Worker>> = {
-            let mut map = by_key.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            let keys: Vec<String> = map
-                .iter()
-                .filter(|(_, worker)| {
-                    worker.busy.try_lock().is_ok() && lock(&worker.last_used).elapsed() > IDLE_TIMEOUT
-                })
-                .map(|(key, _)| key.clone())
-                .collect();
-            keys.iter().filter_map(|key| map.remove(key)).collect()
-        };
-        for worker in idle {
-            tracing::debug!(worker = %worker.key, "stopping idle Lambda worker");
-            worker.stop();
-        }
+        stop_idle_workers(&by_key, IDLE_TIMEOUT);
     }
+}
+
+/// Stops the workers that have not run an invocation for longer than `idle_for`, and returns how many.
+fn stop_idle_workers(by_key: &Mutex<HashMap<String, Arc<Worker>>>, idle_for: Duration) -> usize {
+    let idle: Vec<Arc<Worker>> = {
+        let mut map = lock(by_key);
+        let keys: Vec<String> = map
+            .iter()
+            .filter(|(_, worker)| worker.busy.try_lock().is_ok() && lock(&worker.last_used).elapsed() >= idle_for)
+            .map(|(key, _)| key.clone())
+            .collect();
+        keys.iter().filter_map(|key| map.remove(key)).collect()
+    };
+    for worker in &idle {
+        tracing::debug!(worker = %worker.key, "stopping idle Lambda worker");
+        worker.stop();
+    }
+    idle.len()
 }
 
 /// The program that starts a runtime, and the directory to put first on its `PATH`.
