@@ -1,6 +1,6 @@
 //! Invoke (<https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html>):
-//! `RequestResponse` waits for the handler, `Event` queues it and answers
-//! 202, `DryRun` only checks the request and answers 204.
+//! `RequestResponse` waits for the handler, `Event` queues it and returns
+//! 202, `DryRun` only checks the request and returns 204.
 
 use base64::Engine as _;
 use bytes::Bytes;

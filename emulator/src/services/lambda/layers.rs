@@ -4,7 +4,10 @@
 //!
 //! A function names a layer version by ARN. Another account's layer version
 //! is usable only when its policy grants `lambda:GetLayerVersion` to the
-//! caller; a layer of the same name in the caller's account is never used in its place.
+//! caller. A layer of the same name in the caller's account is never used in its place.
+//! Each AddLayerVersionPermission statement covers one layer version and
+//! names the account's root as principal
+//! (<https://docs.aws.amazon.com/lambda/latest/dg/permissions-layer-cross-account.html>).
 
 use std::sync::Arc;
 

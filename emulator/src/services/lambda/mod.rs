@@ -41,9 +41,11 @@ use crate::store::{Namespace, Namespaces};
 
 use model::{FunctionRegistry, LayerRegistry, StatementSet};
 
-/// The operations Lambda lets a caller run on another account's function or
-/// layer once a resource policy allows it
-/// (<https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html>).
+/// The Lambda operations that reach another account's function or layer by
+/// ARN, as LocalStack lists them for cross-account access
+/// (<https://docs.localstack.cloud/references/cross-account-access>). Under
+/// the `aws` and `localstack-enforce-iam` profiles a resource policy must
+/// also allow the call.
 pub const CROSS_ACCOUNT_OPERATIONS: &[&str] = &[
     "AddLayerVersionPermission",
     "CreateAlias",

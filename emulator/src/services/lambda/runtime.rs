@@ -10,7 +10,7 @@
 //! [`IDLE_TIMEOUT`] without use, on timeout, when the function changes and
 //! when the server shuts down.
 //!
-//! The child sees a minimal environment: `PATH`, `LANG`, `TZ`, the variables
+//! The child gets a minimal environment: `PATH`, `LANG`, `TZ`, the variables
 //! Lambda defines for every function
 //! (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime>)
 //! and the function's own `Environment`. No credentials are passed.
@@ -394,7 +394,7 @@ pub struct FunctionInfo<'a> {
     pub version_arn: String,
     pub function_name: &'a str,
     pub region: &'a str,
-    /// The Invoke request's id, which the handler sees as its context's request id.
+    /// The Invoke request's id, which the handler receives as its context's request id.
     pub request_id: String,
     pub config: &'a VersionConfig,
 }
@@ -409,7 +409,7 @@ pub struct Workers {
     by_key: Arc<Mutex<HashMap<String, Arc<Worker>>>>,
     reaper_started: std::sync::OnceLock<()>,
     /// Set by [`Workers::stop_all`], so an asynchronous invocation still in
-    /// flight at shutdown cannot start a process nobody would stop.
+    /// flight at shutdown cannot start a process that no one stops.
     closed: std::sync::atomic::AtomicBool,
 }
 
