@@ -271,3 +271,73 @@ async fn localstack_uses_other_account_layer() {
     );
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn public_layer_permission_and_node_path() {
+    let server = start_profile("aws").await;
+    let owner = client(&server, OWNER, REGION);
+    let other = client(&server, OTHER, REGION);
+    // Node.js layers keep modules under nodejs/node_modules, which NODE_PATH names.
+    let layer =
+        zip(&[("nodejs/node_modules/greet/index.js", b"module.exports = (name) => 'layer greets ' + name;\n", 0o644)]);
+    let published = owner
+        .publish_layer_version()
+        .layer_name("node-layer")
+        .content(aws_sdk_lambda::types::LayerVersionContentInput::builder().zip_file(Blob::new(layer)).build())
+        .send()
+        .await
+        .expect("PublishLayerVersion");
+    let layer_arn = published.layer_version_arn().expect("LayerVersionArn").to_owned();
+    owner
+        .add_layer_version_permission()
+        .layer_name("node-layer")
+        .version_number(1)
+        .statement_id("everyone")
+        .action("lambda:GetLayerVersion")
+        .principal("*")
+        .send()
+        .await
+        .expect("AddLayerVersionPermission for *");
+
+    let app = b"const greet = require('greet');\nexports.handler = async (event) => ({ text: greet(event.name) });\n";
+    let created = other
+        .create_function()
+        .function_name("node-with-layer")
+        .runtime(Runtime::Nodejs20x)
+        .role(OTHER_ROLE)
+        .handler("index.handler")
+        .layers(&layer_arn)
+        .code(FunctionCode::builder().zip_file(Blob::new(zip(&[("index.js", app, 0o644)]))).build())
+        .send()
+        .await;
+    assert_eq!(outcome(&created), "ok", "a * permission lets any account use the layer");
+
+    if interpreter_available("node") {
+        let output = other
+            .invoke()
+            .function_name("node-with-layer")
+            .payload(Blob::new(br#"{"name":"b"}"#.to_vec()))
+            .send()
+            .await
+            .expect("Invoke");
+        let body: Value = serde_json::from_slice(output.payload().expect("Payload").as_ref()).expect("JSON");
+        assert_eq!(body["text"], "layer greets b", "the layer's nodejs/node_modules is on NODE_PATH");
+    }
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn other_region_function_by_arn() {
+    let other_region = "ap-south-1";
+    for (profile, expected) in [("localstack", "ok"), ("aws", "AccessDeniedException")] {
+        let server = start_profile(profile).await;
+        let owner = client(&server, OWNER, REGION);
+        let elsewhere = client(&server, OWNER, other_region);
+        let arn = create_function(&owner, "regional", Runtime::Python312, "app.handler", python_zip()).await;
+        let result = elsewhere.get_function_configuration().function_name(&arn).send().await;
+        assert_eq!(outcome(&result), expected, "{profile}: the owner's ARN from another region's endpoint");
+        let by_name = elsewhere.get_function_configuration().function_name("regional").send().await;
+        assert_eq!(outcome(&by_name), "ResourceNotFoundException", "{profile}: a name stays in the endpoint's region");
+        server.shutdown().await;
+    }
+}
