@@ -254,3 +254,35 @@ async fn code_from_emulator_s3() {
     assert_eq!(error_of(&missing).0, "InvalidParameterValueException");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn list_functions_pages() {
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    for name in ["a-one", "b-two", "c-three"] {
+        create_function(&lambda, name, Runtime::Python312, "app.handler", python_zip()).await;
+    }
+    let first = lambda.list_functions().max_items(2).send().await.expect("ListFunctions page 1");
+    let names: Vec<&str> = first.functions().iter().filter_map(|f| f.function_name()).collect();
+    assert_eq!(names, ["a-one", "b-two"]);
+    let marker = first.next_marker().expect("NextMarker on a partial page").to_owned();
+    let second = lambda.list_functions().max_items(2).marker(marker).send().await.expect("ListFunctions page 2");
+    let names: Vec<&str> = second.functions().iter().filter_map(|f| f.function_name()).collect();
+    assert_eq!(names, ["c-three"]);
+    assert_eq!(second.next_marker(), None, "the last page has no NextMarker");
+
+    let paginated: Vec<String> = lambda
+        .list_functions()
+        .max_items(1)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .expect("paginate")
+        .into_iter()
+        .filter_map(|f| f.function_name().map(str::to_owned))
+        .collect();
+    assert_eq!(paginated, ["a-one", "b-two", "c-three"], "the SDK paginator walks every page");
+    server.shutdown().await;
+}

@@ -406,17 +406,47 @@ fn publish(function: &mut Function, description: Option<String>) -> Arc<VersionC
     version
 }
 
+/// Default and maximum page sizes of ListFunctions
+/// (<https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctions.html>).
+const LIST_FUNCTIONS_DEFAULT_ITEMS: usize = 50;
+const LIST_FUNCTIONS_MAX_ITEMS: usize = 10_000;
+
+/// Lists the caller's functions in name order. The `Marker` is the name of
+/// the last function of the previous page, which AWS treats as opaque.
 pub fn list_functions(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<HttpResponse> {
+    let max_items = match request.param("MaxItems") {
+        None => LIST_FUNCTIONS_DEFAULT_ITEMS,
+        Some(text) => match text.parse::<usize>() {
+            Ok(value) if (1..=LIST_FUNCTIONS_MAX_ITEMS).contains(&value) => value,
+            _ => {
+                return Err(errors::validation(
+                    "maxItems",
+                    text,
+                    &format!("Member must have value between 1 and {LIST_FUNCTIONS_MAX_ITEMS}"),
+                ));
+            }
+        },
+    };
+    let marker = request.param("Marker").unwrap_or_default();
+
     let namespace = request.caller_namespace();
-    // NOTE: Marker and MaxItems are ignored; every function comes back in one page.
-    let functions: Vec<Value> = lambda
-        .functions
-        .get(&namespace)
-        .map(|registry| {
-            registry.lock().values().map(|function| configuration_json(function, &function.latest)).collect()
-        })
-        .unwrap_or_default();
-    Ok(json_response(StatusCode::OK, &json!({ "Functions": functions }), &request.context.request_id))
+    let mut functions = Vec::new();
+    let mut next_marker = None;
+    if let Some(registry) = lambda.functions.get(&namespace) {
+        let registry = registry.lock();
+        let mut page = registry.range::<str, _>((std::ops::Bound::Excluded(marker), std::ops::Bound::Unbounded));
+        for (_, function) in page.by_ref().take(max_items) {
+            functions.push(configuration_json(function, &function.latest));
+        }
+        if page.next().is_some() {
+            next_marker = functions.last().and_then(|last| last["FunctionName"].as_str()).map(str::to_owned);
+        }
+    }
+    let mut body = json!({ "Functions": functions });
+    if let Some(next_marker) = next_marker {
+        body["NextMarker"] = json!(next_marker);
+    }
+    Ok(json_response(StatusCode::OK, &body, &request.context.request_id))
 }
 
 fn qualified_config(target: &Target, function: &Function) -> AwsResult<Arc<VersionConfig>> {
