@@ -246,8 +246,8 @@ async fn other_account_layer_needs_permission() {
     let layers = owner.list_layers().send().await.expect("ListLayers");
     assert_eq!(layers.layers().len(), 1);
     owner.delete_layer_version().layer_name("shared-layer").version_number(1).send().await.expect("DeleteLayerVersion");
-    let gone = owner.get_layer_version().layer_name("shared-layer").version_number(1).send().await;
-    assert_eq!(outcome(&gone), "ResourceNotFoundException");
+    let after_delete = owner.get_layer_version().layer_name("shared-layer").version_number(1).send().await;
+    assert_eq!(outcome(&after_delete), "ResourceNotFoundException");
     server.shutdown().await;
 }
 

@@ -86,8 +86,8 @@ async fn function_lifecycle_round_trips() {
     assert_eq!(listed.functions().len(), 1);
 
     lambda.delete_function().function_name("lifecycle").send().await.expect("DeleteFunction");
-    let gone = lambda.get_function().function_name("lifecycle").send().await.expect_err("deleted");
-    assert_eq!(error_of(&gone), ("ResourceNotFoundException".to_owned(), 404));
+    let after_delete = lambda.get_function().function_name("lifecycle").send().await.expect_err("deleted");
+    assert_eq!(error_of(&after_delete), ("ResourceNotFoundException".to_owned(), 404));
     server.shutdown().await;
 }
 
@@ -200,7 +200,7 @@ async fn concurrency_and_tags() {
     let tags = lambda.list_tags().resource(&arn).send().await.expect("ListTags");
     let tags = tags.tags().expect("Tags");
     assert_eq!(tags.get("team").map(String::as_str), Some("core"));
-    assert!(!tags.contains_key("stage"), "the removed tag is gone");
+    assert!(!tags.contains_key("stage"), "the removed tag is absent");
     server.shutdown().await;
 }
 

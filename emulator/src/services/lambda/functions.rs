@@ -374,8 +374,8 @@ pub fn create_function(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResul
         tags: input.tags.unwrap_or_default(),
         policies: BTreeMap::new(),
     };
-    let shown = if input.publish.unwrap_or(false) { publish(&mut function, None) } else { latest };
-    let body = configuration_json(&function, &shown);
+    let output_config = if input.publish.unwrap_or(false) { publish(&mut function, None) } else { latest };
+    let body = configuration_json(&function, &output_config);
 
     let registry = lambda.functions.get_or_create(&target.namespace);
     let mut functions = registry.lock();
@@ -563,8 +563,9 @@ pub fn update_function_code(lambda: &Lambda, request: &LambdaRequest<'_>) -> Aws
         }
         check_revision(input.revision_id.as_deref(), &function.latest.revision_id)?;
         replace_latest(function, |latest| latest.code = code);
-        let shown = if input.publish.unwrap_or(false) { publish(function, None) } else { function.latest.clone() };
-        Ok((configuration_json(function, &shown), target.arn()))
+        let output_config =
+            if input.publish.unwrap_or(false) { publish(function, None) } else { function.latest.clone() };
+        Ok((configuration_json(function, &output_config), target.arn()))
     })?;
     lambda.workers.stop_function(&format!("{arn}:{LATEST}"));
     Ok(json_response(StatusCode::OK, &body, &request.context.request_id))
