@@ -678,6 +678,132 @@ pub fn format_secret_arn(namespace: &Namespace, name: &str, suffix: &str) -> Str
     format!("arn:aws:secretsmanager:{}:{}:secret:{name}-{suffix}", namespace.region, namespace.account_id)
 }
 
+/// A Lambda function address, the `FunctionName` member of a Lambda request
+/// (<https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html>):
+/// a name (`my-function`), a partial ARN (`123456789012:function:my-function`)
+/// or a full ARN, each optionally followed by `:QUALIFIER` (a version number,
+/// `$LATEST` or an alias name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionAddress {
+    /// The account the address names; `None` for a bare name.
+    pub account_id: Option<String>,
+    /// The region the address names; only a full ARN names one.
+    pub region: Option<String>,
+    pub name: String,
+    pub qualifier: Option<String>,
+}
+
+impl FunctionAddress {
+    /// Returns the namespace the address names, filling what it leaves out from `caller`.
+    pub fn namespace(&self, caller: &Namespace) -> Namespace {
+        Namespace::new(
+            self.account_id.as_deref().unwrap_or(&caller.account_id),
+            self.region.as_deref().unwrap_or(&caller.region),
+        )
+    }
+}
+
+/// Reports whether `value` is a valid function name: 1 to 64 letters, digits, hyphens or underscores.
+pub fn is_function_name(value: &str) -> bool {
+    (1..=64).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Reports whether `value` is a valid qualifier: `$LATEST`, a version number or an alias name.
+pub fn is_function_qualifier(value: &str) -> bool {
+    value == "$LATEST"
+        || ((1..=128).contains(&value.len())
+            && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+}
+
+/// Parses a function name, partial ARN or full ARN, with an optional qualifier.
+pub fn parse_function_address(value: &str) -> Result<FunctionAddress, ArnError> {
+    let error = |reason| ArnError { value: value.to_owned(), reason };
+    let (account_id, region, rest) = if value.starts_with("arn:") {
+        let arn: Arn = value.parse()?;
+        if arn.service != "lambda" {
+            return Err(error("the service is not lambda"));
+        }
+        if arn.region.is_empty() || arn.account_id.is_empty() {
+            return Err(error("a function ARN names both its region and its account"));
+        }
+        let Some(rest) = arn.resource.strip_prefix("function:") else {
+            return Err(error("the resource is not function:NAME"));
+        };
+        (Some(arn.account_id.clone()), Some(arn.region.clone()), rest.to_owned())
+    } else if let Some((account_id, rest)) = value.split_once(":function:") {
+        if !is_account_id(account_id) {
+            return Err(error("the account id of a partial function ARN is not 12 digits"));
+        }
+        (Some(account_id.to_owned()), None, rest.to_owned())
+    } else {
+        (None, None, value.to_owned())
+    };
+
+    let (name, qualifier) = match rest.split_once(':') {
+        Some((name, qualifier)) => (name, Some(qualifier)),
+        None => (rest.as_str(), None),
+    };
+    if !is_function_name(name) {
+        return Err(error("the function name is not 1 to 64 letters, digits, hyphens or underscores"));
+    }
+    if let Some(qualifier) = qualifier
+        && !is_function_qualifier(qualifier)
+    {
+        return Err(error("the qualifier is not $LATEST, a version number or an alias name"));
+    }
+    Ok(FunctionAddress { account_id, region, name: name.to_owned(), qualifier: qualifier.map(str::to_owned) })
+}
+
+/// Formats the ARN of function `name` in `namespace`, qualified when `qualifier` is set.
+pub fn format_function_arn(namespace: &Namespace, name: &str, qualifier: Option<&str>) -> String {
+    let base = format!("arn:aws:lambda:{}:{}:function:{name}", namespace.region, namespace.account_id);
+    match qualifier {
+        Some(qualifier) => format!("{base}:{qualifier}"),
+        None => base,
+    }
+}
+
+/// A layer version ARN, `arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayerVersionAddress {
+    pub namespace: Namespace,
+    pub name: String,
+    pub version: u64,
+}
+
+/// Parses a layer version ARN.
+pub fn parse_layer_version_arn(value: &str) -> Result<LayerVersionAddress, ArnError> {
+    let error = |reason| ArnError { value: value.to_owned(), reason };
+    let arn: Arn = value.parse()?;
+    if arn.service != "lambda" {
+        return Err(error("the service is not lambda"));
+    }
+    let Some(namespace) = arn.namespace() else {
+        return Err(error("a layer ARN names both its region and its account"));
+    };
+    let Some(rest) = arn.resource.strip_prefix("layer:") else {
+        return Err(error("the resource is not layer:NAME:VERSION"));
+    };
+    let Some((name, version)) = rest.split_once(':') else {
+        return Err(error("the layer ARN names no version"));
+    };
+    let valid_name = (1..=140).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !valid_name {
+        return Err(error("the layer name is not letters, digits, hyphens or underscores"));
+    }
+    let version = version.parse::<u64>().map_err(|_| error("the layer version is not a number"))?;
+    Ok(LayerVersionAddress { namespace, name: name.to_owned(), version })
+}
+
+/// Formats the ARN of layer `name` in `namespace`, with its version when `version` is set.
+pub fn format_layer_arn(namespace: &Namespace, name: &str, version: Option<u64>) -> String {
+    let base = format!("arn:aws:lambda:{}:{}:layer:{name}", namespace.region, namespace.account_id);
+    match version {
+        Some(version) => format!("{base}:{version}"),
+        None => base,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -688,6 +814,21 @@ mod tests {
             region: region.map(str::to_owned),
             queue_name: queue_name.to_owned(),
         }
+    }
+
+    #[test]
+    fn function_address_forms_parse() {
+        let name = parse_function_address("f").expect("a name");
+        assert_eq!((name.account_id, name.qualifier), (None, None));
+        let partial = parse_function_address("111111111111:function:f:live").expect("a partial ARN");
+        assert_eq!(partial.account_id.as_deref(), Some("111111111111"));
+        assert_eq!(partial.qualifier.as_deref(), Some("live"));
+        let full = parse_function_address("arn:aws:lambda:eu-west-1:111111111111:function:f:$LATEST").expect("a full ARN");
+        assert_eq!(full.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(full.qualifier.as_deref(), Some("$LATEST"));
+        assert!(parse_function_address("arn:aws:sqs:eu-west-1:111111111111:function:f").is_err());
+        assert!(parse_function_address("bad name").is_err());
+        assert!(parse_function_address("12:function:f").is_err());
     }
 
     #[test]

@@ -50,6 +50,7 @@ impl ServerHandle {
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
         let _ = self.task.await;
+        self.emulator.lambda().stop_workers();
         tracing::info!(address = %self.local_addr, "server stopped");
     }
 }

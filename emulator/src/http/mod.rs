@@ -9,6 +9,9 @@
 //!   SigV4 credential scope names the service, or failing that the first
 //!   service that has an operation of that name.
 //!
+//! - Lambda (restJson1) names no operation either: a request signed for
+//!   `lambda`, or an unsigned one on a Lambda API path such as
+//!   `/2015-03-31/functions`, goes to Lambda before S3 is considered.
 //! - S3 (REST-XML) names no operation in a header or parameter: a request
 //!   signed for the `s3` service, or one that carries neither `X-Amz-Target`
 //!   nor `Action`, goes to S3 before its body is read, so S3 can stream it.
@@ -34,6 +37,7 @@ use crate::error::AwsError;
 use crate::identity::{self, Caller, DEFAULT_REGION};
 use crate::services::Service;
 use crate::services::kms::Kms;
+use crate::services::lambda::{self, Lambda};
 use crate::services::s3::{S3, errors::S3Error};
 use crate::services::secretsmanager::SecretsManager;
 use crate::services::sns::Sns;
@@ -93,7 +97,8 @@ pub struct ServiceCall {
 pub struct Emulator {
     config: Config,
     services: Vec<Arc<dyn Service>>,
-    s3: S3,
+    s3: Arc<S3>,
+    lambda: Lambda,
     request_counter: AtomicU64,
 }
 
@@ -110,17 +115,25 @@ impl Emulator {
         let sts: Arc<dyn Service> = Arc::new(Sts::new());
         let kms = Arc::new(Kms::new(&config));
         let secrets_manager: Arc<dyn Service> = Arc::new(SecretsManager::new(&config, kms.clone()));
-        let s3 = S3::new(&config);
+        let s3 = Arc::new(S3::new(&config));
+        // Lambda reads deployment packages from S3 buckets.
+        let lambda = Lambda::new(&config, s3.clone());
         Emulator {
             config,
             services: vec![sqs, sts, kms, sns, secrets_manager],
             s3,
+            lambda,
             request_counter: AtomicU64::new(0),
         }
     }
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The Lambda service, for in-process inspection of its handler processes.
+    pub fn lambda(&self) -> &Lambda {
+        &self.lambda
     }
 
     /// Serves one HTTP request. Every error it detects becomes an AWS error
@@ -135,6 +148,10 @@ impl Emulator {
 
         if parts.uri.path() == "/_crosscheck/health" {
             return self.health();
+        }
+
+        if routes_to_lambda(&parts) {
+            return self.handle_lambda(parts, body, request_id).await;
         }
 
         if self.routes_to_s3(&parts) {
@@ -179,6 +196,27 @@ impl Emulator {
         };
 
         service.call(&context, call).await
+    }
+
+    async fn handle_lambda<B>(&self, parts: http::request::Parts, body: B, request_id: String) -> HttpResponse
+    where
+        B: hyper::body::Body,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let body = match read_body_up_to(body, lambda::MAX_REQUEST_BYTES).await {
+            Ok(body) => body,
+            Err(error) => {
+                tracing::debug!(code = %error.code, "rejected Lambda request whose body could not be read");
+                return lambda::errors::response(&error, &request_id);
+            }
+        };
+        match self.context_for(&parts, request_id) {
+            Ok(context) => self.lambda.handle(&context, &parts.method, body).await,
+            Err((error, request_id)) => {
+                tracing::debug!(code = %error.code, "rejected Lambda request with an invalid credential scope");
+                lambda::errors::response(&error, &request_id)
+            }
+        }
     }
 
     fn next_request_id(&self) -> String {
@@ -243,13 +281,7 @@ impl Emulator {
             return false;
         }
         let query = parts.uri.query().unwrap_or_default();
-        let scope = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(identity::scope_from_authorization)
-            .or_else(|| identity::scope_from_query(query));
-        if let Some(scope) = scope {
+        if let Some(scope) = signing_scope(parts) {
             return scope.service == "s3";
         }
         if form_urlencoded::parse(query.as_bytes()).any(|(name, _)| name == "Action") {
@@ -342,6 +374,7 @@ impl Emulator {
     fn health(&self) -> HttpResponse {
         let mut services: Vec<&str> = self.services.iter().map(|s| s.signing_name()).collect();
         services.push("s3");
+        services.push("lambda");
         let body = serde_json::json!({
             "status": "running",
             "profile": self.config.access.profile.as_str(),
@@ -355,6 +388,28 @@ impl Emulator {
         *response.status_mut() = StatusCode::OK;
         response
     }
+}
+
+/// Reports whether a request is for Lambda: signed for `lambda`, or unsigned on a Lambda API path.
+fn routes_to_lambda(parts: &http::request::Parts) -> bool {
+    if parts.headers.contains_key("x-amz-target") {
+        return false;
+    }
+    match signing_scope(parts) {
+        Some(scope) => scope.service == "lambda",
+        None => lambda::is_lambda_path(parts.uri.path()),
+    }
+}
+
+/// Returns the SigV4 credential scope of a request, from its `Authorization` header or presigned query.
+fn signing_scope(parts: &http::request::Parts) -> Option<identity::CredentialScope> {
+    let query = parts.uri.query().unwrap_or_default();
+    parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(identity::scope_from_authorization)
+        .or_else(|| identity::scope_from_query(query))
 }
 
 /// The JSON protocol a request uses, judged from its headers alone, so that
@@ -386,13 +441,22 @@ where
     B: hyper::body::Body,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let collected = tokio::time::timeout(BODY_READ_TIMEOUT, Limited::new(body, MAX_BODY_BYTES).collect()).await;
+    read_body_up_to(body, MAX_BODY_BYTES).await
+}
+
+/// Reads the whole request body, up to `max_bytes` and within [`BODY_READ_TIMEOUT`].
+async fn read_body_up_to<B>(body: B, max_bytes: usize) -> Result<Bytes, AwsError>
+where
+    B: hyper::body::Body,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let collected = tokio::time::timeout(BODY_READ_TIMEOUT, Limited::new(body, max_bytes).collect()).await;
     match collected {
         Ok(Ok(collected)) => Ok(collected.to_bytes()),
         Ok(Err(error)) if error.is::<LengthLimitError>() => Err(AwsError::sender(
             "RequestEntityTooLarge",
             413,
-            format!("The request body is larger than the maximum of {MAX_BODY_BYTES} bytes."),
+            format!("The request body is larger than the maximum of {max_bytes} bytes."),
         )),
         Ok(Err(error)) => Err(AwsError::sender(
             "IncompleteBody",

@@ -3,6 +3,7 @@
 //! [`crate::access::AccessRules`] and reads or changes its namespaced state.
 
 pub mod kms;
+pub mod lambda;
 pub mod s3;
 pub mod secretsmanager;
 pub mod sns;

@@ -338,6 +338,15 @@ impl S3 {
     }
 
     /// Reports whether a request that names no JSON or query operation is for S3.
+    /// Returns an object's bytes, for services of the emulator that read
+    /// objects on a caller's behalf, such as Lambda deployment packages.
+    /// Bucket policies are not consulted.
+    pub(crate) fn read_object(&self, bucket: &str, key: &str) -> Option<Bytes> {
+        let bucket = self.buckets.get(bucket)?;
+        let state = bucket.lock();
+        state.objects.get(key).map(|object| object.data.clone())
+    }
+
     pub fn host_is_virtual(&self, host: &str) -> bool {
         parse_s3_host(host, &self.hostname).is_some_and(|parsed| parsed.bucket.is_some())
     }

@@ -1,0 +1,146 @@
+//! Invalid requests, each rejected with Lambda's error code and no change of state.
+
+use aws_sdk_lambda::primitives::Blob;
+use aws_sdk_lambda::types::{FunctionCode, Runtime};
+
+use crate::common::{OWNER, REGION, ROLE, client, create_function, error_of, outcome, python_zip, start};
+
+async fn create_raw(client: &aws_sdk_lambda::Client, name: &str, runtime: Runtime, zip_bytes: Vec<u8>) -> String {
+    let result = client
+        .create_function()
+        .function_name(name)
+        .runtime(runtime)
+        .role(ROLE)
+        .handler("app.handler")
+        .code(FunctionCode::builder().zip_file(Blob::new(zip_bytes)).build())
+        .send()
+        .await;
+    outcome(&result)
+}
+
+#[tokio::test]
+async fn invalid_zip_is_rejected() {
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    assert_eq!(
+        create_raw(&lambda, "bad-zip", Runtime::Python312, b"not a zip file".to_vec()).await,
+        "InvalidParameterValueException"
+    );
+    let listed = lambda.list_functions().send().await.expect("ListFunctions");
+    assert!(listed.functions().is_empty(), "nothing was created");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn unknown_runtime_is_rejected() {
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    assert_eq!(
+        create_raw(&lambda, "bad-runtime", Runtime::from("python2.9"), python_zip()).await,
+        "InvalidParameterValueException"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn oversized_payload_is_rejected() {
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    create_function(&lambda, "big", Runtime::Python312, "app.handler", python_zip()).await;
+    let mut payload = b"\"".to_vec();
+    payload.extend(std::iter::repeat_n(b'x', 6 * 1024 * 1024));
+    payload.push(b'"');
+    let error = lambda.invoke().function_name("big").payload(Blob::new(payload)).send().await.expect_err("over 6 MB");
+    assert_eq!(error_of(&error), ("RequestTooLargeException".to_owned(), 413));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn invalid_function_addresses_are_rejected() {
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    create_function(&lambda, "real", Runtime::Python312, "app.handler", python_zip()).await;
+    for address in [
+        "arn:aws:sqs:eu-west-1:111111111111:function:real",
+        "arn:aws:lambda:eu-west-1:1111:function:real",
+        "arn:aws:lambda:eu-west-1:111111111111:layer:real",
+        "name with spaces",
+        "12:function:real",
+    ] {
+        let result = lambda.get_function().function_name(address).send().await;
+        assert_eq!(outcome(&result), "ValidationException", "address {address:?}");
+    }
+    let missing =
+        lambda.get_function().function_name("arn:aws:lambda:eu-west-1:111111111111:function:absent").send().await;
+    assert_eq!(outcome(&missing), "ResourceNotFoundException");
+    let conflict = lambda.get_function().function_name("real:1").qualifier("2").send().await;
+    assert_eq!(outcome(&conflict), "InvalidParameterValueException", "qualifier in the ARN and the parameter differ");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn reserved_environment_variable_is_rejected() {
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    let result = lambda
+        .create_function()
+        .function_name("reserved")
+        .runtime(Runtime::Python312)
+        .role(ROLE)
+        .handler("app.handler")
+        .environment(aws_sdk_lambda::types::Environment::builder().variables("AWS_REGION", "us-east-1").build())
+        .code(FunctionCode::builder().zip_file(Blob::new(python_zip())).build())
+        .send()
+        .await;
+    assert_eq!(outcome(&result), "InvalidParameterValueException");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn non_json_payload_is_rejected() {
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    create_function(&lambda, "json-only", Runtime::Python312, "app.handler", python_zip()).await;
+    let result = lambda.invoke().function_name("json-only").payload(Blob::new(b"{not json".to_vec())).send().await;
+    assert_eq!(outcome(&result), "InvalidRequestContentException");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn missing_alias_version_is_rejected() {
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    create_function(&lambda, "no-versions", Runtime::Python312, "app.handler", python_zip()).await;
+    let result = lambda.create_alias().function_name("no-versions").name("live").function_version("7").send().await;
+    assert_eq!(outcome(&result), "ResourceNotFoundException");
+    let numeric =
+        lambda.create_alias().function_name("no-versions").name("123").function_version("$LATEST").send().await;
+    assert_eq!(outcome(&numeric), "ValidationException", "an alias name may not be all digits");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn bad_layer_arns_are_rejected() {
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    for (layer, expected) in [
+        ("arn:aws:lambda:eu-west-1:111111111111:layer:absent:1", "InvalidParameterValueException"),
+        ("arn:aws:lambda:eu-west-1:111111111111:layer:no-version", "ValidationException"),
+        ("arn:aws:sqs:eu-west-1:111111111111:layer:wrong-service:1", "ValidationException"),
+    ] {
+        let result = lambda
+            .create_function()
+            .function_name("with-bad-layer")
+            .runtime(Runtime::Python312)
+            .role(ROLE)
+            .handler("app.handler")
+            .layers(layer)
+            .code(FunctionCode::builder().zip_file(Blob::new(python_zip())).build())
+            .send()
+            .await;
+        assert_eq!(outcome(&result), expected, "layer {layer}");
+    }
+    let listed = lambda.list_functions().send().await.expect("ListFunctions");
+    assert!(listed.functions().is_empty(), "no function was created");
+    server.shutdown().await;
+}

@@ -1,0 +1,15 @@
+//! End-to-end tests of the emulator's Lambda over real sockets on 127.0.0.1,
+//! through the official `aws-sdk-lambda` client.
+//!
+//! - `functions` drives functions, versions, aliases, concurrency and tags in one account.
+//! - `invoke` runs real Python, Node.js and `provided` handlers: results,
+//!   errors, timeouts, log tails, warm reuse and no orphans after shutdown.
+//! - `cross_account` covers another account's function and layers by ARN
+//!   under each profile, with and without permissions.
+//! - `bad_input` has one test per kind of invalid request.
+
+mod bad_input;
+mod common;
+mod cross_account;
+mod functions;
+mod invoke;
