@@ -51,6 +51,14 @@ impl<'a> Input<'a> {
     }
 
     /// The path that leads to this object, ending in `.`; empty at the top level.
+    /// Returns the input error for a value of this member that the SDK's builder rejected.
+    pub fn build_error(&self, error: &dyn std::error::Error) -> InputError {
+        InputError {
+            path: self.prefix().trim_end_matches('.').to_owned(),
+            message: format!("the SDK could not build this value: {error}"),
+        }
+    }
+
     pub fn prefix(&self) -> &str {
         self.prefix
     }

@@ -825,13 +825,13 @@ impl S3Input for Input<'_> {
                 .key(tag.required_string("Key")?)
                 .value(tag.required_string("Value")?)
                 .build()
-                .map_err(|error| build_error(&tag, &error))
+                .map_err(|error| tag.build_error(&error))
         })?;
         Tagging::builder()
             .set_tag_set(Some(tags.unwrap_or_default()))
             .build()
             .map(Some)
-            .map_err(|error| build_error(&tagging, &error))
+            .map_err(|error| tagging.build_error(&error))
     }
 
     fn delete(&self, member: &str) -> Result<Option<Delete>, InputError> {
@@ -844,14 +844,14 @@ impl S3Input for Input<'_> {
                 .key(object.required_string("Key")?)
                 .set_version_id(object.string("VersionId")?)
                 .build()
-                .map_err(|error| build_error(&object, &error))
+                .map_err(|error| object.build_error(&error))
         })?;
         Delete::builder()
             .set_objects(Some(objects.unwrap_or_default()))
             .set_quiet(delete.boolean("Quiet")?)
             .build()
             .map(Some)
-            .map_err(|error| build_error(&delete, &error))
+            .map_err(|error| delete.build_error(&error))
     }
 
     fn completed_upload(&self, member: &str) -> Result<Option<CompletedMultipartUpload>, InputError> {
@@ -880,13 +880,13 @@ impl S3Input for Input<'_> {
             OwnershipControlsRule::builder()
                 .object_ownership(ObjectOwnership::from(rule.required_string("ObjectOwnership")?.as_str()))
                 .build()
-                .map_err(|error| build_error(&rule, &error))
+                .map_err(|error| rule.build_error(&error))
         })?;
         OwnershipControls::builder()
             .set_rules(Some(rules.unwrap_or_default()))
             .build()
             .map(Some)
-            .map_err(|error| build_error(&controls, &error))
+            .map_err(|error| controls.build_error(&error))
     }
 
     fn public_access_block(&self, member: &str) -> Result<Option<PublicAccessBlockConfiguration>, InputError> {
@@ -945,12 +945,6 @@ impl S3Input for Input<'_> {
     }
 }
 
-fn build_error(input: &Input<'_>, error: &dyn std::error::Error) -> InputError {
-    InputError {
-        path: input.prefix().trim_end_matches('.').to_owned(),
-        message: format!("the SDK could not build this value: {error}"),
-    }
-}
 
 #[cfg(test)]
 mod tests {

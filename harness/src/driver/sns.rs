@@ -225,7 +225,7 @@ impl SnsInput for Input<'_> {
                 .key(tag.required_string("Key")?)
                 .value(tag.required_string("Value")?)
                 .build()
-                .map_err(|error| build_error(&tag, &error))
+                .map_err(|error| tag.build_error(&error))
         })
     }
 
@@ -241,7 +241,7 @@ impl SnsInput for Input<'_> {
                 .set_string_value(attribute.string("StringValue")?)
                 .set_binary_value(attribute.blob("BinaryValue")?)
                 .build()
-                .map_err(|error| build_error(&attribute, &error))?;
+                .map_err(|error| attribute.build_error(&error))?;
             built.insert(name.clone(), value);
         }
         Ok(Some(built))
@@ -258,17 +258,11 @@ impl SnsInput for Input<'_> {
                 .set_message_deduplication_id(entry.string("MessageDeduplicationId")?)
                 .set_message_group_id(entry.string("MessageGroupId")?)
                 .build()
-                .map_err(|error| build_error(&entry, &error))
+                .map_err(|error| entry.build_error(&error))
         })
     }
 }
 
-fn build_error(input: &Input<'_>, error: &dyn std::error::Error) -> InputError {
-    InputError {
-        path: input.prefix().trim_end_matches('.').to_owned(),
-        message: format!("the SDK could not build this value: {error}"),
-    }
-}
 
 /// Renders `Attributes`, sorted by name.
 fn attributes_json(attributes: Option<HashMap<String, String>>) -> Value {

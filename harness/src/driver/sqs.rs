@@ -428,7 +428,7 @@ fn message_attributes(
             .set_string_list_values(value.string_list("StringListValues")?)
             .set_binary_list_values(value.blob_list("BinaryListValues")?)
             .build()
-            .map_err(|error| build_error(&value, error))?;
+            .map_err(|error| value.build_error(&error))?;
         attributes.insert(name.clone(), built);
     }
     Ok(Some(attributes))
@@ -451,7 +451,7 @@ fn message_system_attributes(
             .set_string_list_values(value.string_list("StringListValues")?)
             .set_binary_list_values(value.blob_list("BinaryListValues")?)
             .build()
-            .map_err(|error| build_error(&value, error))?;
+            .map_err(|error| value.build_error(&error))?;
         attributes.insert(MessageSystemAttributeNameForSends::from(name.as_str()), built);
     }
     Ok(Some(attributes))
@@ -468,7 +468,7 @@ fn send_entry(entry: &NestedInput<'_>) -> Result<SendMessageBatchRequestEntry, I
         .set_message_deduplication_id(input.string("MessageDeduplicationId")?)
         .set_message_group_id(input.string("MessageGroupId")?)
         .build()
-        .map_err(|error| build_error(&input, error))
+        .map_err(|error| input.build_error(&error))
 }
 
 fn delete_entry(entry: &NestedInput<'_>) -> Result<DeleteMessageBatchRequestEntry, InputError> {
@@ -477,7 +477,7 @@ fn delete_entry(entry: &NestedInput<'_>) -> Result<DeleteMessageBatchRequestEntr
         .id(input.required_string("Id")?)
         .receipt_handle(input.required_string("ReceiptHandle")?)
         .build()
-        .map_err(|error| build_error(&input, error))
+        .map_err(|error| input.build_error(&error))
 }
 
 fn change_visibility_entry(entry: &NestedInput<'_>) -> Result<ChangeMessageVisibilityBatchRequestEntry, InputError> {
@@ -487,15 +487,9 @@ fn change_visibility_entry(entry: &NestedInput<'_>) -> Result<ChangeMessageVisib
         .receipt_handle(input.required_string("ReceiptHandle")?)
         .set_visibility_timeout(input.int("VisibilityTimeout")?)
         .build()
-        .map_err(|error| build_error(&input, error))
+        .map_err(|error| input.build_error(&error))
 }
 
-fn build_error(input: &Input<'_>, error: aws_smithy_types::error::operation::BuildError) -> InputError {
-    InputError {
-        path: input.prefix().trim_end_matches('.').to_owned(),
-        message: format!("the SDK could not build this value: {error}"),
-    }
-}
 
 fn batch_result(successful: Vec<Value>, failed: &[BatchResultErrorEntry]) -> Value {
     let failed: Vec<Value> = failed
