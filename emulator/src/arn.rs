@@ -26,7 +26,7 @@ pub enum AddressKind {
     AliasArn,
     PartialArn,
     /// A name unique across every account and region, such as an S3 bucket
-    /// name. It names no namespace, so its owner is whoever created it.
+    /// name. It names no namespace, so its owner is the account that created it.
     GlobalName,
 }
 

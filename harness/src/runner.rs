@@ -209,7 +209,7 @@ async fn run_step(
 
 /// Resolves the step's resource address from the substituted input.
 ///
-/// An address member that holds a list is resolved by its first item, so a
+/// An address member that contains a list is resolved by its first item, so a
 /// batch call that names resources of several namespaces gets the boundary
 /// of the first one.
 ///

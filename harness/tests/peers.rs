@@ -122,7 +122,7 @@ fn load_catalog(service: &str, registry: &Registry) -> Catalog {
 ///
 /// A peer keeps what earlier runs created: the `crosscheck run` step of
 /// `.ci/run` runs the same catalogs against it first. In one CI run, moto
-/// 5.2.5 answered ListKeys with HTTP 500 after those runs had left keys
+/// 5.2.5 returned HTTP 500 from ListKeys after those runs had left keys
 /// behind, so the ListKeys cells depended on what ran before.
 async fn reset_peer(peer: &Peer, endpoint: &str) {
     let Some(path) = peer.reset_path else {

@@ -109,7 +109,7 @@ impl Emulator {
         let port = config.advertised_port.unwrap_or(listen_port);
         let advertised_host = format!("{}:{port}", config.hostname);
         let sqs = Arc::new(Sqs::new(&config, advertised_host.clone()));
-        // SNS delivers into SQS queues, so it holds the SQS service.
+        // SNS delivers into SQS queues, so it keeps a handle to the SQS service.
         let sns: Arc<dyn Service> = Arc::new(Sns::new(&config, advertised_host, sqs.clone()));
         let sqs: Arc<dyn Service> = sqs;
         let sts: Arc<dyn Service> = Arc::new(Sts::new());

@@ -48,7 +48,7 @@ impl Address {
         }
     }
 
-    /// The key form of the same kind, for the operations that reject aliases
+    /// Returns the key form of the same kind, for the operations that reject aliases
     /// (CreateGrant, ListGrants, RetireGrant, RevokeGrant, GetKeyRotationStatus).
     fn without_alias(self) -> Address {
         match self {

@@ -1,9 +1,9 @@
 //! Imported key material, wrapped by `openssl` and checked by RustCrypto.
 //!
-//! Because the test chooses the key material itself, each result that KMS
-//! computes with it can be recomputed outside the emulator: a MAC from
-//! GenerateMac is recomputed with RustCrypto's `hmac`, and the wrapping that
-//! ImportKeyMaterial undoes is done by `openssl pkeyutl` (RSAES-OAEP) and
+//! The test chooses the key material itself, so each result that KMS computes
+//! with it can be recomputed outside the emulator. A MAC from GenerateMac is
+//! recomputed with RustCrypto's `hmac`. The wrapping that ImportKeyMaterial
+//! undoes is done by `openssl pkeyutl` (RSAES-OAEP) and
 //! `openssl enc -id-aes256-wrap-pad` (AES key wrap with padding).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -212,14 +212,14 @@ async fn symmetric_key_material_survives_delete_and_reimport() {
     // Different material is refused, and the key stays without material.
     let parameters = import_parameters(&kms, &key_arn, AlgorithmSpec::RsaesOaepSha256, &scratch).await;
     let other_material = material(32, 91);
-    let refused = kms
+    let rejected = kms
         .import_key_material()
         .key_id(&key_arn)
         .import_token(parameters.import_token.clone())
         .encrypted_key_material(Blob::new(wrap_with_oaep(&parameters, &other_material, &scratch)))
         .send()
         .await;
-    assert_eq!(outcome(&refused), "IncorrectKeyMaterialException");
+    assert_eq!(outcome(&rejected), "IncorrectKeyMaterialException");
     let described = kms.describe_key().key_id(&key_arn).send().await.expect("DescribeKey");
     assert_eq!(described.key_metadata().and_then(|metadata| metadata.key_state()), Some(&KeyState::PendingImport));
 

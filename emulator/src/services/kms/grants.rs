@@ -485,9 +485,9 @@ impl Kms {
 }
 
 /// Only symmetric encryption keys with AWS_KMS key material rotate.
-/// NOTE: AWS rotates a key with imported material on demand, after new
-/// material is imported for it; the emulator models one material per
-/// imported key, so it rejects rotation of those keys.
+/// NOTE: AWS rotates a key with imported material on demand once new material
+/// is imported for it. The emulator keeps one material per imported key, so it
+/// rejects rotation of those keys.
 fn require_rotatable(key: &Key, operation: &str) -> AwsResult<()> {
     if key.spec != KeySpec::SymmetricDefault {
         return Err(errors::unsupported_operation(&key.arn, operation, key.spec.as_str()));

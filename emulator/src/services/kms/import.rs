@@ -3,11 +3,11 @@
 //! (<https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html>).
 //!
 //! GetParametersForImport makes a fresh RSA wrapping key pair and an import
-//! token, both valid for 24 hours; a later call replaces them. The caller
-//! wraps its key material with the public key, either with RSAES-OAEP alone
-//! or, for RSA_AES_KEY_WRAP_*, by wrapping a fresh AES-256 key with
-//! RSAES-OAEP and the material with that AES key (AES key wrap with padding,
-//! RFC 5649), and sends the concatenation
+//! token, both valid for 24 hours, and a later call replaces them. The caller
+//! wraps its key material with the public key using RSAES-OAEP. With
+//! RSA_AES_KEY_WRAP_*, it instead wraps a fresh AES-256 key with RSAES-OAEP
+//! and the material with that AES key (AES key wrap with padding, RFC 5649),
+//! then sends the two concatenated
 //! (<https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys-encrypt-key-material.html>).
 //! A key accepts only the material it was first given, so after
 //! DeleteImportedKeyMaterial or expiry it can be brought back only with the

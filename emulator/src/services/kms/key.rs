@@ -280,7 +280,7 @@ impl KeyState {
     }
 }
 
-/// What a key of origin EXTERNAL knows about importing its material
+/// The import state of a key of origin EXTERNAL
 /// (<https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html>).
 #[derive(Default)]
 pub struct ImportState {
@@ -346,7 +346,7 @@ impl Key {
         state
     }
 
-    /// The key's origin: `EXTERNAL` for imported key material, else `AWS_KMS`.
+    /// Returns the key's origin: `EXTERNAL` for imported key material, else `AWS_KMS`.
     pub fn origin(&self) -> &'static str {
         if self.state().import.is_some() { "EXTERNAL" } else { "AWS_KMS" }
     }

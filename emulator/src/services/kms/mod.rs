@@ -76,10 +76,9 @@ pub const CROSS_ACCOUNT_OPERATIONS: &[&str] = &[
 
 /// The permissions of the operations whose key member also accepts an alias
 /// name or alias ARN. Every other operation takes only a key id or key ARN,
-/// as the KeyId member of each one's API reference says, and AWS answers an
-/// alias there with InvalidArnException "Key Aliases are not supported for
-/// this operation." (reported for CreateGrant in boto/boto pull request 3202
-/// and hashicorp/terraform issue 20813).
+/// as the KeyId member of its API reference lists. AWS rejects an alias there
+/// with InvalidArnException "Key Aliases are not supported for this
+/// operation." (<https://github.com/boto/boto/pull/3202>).
 const ALIAS_PERMISSIONS: &[&str] = &[
     "Decrypt",
     "DescribeKey",
@@ -97,7 +96,7 @@ const ALIAS_PERMISSIONS: &[&str] = &[
     "VerifyMac",
 ];
 
-/// Whether `address` is an alias name or alias ARN.
+/// Reports whether `address` is an alias name or alias ARN.
 fn names_alias(address: &str) -> bool {
     matches!(parse_key_address(address), Ok(KeyAddress::AliasName(_) | KeyAddress::AliasArn { .. }))
 }
