@@ -227,14 +227,12 @@ impl Denial {
     /// Formats the authorization message AWS services send with an access
     /// denial, naming the principal, the action and the resource.
     ///
-    /// The implicit-deny form is the one SQS returns, with the action in lower
-    /// case, as quoted in user reports
-    /// (<https://github.com/microsoft/aspire/pull/3333>,
-    /// <https://github.com/aws/serverless-application-model/issues/3633>).
+    /// The implicit-deny form is the IAM one services return, with the
+    /// action spelled as each service spells it (see [`spelled_action`]).
     /// NOTE: the explicit-deny form follows the same IAM pattern but was not
     /// seen from SQS, and AWS documents no message for a non-grantable action.
     pub fn message(self, request: &AccessRequest<'_>) -> String {
-        let action = request.action.to_ascii_lowercase();
+        let action = spelled_action(request.action);
         let head = format!(
             "User: {} is not authorized to perform: {action} on resource: {}",
             request.principal_name(),
@@ -248,6 +246,22 @@ impl Denial {
             }
             Denial::OtherRegion => format!("{head} because the resource is in another region"),
         }
+    }
+}
+
+/// Spells an IAM action the way its service writes it in denial messages.
+///
+/// SQS writes the whole action in lower case (`sqs:getqueueattributes`), as
+/// quoted in user reports (<https://github.com/microsoft/aspire/pull/3333>,
+/// <https://github.com/aws/serverless-application-model/issues/3633>). SNS
+/// writes the service prefix in capitals (`SNS:Publish`), as quoted in
+/// <https://github.com/aws-ia/terraform-aws-control_tower_account_factory/issues/151>.
+/// Other services keep the action as IAM names it (`kms:Decrypt`).
+fn spelled_action(action: &str) -> String {
+    match action.split_once(':') {
+        Some((service, _)) if service.eq_ignore_ascii_case("sqs") => action.to_ascii_lowercase(),
+        Some((service, name)) if service.eq_ignore_ascii_case("sns") => format!("SNS:{name}"),
+        _ => action.to_owned(),
     }
 }
 
@@ -647,6 +661,15 @@ mod tests {
              the sqs:getqueueattributes action"
         );
     }
+
+    #[test]
+    fn denial_action_spelling_per_service() {
+        assert_eq!(spelled_action("sqs:SendMessage"), "sqs:sendmessage");
+        assert_eq!(spelled_action("sns:Publish"), "SNS:Publish");
+        assert_eq!(spelled_action("kms:Decrypt"), "kms:Decrypt");
+        assert_eq!(spelled_action("secretsmanager:GetSecretValue"), "secretsmanager:GetSecretValue");
+    }
+
     #[test]
     fn required_resource_policy_binds_owner() {
         let policy = queue_policy(

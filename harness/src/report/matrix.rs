@@ -190,9 +190,18 @@ impl Versions {
     /// Lists this build of crosscheck and the SDK crates it calls through,
     /// with `target` as the target's own version.
     pub fn current(target: Option<String>) -> Versions {
-        let mut sdks = BTreeMap::new();
-        sdks.insert("aws_sdk_sqs".to_owned(), aws_sdk_sqs::meta::PKG_VERSION.to_owned());
-        sdks.insert("aws_sdk_sts".to_owned(), aws_sdk_sts::meta::PKG_VERSION.to_owned());
+        let sdks = [
+            ("aws_sdk_kms", aws_sdk_kms::meta::PKG_VERSION),
+            ("aws_sdk_lambda", aws_sdk_lambda::meta::PKG_VERSION),
+            ("aws_sdk_s3", aws_sdk_s3::meta::PKG_VERSION),
+            ("aws_sdk_secretsmanager", aws_sdk_secretsmanager::meta::PKG_VERSION),
+            ("aws_sdk_sns", aws_sdk_sns::meta::PKG_VERSION),
+            ("aws_sdk_sqs", aws_sdk_sqs::meta::PKG_VERSION),
+            ("aws_sdk_sts", aws_sdk_sts::meta::PKG_VERSION),
+        ]
+        .into_iter()
+        .map(|(name, version)| (name.to_owned(), version.to_owned()))
+        .collect();
         Versions { crosscheck: env!("CARGO_PKG_VERSION").to_owned(), sdks, target }
     }
 }
