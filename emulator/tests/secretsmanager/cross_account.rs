@@ -187,6 +187,36 @@ async fn localstack_serves_every_listed_operation_by_arn() {
 }
 
 #[tokio::test]
+async fn aws_policy_decides_stage_operations() {
+    let server = start_profile("aws").await;
+    let owner = client(&server, OWNER, HOME_REGION);
+    let arn = create_secret(&owner, "staged", "v1").await;
+    let versions = owner.list_secret_version_ids().secret_id(&arn).send().await.expect("ListSecretVersionIds");
+    let version = versions.versions().first().and_then(|version| version.version_id()).expect("version").to_owned();
+    let other = client(&server, OTHER, HOME_REGION);
+
+    // Without a resource policy another account gets AccessDeniedException, not ResourceNotFoundException.
+    let stage = other.update_secret_version_stage().secret_id(&arn).version_stage("BLUE").move_to_version_id(&version);
+    assert_eq!(outcome(&stage.clone().send().await), "AccessDeniedException", "UpdateSecretVersionStage");
+    let delete_policy = other.delete_resource_policy().secret_id(&arn).send().await;
+    assert_eq!(outcome(&delete_policy), "AccessDeniedException", "DeleteResourcePolicy");
+
+    let granted = ["UpdateSecretVersionStage", "DeleteResourcePolicy", "ValidateResourcePolicy"];
+    let policy = secret_policy(&[OTHER], &granted);
+    owner.put_resource_policy().secret_id(&arn).resource_policy(&policy).send().await.expect("PutResourcePolicy");
+    stage.send().await.expect("UpdateSecretVersionStage granted by the policy");
+    let labelled = owner.get_secret_value().secret_id(&arn).version_stage("BLUE").send().await;
+    assert_eq!(labelled.expect("GetSecretValue by the new label").secret_string(), Some("v1"));
+    let validated =
+        other.validate_resource_policy().secret_id(&arn).resource_policy(&policy).send().await.expect("validate");
+    assert!(validated.policy_validation_passed(), "{:?}", validated.validation_errors());
+    other.delete_resource_policy().secret_id(&arn).send().await.expect("DeleteResourcePolicy granted by the policy");
+    let left = owner.get_resource_policy().secret_id(&arn).send().await.expect("GetResourcePolicy");
+    assert_eq!(left.resource_policy(), None, "the other account deleted the policy");
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn aws_rejects_other_region_arn() {
     let server = start_profile("aws").await;
     let owner = client(&server, OWNER, HOME_REGION);

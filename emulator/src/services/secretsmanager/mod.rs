@@ -7,9 +7,10 @@
 //! validate the whole input, and only then change state.
 //!
 //! A name or partial ARN finds a secret in the caller's own namespace. Only
-//! the operations of [`CROSS_ACCOUNT_OPERATIONS`] reach another account's
-//! secret, and only by its full ARN; any other operation acts in the
-//! caller's namespace and reports another account's secret as not found.
+//! the operations of [`CROSS_ACCOUNT_OPERATIONS`] (and, under `aws`,
+//! [`AWS_ONLY_CROSS_ACCOUNT_OPERATIONS`]) reach another account's secret,
+//! and only by its full ARN; any other operation acts in the caller's
+//! namespace and reports another account's secret as not found.
 //!
 //! Secret values are encrypted by the emulator's KMS
 //! ([`crate::services::kms::service_use`]) under the secret's KMS key, or
@@ -50,14 +51,9 @@ use crate::store::{Namespace, Namespaces};
 use model::Blob;
 use secret::{Secret, SecretRegistry, Version};
 
-/// The operations that work on another account's secret, by its full ARN
-/// (<https://docs.localstack.cloud/references/cross-account-access/>), under every profile.
-///
-/// NOTE: AWS's own list also names DeleteResourcePolicy, CancelRotateSecret
-/// and the replication operations
-/// (<https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples_cross.html>),
-/// so under `aws` a DeleteResourcePolicy by another account's ARN returns
-/// ResourceNotFoundException where AWS would ask the resource policy.
+/// The operations that work on another account's secret, by its full ARN,
+/// under LocalStack's profiles
+/// (<https://docs.localstack.cloud/references/cross-account-access/>).
 pub const CROSS_ACCOUNT_OPERATIONS: &[&str] = &[
     "DeleteSecret",
     "DescribeSecret",
@@ -71,6 +67,16 @@ pub const CROSS_ACCOUNT_OPERATIONS: &[&str] = &[
     "UntagResource",
     "UpdateSecret",
 ];
+
+/// The operations AWS also lets another account run on a secret, by its
+/// full ARN, when the secret's resource policy allows it: AWS's list names
+/// them beside the LocalStack ones
+/// (<https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples_cross.html>).
+/// NOTE: the copies of that page we could read end their list at
+/// ReplicateSecretToRegions. So UpdateSecretVersionStage and
+/// ValidateResourcePolicy are unverified.
+pub const AWS_ONLY_CROSS_ACCOUNT_OPERATIONS: &[&str] =
+    &["DeleteResourcePolicy", "UpdateSecretVersionStage", "ValidateResourcePolicy"];
 
 /// Every operation the service serves.
 pub const OPERATIONS: &[&str] = &[
@@ -262,7 +268,7 @@ impl SecretsManager {
         let caller = Self::caller_namespace(context);
         let namespace = address.namespace(&caller);
         let other_account = namespace.account_id != caller.account_id;
-        if other_account && !CROSS_ACCOUNT_OPERATIONS.contains(&operation) {
+        if other_account && !self.reaches_other_accounts(operation) {
             return Err(errors::secret_not_found(secret_id));
         }
         if self.access.effective_profile() == Profile::Aws && namespace.region != caller.region {
@@ -281,6 +287,14 @@ impl SecretsManager {
         found.ok_or_else(|| errors::secret_not_found(secret_id))
     }
 
+    /// Reports whether `operation` reaches another account's secret under
+    /// the profile in force.
+    fn reaches_other_accounts(&self, operation: &str) -> bool {
+        CROSS_ACCOUNT_OPERATIONS.contains(&operation)
+            || (self.access.effective_profile() == Profile::Aws
+                && AWS_ONLY_CROSS_ACCOUNT_OPERATIONS.contains(&operation))
+    }
+
     /// Asks the access rules whether the caller may run `operation` on `secret`.
     fn authorize(&self, context: &RequestContext, secret: &Secret, operation: &str) -> AwsResult<()> {
         let action = format!("secretsmanager:{operation}");
@@ -290,7 +304,7 @@ impl SecretsManager {
             action: &action,
             resource_arn: &secret.arn,
             resource_namespace: &secret.namespace,
-            grantable_across_accounts: CROSS_ACCOUNT_OPERATIONS.contains(&operation),
+            grantable_across_accounts: self.reaches_other_accounts(operation),
             resource_policy: policy.as_deref(),
             source_ip: context.source_ip,
             service_source: None,
