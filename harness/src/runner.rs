@@ -32,7 +32,7 @@ use crosscheck_emulator::store::Namespace;
 use serde_json::Value;
 
 use crate::check::check_outcome;
-use crate::driver::{Operation, Registry, ResolvedAddress};
+use crate::driver::{Operation, Registry, ResolvedAddress, stable_presigned_url};
 use crate::error::Result;
 use crate::outcome::OutcomeClass;
 use crate::outcome::normalise::Normaliser;
@@ -149,7 +149,12 @@ async fn run_step(
     let address_kind = address.as_ref().map(|resolved| resolved.kind);
     let expectation = step.expectation(profile).cloned();
 
-    let outcome = match driver.call(config, operation.name, &input).await {
+    let sent = if step.presign {
+        driver.presign(config, operation.name, &input).await
+    } else {
+        driver.call(config, operation.name, &input).await
+    };
+    let outcome = match sent {
         Ok(outcome) => outcome,
         Err(error) => {
             let mut result = invalid(step, profile, format!("{} {error}", step.call));
@@ -190,7 +195,11 @@ async fn run_step(
         known.remember(&Value::String(value), &resolved.namespace);
     }
 
-    let normalised_response = normaliser.normalise(&outcome.response);
+    let normalised_response = if step.presign {
+        normaliser.normalise(&stable_presigned_response(&outcome.response))
+    } else {
+        normaliser.normalise(&outcome.response)
+    };
     let verdict =
         if differences.is_empty() { Verdict::Holds } else { Verdict::Differs(redactor.redact_all(differences)) };
 
@@ -205,6 +214,15 @@ async fn run_step(
         normalised_response,
         verdict,
     }
+}
+
+/// Replaces a presigned request's URL with [`stable_presigned_url`] for snapshots.
+fn stable_presigned_response(response: &Value) -> Value {
+    let mut stable = response.clone();
+    if let Some(Value::String(url)) = stable.get_mut("URL") {
+        *url = stable_presigned_url(url);
+    }
+    stable
 }
 
 /// Resolves the step's resource address from the substituted input.

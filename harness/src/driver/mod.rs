@@ -21,6 +21,7 @@
 #[macro_use]
 mod macros;
 
+pub mod http;
 mod input;
 pub mod kms;
 pub mod s3;
@@ -69,6 +70,88 @@ pub trait Driver: Send + Sync {
     /// scenario mistake, see [`check_input`]); everything the target does is
     /// in the [`Outcome`].
     fn call<'a>(&'a self, config: &'a SdkConfig, operation: &'a str, input: &'a Map<String, Value>) -> CallFuture<'a>;
+
+    /// The operations [`Driver::presign`] can presign; none unless a driver overrides this method.
+    fn presigned_operations(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Presigns `operation` with `input` as the actor `config` describes,
+    /// without sending it. The outcome's response is a [`PRESIGNED_REQUEST`]:
+    /// `Method`, `URL` and the `Headers` a client must send with it.
+    fn presign<'a>(
+        &'a self,
+        _config: &'a SdkConfig,
+        operation: &'a str,
+        _input: &'a Map<String, Value>,
+    ) -> CallFuture<'a> {
+        let service = self.service();
+        Box::pin(async move {
+            Err(InputError { path: String::new(), message: format!("the {service} driver cannot presign {operation}") })
+        })
+    }
+}
+
+/// The response of a presigned step: the request a client without credentials sends.
+pub const PRESIGNED_REQUEST: Structure = Structure {
+    name: "PresignedRequest",
+    members: &[
+        shape::Member::optional("Method", shape::Shape::String),
+        shape::Member::optional("URL", shape::Shape::String),
+        shape::Member::optional("Headers", shape::Shape::Map(&shape::Shape::String)),
+    ],
+};
+
+/// Renders a presigned request as a [`PRESIGNED_REQUEST`] outcome. The
+/// `host` header is left out because a client derives it from the URL.
+pub fn presigned_outcome<'h>(
+    method: &str,
+    url: &str,
+    headers: impl Iterator<Item = (&'h str, &'h str)>,
+) -> Outcome {
+    let headers: Map<String, Value> = headers
+        .filter(|(name, _)| !name.eq_ignore_ascii_case("host"))
+        .map(|(name, value)| (name.to_ascii_lowercase(), Value::String(value.to_owned())))
+        .collect();
+    let response = JsonObject::new()
+        .required("Method", method)
+        .required("URL", url)
+        .required("Headers", Value::Object(headers))
+        .build();
+    Outcome::ok(None, response)
+}
+
+/// Replaces the parts of a presigned URL that change from run to run (the
+/// port, the signing date and time, and the signature) so snapshots stay
+/// stable. Every other query parameter keeps its value and its position.
+pub fn stable_presigned_url(url: &str) -> String {
+    let (before_query, query) = url.split_once('?').unwrap_or((url, ""));
+    let without_scheme = before_query.split_once("://").map_or(before_query, |(_, rest)| rest);
+    let path = without_scheme.find('/').map_or("/", |index| &without_scheme[index..]);
+    let host = without_scheme.split('/').next().unwrap_or_default();
+    let host = host.rsplit_once(':').map_or(host, |(name, _port)| name);
+    let parameters: Vec<String> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match name {
+                "X-Amz-Date" | "X-Amz-Signature" => format!("{name}=<{}>", name.to_ascii_lowercase()),
+                "X-Amz-Credential" => {
+                    // KEY/DATE/REGION/SERVICE/aws4_request, with `/` as %2F.
+                    let parts: Vec<&str> = value.split("%2F").collect();
+                    match parts.as_slice() {
+                        [key, _date, region, service, terminator] => {
+                            format!("{name}={key}%2F<date>%2F{region}%2F{service}%2F{terminator}")
+                        }
+                        _ => format!("{name}={value}"),
+                    }
+                }
+                _ => format!("{name}={value}"),
+            }
+        })
+        .collect();
+    format!("http://{host}:<port>{path}?{}", parameters.join("&"))
 }
 
 /// What a driver declares about one operation.
@@ -130,6 +213,7 @@ impl Registry {
     pub fn with_default_drivers() -> Registry {
         Registry {
             drivers: vec![
+                Box::new(http::HttpDriver),
                 Box::new(kms::KmsDriver),
                 Box::new(s3::S3Driver),
                 Box::new(secretsmanager::SecretsManagerDriver),

@@ -27,8 +27,10 @@
 //! creator's account and the region of its `LocationConstraint`.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use aws_sdk_s3::Client;
+use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
     BucketCannedAcl, BucketLocationConstraint, ChecksumAlgorithm, ChecksumMode, CompletedMultipartUpload,
@@ -37,10 +39,14 @@ use aws_sdk_s3::types::{
     TaggingDirective,
 };
 use aws_smithy_types::DateTime;
+use aws_smithy_types::error::display::DisplayErrorContext;
 use serde_json::Value;
 
 use self::operations::OPERATIONS;
-use super::{Input, InputError, JsonObject, StatusRecorder, empty, epoch_seconds, outcome_of, unlisted_operation};
+use super::{
+    Input, InputError, JsonObject, StatusRecorder, empty, epoch_seconds, outcome_of, presigned_outcome,
+    unlisted_operation,
+};
 use crate::outcome::Outcome;
 
 mod operations;
@@ -55,8 +61,54 @@ sdk_driver!(
     operations: OPERATIONS,
     sdk: aws_sdk_s3,
     call: call_operation,
-    configure: configure_addressing
+    configure: configure_addressing,
+    presign: presign_operation,
+    presigned_operations: &["GetObject", "PutObject"]
 );
+
+/// The lifetime of a presigned URL. Scenarios use a URL right after making
+/// it, and seven days is the longest SigV4 allows.
+const PRESIGNED_EXPIRY: Duration = Duration::from_secs(60 * 60);
+
+/// Presigns GetObject or PutObject. A presigned PutObject carries no body:
+/// the `http.Request` step that uses the URL sends it.
+async fn presign_operation(client: &Client, operation: &str, input: Input<'_>) -> Result<Outcome, InputError> {
+    let config = PresigningConfig::expires_in(PRESIGNED_EXPIRY).map_err(|error| input.build_error(&error))?;
+    let presigned = match operation {
+        "GetObject" => client
+            .get_object()
+            .set_bucket(input.string("Bucket")?)
+            .set_key(input.string("Key")?)
+            .set_expected_bucket_owner(input.string("ExpectedBucketOwner")?)
+            .presigned(config)
+            .await
+            .map_err(|error| DisplayErrorContext(&error).to_string()),
+        "PutObject" => {
+            for member in ["Body", "BodyBase64"] {
+                if input.string(member)?.is_some() {
+                    return Err(InputError {
+                        path: member.to_owned(),
+                        message: "a presigned PutObject carries no body; send it in the http.Request step".to_owned(),
+                    });
+                }
+            }
+            client
+                .put_object()
+                .set_bucket(input.string("Bucket")?)
+                .set_key(input.string("Key")?)
+                .set_content_type(input.string("ContentType")?)
+                .set_expected_bucket_owner(input.string("ExpectedBucketOwner")?)
+                .presigned(config)
+                .await
+                .map_err(|error| DisplayErrorContext(&error).to_string())
+        }
+        _ => return Err(unlisted_operation("s3", operation)),
+    };
+    Ok(match presigned {
+        Ok(request) => presigned_outcome(request.method(), request.uri(), request.headers()),
+        Err(reason) => Outcome::transport_failure(None, format!("presigning {operation} failed: {reason}")),
+    })
+}
 
 /// Chooses path style for endpoints whose host cannot carry a bucket name.
 fn configure_addressing(
