@@ -16,7 +16,8 @@
 //! its account or region takes the missing part from there, and only then
 //! from the caller. A global name (an S3 bucket name) names no namespace at
 //! all, so the runner remembers the namespace of the first call that
-//! succeeds on it, which in a scenario is the call that creates it.
+//! succeeds on it, which in a scenario is the call that creates it, until a
+//! call that deletes it succeeds.
 //!
 //! A step whose expectation does not hold does not stop the run: later steps
 //! still run, so a report shows every difference. A step that needs a
@@ -184,15 +185,18 @@ async fn run_step(
     // response of the call that creates it (CreateBucket) carries nothing to
     // capture. So the first call that succeeds on such a name claims it for
     // the namespace it resolved to: the creator's account and the region the
-    // driver read from the input.
-    // NOTE: a claim is never released, so a bucket that one account deletes
-    // and another re-creates in the same scenario keeps the first owner.
+    // driver read from the input. A successful call that frees the name
+    // (DeleteBucket) releases the claim, so the next creator claims it anew.
     if outcome.class == OutcomeClass::Ok
         && let Some(resolved) = address.as_ref().filter(|resolved| resolved.kind == AddressKind::GlobalName)
         && let Some(value) = address_value(operation, &input)
-        && known.get(&value).is_none()
     {
-        known.remember(&Value::String(value), &resolved.namespace);
+        let releases_name = operation.address.is_some_and(|member| member.releases_name);
+        if releases_name {
+            known.forget(&value);
+        } else if known.get(&value).is_none() {
+            known.remember(&Value::String(value), &resolved.namespace);
+        }
     }
 
     let normalised_response = if step.presign {
@@ -302,6 +306,11 @@ impl KnownNamespaces {
 
     pub(crate) fn get(&self, value: &str) -> Option<&Namespace> {
         self.by_value.get(value)
+    }
+
+    /// Forgets the namespace of a string, such as a deleted bucket's name.
+    pub(crate) fn forget(&mut self, value: &str) {
+        self.by_value.remove(value);
     }
 }
 

@@ -176,6 +176,9 @@ pub struct AddressMember {
     /// resource, given the whole input and the caller's namespace. `None`
     /// when the value is not an address of the expected shape.
     pub resolve: fn(value: &str, input: &Map<String, Value>, caller: &Namespace) -> Option<ResolvedAddress>,
+    /// Whether a successful call frees a global name (S3's DeleteBucket), so
+    /// that any account may claim the name again.
+    pub releases_name: bool,
 }
 
 /// A resource address, classified and resolved.

@@ -414,6 +414,7 @@ async fn call_operation(
                     checksums: [
                         output.checksum_crc32,
                         output.checksum_crc32_c,
+                        output.checksum_crc64_nvme,
                         output.checksum_sha1,
                         output.checksum_sha256,
                     ],
@@ -591,7 +592,13 @@ async fn call_operation(
             |output| {
                 checksums_json(
                     JsonObject::new().member("ETag", output.e_tag),
-                    [output.checksum_crc32, output.checksum_crc32_c, output.checksum_sha1, output.checksum_sha256],
+                    [
+                        output.checksum_crc32,
+                        output.checksum_crc32_c,
+                        output.checksum_crc64_nvme,
+                        output.checksum_sha1,
+                        output.checksum_sha256,
+                    ],
                 )
                 .build()
             }
@@ -632,7 +639,13 @@ async fn call_operation(
             |output| {
                 checksums_json(
                     JsonObject::new().member("ETag", output.e_tag),
-                    [output.checksum_crc32, output.checksum_crc32_c, output.checksum_sha1, output.checksum_sha256],
+                    [
+                        output.checksum_crc32,
+                        output.checksum_crc32_c,
+                        output.checksum_crc64_nvme,
+                        output.checksum_sha1,
+                        output.checksum_sha256,
+                    ],
                 )
                 .build()
             }
@@ -720,7 +733,13 @@ async fn get_object(client: &Client, input: Input<'_>, recorder: &StatusRecorder
         metadata: output.metadata,
         tag_count: output.tag_count,
         parts_count: output.parts_count,
-        checksums: [output.checksum_crc32, output.checksum_crc32_c, output.checksum_sha1, output.checksum_sha256],
+        checksums: [
+            output.checksum_crc32,
+            output.checksum_crc32_c,
+            output.checksum_crc64_nvme,
+            output.checksum_sha1,
+            output.checksum_sha256,
+        ],
     };
     let bytes = match output.body.collect().await {
         Ok(collected) => collected.into_bytes(),
@@ -751,8 +770,8 @@ struct ObjectHeaders {
     metadata: Option<HashMap<String, String>>,
     tag_count: Option<i32>,
     parts_count: Option<i32>,
-    /// CRC32, CRC32C, SHA1 and SHA256, in this order.
-    checksums: [Option<String>; 4],
+    /// CRC32, CRC32C, CRC64NVME, SHA1 and SHA256, in this order.
+    checksums: [Option<String>; 5],
 }
 
 impl ObjectHeaders {
@@ -771,11 +790,12 @@ impl ObjectHeaders {
 }
 
 /// Adds the checksum members, given as CRC32, CRC32C, SHA1 and SHA256.
-fn checksums_json(object: JsonObject, checksums: [Option<String>; 4]) -> JsonObject {
-    let [crc32, crc32c, sha1, sha256] = checksums;
+fn checksums_json(object: JsonObject, checksums: [Option<String>; 5]) -> JsonObject {
+    let [crc32, crc32c, crc64nvme, sha1, sha256] = checksums;
     object
         .member("ChecksumCRC32", crc32)
         .member("ChecksumCRC32C", crc32c)
+        .member("ChecksumCRC64NVME", crc64nvme)
         .member("ChecksumSHA1", sha1)
         .member("ChecksumSHA256", sha256)
 }
@@ -916,6 +936,7 @@ impl S3Input for Input<'_> {
                 .set_e_tag(part.string("ETag")?)
                 .set_checksum_crc32(part.string("ChecksumCRC32")?)
                 .set_checksum_crc32_c(part.string("ChecksumCRC32C")?)
+                .set_checksum_crc64_nvme(part.string("ChecksumCRC64NVME")?)
                 .set_checksum_sha1(part.string("ChecksumSHA1")?)
                 .set_checksum_sha256(part.string("ChecksumSHA256")?)
                 .build())
@@ -996,7 +1017,6 @@ impl S3Input for Input<'_> {
         Ok(self.string(member)?.as_deref().map(TaggingDirective::from))
     }
 }
-
 
 #[cfg(test)]
 mod tests {
