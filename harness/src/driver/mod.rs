@@ -479,6 +479,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn presigned_url_hides_changing_parts() {
+        let url = "http://127.0.0.1:40123/b/k.txt?x-id=GetObject&X-Amz-Algorithm=AWS4-HMAC-SHA256\
+                   &X-Amz-Credential=111111111111%2F20261205%2Feu-west-1%2Fs3%2Faws4_request\
+                   &X-Amz-Date=20261205T030000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=abc123";
+
+        let stable = stable_presigned_url(url);
+
+        assert_eq!(
+            stable,
+            "http://127.0.0.1:<port>/b/k.txt?x-id=GetObject&X-Amz-Algorithm=AWS4-HMAC-SHA256\
+             &X-Amz-Credential=111111111111%2F<date>%2Feu-west-1%2Fs3%2Faws4_request\
+             &X-Amz-Date=<x-amz-date>&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=<x-amz-signature>"
+        );
+    }
+
+    #[test]
+    fn presigned_outcome_leaves_out_host() {
+        let headers = [("Host", "b.s3.localhost.localstack.cloud:4566"), ("Content-Type", "text/plain")];
+
+        let outcome = presigned_outcome("PUT", "http://x:1/k", headers.into_iter());
+
+        assert_eq!(outcome.response["Method"], "PUT");
+        assert_eq!(outcome.response["Headers"], serde_json::json!({ "content-type": "text/plain" }));
+    }
+
+    #[test]
     fn registry_finds_sqs_operations() {
         let registry = Registry::with_default_drivers();
         let (driver, operation) = registry.operation("sqs", "GetQueueAttributes").expect("known operation");

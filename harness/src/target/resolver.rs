@@ -2,9 +2,9 @@
 //!
 //! In virtual-host style the SDK puts the bucket name in front of the
 //! endpoint's host name (`BUCKET.s3.localhost.localstack.cloud:4566`), which
-//! is LocalStack's form, documented at
-//! <https://docs.localstack.cloud/user-guide/aws/s3/>. A bucket name in
-//! front of an IP address is no host name, so an actor with
+//! is LocalStack's form, described on LocalStack's blog at
+//! <https://hashnode.localstack.cloud/efficient-localstack-s3-endpoint-configuration>.
+//! A bucket name in front of an IP address is no host name, so an actor with
 //! `addressing: virtual-host` gets the endpoint
 //! `http://s3.localhost.localstack.cloud:PORT` and an HTTP client whose
 //! resolver maps every name under `localhost.localstack.cloud` to the

@@ -81,6 +81,8 @@ const COMPOSITE: &str = "COMPOSITE";
 /// full-object checksum and the others a composite one. CRC64NVME supports
 /// only `FULL_OBJECT`, and SHA-1 and SHA-256 only `COMPOSITE`
 /// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>).
+// NOTE: the SHA-1 and SHA-256 rule and the wording of the InvalidRequest
+// messages are unverified against AWS.
 fn full_object_checksum(request: &S3Request<'_>, algorithm: Option<ChecksumAlgorithm>) -> S3Result<bool> {
     let requested = request.header("x-amz-checksum-type");
     let full_object = match requested {

@@ -55,9 +55,9 @@ const MAX_METADATA_BYTES: usize = 2_048;
 /// The default storage class.
 pub const STANDARD: &str = "STANDARD";
 
-/// The storage classes `x-amz-storage-class` accepts, from the PutObject
-/// reference (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html>).
-const STORAGE_CLASSES: [&str; 13] = [
+/// The storage classes `x-amz-storage-class` accepts: the `StorageClass`
+/// enum of the S3 API model, as the `aws-sdk-s3` 1.157.0 crate lists it.
+const STORAGE_CLASSES: [&str; 15] = [
     STANDARD,
     "REDUCED_REDUNDANCY",
     "STANDARD_IA",
@@ -71,6 +71,8 @@ const STORAGE_CLASSES: [&str; 13] = [
     "EXPRESS_ONEZONE",
     "FSX_OPENZFS",
     "FSX_ONTAP",
+    "AWS_BACKUP_WARM",
+    "AWS_BACKUP_LOW_COST_WARM",
 ];
 
 /// Storage classes whose objects GetObject serves only after a restore
