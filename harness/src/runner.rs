@@ -16,7 +16,8 @@
 //! its account or region takes the missing part from there, and only then
 //! from the caller. A global name (an S3 bucket name) names no namespace at
 //! all, so the runner remembers the namespace of the first call that
-//! succeeds on it, which in a scenario is the call that creates it.
+//! succeeds on it, which in a scenario is the call that creates it, until a
+//! call that deletes it succeeds.
 //!
 //! A step whose expectation does not hold does not stop the run: later steps
 //! still run, so a report shows every difference. A step that needs a
@@ -32,7 +33,7 @@ use crosscheck_emulator::store::Namespace;
 use serde_json::Value;
 
 use crate::check::check_outcome;
-use crate::driver::{Operation, Registry, ResolvedAddress};
+use crate::driver::{Operation, Registry, ResolvedAddress, stable_presigned_url};
 use crate::error::Result;
 use crate::outcome::OutcomeClass;
 use crate::outcome::normalise::Normaliser;
@@ -149,7 +150,12 @@ async fn run_step(
     let address_kind = address.as_ref().map(|resolved| resolved.kind);
     let expectation = step.expectation(profile).cloned();
 
-    let outcome = match driver.call(config, operation.name, &input).await {
+    let sent = if step.presign {
+        driver.presign(config, operation.name, &input).await
+    } else {
+        driver.call(config, operation.name, &input).await
+    };
+    let outcome = match sent {
         Ok(outcome) => outcome,
         Err(error) => {
             let mut result = invalid(step, profile, format!("{} {error}", step.call));
@@ -179,18 +185,25 @@ async fn run_step(
     // response of the call that creates it (CreateBucket) carries nothing to
     // capture. So the first call that succeeds on such a name claims it for
     // the namespace it resolved to: the creator's account and the region the
-    // driver read from the input.
-    // NOTE: a claim is never released, so a bucket that one account deletes
-    // and another re-creates in the same scenario keeps the first owner.
+    // driver read from the input. A successful call that frees the name
+    // (DeleteBucket) releases the claim, so the next creator claims it anew.
     if outcome.class == OutcomeClass::Ok
         && let Some(resolved) = address.as_ref().filter(|resolved| resolved.kind == AddressKind::GlobalName)
         && let Some(value) = address_value(operation, &input)
-        && known.get(&value).is_none()
     {
-        known.remember(&Value::String(value), &resolved.namespace);
+        let releases_name = operation.address.is_some_and(|member| member.releases_name);
+        if releases_name {
+            known.forget(&value);
+        } else if known.get(&value).is_none() {
+            known.remember(&Value::String(value), &resolved.namespace);
+        }
     }
 
-    let normalised_response = normaliser.normalise(&outcome.response);
+    let normalised_response = if step.presign {
+        normaliser.normalise(&stable_presigned_response(&outcome.response))
+    } else {
+        normaliser.normalise(&outcome.response)
+    };
     let verdict =
         if differences.is_empty() { Verdict::Holds } else { Verdict::Differs(redactor.redact_all(differences)) };
 
@@ -205,6 +218,15 @@ async fn run_step(
         normalised_response,
         verdict,
     }
+}
+
+/// Replaces a presigned request's URL with [`stable_presigned_url`] for snapshots.
+fn stable_presigned_response(response: &Value) -> Value {
+    let mut stable = response.clone();
+    if let Some(Value::String(url)) = stable.get_mut("URL") {
+        *url = stable_presigned_url(url);
+    }
+    stable
 }
 
 /// Resolves the step's resource address from the substituted input.
@@ -284,6 +306,11 @@ impl KnownNamespaces {
 
     pub(crate) fn get(&self, value: &str) -> Option<&Namespace> {
         self.by_value.get(value)
+    }
+
+    /// Forgets the namespace of a string, such as a deleted bucket's name.
+    pub(crate) fn forget(&mut self, value: &str) {
+        self.by_value.remove(value);
     }
 }
 

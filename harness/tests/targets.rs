@@ -15,7 +15,7 @@ use std::sync::Arc;
 use crosscheck::driver::Registry;
 use crosscheck::matrix::run::{MatrixOptions, run_matrix};
 use crosscheck::report::matrix::CellVerdict;
-use crosscheck::scenario::Actor;
+use crosscheck::scenario::{Actor, Addressing};
 use crosscheck::target::preflight::PreflightProblem;
 use crosscheck::target::{
     AccountStrategy, AssumeRoleSettings, LiveTargetConfig, PreflightActor, PreflightError, ProfileSettings, TargetSpec,
@@ -43,6 +43,7 @@ fn actor(name: &str, account_id: &str, region: &str, access_key_id: &str) -> Pre
             account_id: account_id.to_owned(),
             region: region.to_owned(),
             access_key_id: access_key_id.to_owned(),
+            addressing: Addressing::Default,
         },
     }
 }

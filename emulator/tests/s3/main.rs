@@ -14,6 +14,8 @@
 //!   signed for another region.
 //! - `cli` copies a 20 MiB file up and down with the AWS CLI.
 //! - `bad_input` has one test per kind of invalid request.
+//! - `wire` covers CRC-64/NVME checksums, storage classes, the checksum
+//!   DeleteObjects requires, 416 responses and CreateBucket's `Location`.
 
 mod addressing;
 mod bad_input;
@@ -24,3 +26,4 @@ mod common;
 mod cross_account;
 mod multipart;
 mod objects;
+mod wire;

@@ -14,6 +14,12 @@
 /// An optional `configure` function, called with the crate's config builder
 /// and the actor's [`SdkConfig`](aws_config::SdkConfig), adjusts the builder
 /// before the client is built, e.g. to choose S3's path style.
+///
+/// After `configure`, an optional `presign` function with the
+/// `presigned_operations` it supports implements
+/// [`Driver::presign`](super::Driver::presign):
+/// `$presign(&client, operation, input)` returns the presigned request as a
+/// [`presigned_outcome`](super::presigned_outcome).
 macro_rules! sdk_driver {
     ($driver:ty, service: $service:literal, operations: $operations:expr, sdk: $sdk:ident, call: $call:path) => {
         sdk_driver!(
@@ -32,6 +38,7 @@ macro_rules! sdk_driver {
         sdk: $sdk:ident,
         call: $call:path,
         configure: $configure:expr
+        $(, presign: $presign:path, presigned_operations: $presigned:expr)?
     ) => {
         impl $crate::driver::Driver for $driver {
             fn service(&self) -> &'static str {
@@ -59,6 +66,26 @@ macro_rules! sdk_driver {
                     Ok(outcome)
                 })
             }
+
+            $(
+                fn presigned_operations(&self) -> &'static [&'static str] {
+                    $presigned
+                }
+
+                fn presign<'a>(
+                    &'a self,
+                    config: &'a ::aws_config::SdkConfig,
+                    operation: &'a str,
+                    input: &'a ::serde_json::Map<String, ::serde_json::Value>,
+                ) -> $crate::driver::CallFuture<'a> {
+                    Box::pin(async move {
+                        $crate::driver::check_input($operations, operation, input)?;
+                        let builder = $sdk::config::Builder::from(config);
+                        let client = $sdk::Client::from_conf(($configure)(builder, config).build());
+                        $presign(&client, operation, $crate::driver::Input::new(input)).await
+                    })
+                }
+            )?
         }
     };
 }

@@ -21,6 +21,7 @@
 #[macro_use]
 mod macros;
 
+pub mod http;
 mod input;
 pub mod kms;
 pub mod s3;
@@ -69,6 +70,88 @@ pub trait Driver: Send + Sync {
     /// scenario mistake, see [`check_input`]); everything the target does is
     /// in the [`Outcome`].
     fn call<'a>(&'a self, config: &'a SdkConfig, operation: &'a str, input: &'a Map<String, Value>) -> CallFuture<'a>;
+
+    /// The operations [`Driver::presign`] can presign; none unless a driver overrides this method.
+    fn presigned_operations(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Presigns `operation` with `input` as the actor `config` describes,
+    /// without sending it. The outcome's response is a [`PRESIGNED_REQUEST`]:
+    /// `Method`, `URL` and the `Headers` a client must send with it.
+    fn presign<'a>(
+        &'a self,
+        _config: &'a SdkConfig,
+        operation: &'a str,
+        _input: &'a Map<String, Value>,
+    ) -> CallFuture<'a> {
+        let service = self.service();
+        Box::pin(async move {
+            Err(InputError { path: String::new(), message: format!("the {service} driver cannot presign {operation}") })
+        })
+    }
+}
+
+/// The response of a presigned step: the request a client without credentials sends.
+pub const PRESIGNED_REQUEST: Structure = Structure {
+    name: "PresignedRequest",
+    members: &[
+        shape::Member::optional("Method", shape::Shape::String),
+        shape::Member::optional("URL", shape::Shape::String),
+        shape::Member::optional("Headers", shape::Shape::Map(&shape::Shape::String)),
+    ],
+};
+
+/// Renders a presigned request as a [`PRESIGNED_REQUEST`] outcome. The
+/// `host` header is left out because a client derives it from the URL.
+pub fn presigned_outcome<'h>(
+    method: &str,
+    url: &str,
+    headers: impl Iterator<Item = (&'h str, &'h str)>,
+) -> Outcome {
+    let headers: Map<String, Value> = headers
+        .filter(|(name, _)| !name.eq_ignore_ascii_case("host"))
+        .map(|(name, value)| (name.to_ascii_lowercase(), Value::String(value.to_owned())))
+        .collect();
+    let response = JsonObject::new()
+        .required("Method", method)
+        .required("URL", url)
+        .required("Headers", Value::Object(headers))
+        .build();
+    Outcome::ok(None, response)
+}
+
+/// Replaces the parts of a presigned URL that change from run to run (the
+/// port, the signing date and time, and the signature) so snapshots stay
+/// stable. Every other query parameter keeps its value and its position.
+pub fn stable_presigned_url(url: &str) -> String {
+    let (before_query, query) = url.split_once('?').unwrap_or((url, ""));
+    let without_scheme = before_query.split_once("://").map_or(before_query, |(_, rest)| rest);
+    let path = without_scheme.find('/').map_or("/", |index| &without_scheme[index..]);
+    let host = without_scheme.split('/').next().unwrap_or_default();
+    let host = host.rsplit_once(':').map_or(host, |(name, _port)| name);
+    let parameters: Vec<String> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match name {
+                "X-Amz-Date" | "X-Amz-Signature" => format!("{name}=<{}>", name.to_ascii_lowercase()),
+                "X-Amz-Credential" => {
+                    // KEY/DATE/REGION/SERVICE/aws4_request, with `/` as %2F.
+                    let parts: Vec<&str> = value.split("%2F").collect();
+                    match parts.as_slice() {
+                        [key, _date, region, service, terminator] => {
+                            format!("{name}={key}%2F<date>%2F{region}%2F{service}%2F{terminator}")
+                        }
+                        _ => format!("{name}={value}"),
+                    }
+                }
+                _ => format!("{name}={value}"),
+            }
+        })
+        .collect();
+    format!("http://{host}:<port>{path}?{}", parameters.join("&"))
 }
 
 /// What a driver declares about one operation.
@@ -93,6 +176,9 @@ pub struct AddressMember {
     /// resource, given the whole input and the caller's namespace. `None`
     /// when the value is not an address of the expected shape.
     pub resolve: fn(value: &str, input: &Map<String, Value>, caller: &Namespace) -> Option<ResolvedAddress>,
+    /// Whether a successful call frees a global name (S3's DeleteBucket), so
+    /// that any account may claim the name again.
+    pub releases_name: bool,
 }
 
 /// A resource address, classified and resolved.
@@ -130,6 +216,7 @@ impl Registry {
     pub fn with_default_drivers() -> Registry {
         Registry {
             drivers: vec![
+                Box::new(http::HttpDriver),
                 Box::new(kms::KmsDriver),
                 Box::new(s3::S3Driver),
                 Box::new(secretsmanager::SecretsManagerDriver),
@@ -390,6 +477,32 @@ pub(crate) mod operation_table_checks {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn presigned_url_hides_changing_parts() {
+        let url = "http://127.0.0.1:40123/b/k.txt?x-id=GetObject&X-Amz-Algorithm=AWS4-HMAC-SHA256\
+                   &X-Amz-Credential=111111111111%2F20261205%2Feu-west-1%2Fs3%2Faws4_request\
+                   &X-Amz-Date=20261205T030000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=abc123";
+
+        let stable = stable_presigned_url(url);
+
+        assert_eq!(
+            stable,
+            "http://127.0.0.1:<port>/b/k.txt?x-id=GetObject&X-Amz-Algorithm=AWS4-HMAC-SHA256\
+             &X-Amz-Credential=111111111111%2F<date>%2Feu-west-1%2Fs3%2Faws4_request\
+             &X-Amz-Date=<x-amz-date>&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=<x-amz-signature>"
+        );
+    }
+
+    #[test]
+    fn presigned_outcome_leaves_out_host() {
+        let headers = [("Host", "b.s3.localhost.localstack.cloud:4566"), ("Content-Type", "text/plain")];
+
+        let outcome = presigned_outcome("PUT", "http://x:1/k", headers.into_iter());
+
+        assert_eq!(outcome.response["Method"], "PUT");
+        assert_eq!(outcome.response["Headers"], serde_json::json!({ "content-type": "text/plain" }));
+    }
 
     #[test]
     fn registry_finds_sqs_operations() {

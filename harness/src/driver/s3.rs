@@ -27,8 +27,10 @@
 //! creator's account and the region of its `LocationConstraint`.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use aws_sdk_s3::Client;
+use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
     BucketCannedAcl, BucketLocationConstraint, ChecksumAlgorithm, ChecksumMode, CompletedMultipartUpload,
@@ -37,10 +39,14 @@ use aws_sdk_s3::types::{
     TaggingDirective,
 };
 use aws_smithy_types::DateTime;
+use aws_smithy_types::error::display::DisplayErrorContext;
 use serde_json::Value;
 
 use self::operations::OPERATIONS;
-use super::{Input, InputError, JsonObject, StatusRecorder, empty, epoch_seconds, outcome_of, unlisted_operation};
+use super::{
+    Input, InputError, JsonObject, StatusRecorder, empty, epoch_seconds, outcome_of, presigned_outcome,
+    unlisted_operation,
+};
 use crate::outcome::Outcome;
 
 mod operations;
@@ -55,8 +61,54 @@ sdk_driver!(
     operations: OPERATIONS,
     sdk: aws_sdk_s3,
     call: call_operation,
-    configure: configure_addressing
+    configure: configure_addressing,
+    presign: presign_operation,
+    presigned_operations: &["GetObject", "PutObject"]
 );
+
+/// The lifetime of a presigned URL. Scenarios use a URL right after making
+/// it, and seven days is the longest SigV4 allows.
+const PRESIGNED_EXPIRY: Duration = Duration::from_secs(60 * 60);
+
+/// Presigns GetObject or PutObject. A presigned PutObject carries no body:
+/// the `http.Request` step that uses the URL sends it.
+async fn presign_operation(client: &Client, operation: &str, input: Input<'_>) -> Result<Outcome, InputError> {
+    let config = PresigningConfig::expires_in(PRESIGNED_EXPIRY).map_err(|error| input.build_error(&error))?;
+    let presigned = match operation {
+        "GetObject" => client
+            .get_object()
+            .set_bucket(input.string("Bucket")?)
+            .set_key(input.string("Key")?)
+            .set_expected_bucket_owner(input.string("ExpectedBucketOwner")?)
+            .presigned(config)
+            .await
+            .map_err(|error| DisplayErrorContext(&error).to_string()),
+        "PutObject" => {
+            for member in ["Body", "BodyBase64"] {
+                if input.string(member)?.is_some() {
+                    return Err(InputError {
+                        path: member.to_owned(),
+                        message: "a presigned PutObject carries no body; send it in the http.Request step".to_owned(),
+                    });
+                }
+            }
+            client
+                .put_object()
+                .set_bucket(input.string("Bucket")?)
+                .set_key(input.string("Key")?)
+                .set_content_type(input.string("ContentType")?)
+                .set_expected_bucket_owner(input.string("ExpectedBucketOwner")?)
+                .presigned(config)
+                .await
+                .map_err(|error| DisplayErrorContext(&error).to_string())
+        }
+        _ => return Err(unlisted_operation("s3", operation)),
+    };
+    Ok(match presigned {
+        Ok(request) => presigned_outcome(request.method(), request.uri(), request.headers()),
+        Err(reason) => Outcome::transport_failure(None, format!("presigning {operation} failed: {reason}")),
+    })
+}
 
 /// Chooses path style for endpoints whose host cannot carry a bucket name.
 fn configure_addressing(
@@ -362,6 +414,7 @@ async fn call_operation(
                     checksums: [
                         output.checksum_crc32,
                         output.checksum_crc32_c,
+                        output.checksum_crc64_nvme,
                         output.checksum_sha1,
                         output.checksum_sha256,
                     ],
@@ -539,7 +592,13 @@ async fn call_operation(
             |output| {
                 checksums_json(
                     JsonObject::new().member("ETag", output.e_tag),
-                    [output.checksum_crc32, output.checksum_crc32_c, output.checksum_sha1, output.checksum_sha256],
+                    [
+                        output.checksum_crc32,
+                        output.checksum_crc32_c,
+                        output.checksum_crc64_nvme,
+                        output.checksum_sha1,
+                        output.checksum_sha256,
+                    ],
                 )
                 .build()
             }
@@ -580,7 +639,13 @@ async fn call_operation(
             |output| {
                 checksums_json(
                     JsonObject::new().member("ETag", output.e_tag),
-                    [output.checksum_crc32, output.checksum_crc32_c, output.checksum_sha1, output.checksum_sha256],
+                    [
+                        output.checksum_crc32,
+                        output.checksum_crc32_c,
+                        output.checksum_crc64_nvme,
+                        output.checksum_sha1,
+                        output.checksum_sha256,
+                    ],
                 )
                 .build()
             }
@@ -668,7 +733,13 @@ async fn get_object(client: &Client, input: Input<'_>, recorder: &StatusRecorder
         metadata: output.metadata,
         tag_count: output.tag_count,
         parts_count: output.parts_count,
-        checksums: [output.checksum_crc32, output.checksum_crc32_c, output.checksum_sha1, output.checksum_sha256],
+        checksums: [
+            output.checksum_crc32,
+            output.checksum_crc32_c,
+            output.checksum_crc64_nvme,
+            output.checksum_sha1,
+            output.checksum_sha256,
+        ],
     };
     let bytes = match output.body.collect().await {
         Ok(collected) => collected.into_bytes(),
@@ -699,8 +770,8 @@ struct ObjectHeaders {
     metadata: Option<HashMap<String, String>>,
     tag_count: Option<i32>,
     parts_count: Option<i32>,
-    /// CRC32, CRC32C, SHA1 and SHA256, in this order.
-    checksums: [Option<String>; 4],
+    /// CRC32, CRC32C, CRC64NVME, SHA1 and SHA256, in this order.
+    checksums: [Option<String>; 5],
 }
 
 impl ObjectHeaders {
@@ -719,11 +790,12 @@ impl ObjectHeaders {
 }
 
 /// Adds the checksum members, given as CRC32, CRC32C, SHA1 and SHA256.
-fn checksums_json(object: JsonObject, checksums: [Option<String>; 4]) -> JsonObject {
-    let [crc32, crc32c, sha1, sha256] = checksums;
+fn checksums_json(object: JsonObject, checksums: [Option<String>; 5]) -> JsonObject {
+    let [crc32, crc32c, crc64nvme, sha1, sha256] = checksums;
     object
         .member("ChecksumCRC32", crc32)
         .member("ChecksumCRC32C", crc32c)
+        .member("ChecksumCRC64NVME", crc64nvme)
         .member("ChecksumSHA1", sha1)
         .member("ChecksumSHA256", sha256)
 }
@@ -864,6 +936,7 @@ impl S3Input for Input<'_> {
                 .set_e_tag(part.string("ETag")?)
                 .set_checksum_crc32(part.string("ChecksumCRC32")?)
                 .set_checksum_crc32_c(part.string("ChecksumCRC32C")?)
+                .set_checksum_crc64_nvme(part.string("ChecksumCRC64NVME")?)
                 .set_checksum_sha1(part.string("ChecksumSHA1")?)
                 .set_checksum_sha256(part.string("ChecksumSHA256")?)
                 .build())
@@ -944,7 +1017,6 @@ impl S3Input for Input<'_> {
         Ok(self.string(member)?.as_deref().map(TaggingDirective::from))
     }
 }
-
 
 #[cfg(test)]
 mod tests {

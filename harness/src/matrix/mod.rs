@@ -78,7 +78,7 @@ use serde_json::Value;
 
 use crate::driver::Registry;
 use crate::error::{Error, Result};
-use crate::scenario::{Actor, Call, Capture, Expectation};
+use crate::scenario::{Actor, Addressing, Call, Capture, Expectation};
 
 pub use self::expect::expectation_for;
 
@@ -142,6 +142,7 @@ impl Catalog {
             account_id: account.account_id.clone(),
             region: region.region.clone(),
             access_key_id: account.access_key_id.clone(),
+            addressing: Addressing::Default,
         }
     }
 

@@ -14,14 +14,14 @@ use marked_yaml::types::{MarkedMappingNode, MarkedScalarNode};
 use serde_json::{Map, Value};
 
 use super::template::{self, Part};
-use super::{Actor, Call, Capture, ErrorMatcher, Expectation, ExpectedOutcome, ResponsePath, Scenario, Step};
-use crate::driver::{LookupError, Operation, Registry};
+use super::{Actor, Addressing, Call, Capture, ErrorMatcher, Expectation, ExpectedOutcome, ResponsePath, Scenario, Step};
+use crate::driver::{LookupError, Operation, PRESIGNED_REQUEST, Registry};
 use crate::outcome::OutcomeClass;
 use crate::yaml::{LoadResult, YamlReader, describe, is_null, join, scalar_value};
 
 const SCENARIO_KEYS: &[&str] = &["name", "description", "tags", "profiles", "actors", "steps"];
-const ACTOR_KEYS: &[&str] = &["account", "region", "access_key_id"];
-const STEP_KEYS: &[&str] = &["actor", "call", "input", "capture", "expect"];
+const ACTOR_KEYS: &[&str] = &["account", "region", "access_key_id", "addressing"];
+const STEP_KEYS: &[&str] = &["actor", "call", "input", "capture", "expect", "presign"];
 const EXPECTATION_KEYS: &[&str] = &["ok", "error", "source", "unverified"];
 
 /// Words accepted after `error:` besides the outcome classes.
@@ -141,7 +141,22 @@ impl<'a> Loader<'a> {
                 None => account_id.clone(),
             };
 
-            actors.push(Actor { name: name.as_str().to_owned(), account_id, region, access_key_id });
+            let addressing = match fields.get_node("addressing") {
+                Some(node) => {
+                    let addressing_key = join(&key, "addressing");
+                    let text = self.yaml.string(node, &addressing_key)?;
+                    Addressing::parse(&text).ok_or_else(|| {
+                        self.yaml.error(
+                            node.span(),
+                            &addressing_key,
+                            format!("unknown addressing {text:?}; expected one of {}", Addressing::NAMES.join(", ")),
+                        )
+                    })?
+                }
+                None => Addressing::Default,
+            };
+
+            actors.push(Actor { name: name.as_str().to_owned(), account_id, region, access_key_id, addressing });
         }
         Ok(actors)
     }
@@ -195,7 +210,14 @@ impl<'a> Loader<'a> {
 
         let call_node = self.yaml.required(fields, "call", &context)?;
         let call_text = self.yaml.string(call_node, &key("call"))?;
-        let (call, operation) = self.call(&call_text, call_node, &key("call"))?;
+        let (call, declared) = self.call(&call_text, call_node, &key("call"))?;
+        let presign = match fields.get_node("presign") {
+            Some(flag_node) => self.presign_flag(flag_node, &call, &key("presign"))?,
+            None => false,
+        };
+        // A presigned step's response is the presigned request, not the operation's output.
+        let presigned_declaration = Operation { output: &PRESIGNED_REQUEST, ..*declared };
+        let operation = if presign { &presigned_declaration } else { declared };
 
         let input = match fields.get_node("input") {
             Some(input_node) => {
@@ -222,7 +244,23 @@ impl<'a> Loader<'a> {
         };
 
         let line = node.span().start().map_or(1, marked_yaml::Marker::line);
-        Ok(Step { number, line, actor, call, input, captures, expect })
+        Ok(Step { number, line, actor, call, input, captures, expect, presign })
+    }
+
+    /// Reads a step's `presign` flag; `true` needs a driver that presigns the operation.
+    fn presign_flag(&self, node: &Node, call: &Call, key: &str) -> LoadResult<bool> {
+        let flag = self.yaml.scalar(node, key)?;
+        let presign = flag.as_bool().ok_or_else(|| self.yaml.error(node.span(), key, "expected true or false"))?;
+        let presigned = self.registry.driver(&call.service).map_or(&[][..], |driver| driver.presigned_operations());
+        if presign && !presigned.contains(&call.operation.as_str()) {
+            let supported = if presigned.is_empty() { "none".to_owned() } else { presigned.join(", ") };
+            return Err(self.yaml.error(
+                node.span(),
+                key,
+                format!("{call} cannot be presigned; the {} driver presigns {supported}", call.service),
+            ));
+        }
+        Ok(presign)
     }
 
     /// Parses `service.Operation` and returns it with the driver's declaration of the operation.

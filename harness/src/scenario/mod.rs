@@ -28,12 +28,24 @@
 //! - top level: `name` (required), `description`, `tags`, `profiles`
 //!   (required: the profiles the scenario states outcomes for), `actors`
 //!   (required), `steps` (required);
-//! - an actor: `account` (12 digits), `region`, and `access_key_id`, which
-//!   defaults to the account id;
+//! - an actor: `account` (12 digits), `region`, `access_key_id`, which
+//!   defaults to the account id, and `addressing` ([`Addressing`]):
+//!   `default`, or `virtual-host` for S3 requests that name the bucket in
+//!   the host (`BUCKET.s3.localhost.localstack.cloud:PORT`, resolved to the
+//!   target by the harness, see [`crate::target::resolver`]);
 //! - a step: `actor`, `call` (`service.Operation` as in the AWS API
 //!   reference), `input` (the operation's members with the API's names),
 //!   `capture` (`variable: Response.Path`, or `json(Response.Path).Member`
 //!   to read a JSON document held in a string, see [`path`]), `expect`;
+//! - `presign: true` on a step makes the actor presign the call (S3
+//!   GetObject and PutObject) instead of sending it. The step's response is
+//!   the presigned request: `Method`, `URL`, and the `Headers` a client must
+//!   send. A later `http.Request` step sends it without credentials:
+//!   `input: { Method: PUT, Url: "${url}", Body: "..." }`, with
+//!   `ResponseHeaders: [etag]` naming the response headers to record. Its
+//!   response has `Status`, `Headers` and `Body`, and a 4xx or 5xx status is
+//!   an error outcome with the `<Code>` of the XML error body
+//!   ([`crate::driver::http`]);
 //! - `expect` maps every profile in `profiles` to `ok`, `{ ok: SUBSET }` or
 //!   `{ error: CLASS_OR_CODE }`, optionally with `source: URL` and
 //!   `unverified: true`. A class is one of `denied`, `not-found`, `invalid`,
@@ -107,6 +119,36 @@ pub struct Actor {
     pub region: String,
     /// The access key id the actor signs with; the account id unless the scenario sets one.
     pub access_key_id: String,
+    /// The style the actor's S3 client addresses buckets in.
+    pub addressing: Addressing,
+}
+
+/// The addressing style of an actor's S3 client: where a request names the bucket.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Addressing {
+    /// The SDK's default for the target: path style (`http://HOST/BUCKET/KEY`)
+    /// when the endpoint's host is an IP address or `localhost`, virtual-host
+    /// style otherwise.
+    #[default]
+    Default,
+    /// Virtual-host style (`http://BUCKET.s3.localhost.localstack.cloud:PORT/KEY`)
+    /// against a target whose endpoint host is an IP address. The harness's
+    /// own resolver maps these names to that address.
+    VirtualHost,
+}
+
+impl Addressing {
+    /// The values of an actor's `addressing` key.
+    pub const NAMES: [&'static str; 2] = ["default", "virtual-host"];
+
+    /// Parses an actor's `addressing` key.
+    pub fn parse(value: &str) -> Option<Addressing> {
+        match value {
+            "default" => Some(Addressing::Default),
+            "virtual-host" => Some(Addressing::VirtualHost),
+            _ => None,
+        }
+    }
 }
 
 impl Actor {
@@ -143,6 +185,9 @@ pub struct Step {
     pub captures: Vec<Capture>,
     /// Expected outcome per profile; empty for a set-up step, which must succeed.
     pub expect: Vec<(Profile, Expectation)>,
+    /// Whether the step presigns the call instead of sending it; its
+    /// response is then the presigned request (`Method`, `URL`, `Headers`).
+    pub presign: bool,
 }
 
 impl Step {

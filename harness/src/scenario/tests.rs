@@ -167,7 +167,7 @@ fn load_error_unknown_service() {
         "unknown_service.yaml",
         7,
         "step 1: call",
-        "unknown service \"dynamodb\"; drivers exist for kms, s3, secretsmanager, sns, sqs",
+        "unknown service \"dynamodb\"; drivers exist for http, kms, s3, secretsmanager, sns, sqs",
     );
 }
 
@@ -417,4 +417,42 @@ fn discover_finds_yaml_files_sorted() {
     let mut sorted = ids.clone();
     sorted.sort_unstable();
     assert_eq!(ids, sorted);
+}
+
+const PRESIGN_STEPS: &str = r#"
+name: presigned steps
+profiles: [localstack]
+actors:
+  owner: { account: "111111111111", region: eu-west-1, addressing: virtual-host }
+steps:
+  - actor: owner
+    call: CALL
+    presign: true
+    input: { Bucket: b, Key: k }
+    capture: { url: URL }
+"#;
+
+#[test]
+fn presign_step_captures_presigned_url() {
+    let scenario = load_text(&PRESIGN_STEPS.replace("CALL", "s3.GetObject")).expect("GetObject can be presigned");
+
+    assert!(scenario.steps[0].presign);
+    assert_eq!(scenario.actors[0].addressing, Addressing::VirtualHost);
+}
+
+#[test]
+fn presign_of_unsupported_operation_fails() {
+    let error = load_text(&PRESIGN_STEPS.replace("CALL", "s3.HeadObject")).expect_err("HeadObject is not presigned");
+
+    assert_eq!(error.key, "step 1: presign");
+    assert!(error.message.contains("GetObject, PutObject"), "{}", error.message);
+}
+
+#[test]
+fn unknown_addressing_fails() {
+    let text = PRESIGN_STEPS.replace("CALL", "s3.GetObject").replace("virtual-host", "dns");
+
+    let error = load_text(&text).expect_err("`dns` is no addressing style");
+    assert_eq!(error.key, "actors.owner.addressing");
+    assert!(error.message.contains("virtual-host"), "{}", error.message);
 }

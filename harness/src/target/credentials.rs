@@ -362,6 +362,7 @@ mod tests {
             account_id: account_id.to_owned(),
             region: "eu-central-1".to_owned(),
             access_key_id: account_id.to_owned(),
+            addressing: crate::scenario::Addressing::Default,
         }
     }
 

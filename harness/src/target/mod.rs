@@ -20,14 +20,20 @@
 //! Every actor gets its own [`SdkConfig`]: its credentials, its region and the
 //! target's endpoint URL. The endpoint is explicit for every target except a
 //! `profiles` target that leaves it out, which is how real AWS is reached.
+//! An actor with `addressing: virtual-host` gets the endpoint
+//! `http://s3.localhost.localstack.cloud:PORT` instead, with an HTTP client
+//! that resolves names under that host to the target's IP address
+//! ([`mod@resolver`]), so S3 requests carry the bucket in the `Host` header.
 //! Retries are off, so each step records exactly one response, and every
 //! call has a time limit.
 
 mod credentials;
 pub mod file;
 pub mod preflight;
+pub mod resolver;
 
 use std::fmt;
+use std::net::{IpAddr, SocketAddr};
 use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -42,8 +48,9 @@ use crosscheck_emulator::access::{AccessRules, Profile};
 use crosscheck_emulator::server::ServerHandle;
 
 use self::credentials::CredentialSource;
+use self::resolver::{TargetResolver, VIRTUAL_HOST_SUFFIX};
 use crate::error::{Error, Result};
-use crate::scenario::Actor;
+use crate::scenario::{Actor, Addressing};
 
 pub use self::credentials::{AccountStrategy, AssumeRoleSettings, ProfileSettings};
 pub use self::preflight::{PreflightActor, PreflightError, preflight};
@@ -173,12 +180,18 @@ impl TargetSpec {
                 let endpoint_url = server.endpoint_url();
                 let credentials =
                     Arc::new(CredentialSource::new(AccountStrategy::access_key(), Some(endpoint_url.clone())));
-                Ok(Target { endpoint_url: Some(endpoint_url), server: Some(server), credentials })
+                Ok(Target {
+                    endpoint_url: Some(endpoint_url),
+                    server: Some(server),
+                    credentials,
+                    virtual_host_client: OnceLock::new(),
+                })
             }
             TargetSpec::Live(live) => Ok(Target {
                 endpoint_url: live.config.endpoint_url.clone(),
                 server: None,
                 credentials: live.credentials.clone(),
+                virtual_host_client: OnceLock::new(),
             }),
         }
     }
@@ -236,6 +249,8 @@ pub struct Target {
     /// The in-process emulator, for the bundled target.
     server: Option<ServerHandle>,
     credentials: Arc<CredentialSource>,
+    /// The HTTP client of `addressing: virtual-host` actors, built on first use.
+    virtual_host_client: OnceLock<SharedHttpClient>,
 }
 
 impl Target {
@@ -251,18 +266,31 @@ impl Target {
     /// account, e.g. a `profiles` target that lists no profile for it.
     pub fn sdk_config(&self, actor: &Actor) -> Result<SdkConfig> {
         let provider = self.credentials.provider_for(actor)?;
-        let mut builder = SdkConfig::builder()
+        let builder = SdkConfig::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(actor.region.clone()))
             .credentials_provider(provider)
-            .http_client(shared_http_client())
             .retry_config(RetryConfig::disabled())
             .timeout_config(
                 TimeoutConfig::builder().connect_timeout(CONNECT_TIMEOUT).operation_timeout(CALL_TIMEOUT).build(),
             );
-        if let Some(endpoint_url) = &self.endpoint_url {
-            builder = builder.endpoint_url(endpoint_url);
-        }
+        let builder = match (actor.addressing, &self.endpoint_url) {
+            (Addressing::Default, Some(endpoint_url)) => {
+                builder.http_client(shared_http_client()).endpoint_url(endpoint_url)
+            }
+            // AWS's own endpoints have real host names, so the SDK uses
+            // virtual-host style there by default.
+            (_, None) => builder.http_client(shared_http_client()),
+            (Addressing::VirtualHost, Some(endpoint_url)) => {
+                let (endpoint, address) =
+                    virtual_host_endpoint(endpoint_url).map_err(|reason| Error::InvalidEndpoint {
+                        endpoint: endpoint_url.clone(),
+                        reason: format!("actor {}: {reason}", actor.name),
+                    })?;
+                let client = self.virtual_host_client.get_or_init(|| resolving_http_client(address)).clone();
+                builder.http_client(client).endpoint_url(endpoint)
+            }
+        };
         Ok(builder.build())
     }
 
@@ -291,6 +319,31 @@ pub(crate) fn shared_http_client() -> SharedHttpClient {
         .clone()
 }
 
+/// Builds the virtual-host endpoint `http://s3.localhost.localstack.cloud:PORT`
+/// for an endpoint URL whose host is an IP address, and returns it with that address.
+fn virtual_host_endpoint(endpoint_url: &str) -> std::result::Result<(String, IpAddr), String> {
+    let Some(authority) = endpoint_url.strip_prefix("http://") else {
+        return Err("virtual-host addressing needs an http:// endpoint".to_owned());
+    };
+    let authority = authority.split('/').next().unwrap_or(authority);
+    let socket: SocketAddr = authority.parse().map_err(|_| {
+        format!(
+            "virtual-host addressing needs an endpoint whose host is an IP address with a port, found {authority:?}"
+        )
+    })?;
+    Ok((format!("http://s3.{VIRTUAL_HOST_SUFFIX}:{}", socket.port()), socket.ip()))
+}
+
+/// Builds an HTTP client like [`shared_http_client`] whose names under
+/// `localhost.localstack.cloud` resolve to `address`, and no others.
+fn resolving_http_client(address: IpAddr) -> SharedHttpClient {
+    let mut builder = aws_smithy_http_client::Builder::new();
+    builder.set_pool_max_idle_per_host(Some(0));
+    builder
+        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::AwsLc))
+        .build_with_resolver(TargetResolver::new(VIRTUAL_HOST_SUFFIX, address))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,6 +354,7 @@ mod tests {
             account_id: account_id.to_owned(),
             region: "ap-south-1".to_owned(),
             access_key_id: access_key_id.to_owned(),
+            addressing: crate::scenario::Addressing::Default,
         }
     }
 
@@ -340,5 +394,71 @@ mod tests {
         let config = started.sdk_config(&actor("111111111111", "111111111111")).expect("access-key credentials");
         assert_eq!(config.endpoint_url(), Some("http://127.0.0.1:1"));
         assert_eq!(config.region().map(Region::as_ref), Some("ap-south-1"));
+    }
+
+    #[tokio::test]
+    async fn virtual_host_actor_gets_named_endpoint() {
+        let target: TargetSpec = "http://127.0.0.1:4599".parse().expect("an endpoint URL");
+        let started = target.start(Profile::Localstack).await.expect("a live target connects lazily");
+        let mut owner = actor("111111111111", "111111111111");
+        owner.addressing = Addressing::VirtualHost;
+
+        let config = started.sdk_config(&owner).expect("an IP endpoint supports virtual-host addressing");
+
+        assert_eq!(config.endpoint_url(), Some("http://s3.localhost.localstack.cloud:4599"));
+    }
+
+    #[test]
+    fn virtual_host_endpoint_needs_ip_host() {
+        let found = virtual_host_endpoint("http://127.0.0.1:4566");
+        assert_eq!(found, Ok(("http://s3.localhost.localstack.cloud:4566".to_owned(), IpAddr::from([127, 0, 0, 1]))));
+        assert!(virtual_host_endpoint("http://localhost:4566").is_err());
+        assert!(virtual_host_endpoint("https://127.0.0.1:4566").is_err());
+        assert!(virtual_host_endpoint("http://127.0.0.1").is_err());
+    }
+
+    /// Accepts one connection on `listener`, returns its request head and
+    /// answers 404 so the client call ends.
+    async fn capture_request_head(listener: tokio::net::TcpListener) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let (mut stream, _) = listener.accept().await.expect("the client connects");
+        let mut head = Vec::new();
+        let mut buffer = [0_u8; 4096];
+        while !head.windows(4).any(|window| window == b"\r\n\r\n") {
+            let read = stream.read(&mut buffer).await.expect("the request arrives");
+            if read == 0 {
+                break;
+            }
+            head.extend_from_slice(&buffer[..read]);
+        }
+        let response = "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+        stream.write_all(response.as_bytes()).await.expect("the response is sent");
+        String::from_utf8_lossy(&head).into_owned()
+    }
+
+    #[tokio::test]
+    async fn virtual_host_request_names_bucket_in_host() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+        let port = listener.local_addr().expect("a local address").port();
+        let server = tokio::spawn(capture_request_head(listener));
+        let target: TargetSpec = format!("http://127.0.0.1:{port}").parse().expect("an endpoint URL");
+        let started = target.start(Profile::Localstack).await.expect("a live target connects lazily");
+        let mut owner = actor("111111111111", "111111111111");
+        owner.addressing = Addressing::VirtualHost;
+        let config = started.sdk_config(&owner).expect("an IP endpoint supports virtual-host addressing");
+
+        let registry = crate::driver::Registry::with_default_drivers();
+        let (driver, _) = registry.operation("s3", "HeadBucket").expect("the S3 driver calls HeadBucket");
+        let input = serde_json::json!({ "Bucket": "my-bucket" });
+        let serde_json::Value::Object(input) = input else { unreachable!("a JSON object") };
+        let call = driver.call(&config, "HeadBucket", &input);
+        let outcome = tokio::time::timeout(Duration::from_secs(10), call).await.expect("the call ends in time");
+        let head = tokio::time::timeout(Duration::from_secs(10), server).await.expect("the server ends in time");
+
+        let head = head.expect("the server task finishes").to_ascii_lowercase();
+        assert!(head.starts_with("head / http/1.1"), "{head}");
+        assert!(head.contains(&format!("host: my-bucket.s3.localhost.localstack.cloud:{port}")), "{head}");
+        assert_eq!(outcome.expect("the input fits HeadBucket").status, Some(404));
     }
 }

@@ -326,6 +326,7 @@ mod tests {
             account_id: "111111111111".to_owned(),
             region: "ap-south-1".to_owned(),
             access_key_id: "111111111111".to_owned(),
+            addressing: crate::scenario::Addressing::Default,
         };
         let actors = [PreflightActor { label: "owner in test.yaml".to_owned(), actor }];
 

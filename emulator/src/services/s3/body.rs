@@ -46,18 +46,25 @@ const MAX_TRAILER_BYTES: usize = 16_384;
 pub enum ChecksumAlgorithm {
     Crc32,
     Crc32c,
+    /// CRC-64/NVME, which S3 supports only as a full-object checksum
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>).
+    Crc64Nvme,
     Sha1,
     Sha256,
 }
 
 impl ChecksumAlgorithm {
-    pub const ALL: [ChecksumAlgorithm; 4] = [Self::Crc32, Self::Crc32c, Self::Sha1, Self::Sha256];
+    pub const ALL: [ChecksumAlgorithm; 5] = [Self::Crc32, Self::Crc32c, Self::Crc64Nvme, Self::Sha1, Self::Sha256];
+
+    /// The algorithm names S3 accepts, as its error messages list them.
+    pub const NAMES: &'static str = "[CRC32, CRC32C, CRC64NVME, SHA1, SHA256]";
 
     /// Returns the name as the API spells it, such as `CRC32C`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Crc32 => "CRC32",
             Self::Crc32c => "CRC32C",
+            Self::Crc64Nvme => "CRC64NVME",
             Self::Sha1 => "SHA1",
             Self::Sha256 => "SHA256",
         }
@@ -68,6 +75,7 @@ impl ChecksumAlgorithm {
         match self {
             Self::Crc32 => "x-amz-checksum-crc32",
             Self::Crc32c => "x-amz-checksum-crc32c",
+            Self::Crc64Nvme => "x-amz-checksum-crc64nvme",
             Self::Sha1 => "x-amz-checksum-sha1",
             Self::Sha256 => "x-amz-checksum-sha256",
         }
@@ -82,6 +90,7 @@ impl ChecksumAlgorithm {
     fn digest_len(self) -> usize {
         match self {
             Self::Crc32 | Self::Crc32c => 4,
+            Self::Crc64Nvme => 8,
             Self::Sha1 => 20,
             Self::Sha256 => 32,
         }
@@ -90,7 +99,8 @@ impl ChecksumAlgorithm {
 
 /// A running flexible checksum.
 pub enum ChecksumHasher {
-    Crc(crc_fast::Digest),
+    Crc32(crc_fast::Digest),
+    Crc64(crc_fast::Digest),
     Sha1(sha1::Sha1),
     Sha256(sha2::Sha256),
 }
@@ -98,8 +108,9 @@ pub enum ChecksumHasher {
 impl ChecksumHasher {
     pub fn new(algorithm: ChecksumAlgorithm) -> ChecksumHasher {
         match algorithm {
-            ChecksumAlgorithm::Crc32 => Self::Crc(crc_fast::Digest::new(crc_fast::CrcAlgorithm::Crc32IsoHdlc)),
-            ChecksumAlgorithm::Crc32c => Self::Crc(crc_fast::Digest::new(crc_fast::CrcAlgorithm::Crc32Iscsi)),
+            ChecksumAlgorithm::Crc32 => Self::Crc32(crc_fast::Digest::new(crc_fast::CrcAlgorithm::Crc32IsoHdlc)),
+            ChecksumAlgorithm::Crc32c => Self::Crc32(crc_fast::Digest::new(crc_fast::CrcAlgorithm::Crc32Iscsi)),
+            ChecksumAlgorithm::Crc64Nvme => Self::Crc64(crc_fast::Digest::new(crc_fast::CrcAlgorithm::Crc64Nvme)),
             ChecksumAlgorithm::Sha1 => Self::Sha1(sha1::Sha1::default()),
             ChecksumAlgorithm::Sha256 => Self::Sha256(sha2::Sha256::default()),
         }
@@ -107,19 +118,20 @@ impl ChecksumHasher {
 
     pub fn update(&mut self, data: &[u8]) {
         match self {
-            Self::Crc(digest) => digest.update(data),
+            Self::Crc32(digest) | Self::Crc64(digest) => digest.update(data),
             Self::Sha1(hasher) => sha1::Digest::update(hasher, data),
             Self::Sha256(hasher) => sha2::Digest::update(hasher, data),
         }
     }
 
-    /// Returns the raw digest; a CRC is its 32-bit value in big-endian order.
+    /// Returns the raw digest; a CRC is its 32-bit or 64-bit value in big-endian order.
     pub fn finish(self) -> Vec<u8> {
         match self {
-            Self::Crc(digest) => {
+            Self::Crc32(digest) => {
                 let value = u32::try_from(digest.finalize() & 0xFFFF_FFFF).unwrap_or_default();
                 value.to_be_bytes().to_vec()
             }
+            Self::Crc64(digest) => digest.finalize().to_be_bytes().to_vec(),
             Self::Sha1(hasher) => sha1::Digest::finalize(hasher).to_vec(),
             Self::Sha256(hasher) => sha2::Digest::finalize(hasher).to_vec(),
         }
@@ -219,7 +231,7 @@ fn requested_checksum(headers: &HeaderMap) -> S3Result<Option<(ChecksumAlgorithm
     for name in ["x-amz-sdk-checksum-algorithm", "x-amz-checksum-algorithm"] {
         if let Some(value) = header(headers, name) {
             let algorithm = ChecksumAlgorithm::parse(value)
-                .ok_or_else(|| errors::invalid_request(format!("Checksum algorithm provided is unsupported: {value}. Please try again with any of the valid types: [CRC32, CRC32C, SHA1, SHA256]")))?;
+                .ok_or_else(|| errors::invalid_request(format!("Checksum algorithm provided is unsupported: {value}. Please try again with any of the valid types: {}", ChecksumAlgorithm::NAMES)))?;
             return Ok(Some((algorithm, None)));
         }
     }
@@ -237,14 +249,32 @@ pub fn content_md5(headers: &HeaderMap) -> S3Result<Option<[u8; 16]>> {
     Ok(Some(bytes))
 }
 
+/// The meaning of a request's `x-amz-checksum-*` headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChecksumHeaders {
+    /// They are checksums of the request body, verified while reading it.
+    OfBody,
+    /// They describe something else, such as the object CompleteMultipartUpload
+    /// assembles, so reading the body ignores them.
+    OfObject,
+}
+
 /// Reads, decodes and verifies a whole request body.
-pub async fn read_payload<B>(body: B, headers: &HeaderMap, options: &SpillOptions) -> S3Result<Payload>
+pub async fn read_payload<B>(
+    body: B,
+    headers: &HeaderMap,
+    options: &SpillOptions,
+    checksum_headers: ChecksumHeaders,
+) -> S3Result<Payload>
 where
     B: hyper::body::Body,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     let framing = framing_of(headers)?;
-    let checksum = requested_checksum(headers)?;
+    let checksum = match checksum_headers {
+        ChecksumHeaders::OfBody => requested_checksum(headers)?,
+        ChecksumHeaders::OfObject => None,
+    };
     let expected_md5 = content_md5(headers)?;
     let declared_sha256 = header(headers, "x-amz-content-sha256")
         .filter(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))

@@ -105,8 +105,19 @@ pub fn create_bucket(s3: &S3, request: &S3Request<'_>, payload: &Payload) -> S3R
         Created::Existing(_) => {}
     }
     let mut response = empty_response(StatusCode::OK);
-    set_header(&mut response, "location", &format!("/{name}"));
+    set_header(&mut response, "location", &bucket_location(name, &region));
     Ok(response)
+}
+
+/// Returns CreateBucket's `Location` header. The API reference documents
+/// only `/BUCKET`, "a forward slash followed by the name of the bucket"
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html>),
+/// which is what us-east-1 returns. Outside us-east-1 AWS returns the
+/// bucket's virtual-host URL on the global endpoint, as an AWS CLI
+/// maintainer's eu-west-1 output shows in <https://github.com/aws/aws-cli/issues/1667>.
+// NOTE: that output is from 2015; whether the form depends on the addressing style is unverified.
+fn bucket_location(name: &str, region: &str) -> String {
+    if region == DEFAULT_REGION { format!("/{name}") } else { format!("http://{name}.s3.amazonaws.com/") }
 }
 
 pub fn delete_bucket(s3: &S3, bucket: &Arc<Bucket>) -> S3Result<HttpResponse> {

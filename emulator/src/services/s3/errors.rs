@@ -217,10 +217,37 @@ pub fn invalid_part_order() -> S3Error {
     )
 }
 
+/// The 416 response to an unsatisfiable range. Like any 416 response it
+/// names the object's size in `Content-Range: bytes */SIZE`
+/// (<https://www.rfc-editor.org/rfc/rfc9110#name-416-range-not-satisfiable>).
 pub fn invalid_range(range: &str, size: u64) -> S3Error {
     S3Error::new("InvalidRange", 416, "The requested range is not satisfiable")
         .with("RangeRequested", range)
         .with("ActualObjectSize", size.to_string())
+        .with_header("content-range", format!("bytes */{size}"))
+}
+
+/// Builds the error for a storage class S3 does not know, in `x-amz-storage-class`.
+pub fn invalid_storage_class(requested: &str) -> S3Error {
+    S3Error::new("InvalidStorageClass", 400, format!("The storage class you specified is not valid: {requested}"))
+        .with("StorageClassRequested", requested)
+}
+
+/// Builds the error for GetObject of an archived object that was never restored
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html>).
+pub fn invalid_object_state(storage_class: &str) -> S3Error {
+    S3Error::new(
+        "InvalidObjectState",
+        403,
+        format!("The operation is not valid for the object's storage class {storage_class}"),
+    )
+    .with("StorageClass", storage_class)
+}
+
+/// Builds the error for DeleteObjects without `Content-MD5` or a flexible checksum. The message
+/// is the one AWS sends, as quoted in <https://github.com/aws/aws-cli/issues/400>.
+pub fn missing_content_md5() -> S3Error {
+    S3Error::new("InvalidRequest", 400, "Missing required header for this request: Content-MD5")
 }
 
 pub fn precondition_failed(condition: &'static str) -> S3Error {

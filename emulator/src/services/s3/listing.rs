@@ -168,9 +168,10 @@ pub fn list_objects(request: &S3Request<'_>, bucket: &Bucket, version_2: bool) -
                 .element("LastModified", &timestamp(unix_seconds(object.last_modified)))
                 .element("ETag", &object.etag)
                 .element("Size", &object.data.len().to_string())
-                .element("StorageClass", "STANDARD");
-            if let Some((algorithm, _)) = &object.checksum {
+                .element("StorageClass", object.headers.storage_class());
+            if let Some((algorithm, value)) = &object.checksum {
                 document.element("ChecksumAlgorithm", algorithm.as_str());
+                document.element("ChecksumType", super::objects::checksum_type(value));
             }
             if fetch_owner {
                 document

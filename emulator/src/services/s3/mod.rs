@@ -432,7 +432,13 @@ impl S3 {
                     threshold: SPILL_THRESHOLD_BYTES,
                     max_size,
                 };
-                body::read_payload(body, request.headers, &options).await?
+                // CompleteMultipartUpload's checksum headers are the assembled object's.
+                let checksum_headers = if operation == Operation::CompleteMultipartUpload {
+                    body::ChecksumHeaders::OfObject
+                } else {
+                    body::ChecksumHeaders::OfBody
+                };
+                body::read_payload(body, request.headers, &options, checksum_headers).await?
             }
             None => Payload { data: Bytes::new(), md5: [0; 16], checksum: None },
         };

@@ -145,6 +145,15 @@ pub struct ObjectHeaders {
     pub expires: Option<String>,
     /// User metadata, names lowercased without the `x-amz-meta-` prefix.
     pub metadata: Vec<(String, String)>,
+    /// The storage class; `None` is `STANDARD`.
+    pub storage_class: Option<String>,
+}
+
+impl ObjectHeaders {
+    /// Returns the storage class as listings name it.
+    pub fn storage_class(&self) -> &str {
+        self.storage_class.as_deref().unwrap_or(super::objects::STANDARD)
+    }
 }
 
 /// One stored object.
@@ -172,6 +181,9 @@ pub struct Upload {
     pub headers: ObjectHeaders,
     pub tags: Vec<(String, String)>,
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
+    /// Whether the object's checksum covers the whole object (`FULL_OBJECT`)
+    /// rather than the parts' checksums (`COMPOSITE`).
+    pub full_object_checksum: bool,
     pub parts: BTreeMap<u32, Part>,
 }
 

@@ -52,6 +52,46 @@ const MAX_METADATA_BYTES: usize = 2_048;
 
 /// Reads the stored headers and user metadata of an upload, and rejects
 /// user metadata over [`MAX_METADATA_BYTES`] with `MetadataTooLarge`.
+/// The default storage class.
+pub const STANDARD: &str = "STANDARD";
+
+/// The storage classes `x-amz-storage-class` accepts: the `StorageClass`
+/// enum of the S3 API model, as the `aws-sdk-s3` 1.157.0 crate lists it.
+const STORAGE_CLASSES: [&str; 15] = [
+    STANDARD,
+    "REDUCED_REDUNDANCY",
+    "STANDARD_IA",
+    "ONEZONE_IA",
+    "INTELLIGENT_TIERING",
+    "GLACIER",
+    "DEEP_ARCHIVE",
+    "OUTPOSTS",
+    "GLACIER_IR",
+    "SNOW",
+    "EXPRESS_ONEZONE",
+    "FSX_OPENZFS",
+    "FSX_ONTAP",
+    "AWS_BACKUP_WARM",
+    "AWS_BACKUP_LOW_COST_WARM",
+];
+
+/// Storage classes whose objects GetObject serves only after a restore
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html>).
+const ARCHIVED_STORAGE_CLASSES: [&str; 2] = ["GLACIER", "DEEP_ARCHIVE"];
+
+/// Reads `x-amz-storage-class`: `None` for STANDARD or no header,
+/// `InvalidStorageClass` for a class S3 does not know.
+pub fn requested_storage_class(headers: &HeaderMap) -> S3Result<Option<String>> {
+    let Some(value) = headers.get("x-amz-storage-class") else {
+        return Ok(None);
+    };
+    let text = value.to_str().unwrap_or_default();
+    if !STORAGE_CLASSES.contains(&text) {
+        return Err(errors::invalid_storage_class(text));
+    }
+    Ok((text != STANDARD).then(|| text.to_owned()))
+}
+
 pub fn object_headers(headers: &HeaderMap) -> S3Result<ObjectHeaders> {
     let text = |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).map(str::to_owned);
     // The aws-chunked coding describes the request body only; S3 does not store it.
@@ -86,6 +126,7 @@ pub fn object_headers(headers: &HeaderMap) -> S3Result<ObjectHeaders> {
         cache_control: text("cache-control"),
         expires: text("expires"),
         metadata,
+        storage_class: requested_storage_class(headers)?,
     })
 }
 
@@ -381,11 +422,24 @@ fn object_response_headers(response: &mut HttpResponse, request: &S3Request<'_>,
     {
         set_header(response, "x-amz-mp-parts-count", &lengths.len().to_string());
     }
+    // S3 sends no x-amz-storage-class header for STANDARD objects.
+    if let Some(storage_class) = &headers.storage_class {
+        set_header(response, "x-amz-storage-class", storage_class);
+    }
     if request.header("x-amz-checksum-mode").is_some_and(|mode| mode.eq_ignore_ascii_case("ENABLED"))
         && let Some((algorithm, value)) = &object.checksum
     {
         set_header(response, algorithm.header_name(), value);
+        set_header(response, "x-amz-checksum-type", checksum_type(value));
     }
+}
+
+/// Returns the checksum type of a stored checksum: `COMPOSITE` for the
+/// `BASE64-N` checksum of a multipart upload's part checksums, `FULL_OBJECT`
+/// for a checksum of the whole object
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html>).
+pub fn checksum_type(value: &str) -> &'static str {
+    if value.contains('-') { "COMPOSITE" } else { "FULL_OBJECT" }
 }
 
 /// Computes the byte range of part `number`, which GetObject and HeadObject
@@ -414,6 +468,10 @@ fn part_range(object: &Object, number: u32) -> S3Result<Option<ByteRange>> {
 pub fn get_object(request: &S3Request<'_>, bucket: &Bucket, head: bool) -> S3Result<HttpResponse> {
     let key = request.key_name();
     let object = find_object(bucket, key)?;
+    // NOTE: no operation restores an object yet, so an archived one is never readable.
+    if !head && ARCHIVED_STORAGE_CLASSES.contains(&object.headers.storage_class()) {
+        return Err(errors::invalid_object_state(object.headers.storage_class()));
+    }
 
     match check_conditions(request, &object, &GET_CONDITIONS) {
         Ok(()) => {}
@@ -464,7 +522,13 @@ pub fn delete_object(request: &S3Request<'_>, bucket: &Bucket) -> HttpResponse {
     empty_response(StatusCode::NO_CONTENT)
 }
 
+/// Deletes the listed keys. S3 requires `Content-MD5` or a flexible
+/// checksum on every DeleteObjects request
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html>).
 pub fn delete_objects(s3: &S3, request: &S3Request<'_>, bucket: &Bucket, payload: &Payload) -> S3Result<HttpResponse> {
+    if request.header("content-md5").is_none() && payload.checksum.is_none() {
+        return Err(errors::missing_content_md5());
+    }
     let root = xml::parse(&payload.data, "Delete")?;
     let quiet = root.child_text("Quiet").is_some_and(|quiet| quiet.trim() == "true");
     let keys: Vec<&str> = root
@@ -560,11 +624,24 @@ pub fn copy_object(s3: &S3, request: &S3Request<'_>, bucket: &Bucket) -> S3Resul
              object's metadata, storage class, website redirect location or encryption attributes.",
         ));
     }
+    if ARCHIVED_STORAGE_CLASSES.contains(&object.headers.storage_class()) {
+        return Err(errors::invalid_object_state(object.headers.storage_class()));
+    }
     let tags = if replace_tags { tags_from_header(request)? } else { object.tags.clone() };
-    let headers = if replace_metadata { object_headers(request.headers)? } else { object.headers.clone() };
+    let mut headers = if replace_metadata { object_headers(request.headers)? } else { object.headers.clone() };
+    // A copy takes the storage class the request names, STANDARD without one.
+    headers.storage_class = requested_storage_class(request.headers)?;
     let owner = object_owner(request, bucket)?;
-    let checksum = match request.header("x-amz-checksum-algorithm").and_then(super::body::ChecksumAlgorithm::parse) {
-        Some(algorithm) => Some((algorithm, super::body::checksum_of(algorithm, &object.data))),
+    let checksum = match request.header("x-amz-checksum-algorithm") {
+        Some(name) => {
+            let algorithm = super::body::ChecksumAlgorithm::parse(name).ok_or_else(|| {
+                errors::invalid_request(format!(
+                    "Checksum algorithm provided is unsupported: {name}. Please try again with any of the valid types: {}",
+                    super::body::ChecksumAlgorithm::NAMES
+                ))
+            })?;
+            Some((algorithm, super::body::checksum_of(algorithm, &object.data)))
+        }
         None => object.checksum.clone(),
     };
     let copy = Object {
@@ -591,6 +668,7 @@ pub fn copy_object(s3: &S3, request: &S3Request<'_>, bucket: &Bucket) -> S3Resul
     document.element("ETag", &etag).element("LastModified", &timestamp(unix_seconds(last_modified)));
     if let Some((algorithm, value)) = &checksum {
         document.element(&format!("Checksum{}", algorithm.as_str()), value);
+        document.element("ChecksumType", checksum_type(value));
     }
     Ok(xml_response(StatusCode::OK, document.finish("CopyObjectResult")))
 }

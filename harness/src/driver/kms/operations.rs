@@ -25,15 +25,17 @@ const ALIAS_PREFIX: &str = "alias/";
 /// The prefix of the resource part of a key ARN.
 const KEY_PREFIX: &str = "key/";
 
-const KEY_ID: Option<AddressMember> = Some(AddressMember { member: "KeyId", resolve: resolve_key_address });
+const KEY_ID: Option<AddressMember> =
+    Some(AddressMember { member: "KeyId", resolve: resolve_key_address, releases_name: false });
 
 const TARGET_KEY_ID: Option<AddressMember> =
-    Some(AddressMember { member: "TargetKeyId", resolve: resolve_key_address });
+    Some(AddressMember { member: "TargetKeyId", resolve: resolve_key_address, releases_name: false });
 
 const DESTINATION_KEY_ID: Option<AddressMember> =
-    Some(AddressMember { member: "DestinationKeyId", resolve: resolve_key_address });
+    Some(AddressMember { member: "DestinationKeyId", resolve: resolve_key_address, releases_name: false });
 
-const ALIAS_NAME: Option<AddressMember> = Some(AddressMember { member: "AliasName", resolve: resolve_key_address });
+const ALIAS_NAME: Option<AddressMember> =
+    Some(AddressMember { member: "AliasName", resolve: resolve_key_address, releases_name: false });
 
 const STRING_LIST: Shape = Shape::List(&Shape::String);
 const STRING_MAP: Shape = Shape::Map(&Shape::String);

@@ -41,7 +41,8 @@ fn resolve_new_bucket(_value: &str, input: &Map<String, Value>, caller: &Namespa
     Some(ResolvedAddress { kind: AddressKind::GlobalName, namespace: Namespace::new(&caller.account_id, region) })
 }
 
-const BUCKET: Option<AddressMember> = Some(AddressMember { member: "Bucket", resolve: resolve_bucket });
+const BUCKET: Option<AddressMember> =
+    Some(AddressMember { member: "Bucket", resolve: resolve_bucket, releases_name: false });
 
 const BUCKET_MEMBER: Member = Member::optional("Bucket", Shape::String);
 const KEY_MEMBER: Member = Member::optional("Key", Shape::String);
@@ -133,6 +134,7 @@ const COMPLETED_PART: Structure = Structure {
         ETAG_MEMBER,
         Member::optional("ChecksumCRC32", Shape::String),
         Member::optional("ChecksumCRC32C", Shape::String),
+        Member::optional("ChecksumCRC64NVME", Shape::String),
         Member::optional("ChecksumSHA1", Shape::String),
         Member::optional("ChecksumSHA256", Shape::String),
     ],
@@ -152,9 +154,10 @@ const MULTIPART_UPLOAD: Structure = Structure { name: "MultipartUpload", members
 
 const COPY_RESULT: &[Member] = &[ETAG_MEMBER, Member::optional("LastModified", Shape::Long)];
 
-const CHECKSUM_MEMBERS: [Member; 4] = [
+const CHECKSUM_MEMBERS: [Member; 5] = [
     Member::optional("ChecksumCRC32", Shape::String),
     Member::optional("ChecksumCRC32C", Shape::String),
+    Member::optional("ChecksumCRC64NVME", Shape::String),
     Member::optional("ChecksumSHA1", Shape::String),
     Member::optional("ChecksumSHA256", Shape::String),
 ];
@@ -173,7 +176,7 @@ const READ_OBJECT_INPUT: [Member; 9] = [
 ];
 
 /// The members GetObject and HeadObject render, besides the body.
-const READ_OBJECT_OUTPUT: [Member; 12] = [
+const READ_OBJECT_OUTPUT: [Member; 13] = [
     Member::optional("ContentLength", Shape::Long),
     Member::optional("ContentType", Shape::String),
     Member::optional("ContentRange", Shape::String),
@@ -186,6 +189,7 @@ const READ_OBJECT_OUTPUT: [Member; 12] = [
     CHECKSUM_MEMBERS[1],
     CHECKSUM_MEMBERS[2],
     CHECKSUM_MEMBERS[3],
+    CHECKSUM_MEMBERS[4],
 ];
 
 const GET_OBJECT_OUTPUT: [Member; 14] = [
@@ -295,7 +299,7 @@ pub(super) static OPERATIONS: &[Operation] = &[
             ],
         },
         output: &Structure { name: "CreateBucketOutput", members: &[Member::optional("Location", Shape::String)] },
-        address: Some(AddressMember { member: "Bucket", resolve: resolve_new_bucket }),
+        address: Some(AddressMember { member: "Bucket", resolve: resolve_new_bucket, releases_name: false }),
     },
     Operation {
         name: "CreateMultipartUpload",
@@ -317,7 +321,12 @@ pub(super) static OPERATIONS: &[Operation] = &[
         },
         address: BUCKET,
     },
-    bucket_only!("DeleteBucket", &Structure { name: "DeleteBucketOutput", members: &[] }),
+    Operation {
+        name: "DeleteBucket",
+        input: &Structure { name: "DeleteBucketInput", members: &[BUCKET_MEMBER, EXPECTED_BUCKET_OWNER] },
+        output: &Structure { name: "DeleteBucketOutput", members: &[] },
+        address: Some(AddressMember { member: "Bucket", resolve: resolve_bucket, releases_name: true }),
+    },
     bucket_only!(
         "DeleteBucketOwnershipControls",
         &Structure { name: "DeleteBucketOwnershipControlsOutput", members: &[] },
@@ -580,7 +589,14 @@ pub(super) static OPERATIONS: &[Operation] = &[
         },
         output: &Structure {
             name: "PutObjectOutput",
-            members: &[ETAG_MEMBER, CHECKSUM_MEMBERS[0], CHECKSUM_MEMBERS[1], CHECKSUM_MEMBERS[2], CHECKSUM_MEMBERS[3]],
+            members: &[
+                ETAG_MEMBER,
+                CHECKSUM_MEMBERS[0],
+                CHECKSUM_MEMBERS[1],
+                CHECKSUM_MEMBERS[2],
+                CHECKSUM_MEMBERS[3],
+                CHECKSUM_MEMBERS[4],
+            ],
         },
         address: BUCKET,
     },
@@ -631,7 +647,14 @@ pub(super) static OPERATIONS: &[Operation] = &[
         },
         output: &Structure {
             name: "UploadPartOutput",
-            members: &[ETAG_MEMBER, CHECKSUM_MEMBERS[0], CHECKSUM_MEMBERS[1], CHECKSUM_MEMBERS[2], CHECKSUM_MEMBERS[3]],
+            members: &[
+                ETAG_MEMBER,
+                CHECKSUM_MEMBERS[0],
+                CHECKSUM_MEMBERS[1],
+                CHECKSUM_MEMBERS[2],
+                CHECKSUM_MEMBERS[3],
+                CHECKSUM_MEMBERS[4],
+            ],
         },
         address: BUCKET,
     },

@@ -16,7 +16,8 @@ use serde_json::{Map, Value};
 use crate::driver::shape::{Member, Shape, Structure};
 use crate::driver::{AddressMember, Operation, ResolvedAddress, resolve_own_name};
 
-const SECRET_ID: Option<AddressMember> = Some(AddressMember { member: "SecretId", resolve: resolve_secret_id });
+const SECRET_ID: Option<AddressMember> =
+    Some(AddressMember { member: "SecretId", resolve: resolve_secret_id, releases_name: false });
 
 const STRING_LIST: Shape = Shape::List(&Shape::String);
 
@@ -160,7 +161,7 @@ pub(super) static OPERATIONS: &[Operation] = &[
             ],
         },
         // The runner resolves a list of addresses by its first item.
-        address: Some(AddressMember { member: "SecretIdList", resolve: resolve_secret_id }),
+        address: Some(AddressMember { member: "SecretIdList", resolve: resolve_secret_id, releases_name: false }),
     },
     Operation {
         name: "CreateSecret",
@@ -183,7 +184,7 @@ pub(super) static OPERATIONS: &[Operation] = &[
             name: "CreateSecretOutput",
             members: &[ARN_MEMBER, NAME_MEMBER, Member::optional("VersionId", Shape::String), REPLICATION_STATUS],
         },
-        address: Some(AddressMember { member: "Name", resolve: resolve_own_name }),
+        address: Some(AddressMember { member: "Name", resolve: resolve_own_name, releases_name: false }),
     },
     Operation {
         name: "DeleteResourcePolicy",

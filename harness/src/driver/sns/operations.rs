@@ -11,11 +11,14 @@
 use crate::driver::shape::{Member, Shape, Structure};
 use crate::driver::{AddressMember, Operation, resolve_arn, resolve_own_name};
 
-const TOPIC_ARN: Option<AddressMember> = Some(AddressMember { member: "TopicArn", resolve: resolve_arn });
+const TOPIC_ARN: Option<AddressMember> =
+    Some(AddressMember { member: "TopicArn", resolve: resolve_arn, releases_name: false });
 
-const SUBSCRIPTION_ARN: Option<AddressMember> = Some(AddressMember { member: "SubscriptionArn", resolve: resolve_arn });
+const SUBSCRIPTION_ARN: Option<AddressMember> =
+    Some(AddressMember { member: "SubscriptionArn", resolve: resolve_arn, releases_name: false });
 
-const RESOURCE_ARN: Option<AddressMember> = Some(AddressMember { member: "ResourceArn", resolve: resolve_arn });
+const RESOURCE_ARN: Option<AddressMember> =
+    Some(AddressMember { member: "ResourceArn", resolve: resolve_arn, releases_name: false });
 
 const STRING_LIST: Shape = Shape::List(&Shape::String);
 const STRING_MAP: Shape = Shape::Map(&Shape::String);
@@ -133,7 +136,7 @@ pub(super) static OPERATIONS: &[Operation] = &[
             ],
         },
         output: &Structure { name: "CreateTopicOutput", members: &[TOPIC_ARN_MEMBER] },
-        address: Some(AddressMember { member: "Name", resolve: resolve_own_name }),
+        address: Some(AddressMember { member: "Name", resolve: resolve_own_name, releases_name: false }),
     },
     Operation {
         name: "DeleteTopic",

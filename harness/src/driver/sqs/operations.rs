@@ -16,11 +16,14 @@ use serde_json::{Map, Value};
 use crate::driver::shape::{Member, Shape, Structure};
 use crate::driver::{AddressMember, Operation, ResolvedAddress, resolve_arn, resolve_own_name};
 
-const QUEUE_URL: Option<AddressMember> = Some(AddressMember { member: "QueueUrl", resolve: resolve_queue_url });
+const QUEUE_URL: Option<AddressMember> =
+    Some(AddressMember { member: "QueueUrl", resolve: resolve_queue_url, releases_name: false });
 
-const SOURCE_ARN: Option<AddressMember> = Some(AddressMember { member: "SourceArn", resolve: resolve_arn });
+const SOURCE_ARN: Option<AddressMember> =
+    Some(AddressMember { member: "SourceArn", resolve: resolve_arn, releases_name: false });
 
-const TASK_HANDLE: Option<AddressMember> = Some(AddressMember { member: "TaskHandle", resolve: resolve_task_handle });
+const TASK_HANDLE: Option<AddressMember> =
+    Some(AddressMember { member: "TaskHandle", resolve: resolve_task_handle, releases_name: false });
 
 const STRING_LIST: Shape = Shape::List(&Shape::String);
 const STRING_MAP: Shape = Shape::Map(&Shape::String);
@@ -216,7 +219,7 @@ pub(super) static OPERATIONS: &[Operation] = &[
             ],
         },
         output: &Structure { name: "CreateQueueOutput", members: &[Member::optional("QueueUrl", Shape::String)] },
-        address: Some(AddressMember { member: "QueueName", resolve: resolve_own_name }),
+        address: Some(AddressMember { member: "QueueName", resolve: resolve_own_name, releases_name: false }),
     },
     Operation {
         name: "DeleteMessage",
@@ -270,7 +273,11 @@ pub(super) static OPERATIONS: &[Operation] = &[
             ],
         },
         output: &Structure { name: "GetQueueUrlOutput", members: &[Member::optional("QueueUrl", Shape::String)] },
-        address: Some(AddressMember { member: "QueueName", resolve: resolve_queue_name_with_owner }),
+        address: Some(AddressMember {
+            member: "QueueName",
+            resolve: resolve_queue_name_with_owner,
+            releases_name: false,
+        }),
     },
     Operation {
         name: "ListDeadLetterSourceQueues",
