@@ -6,6 +6,7 @@
 //!   errors, timeouts, log tails, warm reuse and no orphans after shutdown.
 //! - `cross_account` covers another account's function and layers by ARN
 //!   under each profile, with and without permissions.
+//! - `pagination` pages the list operations with the SDK paginators.
 //! - `bad_input` has one test per kind of invalid request.
 
 mod bad_input;
@@ -13,3 +14,4 @@ mod common;
 mod cross_account;
 mod functions;
 mod invoke;
+mod pagination;

@@ -20,6 +20,7 @@ pub mod functions;
 pub mod invoke;
 pub mod layers;
 pub mod model;
+pub mod pagination;
 pub mod permissions;
 pub mod runtime;
 pub mod zip;
