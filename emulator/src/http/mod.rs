@@ -150,6 +150,10 @@ impl Emulator {
             return self.health();
         }
 
+        if parts.uri.path().starts_with(lambda::code_url::PATH_PREFIX) {
+            return self.lambda.serve_code_download(&parts.method, parts.uri.path());
+        }
+
         if routes_to_lambda(&parts) {
             return self.handle_lambda(parts, body, request_id).await;
         }

@@ -6,10 +6,12 @@
 //!   errors, timeouts, log tails, warm reuse and no orphans after shutdown.
 //! - `cross_account` covers another account's function and layers by ARN
 //!   under each profile, with and without permissions.
+//! - `code_url` downloads code and layer contents from their Location URLs.
 //! - `pagination` pages the list operations with the SDK paginators.
 //! - `bad_input` has one test per kind of invalid request.
 
 mod bad_input;
+mod code_url;
 mod common;
 mod cross_account;
 mod functions;

@@ -448,8 +448,10 @@ pub fn get_function(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<H
         let config = qualified_config(target, function)?;
         let mut body = json!({
             "Configuration": configuration_json(function, &config),
-            // NOTE: the emulator serves no download for this location.
-            "Code": { "RepositoryType": "S3", "Location": format!("http://{}/_crosscheck/lambda/code/{}", request.context.host, config.code.sha256) },
+            "Code": {
+                "RepositoryType": "S3",
+                "Location": lambda.code_urls.issue(&request.context.host, config.code.zip.clone()),
+            },
             "Tags": function.tags,
         });
         if let Some(reserved) = function.reserved_concurrency {

@@ -52,11 +52,21 @@ fn parse_version(label: &str) -> AwsResult<u64> {
     label.parse::<u64>().map_err(|_| errors::validation("versionNumber", label, "Member must be a whole number"))
 }
 
-fn layer_version_json(namespace: &Namespace, name: &str, version: &LayerVersion, host: &str) -> Value {
+/// Formats a layer version as a list item (`LayerVersionsListItem`), which has no `Content`.
+fn layer_version_list_item(namespace: &Namespace, name: &str, version: &LayerVersion) -> Value {
+    let mut body = layer_version_json(namespace, name, version, None);
+    if let Some(fields) = body.as_object_mut() {
+        fields.remove("Content");
+    }
+    body
+}
+
+/// Formats a layer version as GetLayerVersion returns it; `location` is the
+/// download URL of `Content.Location`.
+fn layer_version_json(namespace: &Namespace, name: &str, version: &LayerVersion, location: Option<String>) -> Value {
     let mut body = json!({
         "Content": {
-            // NOTE: the emulator serves no download for this location.
-            "Location": format!("http://{host}/_crosscheck/lambda/layer/{}", version.code.sha256),
+            "Location": location,
             "CodeSha256": version.code.sha256,
             "CodeSize": version.code.zip.len(),
         },
@@ -173,7 +183,9 @@ pub fn publish_layer_version(lambda: &Lambda, request: &LambdaRequest<'_>) -> Aw
         created_date: timestamp_now(),
     });
     layer.versions.insert(version.version, version.clone());
-    let body = layer_version_json(&namespace, &name, &version, &request.context.host);
+    drop(layers);
+    let location = lambda.code_urls.issue(&request.context.host, version.code.zip.clone());
+    let body = layer_version_json(&namespace, &name, &version, Some(location));
     Ok(json_response(StatusCode::CREATED, &body, &request.context.request_id))
 }
 
@@ -191,7 +203,8 @@ fn respond_layer_version(
     version: u64,
 ) -> AwsResult<HttpResponse> {
     let body = lambda.with_layer_version(request, Operation::GetLayerVersion, namespace, name, version, |layer| {
-        Ok(layer_version_json(namespace, name, &layer.versions[&version], &request.context.host))
+        let location = lambda.code_urls.issue(&request.context.host, layer.versions[&version].code.zip.clone());
+        Ok(layer_version_json(namespace, name, &layer.versions[&version], Some(location)))
     })?;
     Ok(json_response(StatusCode::OK, &body, &request.context.request_id))
 }
@@ -229,7 +242,7 @@ pub fn list_layer_versions(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsR
             if runtime.is_some_and(|runtime| !version.compatible_runtimes.iter().any(|r| r == runtime)) {
                 continue;
             }
-            let body = layer_version_json(&namespace, &name, version, &request.context.host);
+            let body = layer_version_list_item(&namespace, &name, version);
             items.push((pagination::descending_number_key(version.version), body));
         }
     }
@@ -254,7 +267,7 @@ pub fn list_layers(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<Ht
             let body = json!({
                 "LayerName": name,
                 "LayerArn": format_layer_arn(&namespace, name, None),
-                "LatestMatchingVersion": layer_version_json(&namespace, name, latest, &request.context.host),
+                "LatestMatchingVersion": layer_version_list_item(&namespace, name, latest),
             });
             items.push((name.clone(), body));
         }

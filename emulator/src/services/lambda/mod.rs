@@ -12,9 +12,11 @@
 //! Module map: [`model`] (state), [`errors`] (wire errors), [`functions`]
 //! (functions, versions, aliases, concurrency and tags), [`permissions`]
 //! (function and layer policies), [`layers`], [`invoke`] and [`runtime`]
-//! (running handlers as child processes behind the Runtime API) and
+//! (running handlers as child processes behind the Runtime API),
+//! [`pagination`] (list markers), [`code_url`] (code download URLs) and
 //! [`zip`] (reading deployment packages).
 
+pub mod code_url;
 pub mod errors;
 pub mod functions;
 pub mod invoke;
@@ -206,6 +208,7 @@ pub struct Lambda {
     layers: Namespaces<LayerRegistry>,
     s3: Arc<S3>,
     workers: Arc<runtime::Workers>,
+    code_urls: code_url::CodeUrls,
 }
 
 /// One request after routing.
@@ -250,7 +253,13 @@ impl Lambda {
             layers: Namespaces::default(),
             s3,
             workers: Arc::new(runtime::Workers::default()),
+            code_urls: code_url::CodeUrls::default(),
         }
+    }
+
+    /// Serves a download URL that GetFunction or GetLayerVersion issued.
+    pub fn serve_code_download(&self, method: &Method, path: &str) -> HttpResponse {
+        self.code_urls.serve(method, path)
     }
 
     /// Returns the worker pool, for invocations that outlive their request.
