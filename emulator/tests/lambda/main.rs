@@ -6,6 +6,7 @@
 //!   errors, timeouts, log tails, warm reuse and no orphans after shutdown.
 //! - `cross_account` covers another account's function and layers by ARN
 //!   under each profile, with and without permissions.
+//! - `concurrency` scales one version out to parallel processes and throttles.
 //! - `code_url` downloads code and layer contents from their Location URLs.
 //! - `pagination` pages the list operations with the SDK paginators.
 //! - `bad_input` has one test per kind of invalid request.
@@ -13,6 +14,7 @@
 mod bad_input;
 mod code_url;
 mod common;
+mod concurrency;
 mod cross_account;
 mod functions;
 mod invoke;

@@ -1,12 +1,14 @@
 //! Invoke (<https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html>):
 //! `RequestResponse` waits for the handler, `Event` queues it and returns
-//! 202, `DryRun` only checks the request and returns 204.
+//! 202, `DryRun` only checks the request and returns 204. A synchronous
+//! invocation takes a concurrency slot first and is throttled when none is free.
 
 use base64::Engine as _;
 use bytes::Bytes;
 use http::{HeaderValue, Response, StatusCode, header};
 use http_body_util::Full;
 
+use super::concurrency::{Concurrency, FunctionLimits, Slot, Throttle};
 use super::functions::resolve;
 use super::runtime::{FunctionInfo, Outcome};
 use super::{Lambda, LambdaRequest, empty_response, errors};
@@ -53,7 +55,7 @@ pub async fn invoke(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<H
     }
 
     let target = resolve(request, &request.labels[0])?;
-    let (config, function_name) = lambda.with_target(request, &target, |target, function| {
+    let (config, function_name, reserved) = lambda.with_target(request, &target, |target, function| {
         let qualifier = target.qualifier.as_deref();
         let config = match qualifier.and_then(|qualifier| function.aliases.get(qualifier)) {
             Some(alias) => {
@@ -68,15 +70,24 @@ pub async fn invoke(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<H
             None => function.config_for(qualifier),
         };
         let config = config.ok_or_else(|| errors::function_not_found(&target.resource_arn()))?;
-        if function.reserved_concurrency == Some(0) {
-            return Err(errors::too_many_requests());
-        }
-        Ok((config, function.name.clone()))
+        Ok((config, function.name.clone(), function.reserved_concurrency))
     })?;
 
+    // NOTE: unverified whether Lambda rejects Event and DryRun invocations of a function with reserved concurrency 0.
+    // The emulator rejects them as it does synchronous ones.
+    if reserved == Some(0) {
+        return Ok(Throttle::Reserved.response(&request.context.request_id));
+    }
     if invocation_type == "DryRun" {
         return Ok(empty_response(StatusCode::NO_CONTENT, &request.context.request_id));
     }
+    let function_arn = target.arn();
+    let reserved_total: i64 = lambda
+        .functions
+        .get(&target.namespace)
+        .map(|registry| registry.lock().values().filter_map(|function| function.reserved_concurrency).sum())
+        .unwrap_or(0);
+    let limits = FunctionLimits { namespace: &target.namespace, function_arn: &function_arn, reserved, reserved_total };
 
     let version_arn = format_function_arn(&target.namespace, &target.name, Some(&config.version));
     let invoked_arn = target.resource_arn();
@@ -86,7 +97,14 @@ pub async fn invoke(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<H
         let workers = lambda.workers_handle();
         let request_id = request.context.request_id.clone();
         let region = target.namespace.region.clone();
+        let concurrency = lambda.concurrency.clone();
+        let namespace = target.namespace.clone();
         tokio::spawn(async move {
+            let limits = FunctionLimits { namespace: &namespace, function_arn: &function_arn, reserved, reserved_total };
+            let Some(_slot) = wait_for_slot(&concurrency, &limits).await else {
+                tracing::debug!(function = %invoked_arn, "dropped an asynchronous invocation that stayed throttled");
+                return;
+            };
             let info = FunctionInfo {
                 version_arn,
                 function_name: &function_name,
@@ -108,6 +126,13 @@ pub async fn invoke(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<H
         return Ok(empty_response(StatusCode::ACCEPTED, &request.context.request_id));
     }
 
+    let _slot = match lambda.concurrency.acquire(&limits) {
+        Ok(slot) => slot,
+        Err(throttle) => {
+            tracing::debug!(function = %invoked_arn, reason = throttle.reason(), "throttled a synchronous invocation");
+            return Ok(throttle.response(&request.context.request_id));
+        }
+    };
     let info = FunctionInfo {
         version_arn,
         function_name: &function_name,
@@ -173,4 +198,26 @@ pub async fn invoke(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<H
         }
     }
     Ok(response)
+}
+
+/// How long an asynchronous invocation waits for a free concurrency slot
+/// before the emulator drops it.
+/// NOTE: Lambda keeps retrying a throttled event for up to its maximum event age (6 hours by default); the emulator
+/// waits a shorter, fixed time.
+const ASYNC_THROTTLE_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Waits for a concurrency slot, polling with a growing delay, for up to [`ASYNC_THROTTLE_WAIT`].
+async fn wait_for_slot(concurrency: &Concurrency, limits: &FunctionLimits<'_>) -> Option<Slot> {
+    let started = std::time::Instant::now();
+    let mut delay = std::time::Duration::from_millis(10);
+    loop {
+        if let Ok(slot) = concurrency.acquire(limits) {
+            return Some(slot);
+        }
+        if started.elapsed() >= ASYNC_THROTTLE_WAIT {
+            return None;
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(std::time::Duration::from_secs(1));
+    }
 }

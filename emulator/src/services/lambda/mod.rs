@@ -13,10 +13,12 @@
 //! (functions, versions, aliases, concurrency and tags), [`permissions`]
 //! (function and layer policies), [`layers`], [`invoke`] and [`runtime`]
 //! (running handlers as child processes behind the Runtime API),
-//! [`pagination`] (list markers), [`code_url`] (code download URLs) and
+//! [`concurrency`] (concurrency limits), [`pagination`] (list markers),
+//! [`code_url`] (code download URLs) and
 //! [`zip`] (reading deployment packages).
 
 pub mod code_url;
+pub mod concurrency;
 pub mod errors;
 pub mod functions;
 pub mod invoke;
@@ -209,6 +211,7 @@ pub struct Lambda {
     s3: Arc<S3>,
     workers: Arc<runtime::Workers>,
     code_urls: code_url::CodeUrls,
+    concurrency: concurrency::Concurrency,
 }
 
 /// One request after routing.
@@ -254,7 +257,20 @@ impl Lambda {
             s3,
             workers: Arc::new(runtime::Workers::default()),
             code_urls: code_url::CodeUrls::default(),
+            concurrency: concurrency::Concurrency::default(),
         }
+    }
+
+    /// Sets the concurrency limit per account and region that invocations
+    /// share (1000 by default), for tests of throttling. PutFunctionConcurrency
+    /// still checks reservations against the default quota.
+    pub fn set_account_concurrency_limit(&self, limit: usize) {
+        self.concurrency.set_account_limit(limit);
+    }
+
+    /// Returns how many invocations of the unqualified function `function_arn` are running.
+    pub fn running_invocations(&self, account_id: &str, region: &str, function_arn: &str) -> usize {
+        self.concurrency.running(&Namespace::new(account_id, region), function_arn)
     }
 
     /// Serves a download URL that GetFunction or GetLayerVersion issued.
