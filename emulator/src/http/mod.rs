@@ -98,7 +98,7 @@ pub struct Emulator {
     config: Config,
     services: Vec<Arc<dyn Service>>,
     s3: Arc<S3>,
-    lambda: Lambda,
+    lambda: Arc<Lambda>,
     request_counter: AtomicU64,
 }
 
@@ -109,6 +109,8 @@ impl Emulator {
         let port = config.advertised_port.unwrap_or(listen_port);
         let advertised_host = format!("{}:{port}", config.hostname);
         let sqs = Arc::new(Sqs::new(&config, advertised_host.clone()));
+        // Lambda delivers asynchronous invocation records into SQS queues.
+        let sqs_for_lambda = sqs.clone();
         // SNS delivers into SQS queues, so it keeps a handle to the SQS service.
         let sns: Arc<dyn Service> = Arc::new(Sns::new(&config, advertised_host, sqs.clone()));
         let sqs: Arc<dyn Service> = sqs;
@@ -117,7 +119,7 @@ impl Emulator {
         let secrets_manager: Arc<dyn Service> = Arc::new(SecretsManager::new(&config, kms.clone()));
         let s3 = Arc::new(S3::new(&config));
         // Lambda reads deployment packages from S3 buckets.
-        let lambda = Lambda::new(&config, s3.clone());
+        let lambda = Lambda::new(&config, s3.clone(), sqs_for_lambda);
         Emulator {
             config,
             services: vec![sqs, sts, kms, sns, secrets_manager],

@@ -8,11 +8,13 @@
 //!   under each profile, with and without permissions.
 //! - `concurrency` scales one version out to parallel processes and throttles.
 //! - `code_url` downloads code and layer contents from their Location URLs.
+//! - `event_invoke` retries failing Event invocations and sends their records.
 //! - `pagination` pages the list operations with the SDK paginators.
 //! - `bad_input` has one test per kind of invalid request.
 
 mod bad_input;
 mod code_url;
+mod event_invoke;
 mod common;
 mod concurrency;
 mod cross_account;

@@ -374,6 +374,7 @@ pub fn create_function(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResul
         reserved_concurrency: None,
         tags: input.tags.unwrap_or_default(),
         policies: BTreeMap::new(),
+        event_invoke_configs: BTreeMap::new(),
     };
     let output_config = if input.publish.unwrap_or(false) { publish(&mut function, None) } else { latest };
     let body = configuration_json(&function, &output_config);

@@ -8,7 +8,8 @@ use bytes::Bytes;
 use http::{HeaderValue, Response, StatusCode, header};
 use http_body_util::Full;
 
-use super::concurrency::{Concurrency, FunctionLimits, Slot, Throttle};
+use super::concurrency::{FunctionLimits, Throttle};
+use super::event_invoke::AsyncEvent;
 use super::functions::resolve;
 use super::runtime::{FunctionInfo, Outcome};
 use super::{Lambda, LambdaRequest, empty_response, errors};
@@ -94,34 +95,16 @@ pub async fn invoke(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<H
     let payload = if request.body.is_empty() { Bytes::from_static(b"{}") } else { request.body.clone() };
 
     if invocation_type == "Event" {
-        let workers = lambda.workers_handle();
-        let request_id = request.context.request_id.clone();
-        let region = target.namespace.region.clone();
-        let concurrency = lambda.concurrency.clone();
-        let namespace = target.namespace.clone();
-        tokio::spawn(async move {
-            let limits = FunctionLimits { namespace: &namespace, function_arn: &function_arn, reserved, reserved_total };
-            let Some(_slot) = wait_for_slot(&concurrency, &limits).await else {
-                tracing::debug!(function = %invoked_arn, "dropped an asynchronous invocation that stayed throttled");
-                return;
-            };
-            let info = FunctionInfo {
-                version_arn,
-                function_name: &function_name,
-                region: &region,
-                request_id,
-                config: &config,
-            };
-            match workers.invoke(&info, payload, &invoked_arn).await {
-                Ok(invocation) => {
-                    if !matches!(invocation.outcome, Outcome::Response(_)) {
-                        tracing::debug!(function = %invoked_arn, outcome = ?invocation.outcome, "asynchronous invocation failed");
-                    }
-                }
-                Err(error) => {
-                    tracing::debug!(function = %invoked_arn, %error, "asynchronous invocation could not start")
-                }
-            }
+        lambda.enqueue_event(AsyncEvent {
+            namespace: target.namespace.clone(),
+            function_name,
+            qualifier: target.qualifier.clone(),
+            config,
+            invoked_arn,
+            payload,
+            request_id: request.context.request_id.clone(),
+            reserved,
+            reserved_total,
         });
         return Ok(empty_response(StatusCode::ACCEPTED, &request.context.request_id));
     }
@@ -200,24 +183,3 @@ pub async fn invoke(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<H
     Ok(response)
 }
 
-/// How long an asynchronous invocation waits for a free concurrency slot
-/// before the emulator drops it.
-/// NOTE: Lambda keeps retrying a throttled event for up to its maximum event age (6 hours by default); the emulator
-/// waits a shorter, fixed time.
-const ASYNC_THROTTLE_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
-
-/// Waits for a concurrency slot, polling with a growing delay, for up to [`ASYNC_THROTTLE_WAIT`].
-async fn wait_for_slot(concurrency: &Concurrency, limits: &FunctionLimits<'_>) -> Option<Slot> {
-    let started = std::time::Instant::now();
-    let mut delay = std::time::Duration::from_millis(10);
-    loop {
-        if let Ok(slot) = concurrency.acquire(limits) {
-            return Some(slot);
-        }
-        if started.elapsed() >= ASYNC_THROTTLE_WAIT {
-            return None;
-        }
-        tokio::time::sleep(delay).await;
-        delay = (delay * 2).min(std::time::Duration::from_secs(1));
-    }
-}

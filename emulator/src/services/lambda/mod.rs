@@ -14,12 +14,14 @@
 //! (function and layer policies), [`layers`], [`invoke`] and [`runtime`]
 //! (running handlers as child processes behind the Runtime API),
 //! [`concurrency`] (concurrency limits), [`pagination`] (list markers),
-//! [`code_url`] (code download URLs) and
+//! [`code_url`] (code download URLs), [`event_invoke`] (asynchronous
+//! invocation with retries and destinations) and
 //! [`zip`] (reading deployment packages).
 
 pub mod code_url;
 pub mod concurrency;
 pub mod errors;
+pub mod event_invoke;
 pub mod functions;
 pub mod invoke;
 pub mod layers;
@@ -29,7 +31,7 @@ pub mod permissions;
 pub mod runtime;
 pub mod zip;
 
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use bytes::Bytes;
 use http::{HeaderValue, Method, Response, StatusCode, header};
@@ -42,6 +44,7 @@ use crate::config::Config;
 use crate::error::{AwsError, AwsResult};
 use crate::http::{HttpResponse, RequestContext};
 use crate::services::s3::S3;
+use crate::services::sqs::Sqs;
 use crate::store::{Namespace, Namespaces};
 
 use model::{FunctionRegistry, LayerRegistry, StatementSet};
@@ -120,6 +123,11 @@ pub enum Operation {
     AddLayerVersionPermission,
     GetLayerVersionPolicy,
     RemoveLayerVersionPermission,
+    PutFunctionEventInvokeConfig,
+    UpdateFunctionEventInvokeConfig,
+    GetFunctionEventInvokeConfig,
+    DeleteFunctionEventInvokeConfig,
+    ListFunctionEventInvokeConfigs,
 }
 
 impl Operation {
@@ -184,6 +192,15 @@ pub fn route(method: &Method, segments: &[String]) -> Option<(Operation, Vec<Str
         ("DELETE", ["2018-10-31", "layers", _, "versions", _, "policy", _]) => {
             (O::RemoveLayerVersionPermission, vec![segments[2].clone(), segments[4].clone(), segments[6].clone()])
         }
+        ("PUT", ["2019-09-25", "functions", _, "event-invoke-config"]) => (O::PutFunctionEventInvokeConfig, label(2)),
+        ("POST", ["2019-09-25", "functions", _, "event-invoke-config"]) => (O::UpdateFunctionEventInvokeConfig, label(2)),
+        ("GET", ["2019-09-25", "functions", _, "event-invoke-config"]) => (O::GetFunctionEventInvokeConfig, label(2)),
+        ("DELETE", ["2019-09-25", "functions", _, "event-invoke-config"]) => {
+            (O::DeleteFunctionEventInvokeConfig, label(2))
+        }
+        ("GET", ["2019-09-25", "functions", _, "event-invoke-config", "list"]) => {
+            (O::ListFunctionEventInvokeConfigs, label(2))
+        }
         _ => return None,
     };
     Some(found)
@@ -197,6 +214,7 @@ pub fn is_lambda_path(path: &str) -> bool {
         "/2017-03-31/tags/",
         "/2017-10-31/functions/",
         "/2019-09-30/functions/",
+        "/2019-09-25/functions/",
         "/2018-10-31/layers",
     ]
     .iter()
@@ -209,9 +227,13 @@ pub struct Lambda {
     functions: Namespaces<FunctionRegistry>,
     layers: Namespaces<LayerRegistry>,
     s3: Arc<S3>,
+    sqs: Arc<Sqs>,
+    /// The service itself, for asynchronous invocations that outlive their request.
+    shared: Weak<Lambda>,
     workers: Arc<runtime::Workers>,
     code_urls: code_url::CodeUrls,
     concurrency: concurrency::Concurrency,
+    event_invoke: event_invoke::AsyncSettings,
 }
 
 /// One request after routing.
@@ -249,16 +271,19 @@ impl LambdaRequest<'_> {
 }
 
 impl Lambda {
-    pub fn new(config: &Config, s3: Arc<S3>) -> Lambda {
-        Lambda {
+    pub fn new(config: &Config, s3: Arc<S3>, sqs: Arc<Sqs>) -> Arc<Lambda> {
+        Arc::new_cyclic(|shared| Lambda {
             access: config.access,
             functions: Namespaces::default(),
             layers: Namespaces::default(),
             s3,
+            sqs,
+            shared: shared.clone(),
             workers: Arc::new(runtime::Workers::default()),
             code_urls: code_url::CodeUrls::default(),
             concurrency: concurrency::Concurrency::default(),
-        }
+            event_invoke: event_invoke::AsyncSettings::default(),
+        })
     }
 
     /// Sets the concurrency limit per account and region that invocations
@@ -368,6 +393,11 @@ impl Lambda {
             O::AddLayerVersionPermission => permissions::add_layer_version_permission(self, request),
             O::GetLayerVersionPolicy => permissions::get_layer_version_policy(self, request),
             O::RemoveLayerVersionPermission => permissions::remove_layer_version_permission(self, request),
+            O::PutFunctionEventInvokeConfig => event_invoke::put_config(self, request),
+            O::UpdateFunctionEventInvokeConfig => event_invoke::update_config(self, request),
+            O::GetFunctionEventInvokeConfig => event_invoke::get_config(self, request),
+            O::DeleteFunctionEventInvokeConfig => event_invoke::delete_config(self, request),
+            O::ListFunctionEventInvokeConfigs => event_invoke::list_configs(self, request),
         }
     }
 
