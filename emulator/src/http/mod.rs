@@ -109,17 +109,15 @@ impl Emulator {
         let port = config.advertised_port.unwrap_or(listen_port);
         let advertised_host = format!("{}:{port}", config.hostname);
         let sqs = Arc::new(Sqs::new(&config, advertised_host.clone()));
-        // Lambda delivers asynchronous invocation records into SQS queues.
-        let sqs_for_lambda = sqs.clone();
-        // SNS delivers into SQS queues, so it keeps a handle to the SQS service.
-        let sns: Arc<dyn Service> = Arc::new(Sns::new(&config, advertised_host, sqs.clone()));
-        let sqs: Arc<dyn Service> = sqs;
         let sts: Arc<dyn Service> = Arc::new(Sts::new());
         let kms = Arc::new(Kms::new(&config));
         let secrets_manager: Arc<dyn Service> = Arc::new(SecretsManager::new(&config, kms.clone()));
         let s3 = Arc::new(S3::new(&config));
-        // Lambda reads deployment packages from S3 buckets.
-        let lambda = Lambda::new(&config, s3.clone(), sqs_for_lambda);
+        // Lambda reads deployment packages from S3 buckets and sends asynchronous invocation records to SQS queues.
+        let lambda = Lambda::new(&config, s3.clone(), sqs.clone());
+        // SNS delivers into SQS queues and invokes Lambda functions, so it keeps a handle to both services.
+        let sns: Arc<dyn Service> = Arc::new(Sns::new(&config, advertised_host, sqs.clone(), lambda.clone()));
+        let sqs: Arc<dyn Service> = sqs;
         Emulator {
             config,
             services: vec![sqs, sts, kms, sns, secrets_manager],

@@ -52,6 +52,18 @@ pub fn sqs_client(server: &ServerHandle, account: &str, region: &str) -> aws_sdk
     aws_sdk_sqs::Client::from_conf(config)
 }
 
+/// Builds an SNS client acting as `account` in `region` against `server`.
+pub fn sns_client(server: &ServerHandle, account: &str, region: &str) -> aws_sdk_sns::Client {
+    let credentials = aws_credential_types::Credentials::new(account, "test", None, None, "crosscheck-tests");
+    let config = aws_sdk_sns::Config::builder()
+        .behavior_version(aws_sdk_sns::config::BehaviorVersion::latest())
+        .region(aws_sdk_sns::config::Region::new(region.to_owned()))
+        .credentials_provider(credentials)
+        .endpoint_url(server.endpoint_url())
+        .build();
+    aws_sdk_sns::Client::from_conf(config)
+}
+
 /// Creates a queue and returns its URL and ARN.
 pub async fn create_queue(sqs: &aws_sdk_sqs::Client, name: &str) -> (String, String) {
     let url = sqs

@@ -10,14 +10,16 @@
 //! - `code_url` downloads code and layer contents from their Location URLs.
 //! - `event_invoke` retries failing Event invocations and sends their records.
 //! - `pagination` pages the list operations with the SDK paginators.
+//! - `sns` delivers topic notifications to subscribed functions.
 //! - `bad_input` has one test per kind of invalid request.
 
 mod bad_input;
 mod code_url;
-mod event_invoke;
 mod common;
 mod concurrency;
 mod cross_account;
+mod event_invoke;
 mod functions;
 mod invoke;
 mod pagination;
+mod sns;

@@ -15,7 +15,8 @@
 //! (running handlers as child processes behind the Runtime API),
 //! [`concurrency`] (concurrency limits), [`pagination`] (list markers),
 //! [`code_url`] (code download URLs), [`event_invoke`] (asynchronous
-//! invocation with retries and destinations) and
+//! invocation with retries and destinations), [`topic_delivery`] (SNS
+//! notifications to subscribed functions) and
 //! [`zip`] (reading deployment packages).
 
 pub mod code_url;
@@ -29,6 +30,7 @@ pub mod model;
 pub mod pagination;
 pub mod permissions;
 pub mod runtime;
+pub mod topic_delivery;
 pub mod zip;
 
 use std::sync::{Arc, Weak};
