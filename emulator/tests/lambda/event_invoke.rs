@@ -405,3 +405,48 @@ async fn failure_record_invokes_destination_function() {
     let _ = std::fs::remove_file(&record_path);
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn alias_deletion_drops_config() {
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    create_function(&lambda, "aliased", Runtime::Python312, "app.handler", python_zip()).await;
+    lambda.publish_version().function_name("aliased").send().await.expect("PublishVersion");
+    lambda
+        .create_alias()
+        .function_name("aliased")
+        .name("live")
+        .function_version("1")
+        .send()
+        .await
+        .expect("CreateAlias");
+    for qualifier in ["live", "1"] {
+        lambda
+            .put_function_event_invoke_config()
+            .function_name("aliased")
+            .qualifier(qualifier)
+            .maximum_retry_attempts(0)
+            .send()
+            .await
+            .unwrap_or_else(|error| panic!("Put for {qualifier}: {error:?}"));
+    }
+    let listed = lambda.list_function_event_invoke_configs().function_name("aliased").send().await.expect("List");
+    let arns: Vec<&str> =
+        listed.function_event_invoke_configs().iter().filter_map(|config| config.function_arn()).collect();
+    assert_eq!(arns.len(), 2, "one configuration per qualifier: {arns:?}");
+
+    lambda.delete_alias().function_name("aliased").name("live").send().await.expect("DeleteAlias");
+    lambda
+        .create_alias()
+        .function_name("aliased")
+        .name("live")
+        .function_version("1")
+        .send()
+        .await
+        .expect("CreateAlias again");
+    let stale = lambda.get_function_event_invoke_config().function_name("aliased").qualifier("live").send().await;
+    assert_eq!(error_of(&stale.expect_err("the alias's configuration went with it")).0, "ResourceNotFoundException");
+    let version = lambda.get_function_event_invoke_config().function_name("aliased").qualifier("1").send().await;
+    assert!(version.is_ok(), "the version's configuration stays: {version:?}");
+    server.shutdown().await;
+}

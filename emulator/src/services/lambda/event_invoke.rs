@@ -349,6 +349,10 @@ impl Lambda {
         let mut attempts: i64 = 0;
         let mut last: Option<AttemptResult> = None;
         let condition = loop {
+            if self.workers.is_closed() {
+                tracing::debug!(function = %event.invoked_arn, request_id = %event.request_id, "dropped an asynchronous invocation at shutdown");
+                return;
+            }
             let remaining = policy.maximum_age.saturating_sub(enqueued.elapsed());
             let Some(slot) = wait_for_slot(self, &limits, remaining).await else {
                 break "EventAgeExceeded";

@@ -497,6 +497,7 @@ pub fn delete_function(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResul
                 }
                 function.versions.remove(&number);
                 function.policies.remove(qualifier);
+                function.event_invoke_configs.remove(qualifier);
                 Ok(false)
             }
         })?;
@@ -846,6 +847,7 @@ pub fn delete_alias(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<H
         // Lambda returns 204 for an alias that does not exist.
         function.aliases.remove(name);
         function.policies.remove(name);
+        function.event_invoke_configs.remove(name);
         Ok(())
     })?;
     Ok(empty_response(StatusCode::NO_CONTENT, &request.context.request_id))

@@ -466,6 +466,11 @@ impl Workers {
         }
     }
 
+    /// Reports whether [`Workers::stop_all`] ran, after which no worker starts.
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::SeqCst)
+    }
+
     /// Stops every worker and starts no new ones.
     pub fn stop_all(&self) {
         self.closed.store(true, Ordering::SeqCst);
