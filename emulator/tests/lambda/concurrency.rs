@@ -45,6 +45,17 @@ async fn wait_for_running(server: &crosscheck_emulator::server::ServerHandle, fu
     panic!("{count} invocations of {function_arn} did not start within 5 seconds");
 }
 
+/// Builds a client that does not retry, because the SDK retries a
+/// TooManyRequestsException and a retry could outlast the slow invocation.
+fn client_without_retries(server: &crosscheck_emulator::server::ServerHandle) -> aws_sdk_lambda::Client {
+    let config = client(server, OWNER, REGION)
+        .config()
+        .to_builder()
+        .retry_config(aws_sdk_lambda::config::retry::RetryConfig::disabled())
+        .build();
+    aws_sdk_lambda::Client::from_conf(config)
+}
+
 /// Returns the `Reason` of a TooManyRequestsException.
 fn throttle_reason(
     error: &aws_sdk_lambda::error::SdkError<InvokeError, aws_sdk_lambda::config::http::HttpResponse>,
@@ -134,7 +145,7 @@ async fn reserved_concurrency_throttles_excess() {
         return;
     }
     let server = start().await;
-    let lambda = client(&server, OWNER, REGION);
+    let lambda = client_without_retries(&server);
     let arn = create_function(&lambda, "reserved", Runtime::Python312, "app.handler", python_zip()).await;
     lambda.update_function_configuration().function_name("reserved").timeout(30).send().await.expect("timeout");
     lambda
@@ -147,7 +158,7 @@ async fn reserved_concurrency_throttles_excess() {
 
     let slow = {
         let lambda = lambda.clone();
-        tokio::spawn(async move { lambda.invoke().function_name("reserved").payload(sleep_payload(2.0)).send().await })
+        tokio::spawn(async move { lambda.invoke().function_name("reserved").payload(sleep_payload(4.0)).send().await })
     };
     wait_for_running(&server, &arn, 1).await;
     let error =
@@ -169,7 +180,7 @@ async fn account_limit_throttles_unreserved() {
     }
     let server = start().await;
     server.emulator().lambda().set_account_concurrency_limit(2);
-    let lambda = client(&server, OWNER, REGION);
+    let lambda = client_without_retries(&server);
     let busy_arn = create_function(&lambda, "busy", Runtime::Python312, "app.handler", python_zip()).await;
     create_function(&lambda, "other", Runtime::Python312, "app.handler", python_zip()).await;
     create_function(&lambda, "set-aside", Runtime::Python312, "app.handler", python_zip()).await;
@@ -185,7 +196,7 @@ async fn account_limit_throttles_unreserved() {
 
     let slow = {
         let lambda = lambda.clone();
-        tokio::spawn(async move { lambda.invoke().function_name("busy").payload(sleep_payload(2.0)).send().await })
+        tokio::spawn(async move { lambda.invoke().function_name("busy").payload(sleep_payload(4.0)).send().await })
     };
     wait_for_running(&server, &busy_arn, 1).await;
     let error = lambda.invoke().function_name("other").payload(sleep_payload(0.0)).send().await.expect_err("throttled");
@@ -201,7 +212,7 @@ async fn account_limit_throttles_unreserved() {
 #[tokio::test]
 async fn zero_reservation_names_reason() {
     let server = start().await;
-    let lambda = client(&server, OWNER, REGION);
+    let lambda = client_without_retries(&server);
     create_function(&lambda, "off", Runtime::Python312, "app.handler", python_zip()).await;
     lambda
         .put_function_concurrency()
