@@ -116,7 +116,10 @@ impl Emulator {
         // Lambda reads deployment packages from S3 buckets and sends asynchronous invocation records to SQS queues.
         let lambda = Lambda::new(&config, s3.clone(), sqs.clone());
         // SNS delivers into SQS queues and invokes Lambda functions, so it keeps a handle to both services.
-        let sns: Arc<dyn Service> = Arc::new(Sns::new(&config, advertised_host, sqs.clone(), lambda.clone()));
+        let sns = Arc::new(Sns::new(&config, advertised_host, sqs.clone(), lambda.clone()));
+        // Lambda sends invocation records to SNS topics too; it keeps a weak handle, so the two do not own each other.
+        lambda.connect_sns(&sns);
+        let sns: Arc<dyn Service> = sns;
         let sqs: Arc<dyn Service> = sqs;
         Emulator {
             config,

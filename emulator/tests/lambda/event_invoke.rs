@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use crate::common::{
     OTHER, OWNER, REGION, ROLE, client, create_function, create_queue, error_of, interpreter_available, python_zip,
-    receive_bodies, sqs_client, start, start_profile, zip,
+    receive_bodies, sns_client, sqs_client, start, start_profile, zip,
 };
 
 /// A handler that appends a line to the file `ATTEMPTS` on every call, then
@@ -121,8 +121,8 @@ async fn event_invoke_config_round_trips() {
     assert_eq!(listed.function_event_invoke_configs().len(), 1);
 
     lambda.delete_function_event_invoke_config().function_name("configured").send().await.expect("Delete");
-    let gone = lambda.get_function_event_invoke_config().function_name("configured").send().await;
-    assert_eq!(error_of(&gone.expect_err("deleted")).0, "ResourceNotFoundException");
+    let after_delete = lambda.get_function_event_invoke_config().function_name("configured").send().await;
+    assert_eq!(error_of(&after_delete.expect_err("deleted")).0, "ResourceNotFoundException");
     server.shutdown().await;
 }
 
@@ -449,4 +449,92 @@ async fn alias_deletion_drops_config() {
     let version = lambda.get_function_event_invoke_config().function_name("aliased").qualifier("1").send().await;
     assert!(version.is_ok(), "the version's configuration stays: {version:?}");
     server.shutdown().await;
+}
+
+/// Creates a topic of `sns`'s account with a raw SQS subscription to a new
+/// queue of the same account, whose policy lets the topic send, and returns
+/// the topic ARN and queue URL.
+async fn topic_into_queue(sns: &aws_sdk_sns::Client, sqs: &aws_sdk_sqs::Client, name: &str) -> (String, String) {
+    let topic_arn =
+        sns.create_topic().name(name).send().await.expect("CreateTopic").topic_arn().expect("TopicArn").to_owned();
+    let (queue_url, queue_arn) = create_queue(sqs, &format!("{name}-queue")).await;
+    let policy = json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": { "Service": "sns.amazonaws.com" },
+            "Action": "sqs:SendMessage",
+            "Resource": queue_arn,
+            "Condition": { "ArnEquals": { "aws:SourceArn": topic_arn } },
+        }],
+    });
+    sqs.set_queue_attributes()
+        .queue_url(&queue_url)
+        .attributes(aws_sdk_sqs::types::QueueAttributeName::Policy, policy.to_string())
+        .send()
+        .await
+        .expect("SetQueueAttributes Policy");
+    sns.subscribe()
+        .topic_arn(&topic_arn)
+        .protocol("sqs")
+        .endpoint(&queue_arn)
+        .attributes("RawMessageDelivery", "true")
+        .send()
+        .await
+        .expect("Subscribe sqs");
+    (topic_arn, queue_url)
+}
+
+#[tokio::test]
+async fn failure_record_publishes_to_topic() {
+    if !interpreter_available("python3") {
+        return;
+    }
+    // (profile, topic account, topic grants the function's account, records expected): the default topic policy
+    // admits only the topic's own account.
+    let cases =
+        [("localstack", OWNER, false, 1), ("aws", OWNER, false, 1), ("aws", OTHER, false, 0), ("aws", OTHER, true, 1)];
+    for (profile, topic_account, grant, expected) in cases {
+        let server = start_profile(profile).await;
+        let lambda = client(&server, OWNER, REGION);
+        let sns = sns_client(&server, topic_account, REGION);
+        let sqs = sqs_client(&server, topic_account, REGION);
+        let attempts = attempts_file(&format!("topic-{profile}-{topic_account}-{grant}"));
+        create_counting_function(&lambda, "to-topic", &attempts).await;
+        let (topic_arn, queue_url) = topic_into_queue(&sns, &sqs, "failures").await;
+        if grant {
+            sns.add_permission()
+                .topic_arn(&topic_arn)
+                .label("lambda-records")
+                .aws_account_id(OWNER)
+                .action_name("Publish")
+                .send()
+                .await
+                .expect("AddPermission on the topic");
+        }
+        lambda
+            .put_function_event_invoke_config()
+            .function_name("to-topic")
+            .maximum_retry_attempts(0)
+            .destination_config(on_failure(&topic_arn))
+            .send()
+            .await
+            .expect("PutFunctionEventInvokeConfig");
+
+        invoke_event(&lambda, "to-topic", &json!({ "id": "via-topic" })).await;
+        let wait = Duration::from_secs(if expected == 1 { 15 } else { 3 });
+        let bodies = receive_bodies(&sqs, &queue_url, wait).await;
+        assert_eq!(
+            bodies.len(),
+            expected,
+            "{profile}, topic in {topic_account}, grant {grant}: records through the topic"
+        );
+        if let Some(body) = bodies.first() {
+            let record: Value = serde_json::from_str(body).expect("the topic carried the record as its message");
+            assert_eq!(record["requestContext"]["condition"], "RetriesExhausted", "{profile}");
+            assert_eq!(record["requestPayload"]["id"], "via-topic", "{profile}");
+        }
+        let _ = std::fs::remove_file(&attempts);
+        server.shutdown().await;
+    }
 }

@@ -14,7 +14,7 @@
 //! another function, in any account that allows it
 //! (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html>).
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
@@ -420,7 +420,13 @@ impl Lambda {
                 .map(|_| ())
                 .map_err(|failure| format!("{failure:?}")),
             "lambda" => self.invoke_destination(event, destination, Bytes::from(body)),
-            // TODO: deliver records to SNS topic destinations.
+            "sns" => match self.sns.get().and_then(Weak::upgrade) {
+                Some(sns) => sns
+                    .publish_from_function(destination, &event.namespace.account_id, &body)
+                    .map(|_| ())
+                    .map_err(|error| format!("{}: {}", error.code, error.message)),
+                None => Err("the SNS service is not connected".to_owned()),
+            },
             _ => Err(format!("destination service {service} is not supported by this emulator")),
         };
         if let Err(error) = result {

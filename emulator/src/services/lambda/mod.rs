@@ -46,6 +46,7 @@ use crate::config::Config;
 use crate::error::{AwsError, AwsResult};
 use crate::http::{HttpResponse, RequestContext};
 use crate::services::s3::S3;
+use crate::services::sns::Sns;
 use crate::services::sqs::Sqs;
 use crate::store::{Namespace, Namespaces};
 
@@ -230,6 +231,8 @@ pub struct Lambda {
     layers: Namespaces<LayerRegistry>,
     s3: Arc<S3>,
     sqs: Arc<Sqs>,
+    /// SNS, for records sent to topic destinations; set once by [`Lambda::connect_sns`].
+    sns: std::sync::OnceLock<Weak<Sns>>,
     /// The service itself, for asynchronous invocations that outlive their request.
     shared: Weak<Lambda>,
     workers: Arc<runtime::Workers>,
@@ -280,6 +283,7 @@ impl Lambda {
             layers: Namespaces::default(),
             s3,
             sqs,
+            sns: std::sync::OnceLock::new(),
             shared: shared.clone(),
             workers: Arc::new(runtime::Workers::default()),
             code_urls: code_url::CodeUrls::default(),
@@ -298,6 +302,11 @@ impl Lambda {
     /// Returns how many invocations of the unqualified function `function_arn` are running.
     pub fn running_invocations(&self, account_id: &str, region: &str, function_arn: &str) -> usize {
         self.concurrency.running(&Namespace::new(account_id, region), function_arn)
+    }
+
+    /// Connects the SNS service, which is built after Lambda because it invokes functions.
+    pub fn connect_sns(&self, sns: &Arc<Sns>) {
+        let _ = self.sns.set(Arc::downgrade(sns));
     }
 
     /// Serves a download URL that GetFunction or GetLayerVersion issued.
