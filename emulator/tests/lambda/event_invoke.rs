@@ -538,3 +538,36 @@ async fn failure_record_publishes_to_topic() {
         server.shutdown().await;
     }
 }
+
+#[tokio::test]
+async fn event_age_limit_stops_retries() {
+    if !interpreter_available("python3") {
+        return;
+    }
+    // With the default 1-minute retry delay, a 60-second event age leaves no time for a retry.
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    let sqs = sqs_client(&server, OWNER, REGION);
+    let attempts = attempts_file("age");
+    create_counting_function(&lambda, "short-lived", &attempts).await;
+    let (queue_url, queue_arn) = create_queue(&sqs, "expired").await;
+    lambda
+        .put_function_event_invoke_config()
+        .function_name("short-lived")
+        .maximum_retry_attempts(2)
+        .maximum_event_age_in_seconds(60)
+        .destination_config(on_failure(&queue_arn))
+        .send()
+        .await
+        .expect("PutFunctionEventInvokeConfig");
+
+    invoke_event(&lambda, "short-lived", &json!({ "id": "old" })).await;
+    let bodies = receive_bodies(&sqs, &queue_url, Duration::from_secs(15)).await;
+    assert_eq!(bodies.len(), 1, "one record arrives");
+    let record: Value = serde_json::from_str(&bodies[0]).expect("JSON record");
+    assert_eq!(record["requestContext"]["condition"], "EventAgeExceeded");
+    assert_eq!(record["requestContext"]["approximateInvokeCount"], 1);
+    assert_eq!(attempt_count(&attempts), 1, "no retry starts after the event's age limit");
+    let _ = std::fs::remove_file(&attempts);
+    server.shutdown().await;
+}

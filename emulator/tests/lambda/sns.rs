@@ -274,3 +274,35 @@ async fn lambda_endpoint_must_be_function_arn() {
     }
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn topic_invokes_other_region_function() {
+    if !crate::common::interpreter_available("python3") {
+        return;
+    }
+    const TOPIC_REGION: &str = "us-east-1";
+    let server = start_profile("aws").await;
+    let lambda = client(&server, OWNER, REGION);
+    let sns = sns_client(&server, OWNER, TOPIC_REGION);
+    let directory = events_directory("region");
+    let function_arn = create_recording_function(&lambda, "sns-far", &directory).await;
+    let topic_arn = create_topic(&sns, "far-topic").await;
+    lambda
+        .add_permission()
+        .function_name("sns-far")
+        .statement_id("from-sns")
+        .action("lambda:InvokeFunction")
+        .principal("sns.amazonaws.com")
+        .source_arn(&topic_arn)
+        .send()
+        .await
+        .expect("AddPermission");
+    subscribe(&sns, &topic_arn, &function_arn).await;
+    sns.publish().topic_arn(&topic_arn).message("across regions").send().await.expect("Publish");
+
+    let events = wait_for_events(&directory, 1, Duration::from_secs(15)).await;
+    assert_eq!(events.len(), 1, "a topic in {TOPIC_REGION} invokes a function in {REGION}");
+    assert_eq!(events[0]["Records"][0]["Sns"]["TopicArn"], topic_arn.as_str());
+    let _ = std::fs::remove_dir_all(&directory);
+    server.shutdown().await;
+}
