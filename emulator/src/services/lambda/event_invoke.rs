@@ -6,9 +6,12 @@
 //!
 //! An `Event` invocation runs in the background. When the handler returns an
 //! error or times out, Lambda retries it up to `MaximumRetryAttempts` times
-//! (2 by default), after 1 minute and then 2 more minutes. It drops the event
-//! once `MaximumEventAgeInSeconds` (6 hours by default) has passed. The
-//! emulator's delays are configurable with [`Lambda::set_async_retry_delay`].
+//! (2 by default), after 1 minute and then 2 more minutes
+//! (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html>).
+//! A throttled event waits for a free concurrency slot instead, which the
+//! emulator polls at most a second apart. Lambda drops an event once
+//! `MaximumEventAgeInSeconds` (6 hours by default) has passed. The emulator's
+//! retry delays are configurable with [`Lambda::set_async_retry_delay`].
 //! After the last attempt, Lambda sends an invocation record to the
 //! `OnSuccess` or `OnFailure` destination: an SQS queue, an SNS topic or
 //! another function, in any account that allows it
@@ -529,6 +532,7 @@ fn payload_value(payload: &[u8]) -> Value {
 }
 
 /// Builds the invocation record Lambda sends to a destination.
+/// NOTE: the fields follow the example record in the Lambda developer guide; unverified against a live destination.
 fn invocation_record(event: &AsyncEvent, condition: &str, attempts: i64, attempt: &AttemptResult) -> Value {
     let version_arn = format_function_arn(&event.namespace, &event.function_name, Some(&event.config.version));
     let mut response_context = json!({ "statusCode": 200, "executedVersion": event.config.version });

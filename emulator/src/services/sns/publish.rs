@@ -322,7 +322,10 @@ impl Sns {
         let Ok(Value::Object(envelope)) = serde_json::from_str::<Value>(&envelope) else {
             return;
         };
-        // The Lambda event spells two envelope keys differently and always carries Subject and MessageAttributes.
+        // The Lambda event of a standard topic spells two envelope keys differently and always carries
+        // Subject and MessageAttributes, as the Powertools SNS event schema records
+        // (<https://docs.aws.amazon.com/powertools/typescript/2.14.0/api/types/_aws-lambda-powertools_parser.types.SnsEvent.html>).
+        // NOTE: that schema also allows the SQS spellings, which FIFO topics send; the emulator always renames.
         let mut sns: Map<String, Value> = envelope
             .into_iter()
             .map(|(key, value)| match key.as_str() {
