@@ -322,6 +322,7 @@ impl Sns {
         let Ok(Value::Object(envelope)) = serde_json::from_str::<Value>(&envelope) else {
             return;
         };
+
         // The Lambda event of a standard topic spells two envelope keys differently and always carries
         // Subject and MessageAttributes, as the Powertools SNS event schema records
         // (<https://docs.aws.amazon.com/powertools/typescript/2.14.0/api/types/_aws-lambda-powertools_parser.types.SnsEvent.html>).
@@ -336,6 +337,7 @@ impl Sns {
             .collect();
         sns.entry("Subject").or_insert(Value::Null);
         sns.entry("MessageAttributes").or_insert_with(|| json!({}));
+
         let event = json!({
             "Records": [{
                 "EventVersion": "1.0",
