@@ -144,6 +144,13 @@ function call(method, route, body, errorType) {
   });
 }
 
+// Resolves once everything written to stdout and stderr so far has reached the
+// pipes, because Node.js writes to pipes asynchronously and the emulator reads
+// the log tail as soon as the result arrives.
+function flushOutput() {
+  return Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write("", resolve))));
+}
+
 function errorBody(error, errorType) {
   return JSON.stringify({
     errorType: errorType || (error && error.name) || "Error",
@@ -190,8 +197,10 @@ async function main() {
     try {
       const event = next.body ? JSON.parse(next.body) : null;
       const result = await handler(event, context);
+      await flushOutput();
       await call("POST", `/invocation/${requestId}/response`, JSON.stringify(result === undefined ? null : result));
     } catch (error) {
+      await flushOutput();
       await call("POST", `/invocation/${requestId}/error`, errorBody(error), "Unhandled");
     }
   }
