@@ -98,7 +98,7 @@ pub struct Emulator {
     config: Config,
     services: Vec<Arc<dyn Service>>,
     s3: Arc<S3>,
-    lambda: Lambda,
+    lambda: Arc<Lambda>,
     request_counter: AtomicU64,
 }
 
@@ -109,15 +109,18 @@ impl Emulator {
         let port = config.advertised_port.unwrap_or(listen_port);
         let advertised_host = format!("{}:{port}", config.hostname);
         let sqs = Arc::new(Sqs::new(&config, advertised_host.clone()));
-        // SNS delivers into SQS queues, so it keeps a handle to the SQS service.
-        let sns: Arc<dyn Service> = Arc::new(Sns::new(&config, advertised_host, sqs.clone()));
-        let sqs: Arc<dyn Service> = sqs;
         let sts: Arc<dyn Service> = Arc::new(Sts::new());
         let kms = Arc::new(Kms::new(&config));
         let secrets_manager: Arc<dyn Service> = Arc::new(SecretsManager::new(&config, kms.clone()));
         let s3 = Arc::new(S3::new(&config));
-        // Lambda reads deployment packages from S3 buckets.
-        let lambda = Lambda::new(&config, s3.clone());
+        // Lambda reads deployment packages from S3 buckets and sends asynchronous invocation records to SQS queues.
+        let lambda = Lambda::new(&config, s3.clone(), sqs.clone());
+        // SNS delivers into SQS queues and invokes Lambda functions, so it keeps a handle to both services.
+        let sns = Arc::new(Sns::new(&config, advertised_host, sqs.clone(), lambda.clone()));
+        // Lambda sends invocation records to SNS topics too; it keeps a weak handle, so the two do not own each other.
+        lambda.connect_sns(&sns);
+        let sns: Arc<dyn Service> = sns;
+        let sqs: Arc<dyn Service> = sqs;
         Emulator {
             config,
             services: vec![sqs, sts, kms, sns, secrets_manager],
@@ -148,6 +151,10 @@ impl Emulator {
 
         if parts.uri.path() == "/_crosscheck/health" {
             return self.health();
+        }
+
+        if parts.uri.path().starts_with(lambda::code_url::PATH_PREFIX) {
+            return self.lambda.serve_code_download(&parts.method, parts.uri.path());
         }
 
         if routes_to_lambda(&parts) {

@@ -40,6 +40,72 @@ pub fn client(server: &ServerHandle, account: &str, region: &str) -> Client {
     Client::from_conf(config)
 }
 
+/// Builds an SQS client acting as `account` in `region` against `server`.
+pub fn sqs_client(server: &ServerHandle, account: &str, region: &str) -> aws_sdk_sqs::Client {
+    let credentials = aws_credential_types::Credentials::new(account, "test", None, None, "crosscheck-tests");
+    let config = aws_sdk_sqs::Config::builder()
+        .behavior_version(aws_sdk_sqs::config::BehaviorVersion::latest())
+        .region(aws_sdk_sqs::config::Region::new(region.to_owned()))
+        .credentials_provider(credentials)
+        .endpoint_url(server.endpoint_url())
+        .build();
+    aws_sdk_sqs::Client::from_conf(config)
+}
+
+/// Builds an SNS client acting as `account` in `region` against `server`.
+pub fn sns_client(server: &ServerHandle, account: &str, region: &str) -> aws_sdk_sns::Client {
+    let credentials = aws_credential_types::Credentials::new(account, "test", None, None, "crosscheck-tests");
+    let config = aws_sdk_sns::Config::builder()
+        .behavior_version(aws_sdk_sns::config::BehaviorVersion::latest())
+        .region(aws_sdk_sns::config::Region::new(region.to_owned()))
+        .credentials_provider(credentials)
+        .endpoint_url(server.endpoint_url())
+        .build();
+    aws_sdk_sns::Client::from_conf(config)
+}
+
+/// Creates a queue and returns its URL and ARN.
+pub async fn create_queue(sqs: &aws_sdk_sqs::Client, name: &str) -> (String, String) {
+    let url = sqs
+        .create_queue()
+        .queue_name(name)
+        .send()
+        .await
+        .expect("CreateQueue")
+        .queue_url()
+        .expect("QueueUrl")
+        .to_owned();
+    let attributes = sqs
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .expect("GetQueueAttributes");
+    let arn = attributes
+        .attributes()
+        .and_then(|map| map.get(&aws_sdk_sqs::types::QueueAttributeName::QueueArn))
+        .expect("QueueArn")
+        .clone();
+    (url, arn)
+}
+
+/// Receives the messages that arrive in `queue_url` within `wait`, polling; returns their bodies.
+pub async fn receive_bodies(sqs: &aws_sdk_sqs::Client, queue_url: &str, wait: std::time::Duration) -> Vec<String> {
+    let started = std::time::Instant::now();
+    let mut bodies = Vec::new();
+    while started.elapsed() < wait {
+        let received =
+            sqs.receive_message().queue_url(queue_url).max_number_of_messages(10).send().await.expect("ReceiveMessage");
+        bodies.extend(received.messages().iter().filter_map(|message| message.body().map(str::to_owned)));
+        if !bodies.is_empty() {
+            return bodies;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    bodies
+}
+
 /// Returns the error code and HTTP status of a failed SDK call.
 pub fn error_of<E: ProvideErrorMetadata>(
     error: &aws_sdk_lambda::error::SdkError<E, aws_sdk_lambda::config::http::HttpResponse>,

@@ -6,10 +6,20 @@
 //!   errors, timeouts, log tails, warm reuse and no orphans after shutdown.
 //! - `cross_account` covers another account's function and layers by ARN
 //!   under each profile, with and without permissions.
+//! - `concurrency` scales one version out to parallel processes and throttles.
+//! - `code_url` downloads code and layer contents from their Location URLs.
+//! - `event_invoke` retries failing Event invocations and sends their records.
+//! - `pagination` pages the list operations with the SDK paginators.
+//! - `sns` delivers topic notifications to subscribed functions.
 //! - `bad_input` has one test per kind of invalid request.
 
 mod bad_input;
+mod code_url;
 mod common;
+mod concurrency;
 mod cross_account;
+mod event_invoke;
 mod functions;
 mod invoke;
+mod pagination;
+mod sns;

@@ -71,11 +71,7 @@ pub fn invalid_request_content(message: String) -> AwsError {
     AwsError::sender("InvalidRequestContentException", 400, message)
 }
 
-/// TooManyRequestsException (429): the function's reserved concurrency is zero, so every invocation is throttled
-/// (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html>).
-pub fn too_many_requests() -> AwsError {
-    AwsError::sender("TooManyRequestsException", 429, "Rate Exceeded. (the function's reserved concurrency is 0)")
-}
+// TooManyRequestsException carries a `Reason` member, so the concurrency module builds it.
 
 /// AccessDeniedException (403): no policy allows the call.
 pub fn access_denied(message: String) -> AwsError {

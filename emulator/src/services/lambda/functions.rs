@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::model::{Alias, Code, Function, LATEST, LayerUse, VersionConfig};
+use super::pagination::{self, PageRequest};
 use super::{Lambda, LambdaRequest, Operation, empty_response, errors, json_response, layers, timestamp_now, zip};
 use crate::arn::{format_function_arn, parse_function_address};
 use crate::error::AwsResult;
@@ -373,6 +374,7 @@ pub fn create_function(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResul
         reserved_concurrency: None,
         tags: input.tags.unwrap_or_default(),
         policies: BTreeMap::new(),
+        event_invoke_configs: BTreeMap::new(),
     };
     let output_config = if input.publish.unwrap_or(false) { publish(&mut function, None) } else { latest };
     let body = configuration_json(&function, &output_config);
@@ -406,46 +408,35 @@ fn publish(function: &mut Function, description: Option<String>) -> Arc<VersionC
     version
 }
 
-/// Default and maximum page sizes of ListFunctions
-/// (<https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctions.html>).
-const LIST_FUNCTIONS_DEFAULT_ITEMS: usize = 50;
-const LIST_FUNCTIONS_MAX_ITEMS: usize = 10_000;
-
-/// Lists the caller's functions in name order. The `Marker` is the name of
-/// the last function of the previous page, which AWS treats as opaque.
+/// Lists the caller's functions in name order, `$LATEST` only unless
+/// `FunctionVersion` is `ALL`, which adds every published version after it.
 pub fn list_functions(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<HttpResponse> {
-    let max_items = match request.param("MaxItems") {
-        None => LIST_FUNCTIONS_DEFAULT_ITEMS,
-        Some(text) => match text.parse::<usize>() {
-            Ok(value) if (1..=LIST_FUNCTIONS_MAX_ITEMS).contains(&value) => value,
-            _ => {
-                return Err(errors::validation(
-                    "maxItems",
-                    text,
-                    &format!("Member must have value between 1 and {LIST_FUNCTIONS_MAX_ITEMS}"),
-                ));
-            }
-        },
+    let all_versions = match request.param("FunctionVersion") {
+        None => false,
+        Some("ALL") => true,
+        Some(other) => {
+            return Err(errors::validation("functionVersion", other, "Member must satisfy enum value set: [ALL]"));
+        }
     };
-    let marker = request.param("Marker").unwrap_or_default();
+    let page_request = PageRequest::from_request(request, pagination::MAX_FUNCTION_PAGE)?;
 
     let namespace = request.caller_namespace();
-    let mut functions = Vec::new();
-    let mut next_marker = None;
+    let mut items = Vec::new();
     if let Some(registry) = lambda.functions.get(&namespace) {
-        let registry = registry.lock();
-        let mut page = registry.range::<str, _>((std::ops::Bound::Excluded(marker), std::ops::Bound::Unbounded));
-        for (_, function) in page.by_ref().take(max_items) {
-            functions.push(configuration_json(function, &function.latest));
-        }
-        if page.next().is_some() {
-            next_marker = functions.last().and_then(|last| last["FunctionName"].as_str()).map(str::to_owned);
+        for (name, function) in registry.lock().iter() {
+            // Function names never contain a NUL, so it separates the name from the version in the sort key.
+            items.push((format!("{name}\0"), configuration_json(function, &function.latest)));
+            if all_versions {
+                for (number, version) in &function.versions {
+                    let key = format!("{name}\0{}", pagination::number_key(*number));
+                    items.push((key, configuration_json(function, version)));
+                }
+            }
         }
     }
-    let mut body = json!({ "Functions": functions });
-    if let Some(next_marker) = next_marker {
-        body["NextMarker"] = json!(next_marker);
-    }
+    let page = page_request.page(items);
+    let mut body = json!({ "Functions": page.items });
+    pagination::insert_next_marker(&mut body, &page);
     Ok(json_response(StatusCode::OK, &body, &request.context.request_id))
 }
 
@@ -458,8 +449,10 @@ pub fn get_function(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<H
         let config = qualified_config(target, function)?;
         let mut body = json!({
             "Configuration": configuration_json(function, &config),
-            // NOTE: the emulator serves no download for this location.
-            "Code": { "RepositoryType": "S3", "Location": format!("http://{}/_crosscheck/lambda/code/{}", request.context.host, config.code.sha256) },
+            "Code": {
+                "RepositoryType": "S3",
+                "Location": lambda.code_urls.issue(&request.context.host, config.code.zip.clone()),
+            },
             "Tags": function.tags,
         });
         if let Some(reserved) = function.reserved_concurrency {
@@ -504,6 +497,7 @@ pub fn delete_function(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResul
                 }
                 function.versions.remove(&number);
                 function.policies.remove(qualifier);
+                function.event_invoke_configs.remove(qualifier);
                 Ok(false)
             }
         })?;
@@ -664,11 +658,22 @@ pub fn publish_version(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResul
     Ok(json_response(StatusCode::CREATED, &body, &request.context.request_id))
 }
 
+/// Lists `$LATEST` and then the published versions in ascending order.
 pub fn list_versions(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<HttpResponse> {
+    let page_request = PageRequest::from_request(request, pagination::MAX_FUNCTION_PAGE)?;
     let body = lambda.with_function(request, |_target, function| {
-        let mut versions = vec![configuration_json(function, &function.latest)];
-        versions.extend(function.versions.values().map(|version| configuration_json(function, version)));
-        Ok(json!({ "Versions": versions }))
+        // The empty key sorts `$LATEST` before every version number.
+        let mut items = vec![(String::new(), configuration_json(function, &function.latest))];
+        items.extend(
+            function
+                .versions
+                .iter()
+                .map(|(number, version)| (pagination::number_key(*number), configuration_json(function, version))),
+        );
+        let page = page_request.page(items);
+        let mut body = json!({ "Versions": page.items });
+        pagination::insert_next_marker(&mut body, &page);
+        Ok(body)
     })?;
     Ok(json_response(StatusCode::OK, &body, &request.context.request_id))
 }
@@ -842,6 +847,7 @@ pub fn delete_alias(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<H
         // Lambda returns 204 for an alias that does not exist.
         function.aliases.remove(name);
         function.policies.remove(name);
+        function.event_invoke_configs.remove(name);
         Ok(())
     })?;
     Ok(empty_response(StatusCode::NO_CONTENT, &request.context.request_id))
@@ -849,14 +855,18 @@ pub fn delete_alias(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<H
 
 pub fn list_aliases(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<HttpResponse> {
     let version = request.param("FunctionVersion").map(str::to_owned);
+    let page_request = PageRequest::from_request(request, pagination::MAX_ITEMS_LIMIT)?;
     let body = lambda.with_function(request, |_target, function| {
-        let aliases: Vec<Value> = function
+        let items: Vec<(String, Value)> = function
             .aliases
             .values()
             .filter(|alias| version.as_deref().is_none_or(|version| alias.function_version == version))
-            .map(|alias| alias_json(function, alias))
+            .map(|alias| (alias.name.clone(), alias_json(function, alias)))
             .collect();
-        Ok(json!({ "Aliases": aliases }))
+        let page = page_request.page(items);
+        let mut body = json!({ "Aliases": page.items });
+        pagination::insert_next_marker(&mut body, &page);
+        Ok(body)
     })?;
     Ok(json_response(StatusCode::OK, &body, &request.context.request_id))
 }

@@ -1,12 +1,15 @@
 //! Invoke (<https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html>):
 //! `RequestResponse` waits for the handler, `Event` queues it and returns
-//! 202, `DryRun` only checks the request and returns 204.
+//! 202, `DryRun` only checks the request and returns 204. A synchronous
+//! invocation takes a concurrency slot first and is throttled when none is free.
 
 use base64::Engine as _;
 use bytes::Bytes;
 use http::{HeaderValue, Response, StatusCode, header};
 use http_body_util::Full;
 
+use super::concurrency::{FunctionLimits, Throttle};
+use super::event_invoke::AsyncEvent;
 use super::functions::resolve;
 use super::runtime::{FunctionInfo, Outcome};
 use super::{Lambda, LambdaRequest, empty_response, errors};
@@ -53,7 +56,7 @@ pub async fn invoke(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<H
     }
 
     let target = resolve(request, &request.labels[0])?;
-    let (config, function_name) = lambda.with_target(request, &target, |target, function| {
+    let (config, function_name, reserved) = lambda.with_target(request, &target, |target, function| {
         let qualifier = target.qualifier.as_deref();
         let config = match qualifier.and_then(|qualifier| function.aliases.get(qualifier)) {
             Some(alias) => {
@@ -68,46 +71,51 @@ pub async fn invoke(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<H
             None => function.config_for(qualifier),
         };
         let config = config.ok_or_else(|| errors::function_not_found(&target.resource_arn()))?;
-        if function.reserved_concurrency == Some(0) {
-            return Err(errors::too_many_requests());
-        }
-        Ok((config, function.name.clone()))
+        Ok((config, function.name.clone(), function.reserved_concurrency))
     })?;
 
+    // NOTE: unverified whether Lambda rejects Event and DryRun invocations of a function with reserved concurrency 0.
+    // The emulator rejects them as it does synchronous ones.
+    if reserved == Some(0) {
+        return Ok(Throttle::Reserved.response(&request.context.request_id));
+    }
     if invocation_type == "DryRun" {
         return Ok(empty_response(StatusCode::NO_CONTENT, &request.context.request_id));
     }
+    let function_arn = target.arn();
+    let reserved_total: i64 = lambda
+        .functions
+        .get(&target.namespace)
+        .map(|registry| registry.lock().values().filter_map(|function| function.reserved_concurrency).sum())
+        .unwrap_or(0);
+    let limits = FunctionLimits { namespace: &target.namespace, function_arn: &function_arn, reserved, reserved_total };
 
     let version_arn = format_function_arn(&target.namespace, &target.name, Some(&config.version));
     let invoked_arn = target.resource_arn();
     let payload = if request.body.is_empty() { Bytes::from_static(b"{}") } else { request.body.clone() };
 
     if invocation_type == "Event" {
-        let workers = lambda.workers_handle();
-        let request_id = request.context.request_id.clone();
-        let region = target.namespace.region.clone();
-        tokio::spawn(async move {
-            let info = FunctionInfo {
-                version_arn,
-                function_name: &function_name,
-                region: &region,
-                request_id,
-                config: &config,
-            };
-            match workers.invoke(&info, payload, &invoked_arn).await {
-                Ok(invocation) => {
-                    if !matches!(invocation.outcome, Outcome::Response(_)) {
-                        tracing::debug!(function = %invoked_arn, outcome = ?invocation.outcome, "asynchronous invocation failed");
-                    }
-                }
-                Err(error) => {
-                    tracing::debug!(function = %invoked_arn, %error, "asynchronous invocation could not start")
-                }
-            }
+        lambda.enqueue_event(AsyncEvent {
+            namespace: target.namespace.clone(),
+            function_name,
+            qualifier: target.qualifier.clone(),
+            config,
+            invoked_arn,
+            payload,
+            request_id: request.context.request_id.clone(),
+            reserved,
+            reserved_total,
         });
         return Ok(empty_response(StatusCode::ACCEPTED, &request.context.request_id));
     }
 
+    let _slot = match lambda.concurrency.acquire(&limits) {
+        Ok(slot) => slot,
+        Err(throttle) => {
+            tracing::debug!(function = %invoked_arn, reason = throttle.reason(), "throttled a synchronous invocation");
+            return Ok(throttle.response(&request.context.request_id));
+        }
+    };
     let info = FunctionInfo {
         version_arn,
         function_name: &function_name,
@@ -174,3 +182,4 @@ pub async fn invoke(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<H
     }
     Ok(response)
 }
+

@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 
 use super::functions::{RUNTIMES, read_code};
 use super::model::{Layer, LayerUse, LayerVersion};
+use super::pagination::{self, PageRequest};
 use super::{Lambda, LambdaRequest, Operation, empty_response, errors, json_response, timestamp_now};
 use crate::arn::{Arn, format_layer_arn, parse_layer_version_arn};
 use crate::error::AwsResult;
@@ -51,11 +52,21 @@ fn parse_version(label: &str) -> AwsResult<u64> {
     label.parse::<u64>().map_err(|_| errors::validation("versionNumber", label, "Member must be a whole number"))
 }
 
-fn layer_version_json(namespace: &Namespace, name: &str, version: &LayerVersion, host: &str) -> Value {
+/// Formats a layer version as a list item (`LayerVersionsListItem`), which has no `Content`.
+fn layer_version_list_item(namespace: &Namespace, name: &str, version: &LayerVersion) -> Value {
+    let mut body = layer_version_json(namespace, name, version, None);
+    if let Some(fields) = body.as_object_mut() {
+        fields.remove("Content");
+    }
+    body
+}
+
+/// Formats a layer version as GetLayerVersion returns it; `location` is the
+/// download URL of `Content.Location`.
+fn layer_version_json(namespace: &Namespace, name: &str, version: &LayerVersion, location: Option<String>) -> Value {
     let mut body = json!({
         "Content": {
-            // NOTE: the emulator serves no download for this location.
-            "Location": format!("http://{host}/_crosscheck/lambda/layer/{}", version.code.sha256),
+            "Location": location,
             "CodeSha256": version.code.sha256,
             "CodeSize": version.code.zip.len(),
         },
@@ -172,7 +183,9 @@ pub fn publish_layer_version(lambda: &Lambda, request: &LambdaRequest<'_>) -> Aw
         created_date: timestamp_now(),
     });
     layer.versions.insert(version.version, version.clone());
-    let body = layer_version_json(&namespace, &name, &version, &request.context.host);
+    drop(layers);
+    let location = lambda.code_urls.issue(&request.context.host, version.code.zip.clone());
+    let body = layer_version_json(&namespace, &name, &version, Some(location));
     Ok(json_response(StatusCode::CREATED, &body, &request.context.request_id))
 }
 
@@ -190,7 +203,8 @@ fn respond_layer_version(
     version: u64,
 ) -> AwsResult<HttpResponse> {
     let body = lambda.with_layer_version(request, Operation::GetLayerVersion, namespace, name, version, |layer| {
-        Ok(layer_version_json(namespace, name, &layer.versions[&version], &request.context.host))
+        let location = lambda.code_urls.issue(&request.context.host, layer.versions[&version].code.zip.clone());
+        Ok(layer_version_json(namespace, name, &layer.versions[&version], Some(location)))
     })?;
     Ok(json_response(StatusCode::OK, &body, &request.context.request_id))
 }
@@ -218,28 +232,24 @@ pub fn list_layer_versions(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsR
     let arn = format_layer_arn(&namespace, &name, None);
     lambda.authorize(request, Operation::ListLayerVersions, &arn, &namespace, None)?;
     let runtime = request.param("CompatibleRuntime");
-    let versions: Vec<Value> = lambda
-        .layers
-        .get(&namespace)
-        .map(|registry| {
-            let layers = registry.lock();
-            layers
-                .get(&name)
-                .map(|layer| {
-                    layer
-                        .versions
-                        .values()
-                        .rev()
-                        .filter(|version| {
-                            runtime.is_none_or(|runtime| version.compatible_runtimes.iter().any(|r| r == runtime))
-                        })
-                        .map(|version| layer_version_json(&namespace, &name, version, &request.context.host))
-                        .collect()
-                })
-                .unwrap_or_default()
-        })
-        .unwrap_or_default();
-    Ok(json_response(StatusCode::OK, &json!({ "LayerVersions": versions }), &request.context.request_id))
+    let page_request = PageRequest::from_request(request, pagination::MAX_ITEMS_LIMIT)?;
+    let mut items = Vec::new();
+    if let Some(registry) = lambda.layers.get(&namespace)
+        && let Some(layer) = registry.lock().get(&name)
+    {
+        // Newest version first, as Lambda lists them.
+        for version in layer.versions.values().rev() {
+            if runtime.is_some_and(|runtime| !version.compatible_runtimes.iter().any(|r| r == runtime)) {
+                continue;
+            }
+            let body = layer_version_list_item(&namespace, &name, version);
+            items.push((pagination::descending_number_key(version.version), body));
+        }
+    }
+    let page = page_request.page(items);
+    let mut body = json!({ "LayerVersions": page.items });
+    pagination::insert_next_marker(&mut body, &page);
+    Ok(json_response(StatusCode::OK, &body, &request.context.request_id))
 }
 
 pub fn list_layers(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<HttpResponse> {
@@ -247,25 +257,25 @@ pub fn list_layers(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<Ht
         return get_layer_version_by_arn(lambda, request);
     }
     let namespace = request.caller_namespace();
-    let layers: Vec<Value> = lambda
-        .layers
-        .get(&namespace)
-        .map(|registry| {
-            registry
-                .lock()
-                .iter()
-                .filter_map(|(name, layer)| {
-                    let latest = layer.versions.values().next_back()?;
-                    Some(json!({
-                        "LayerName": name,
-                        "LayerArn": format_layer_arn(&namespace, name, None),
-                        "LatestMatchingVersion": layer_version_json(&namespace, name, latest, &request.context.host),
-                    }))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    Ok(json_response(StatusCode::OK, &json!({ "Layers": layers }), &request.context.request_id))
+    let page_request = PageRequest::from_request(request, pagination::MAX_ITEMS_LIMIT)?;
+    let mut items = Vec::new();
+    if let Some(registry) = lambda.layers.get(&namespace) {
+        for (name, layer) in registry.lock().iter() {
+            let Some(latest) = layer.versions.values().next_back() else {
+                continue;
+            };
+            let body = json!({
+                "LayerName": name,
+                "LayerArn": format_layer_arn(&namespace, name, None),
+                "LatestMatchingVersion": layer_version_list_item(&namespace, name, latest),
+            });
+            items.push((name.clone(), body));
+        }
+    }
+    let page = page_request.page(items);
+    let mut body = json!({ "Layers": page.items });
+    pagination::insert_next_marker(&mut body, &page);
+    Ok(json_response(StatusCode::OK, &body, &request.context.request_id))
 }
 
 pub fn delete_layer_version(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<HttpResponse> {

@@ -12,19 +12,28 @@
 //! Module map: [`model`] (state), [`errors`] (wire errors), [`functions`]
 //! (functions, versions, aliases, concurrency and tags), [`permissions`]
 //! (function and layer policies), [`layers`], [`invoke`] and [`runtime`]
-//! (running handlers as child processes behind the Runtime API) and
+//! (running handlers as child processes behind the Runtime API),
+//! [`concurrency`] (concurrency limits), [`pagination`] (list markers),
+//! [`code_url`] (code download URLs), [`event_invoke`] (asynchronous
+//! invocation with retries and destinations), [`topic_delivery`] (SNS
+//! notifications to subscribed functions) and
 //! [`zip`] (reading deployment packages).
 
+pub mod code_url;
+pub mod concurrency;
 pub mod errors;
+pub mod event_invoke;
 pub mod functions;
 pub mod invoke;
 pub mod layers;
 pub mod model;
+pub mod pagination;
 pub mod permissions;
 pub mod runtime;
+pub mod topic_delivery;
 pub mod zip;
 
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use bytes::Bytes;
 use http::{HeaderValue, Method, Response, StatusCode, header};
@@ -37,6 +46,8 @@ use crate::config::Config;
 use crate::error::{AwsError, AwsResult};
 use crate::http::{HttpResponse, RequestContext};
 use crate::services::s3::S3;
+use crate::services::sns::Sns;
+use crate::services::sqs::Sqs;
 use crate::store::{Namespace, Namespaces};
 
 use model::{FunctionRegistry, LayerRegistry, StatementSet};
@@ -115,6 +126,11 @@ pub enum Operation {
     AddLayerVersionPermission,
     GetLayerVersionPolicy,
     RemoveLayerVersionPermission,
+    PutFunctionEventInvokeConfig,
+    UpdateFunctionEventInvokeConfig,
+    GetFunctionEventInvokeConfig,
+    DeleteFunctionEventInvokeConfig,
+    ListFunctionEventInvokeConfigs,
 }
 
 impl Operation {
@@ -179,6 +195,15 @@ pub fn route(method: &Method, segments: &[String]) -> Option<(Operation, Vec<Str
         ("DELETE", ["2018-10-31", "layers", _, "versions", _, "policy", _]) => {
             (O::RemoveLayerVersionPermission, vec![segments[2].clone(), segments[4].clone(), segments[6].clone()])
         }
+        ("PUT", ["2019-09-25", "functions", _, "event-invoke-config"]) => (O::PutFunctionEventInvokeConfig, label(2)),
+        ("POST", ["2019-09-25", "functions", _, "event-invoke-config"]) => (O::UpdateFunctionEventInvokeConfig, label(2)),
+        ("GET", ["2019-09-25", "functions", _, "event-invoke-config"]) => (O::GetFunctionEventInvokeConfig, label(2)),
+        ("DELETE", ["2019-09-25", "functions", _, "event-invoke-config"]) => {
+            (O::DeleteFunctionEventInvokeConfig, label(2))
+        }
+        ("GET", ["2019-09-25", "functions", _, "event-invoke-config", "list"]) => {
+            (O::ListFunctionEventInvokeConfigs, label(2))
+        }
         _ => return None,
     };
     Some(found)
@@ -192,6 +217,7 @@ pub fn is_lambda_path(path: &str) -> bool {
         "/2017-03-31/tags/",
         "/2017-10-31/functions/",
         "/2019-09-30/functions/",
+        "/2019-09-25/functions/",
         "/2018-10-31/layers",
     ]
     .iter()
@@ -204,7 +230,15 @@ pub struct Lambda {
     functions: Namespaces<FunctionRegistry>,
     layers: Namespaces<LayerRegistry>,
     s3: Arc<S3>,
+    sqs: Arc<Sqs>,
+    /// SNS, for records sent to topic destinations; set once by [`Lambda::connect_sns`].
+    sns: std::sync::OnceLock<Weak<Sns>>,
+    /// The service itself, for asynchronous invocations that outlive their request.
+    shared: Weak<Lambda>,
     workers: Arc<runtime::Workers>,
+    code_urls: code_url::CodeUrls,
+    concurrency: concurrency::Concurrency,
+    event_invoke: event_invoke::AsyncSettings,
 }
 
 /// One request after routing.
@@ -242,14 +276,42 @@ impl LambdaRequest<'_> {
 }
 
 impl Lambda {
-    pub fn new(config: &Config, s3: Arc<S3>) -> Lambda {
-        Lambda {
+    pub fn new(config: &Config, s3: Arc<S3>, sqs: Arc<Sqs>) -> Arc<Lambda> {
+        Arc::new_cyclic(|shared| Lambda {
             access: config.access,
             functions: Namespaces::default(),
             layers: Namespaces::default(),
             s3,
+            sqs,
+            sns: std::sync::OnceLock::new(),
+            shared: shared.clone(),
             workers: Arc::new(runtime::Workers::default()),
-        }
+            code_urls: code_url::CodeUrls::default(),
+            concurrency: concurrency::Concurrency::default(),
+            event_invoke: event_invoke::AsyncSettings::default(),
+        })
+    }
+
+    /// Sets the concurrency limit per account and region that invocations
+    /// share (1000 by default), for tests of throttling. PutFunctionConcurrency
+    /// still checks reservations against the default quota.
+    pub fn set_account_concurrency_limit(&self, limit: usize) {
+        self.concurrency.set_account_limit(limit);
+    }
+
+    /// Returns how many invocations of the unqualified function `function_arn` are running.
+    pub fn running_invocations(&self, account_id: &str, region: &str, function_arn: &str) -> usize {
+        self.concurrency.running(&Namespace::new(account_id, region), function_arn)
+    }
+
+    /// Connects the SNS service, which is built after Lambda because it invokes functions.
+    pub fn connect_sns(&self, sns: &Arc<Sns>) {
+        let _ = self.sns.set(Arc::downgrade(sns));
+    }
+
+    /// Serves a download URL that GetFunction or GetLayerVersion issued.
+    pub fn serve_code_download(&self, method: &Method, path: &str) -> HttpResponse {
+        self.code_urls.serve(method, path)
     }
 
     /// Returns the worker pool, for invocations that outlive their request.
@@ -342,6 +404,11 @@ impl Lambda {
             O::AddLayerVersionPermission => permissions::add_layer_version_permission(self, request),
             O::GetLayerVersionPolicy => permissions::get_layer_version_policy(self, request),
             O::RemoveLayerVersionPermission => permissions::remove_layer_version_permission(self, request),
+            O::PutFunctionEventInvokeConfig => event_invoke::put_config(self, request),
+            O::UpdateFunctionEventInvokeConfig => event_invoke::update_config(self, request),
+            O::GetFunctionEventInvokeConfig => event_invoke::get_config(self, request),
+            O::DeleteFunctionEventInvokeConfig => event_invoke::delete_config(self, request),
+            O::ListFunctionEventInvokeConfigs => event_invoke::list_configs(self, request),
         }
     }
 

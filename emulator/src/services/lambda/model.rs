@@ -121,6 +121,8 @@ pub struct Function {
     pub tags: BTreeMap<String, String>,
     /// Policies by qualifier; the empty string is the unqualified function's policy.
     pub policies: BTreeMap<String, StatementSet>,
+    /// Asynchronous invocation settings by qualifier; `$LATEST` is the unqualified function's.
+    pub event_invoke_configs: BTreeMap<String, super::event_invoke::EventInvokeConfig>,
 }
 
 impl Function {

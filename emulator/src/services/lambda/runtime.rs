@@ -1,7 +1,9 @@
 //! Runs function handlers as child processes that speak the Lambda Runtime API
 //! (<https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html>).
 //!
-//! Each function version gets one [`Worker`]. A worker owns a temporary
+//! Each function version gets a pool of [`Worker`]s: an invocation takes an
+//! idle worker of its version or starts a new one, so concurrent invocations
+//! run in parallel processes, bounded by [`super::concurrency`]. A worker owns a temporary
 //! directory with the unpacked code (`task/`) and layers (`opt/`), plus a
 //! small runtime client for Python and Node.js ([`PYTHON_CLIENT`],
 //! [`NODE_CLIENT`]). It serves the Runtime API on its own loopback port. Its
@@ -19,7 +21,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
@@ -142,6 +144,13 @@ function call(method, route, body, errorType) {
   });
 }
 
+// Resolves once everything written to stdout and stderr so far has reached the
+// pipes, because Node.js writes to pipes asynchronously and the emulator reads
+// the log tail as soon as the result arrives.
+function flushOutput() {
+  return Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write("", resolve))));
+}
+
 function errorBody(error, errorType) {
   return JSON.stringify({
     errorType: errorType || (error && error.name) || "Error",
@@ -188,8 +197,10 @@ async function main() {
     try {
       const event = next.body ? JSON.parse(next.body) : null;
       const result = await handler(event, context);
+      await flushOutput();
       await call("POST", `/invocation/${requestId}/response`, JSON.stringify(result === undefined ? null : result));
     } catch (error) {
+      await flushOutput();
       await call("POST", `/invocation/${requestId}/error`, errorBody(error), "Unhandled");
     }
   }
@@ -261,8 +272,8 @@ pub struct Worker {
     directory: TempDirectory,
     shared: Arc<Shared>,
     queue: mpsc::Sender<Pending>,
-    /// Serializes invocations: one worker runs one invocation at a time.
-    busy: tokio::sync::Mutex<()>,
+    /// True while a [`Lease`] has the worker, because one worker runs one invocation at a time.
+    in_use: AtomicBool,
     last_used: Mutex<Instant>,
     exited: watch::Receiver<bool>,
     logs: Arc<Mutex<LogBuffer>>,
@@ -292,7 +303,8 @@ impl Worker {
         *self.exited.borrow()
     }
 
-    /// Runs one invocation and waits for its outcome, the process's exit or the timeout.
+    /// Runs one invocation and waits for its outcome, the process's exit or
+    /// the timeout. The caller must have the worker's [`Lease`].
     async fn invoke(
         &self,
         request_id: &str,
@@ -300,7 +312,6 @@ impl Worker {
         invoked_arn: &str,
         timeout: Duration,
     ) -> Option<Invocation> {
-        let _busy = self.busy.lock().await;
         if self.has_exited() || *lock(&self.stopped) {
             return None;
         }
@@ -346,6 +357,27 @@ impl Worker {
         let log = lock(&self.logs).since(log_start);
         *lock(&self.last_used) = Instant::now();
         Some(Invocation { outcome, log })
+    }
+}
+
+/// Exclusive use of a worker for one invocation; dropping it makes the worker idle again.
+struct Lease(Arc<Worker>);
+
+impl Lease {
+    /// Takes `worker` when it is idle and alive.
+    fn try_take(worker: &Arc<Worker>) -> Option<Lease> {
+        if worker.has_exited() || *lock(&worker.stopped) {
+            return None;
+        }
+        worker.in_use.compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst).ok()?;
+        Some(Lease(worker.clone()))
+    }
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        *lock(&self.0.last_used) = Instant::now();
+        self.0.in_use.store(false, Ordering::SeqCst);
     }
 }
 
@@ -399,14 +431,13 @@ pub struct FunctionInfo<'a> {
     pub config: &'a VersionConfig,
 }
 
-/// Every worker, by function version ARN.
-///
-/// NOTE: one worker serves a function version, so concurrent invocations of
-/// one version wait for each other instead of scaling out as Lambda does.
-/// A waiting invocation's timeout starts only when its worker takes it.
+/// The workers of one function version.
+type Pool = Vec<Arc<Worker>>;
+
+/// Every worker, pooled by function version ARN.
 #[derive(Default)]
 pub struct Workers {
-    by_key: Arc<Mutex<HashMap<String, Arc<Worker>>>>,
+    by_key: Arc<Mutex<HashMap<String, Pool>>>,
     reaper_started: std::sync::OnceLock<()>,
     /// Set by [`Workers::stop_all`], so an asynchronous invocation still in
     /// flight at shutdown cannot start a process that no one stops.
@@ -437,17 +468,22 @@ impl Workers {
                 .filter(|key| *key == arn || key.strip_prefix(arn).is_some_and(|rest| rest.starts_with(':')))
                 .cloned()
                 .collect();
-            keys.iter().filter_map(|key| map.remove(key)).collect()
+            keys.iter().filter_map(|key| map.remove(key)).flatten().collect()
         };
         for worker in removed {
             worker.stop();
         }
     }
 
+    /// Reports whether [`Workers::stop_all`] ran, after which no worker starts.
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::SeqCst)
+    }
+
     /// Stops every worker and starts no new ones.
     pub fn stop_all(&self) {
         self.closed.store(true, Ordering::SeqCst);
-        let removed: Vec<Arc<Worker>> = lock(&self.by_key).drain().map(|(_, worker)| worker).collect();
+        let removed: Vec<Arc<Worker>> = lock(&self.by_key).drain().flat_map(|(_, pool)| pool).collect();
         for worker in removed {
             worker.stop();
         }
@@ -461,11 +497,12 @@ impl Workers {
 
     /// Returns the process group ids of the running workers, for tests that check for orphans.
     pub fn process_groups(&self) -> Vec<u32> {
-        lock(&self.by_key).values().map(|worker| worker.process_group).collect()
+        lock(&self.by_key).values().flatten().map(|worker| worker.process_group).collect()
     }
 
-    /// Invokes the function version, starting a worker when none is warm.
-    /// A worker that timed out or exited is stopped and not reused.
+    /// Invokes the function version on an idle warm worker, or on a new one
+    /// when every warm worker is busy. A worker that timed out or exited is
+    /// stopped and not reused. The caller bounds how many invocations run at once.
     pub async fn invoke(
         &self,
         function: &FunctionInfo<'_>,
@@ -476,15 +513,17 @@ impl Workers {
         let timeout = Duration::from_secs(function.config.timeout);
         // A worker found dead is replaced once; a second failure is reported.
         for _ in 0..2 {
-            let worker = self.worker_for(function).await?;
+            // The lease is held until a broken worker is removed, so no other invocation takes it.
+            let lease = self.lease_worker(function).await?;
+            let worker = &lease.0;
             match worker.invoke(&function.request_id, payload.clone(), invoked_arn, timeout).await {
                 Some(invocation) => {
                     if matches!(invocation.outcome, Outcome::TimedOut) || worker.has_exited() {
-                        self.remove(&worker);
+                        self.remove(worker);
                     }
                     return Ok(invocation);
                 }
-                None => self.remove(&worker),
+                None => self.remove(worker),
             }
         }
         Err(StartError::Runtime("the runtime process exited before it took the invocation".to_owned()))
@@ -492,31 +531,48 @@ impl Workers {
 
     fn remove(&self, worker: &Arc<Worker>) {
         let mut map = lock(&self.by_key);
-        if map.get(&worker.key).is_some_and(|current| Arc::ptr_eq(current, worker)) {
-            map.remove(&worker.key);
+        if let Some(pool) = map.get_mut(&worker.key) {
+            pool.retain(|current| !Arc::ptr_eq(current, worker));
+            if pool.is_empty() {
+                map.remove(&worker.key);
+            }
         }
         drop(map);
         worker.stop();
     }
 
-    async fn worker_for(&self, function: &FunctionInfo<'_>) -> Result<Arc<Worker>, StartError> {
-        if let Some(worker) = lock(&self.by_key).get(&function.version_arn).filter(|worker| !worker.has_exited()) {
-            return Ok(worker.clone());
+    /// Leases an idle worker of the version, or starts a new one.
+    async fn lease_worker(&self, function: &FunctionInfo<'_>) -> Result<Lease, StartError> {
+        {
+            let mut map = lock(&self.by_key);
+            if let Some(pool) = map.get_mut(&function.version_arn) {
+                // Dead workers leave the pool here, or when the reaper finds them idle.
+                let (dead, alive): (Pool, Pool) = pool.drain(..).partition(|worker| worker.has_exited());
+                *pool = alive;
+                let lease = pool.iter().find_map(Lease::try_take);
+                drop(map);
+                for worker in dead {
+                    worker.stop();
+                }
+                if let Some(lease) = lease {
+                    return Ok(lease);
+                }
+            }
         }
         if self.closed.load(Ordering::SeqCst) {
             return Err(StartError::Runtime("the emulator is shutting down".to_owned()));
         }
         let worker = Arc::new(self.start_worker(function).await?);
-        let previous = lock(&self.by_key).insert(function.version_arn.clone(), worker.clone());
-        if let Some(previous) = previous {
-            previous.stop();
-        }
+        // A new worker starts in use, so no other invocation takes it first.
+        let lease = Lease(worker.clone());
+        lock(&self.by_key).entry(function.version_arn.clone()).or_default().push(worker.clone());
         // stop_all may have run while the worker started; it must not outlive shutdown.
         if self.closed.load(Ordering::SeqCst) {
+            drop(lease);
             self.remove(&worker);
             return Err(StartError::Runtime("the emulator is shutting down".to_owned()));
         }
-        Ok(worker)
+        Ok(lease)
     }
 
     fn start_reaper(&self) {
@@ -608,7 +664,7 @@ impl Workers {
             directory: directory_guard,
             shared,
             queue,
-            busy: tokio::sync::Mutex::new(()),
+            in_use: AtomicBool::new(true),
             last_used: Mutex::new(Instant::now()),
             exited,
             logs,
@@ -634,7 +690,7 @@ fn copy_output(mut stream: Box<dyn std::io::Read + Send>, logs: &Mutex<LogBuffer
     }
 }
 
-async fn reap_idle(by_key: Weak<Mutex<HashMap<String, Arc<Worker>>>>) {
+async fn reap_idle(by_key: Weak<Mutex<HashMap<String, Pool>>>) {
     loop {
         tokio::time::sleep(REAP_INTERVAL).await;
         let Some(by_key) = by_key.upgrade() else {
@@ -645,15 +701,20 @@ async fn reap_idle(by_key: Weak<Mutex<HashMap<String, Arc<Worker>>>>) {
 }
 
 /// Stops the workers that have not run an invocation for longer than `idle_for`, and returns how many.
-fn stop_idle_workers(by_key: &Mutex<HashMap<String, Arc<Worker>>>, idle_for: Duration) -> usize {
+fn stop_idle_workers(by_key: &Mutex<HashMap<String, Pool>>, idle_for: Duration) -> usize {
     let idle: Vec<Arc<Worker>> = {
         let mut map = lock(by_key);
-        let keys: Vec<String> = map
-            .iter()
-            .filter(|(_, worker)| worker.busy.try_lock().is_ok() && lock(&worker.last_used).elapsed() >= idle_for)
-            .map(|(key, _)| key.clone())
-            .collect();
-        keys.iter().filter_map(|key| map.remove(key)).collect()
+        let mut idle = Vec::new();
+        for pool in map.values_mut() {
+            // Leases are taken under this map lock, so a worker found idle here stays idle.
+            let (stale, kept): (Pool, Pool) = pool.drain(..).partition(|worker| {
+                !worker.in_use.load(Ordering::SeqCst) && lock(&worker.last_used).elapsed() >= idle_for
+            });
+            *pool = kept;
+            idle.extend(stale);
+        }
+        map.retain(|_, pool| !pool.is_empty());
+        idle
     };
     for worker in &idle {
         tracing::debug!(worker = %worker.key, "stopping idle Lambda worker");

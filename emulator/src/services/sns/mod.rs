@@ -1,4 +1,4 @@
-//! Amazon SNS over awsQuery, with real delivery into SQS queues
+//! Amazon SNS over awsQuery, with real delivery into SQS queues and Lambda functions
 //! (<https://docs.aws.amazon.com/sns/latest/api/welcome.html>).
 //!
 //! A call flows as in every service: read the form parameters ([`params`]),
@@ -49,6 +49,7 @@ use crate::config::Config;
 use crate::error::{AwsError, AwsResult};
 use crate::http::aws_query::{self, XmlWriter};
 use crate::http::{HttpResponse, Protocol, RequestContext, ServiceCall};
+use crate::services::lambda::Lambda;
 use crate::services::sqs::Sqs;
 use crate::services::{ResponseFuture, Service};
 use crate::store::{Namespace, Namespaces};
@@ -114,11 +115,12 @@ pub struct Sns {
     advertised_host: String,
     namespaces: Namespaces<TopicRegistry>,
     sqs: Arc<Sqs>,
+    lambda: Arc<Lambda>,
 }
 
 impl Sns {
-    pub fn new(config: &Config, advertised_host: String, sqs: Arc<Sqs>) -> Sns {
-        Sns { access: config.access, advertised_host, namespaces: Namespaces::default(), sqs }
+    pub fn new(config: &Config, advertised_host: String, sqs: Arc<Sqs>, lambda: Arc<Lambda>) -> Sns {
+        Sns { access: config.access, advertised_host, namespaces: Namespaces::default(), sqs, lambda }
     }
 
     fn dispatch(&self, context: &RequestContext, operation: &str, params: &Params) -> AwsResult<String> {

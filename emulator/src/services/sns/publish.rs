@@ -1,4 +1,5 @@
-//! Publish and PublishBatch, and delivery into subscribed SQS queues
+//! Publish and PublishBatch, and delivery into subscribed SQS queues and
+//! Lambda functions
 //! (<https://docs.aws.amazon.com/sns/latest/api/API_Publish.html>,
 //! <https://docs.aws.amazon.com/sns/latest/api/API_PublishBatch.html>).
 //!
@@ -10,7 +11,10 @@
 //! (<https://docs.aws.amazon.com/sns/latest/dg/sns-large-payload-raw-message-delivery.html>).
 //! The queue's policy decides under enforced profiles
 //! ([`crate::services::sqs::Sqs::deliver_from_topic`]); a delivery that fails
-//! is dropped, as AWS drops it without a dead-letter queue.
+//! is dropped, as AWS drops it without a dead-letter queue. A subscribed
+//! function gets an asynchronous invocation with the SNS event document
+//! (<https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html>), after its
+//! policy allowed the topic ([`crate::services::lambda::Lambda::invoke_from_topic`]).
 //!
 //! Message attributes follow
 //! <https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html>:
@@ -25,9 +29,12 @@ use base64::Engine as _;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
+use crate::arn::parse_topic_arn;
 use crate::error::{AwsError, AwsResult};
+use crate::identity::{Caller, IdentityOptions};
 use crate::http::RequestContext;
 use crate::http::aws_query::XmlWriter;
+use crate::services::lambda::topic_delivery::TopicInvocation;
 use crate::services::sqs::delivery::TopicDelivery;
 use crate::services::sqs::model::{MessageAttributeValue, MessageAttributes};
 use crate::services::sts::time::format_timestamp;
@@ -69,6 +76,9 @@ struct Notification {
     /// The message SQS subscribers get: the `sqs` entry of a JSON message
     /// structure, its `default` entry, or the whole message.
     message: String,
+    /// The message Lambda subscribers get: the `lambda` entry of a JSON
+    /// message structure, its `default` entry, or the whole message.
+    lambda_message: String,
     subject: Option<String>,
     attributes: Vec<Attribute>,
     /// Whether deliveries carry the attributes: SNS sends them only when the
@@ -210,7 +220,8 @@ impl Sns {
 
         let timestamp = timestamp_now();
         for subscription in topic.subscriptions() {
-            if subscription.protocol != "sqs" || subscription.is_pending() {
+            let protocol = subscription.protocol.as_str();
+            if !matches!(protocol, "sqs" | "lambda") || subscription.is_pending() {
                 continue;
             }
             let meta = subscription.meta().clone();
@@ -225,6 +236,11 @@ impl Sns {
                 if !filter.matches(&document) {
                     continue;
                 }
+            }
+
+            if protocol == "lambda" {
+                self.invoke_function(topic, &subscription, &notification, &published, &timestamp);
+                continue;
             }
 
             let (body, attributes) = if meta.raw_message_delivery {
@@ -252,6 +268,98 @@ impl Sns {
             }
         }
         published
+    }
+
+    /// Publishes a Lambda invocation record to a topic destination as the
+    /// function's account, which the topic policy must allow like a Publish
+    /// call from that account. Returns the message id.
+    /// NOTE: unverified whether Lambda accepts a FIFO topic as a destination; the emulator rejects one.
+    pub(crate) fn publish_from_function(
+        &self,
+        topic_arn: &str,
+        function_account: &str,
+        message: &str,
+    ) -> AwsResult<String> {
+        let address = parse_topic_arn(topic_arn).map_err(|_| errors::invalid_address("TopicArn", topic_arn))?;
+        let context = RequestContext {
+            request_id: uuid::Uuid::new_v4().to_string(),
+            caller: Caller::new(function_account, &address.namespace.region, IdentityOptions::default()),
+            host: String::new(),
+            path: "/".to_owned(),
+            query: String::new(),
+            headers: http::HeaderMap::new(),
+            source_ip: None,
+        };
+        let topic = self.find_topic(&address);
+        self.authorize(&context, "Publish", &address.topic_arn(), &address.namespace, topic.as_deref())?;
+        let topic = topic.ok_or_else(|| errors::topic_not_found(topic_arn))?;
+        if topic.fifo {
+            return Err(errors::invalid_parameter("TopicArn", "a FIFO topic cannot receive Lambda invocation records"));
+        }
+        let notification = Notification {
+            message: message.to_owned(),
+            lambda_message: message.to_owned(),
+            subject: None,
+            attributes: Vec::new(),
+            delivers_attributes: true,
+            group_id: None,
+            deduplication_id: None,
+        };
+        Ok(self.deliver(&topic, notification).message_id)
+    }
+
+    /// Invokes a subscribed function with the SNS event document; a failure is logged and dropped.
+    fn invoke_function(
+        &self,
+        topic: &Topic,
+        subscription: &Subscription,
+        notification: &Notification,
+        published: &Published,
+        timestamp: &str,
+    ) {
+        let lambda_notification = Notification { message: notification.lambda_message.clone(), ..notification.clone() };
+        let envelope = self.envelope(topic, subscription, &lambda_notification, published, timestamp);
+        let Ok(Value::Object(envelope)) = serde_json::from_str::<Value>(&envelope) else {
+            return;
+        };
+
+        // The Lambda event of a standard topic spells two envelope keys differently and always carries
+        // Subject and MessageAttributes, as the Powertools SNS event schema records
+        // (<https://docs.aws.amazon.com/powertools/typescript/2.14.0/api/types/_aws-lambda-powertools_parser.types.SnsEvent.html>).
+        // NOTE: that schema also allows the SQS spellings, which FIFO topics send; the emulator always renames.
+        let mut sns: Map<String, Value> = envelope
+            .into_iter()
+            .map(|(key, value)| match key.as_str() {
+                "SigningCertURL" => ("SigningCertUrl".to_owned(), value),
+                "UnsubscribeURL" => ("UnsubscribeUrl".to_owned(), value),
+                _ => (key, value),
+            })
+            .collect();
+        sns.entry("Subject").or_insert(Value::Null);
+        sns.entry("MessageAttributes").or_insert_with(|| json!({}));
+
+        let event = json!({
+            "Records": [{
+                "EventVersion": "1.0",
+                "EventSubscriptionArn": subscription.arn,
+                "EventSource": "aws:sns",
+                "Sns": sns,
+            }],
+        });
+        let invocation = TopicInvocation {
+            function_arn: &subscription.endpoint,
+            topic_arn: &topic.arn,
+            topic_account: &topic.namespace.account_id,
+            event: bytes::Bytes::from(event.to_string()),
+        };
+        if let Err(failure) = self.lambda.invoke_from_topic(invocation) {
+            tracing::debug!(
+                topic = %topic.arn,
+                subscription = %subscription.arn,
+                ?failure,
+                "dropped a delivery to a Lambda subscription"
+            );
+        }
     }
 
     /// Builds the JSON envelope of a notification for one subscription.
@@ -354,9 +462,9 @@ fn parse_notification(params: &Params, topic: &Topic) -> AwsResult<Notification>
     if let Some(subject) = &subject {
         check_subject(subject)?;
     }
-    let delivered = match params.get("MessageStructure") {
-        None => message.to_owned(),
-        Some("json") => sqs_message_of_structure(message)?,
+    let (delivered, lambda_message) = match params.get("MessageStructure") {
+        None => (message.to_owned(), message.to_owned()),
+        Some("json") => (sqs_message_of_structure(message)?, message_of_structure(message, "lambda")?),
         Some(other) => {
             return Err(errors::invalid_parameter("MessageStructure", &format!("{other:?} is not json")));
         }
@@ -401,7 +509,15 @@ fn parse_notification(params: &Params, topic: &Topic) -> AwsResult<Notification>
     }
 
     let delivers_attributes = params.get("MessageStructure").is_none();
-    Ok(Notification { message: delivered, subject, attributes, delivers_attributes, group_id, deduplication_id })
+    Ok(Notification {
+        message: delivered,
+        lambda_message,
+        subject,
+        attributes,
+        delivers_attributes,
+        group_id,
+        deduplication_id,
+    })
 }
 
 /// Measures one PublishBatch entry as the batch limit counts it: the
@@ -444,6 +560,12 @@ fn check_subject(subject: &str) -> AwsResult<()> {
 /// Picks the message an SQS subscriber gets from a JSON message structure:
 /// the `sqs` entry, else the required `default` entry.
 fn sqs_message_of_structure(message: &str) -> AwsResult<String> {
+    message_of_structure(message, "sqs")
+}
+
+/// Picks the message a `protocol` subscriber gets from a JSON message
+/// structure: the protocol's entry, else the required `default` entry.
+fn message_of_structure(message: &str, protocol: &str) -> AwsResult<String> {
     let parsed: Value = serde_json::from_str(message).map_err(|error| {
         errors::invalid_parameter("Message", &format!("Message Structure - JSON message body failed to parse: {error}"))
     })?;
@@ -453,9 +575,12 @@ fn sqs_message_of_structure(message: &str) -> AwsResult<String> {
     let Some(Value::String(default)) = entries.get("default") else {
         return Err(errors::invalid_parameter("Message", "Message Structure - No default entry in JSON message body"));
     };
-    match entries.get("sqs") {
-        Some(Value::String(sqs)) => Ok(sqs.clone()),
-        Some(_) => Err(errors::invalid_parameter("Message", "Message Structure - the sqs entry is not a string")),
+    match entries.get(protocol) {
+        Some(Value::String(entry)) => Ok(entry.clone()),
+        Some(_) => Err(errors::invalid_parameter(
+            "Message",
+            &format!("Message Structure - the {protocol} entry is not a string"),
+        )),
         None => Ok(default.clone()),
     }
 }

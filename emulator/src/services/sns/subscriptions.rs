@@ -4,7 +4,8 @@
 //! (<https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html>,
 //! <https://docs.aws.amazon.com/sns/latest/api/API_SetSubscriptionAttributes.html>).
 //!
-//! An SQS subscription is confirmed at once when the caller owns the queue.
+//! A Lambda subscription is confirmed at once. An SQS subscription is
+//! confirmed at once when the caller owns the queue.
 //! When the caller does not, as when a topic's owner subscribes another
 //! account's queue, it waits for confirmation: SNS delivers a
 //! SubscriptionConfirmation message with a token to the queue, and
@@ -59,11 +60,15 @@ impl Sns {
                 check_local_url(protocol, endpoint)?;
                 true
             }
+            "lambda" => {
+                check_function_endpoint(endpoint)?;
+                false
+            }
             other => {
-                // NOTE: email, sms, lambda, firehose and application endpoints are not implemented.
+                // NOTE: email, sms, firehose and application endpoints are not implemented.
                 return Err(errors::invalid_parameter(
                     "Protocol",
-                    &format!("{other:?} is not supported here; use sqs, http or https"),
+                    &format!("{other:?} is not supported here; use sqs, lambda, http or https"),
                 ));
             }
         };
@@ -225,6 +230,23 @@ fn check_queue_endpoint(topic: &Topic, endpoint: &str) -> AwsResult<String> {
         return Err(errors::invalid_parameter("Endpoint", "a FIFO SQS queue can subscribe only to a FIFO topic"));
     }
     Ok(namespace.account_id)
+}
+
+/// Checks a Lambda endpoint: a function ARN, optionally qualified, that
+/// names its region and account. A Lambda subscription needs no confirmation
+/// (<https://docs.aws.amazon.com/sns/latest/dg/sns-lambda-as-subscriber.html>).
+fn check_function_endpoint(endpoint: &str) -> AwsResult<()> {
+    let valid = endpoint.starts_with("arn:")
+        && crate::arn::parse_function_address(endpoint)
+            .is_ok_and(|address| address.account_id.is_some() && address.region.is_some());
+    if valid {
+        Ok(())
+    } else {
+        Err(errors::invalid_parameter(
+            "Lambda endpoint ARN",
+            &format!("{endpoint:?} is not a function ARN, arn:aws:lambda:REGION:ACCOUNT:function:NAME"),
+        ))
+    }
 }
 
 /// Accepts an http or https endpoint only on this machine, so a test never

@@ -9,8 +9,11 @@
 //! honoured as well. A delivery crosses regions and accounts freely: the
 //! topic names the queue by ARN, and no endpoint region applies.
 //!
-//! [`Sqs::deliver_from_topic`] is the only way another service puts a
-//! message into a queue; it runs the same validation as SendMessage.
+//! [`Sqs::deliver_from_topic`] and [`Sqs::deliver_from_function`] (Lambda
+//! destination records) are the only ways another service puts a message
+//! into a queue. Both run the same validation as SendMessage.
+
+use std::sync::Arc;
 
 use crate::access::{AccessRequest, Denial, ServiceSource};
 use crate::arn::Arn;
@@ -21,6 +24,7 @@ use crate::store::Namespace;
 use super::Sqs;
 use super::messages::send_to_queue;
 use super::model::{MessageAttributes, SendMessageFields};
+use super::queue::Queue;
 
 /// The service principal SNS deliveries come from.
 pub const SNS_PRINCIPAL: &str = "sns.amazonaws.com";
@@ -50,10 +54,9 @@ pub enum DeliveryFailure {
 }
 
 impl Sqs {
-    /// Sends a message from topic `delivery.topic_arn` into the queue
-    /// `delivery.queue_arn`, after the queue's policy allowed it.
-    pub(crate) fn deliver_from_topic(&self, delivery: &TopicDelivery<'_>) -> Result<String, DeliveryFailure> {
-        let arn: Arn = delivery.queue_arn.parse().map_err(|_| DeliveryFailure::QueueNotFound)?;
+    /// Finds the live queue an ARN names, with its namespace.
+    fn find_delivery_queue(&self, queue_arn: &str) -> Result<(Arc<Queue>, Namespace), DeliveryFailure> {
+        let arn: Arn = queue_arn.parse().map_err(|_| DeliveryFailure::QueueNotFound)?;
         let namespace = arn.namespace().filter(|_| arn.service == "sqs").ok_or(DeliveryFailure::QueueNotFound)?;
         let queue = self
             .namespaces
@@ -61,6 +64,13 @@ impl Sqs {
             .and_then(|registry| registry.get(&arn.resource))
             .filter(|queue| !queue.is_deleted())
             .ok_or(DeliveryFailure::QueueNotFound)?;
+        Ok((queue, namespace))
+    }
+
+    /// Sends a message from topic `delivery.topic_arn` into the queue
+    /// `delivery.queue_arn`, after the queue's policy allowed it.
+    pub(crate) fn deliver_from_topic(&self, delivery: &TopicDelivery<'_>) -> Result<String, DeliveryFailure> {
+        let (queue, namespace) = self.find_delivery_queue(delivery.queue_arn)?;
 
         let policy = self.queue_policy(Some(&queue));
         self.authorize_delivery(delivery, &queue.arn, &namespace, policy.as_ref().map(|p| &p.policy))
@@ -121,5 +131,53 @@ impl Sqs {
 
         let as_topic_account = AccessRequest { service_source: None, ..as_service };
         self.access.decide(&as_topic_account)
+    }
+}
+
+/// One invocation record a Lambda function sends to a queue destination.
+///
+/// Lambda sends a destination record with the function's execution role
+/// (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html>).
+/// The emulator models no role policies, so the function's account acts as
+/// the sender: its own queues accept the record, and another account's queue
+/// accepts it when that queue's policy allows the account.
+#[derive(Debug, Clone)]
+pub struct FunctionDelivery<'a> {
+    pub queue_arn: &'a str,
+    pub function_account: &'a str,
+    pub body: &'a str,
+}
+
+impl Sqs {
+    /// Sends an invocation record into the queue `delivery.queue_arn`, after the queue's policy allowed it.
+    pub(crate) fn deliver_from_function(&self, delivery: &FunctionDelivery<'_>) -> Result<String, DeliveryFailure> {
+        let (queue, namespace) = self.find_delivery_queue(delivery.queue_arn)?;
+
+        let policy = self.queue_policy(Some(&queue));
+        let caller = Caller::new(delivery.function_account, &namespace.region, IdentityOptions::default());
+        let request = AccessRequest {
+            caller: &caller,
+            action: "sqs:SendMessage",
+            resource_arn: &queue.arn,
+            resource_namespace: &namespace,
+            grantable_across_accounts: true,
+            resource_policy: policy.as_ref().map(|p| &p.policy),
+            source_ip: None,
+            service_source: None,
+            service_authorization: None,
+        };
+        self.access.decide(&request).map_err(DeliveryFailure::Denied)?;
+
+        let fields = SendMessageFields {
+            message_body: Some(delivery.body.to_owned()),
+            delay_seconds: None,
+            message_attributes: MessageAttributes::new(),
+            message_system_attributes: MessageAttributes::new(),
+            message_deduplication_id: None,
+            message_group_id: None,
+        };
+        send_to_queue(&queue, &fields, delivery.function_account)
+            .map(|output| output.message_id)
+            .map_err(DeliveryFailure::Rejected)
     }
 }
