@@ -333,7 +333,7 @@ fn actors_must_differ_in_account_and_region() {
 #[test]
 fn duplicate_operation_is_rejected() {
     let source = format!("{VALID}  - call: sqs.DeleteQueue\n    fixture: queue\n    addresses: [url]\n");
-    assert_rejected(&source, 51, "operations[3]", "listed twice");
+    assert_rejected(&source, 51, "operations[3]", "listed twice with the same address kind");
 }
 
 #[test]
