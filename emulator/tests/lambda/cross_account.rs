@@ -352,7 +352,7 @@ async fn public_layer_permission_and_node_path() {
 #[tokio::test]
 async fn other_region_function_by_arn() {
     let other_region = "ap-south-1";
-    // AWS answers another region's function ARN with ResourceNotFoundException
+    // AWS rejects another region's function ARN with ResourceNotFoundException
     // "Functions from 'REGION' are not reachable in this region ('REGION')",
     // as user reports quote it (https://github.com/aws/aws-cdk/issues/11826).
     for (profile, expected) in [("localstack", "ok"), ("aws", "ResourceNotFoundException")] {

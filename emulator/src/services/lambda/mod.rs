@@ -355,8 +355,12 @@ impl Lambda {
         namespace: &Namespace,
         policy: Option<&StatementSet>,
     ) -> AwsResult<()> {
-        // LocalStack reaches another account's function or layer only in the
-        // operations it lists; the others look in the caller's own account.
+        // Under the localstack profile only the operations LocalStack lists
+        // reach another account's function or layer. The others look in the
+        // caller's own account, as for the other services.
+        // NOTE: LocalStack 2026.3.0 itself denies AddPermission,
+        // RemovePermission and UpdateFunctionConfiguration from another
+        // account (AccessDeniedException) and serves GetFunctionConcurrency.
         let other_account = namespace.account_id != request.context.caller.account_id;
         if other_account && !operation.crosses_accounts() && self.access.effective_profile() == Profile::Localstack {
             return Err(if resource_arn.contains(":function:") {

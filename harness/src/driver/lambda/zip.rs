@@ -1,7 +1,7 @@
 //! A minimal zip writer for Lambda deployment packages written in scenarios.
 //!
-//! Every entry is stored (compression method 0), which every unzip tool and
-//! Lambda itself read. Entries come out sorted by name with the timestamp
+//! Every entry is stored (compression method 0), the one method every zip
+//! reader must support. Entries come out sorted by name with the timestamp
 //! 1980-01-01 00:00 (the zip format's earliest), so one set of files always
 //! gives the same bytes and the same `CodeSha256`. Every entry is marked as
 //! a Unix file with mode 0755, so a `bootstrap` of a `provided.*` runtime is
@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 const LOCAL_HEADER_SIGNATURE: u32 = 0x0403_4b50;
 const CENTRAL_HEADER_SIGNATURE: u32 = 0x0201_4b50;
 const END_OF_CENTRAL_DIRECTORY_SIGNATURE: u32 = 0x0605_4b50;
-/// Version 2.0, the first that defines stored entries in folders.
+/// The version needed to extract: 2.0.
 const VERSION_NEEDED: u16 = 20;
 /// The upper byte 3 marks Unix external attributes.
 const VERSION_MADE_BY: u16 = (3 << 8) | VERSION_NEEDED;
