@@ -34,9 +34,12 @@
 //! ARN, and GetLayerVersionByArn's `Arn` a layer version ARN. The kinds are
 //! classified by `crosscheck_emulator::arn`.
 //!
-//! Outputs leave out what differs between runs without meaning: the code
-//! download `Location` of GetFunction and layer versions, which carries the
-//! endpoint's host and port.
+//! Outputs carry the members the operation table in `lambda/operations.rs`
+//! lists, which leave out configuration this harness does not exercise (VPC,
+//! tracing, dead-letter, file system, SnapStart and logging settings). They
+//! also leave out the code download `Location` of GetFunction and of layer
+//! versions, which carries the endpoint's host and port and so differs
+//! between runs.
 
 use std::collections::BTreeMap;
 

@@ -3,7 +3,8 @@
 //!
 //! Each driver describes every operation's input and output as a
 //! [`Structure`] of [`Member`]s, nested as deep as the API goes: strings,
-//! integers, booleans, blobs, lists, maps with string keys and structures.
+//! integers, floating-point numbers, booleans, blobs, lists, maps with string
+//! keys, structures and free JSON documents (such as a Lambda payload).
 //! The names and types are those of the service's API reference and of its
 //! SDK crate. Each service keeps them in one table (for SQS,
 //! `driver/sqs/operations.rs`), which three readers use:
