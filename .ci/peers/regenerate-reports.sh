@@ -43,7 +43,7 @@ PEERS=(moto localstack)
 PEER_PROFILES=(localstack aws)
 # The matrix catalogs run against the peers: those that snapshots/peers/
 # records, so that each cell of a peer report can be checked against it.
-PEER_CATALOGS=(sqs.yaml kms.yaml sns.yaml secretsmanager.yaml s3.yaml)
+PEER_CATALOGS=(sqs.yaml kms.yaml sns.yaml secretsmanager.yaml s3.yaml lambda.yaml)
 # Every profile crosscheck knows, for removing a target's old reports.
 ALL_PROFILES=(localstack localstack-enforce-iam aws)
 REPORT_EXTENSIONS=(md html json xml)

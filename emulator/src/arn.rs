@@ -28,6 +28,11 @@ pub enum AddressKind {
     /// A name unique across every account and region, such as an S3 bucket
     /// name. It names no namespace, so its owner is the account that created it.
     GlobalName,
+    /// A full ARN with a qualifier after the resource, such as a Lambda
+    /// function ARN that ends in a version number or alias name.
+    QualifiedArn,
+    /// A Lambda layer version ARN, `arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION`.
+    LayerVersionArn,
 }
 
 impl AddressKind {
@@ -41,6 +46,8 @@ impl AddressKind {
             AddressKind::AliasArn => "alias-arn",
             AddressKind::PartialArn => "partial-arn",
             AddressKind::GlobalName => "global-name",
+            AddressKind::QualifiedArn => "qualified-arn",
+            AddressKind::LayerVersionArn => "layer-version-arn",
         }
     }
 }
@@ -694,6 +701,17 @@ pub struct FunctionAddress {
 }
 
 impl FunctionAddress {
+    /// Classifies the address: a name, a partial ARN (with or without a
+    /// qualifier), a full ARN or a qualified full ARN.
+    pub fn kind(&self) -> AddressKind {
+        match (&self.account_id, &self.region, &self.qualifier) {
+            (None, _, _) => AddressKind::Name,
+            (Some(_), None, _) => AddressKind::PartialArn,
+            (Some(_), Some(_), None) => AddressKind::Arn,
+            (Some(_), Some(_), Some(_)) => AddressKind::QualifiedArn,
+        }
+    }
+
     /// Returns the namespace the address names, filling what it leaves out from `caller`.
     pub fn namespace(&self, caller: &Namespace) -> Namespace {
         Namespace::new(
@@ -795,6 +813,64 @@ pub fn parse_layer_version_arn(value: &str) -> Result<LayerVersionAddress, ArnEr
     Ok(LayerVersionAddress { namespace, name: name.to_owned(), version })
 }
 
+/// A layer address, the `LayerName` or `Arn` member of a layer request
+/// (<https://docs.aws.amazon.com/lambda/latest/api/API_GetLayerVersion.html>):
+/// a layer name in the caller's namespace, a layer ARN or a layer version ARN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayerAddress {
+    /// The namespace an ARN names; `None` for a bare name.
+    pub namespace: Option<Namespace>,
+    pub name: String,
+    /// The version a layer version ARN names.
+    pub version: Option<u64>,
+}
+
+impl LayerAddress {
+    /// Classifies the address: a name, a layer ARN or a layer version ARN.
+    pub fn kind(&self) -> AddressKind {
+        match (&self.namespace, self.version) {
+            (None, _) => AddressKind::Name,
+            (Some(_), None) => AddressKind::Arn,
+            (Some(_), Some(_)) => AddressKind::LayerVersionArn,
+        }
+    }
+}
+
+/// Reports whether `value` is a valid layer name: 1 to 140 letters, digits, hyphens or underscores.
+pub fn is_layer_name(value: &str) -> bool {
+    (1..=140).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Parses a layer name, layer ARN or layer version ARN.
+pub fn parse_layer_address(value: &str) -> Result<LayerAddress, ArnError> {
+    if !value.starts_with("arn:") {
+        if !is_layer_name(value) {
+            let reason = "the layer name is not 1 to 140 letters, digits, hyphens or underscores";
+            return Err(ArnError { value: value.to_owned(), reason });
+        }
+        return Ok(LayerAddress { namespace: None, name: value.to_owned(), version: None });
+    }
+    if let Ok(versioned) = parse_layer_version_arn(value) {
+        return Ok(LayerAddress {
+            namespace: Some(versioned.namespace),
+            name: versioned.name,
+            version: Some(versioned.version),
+        });
+    }
+    let error = |reason| ArnError { value: value.to_owned(), reason };
+    let arn: Arn = value.parse()?;
+    if arn.service != "lambda" {
+        return Err(error("the service is not lambda"));
+    }
+    let Some(namespace) = arn.namespace() else {
+        return Err(error("a layer ARN names both its region and its account"));
+    };
+    match arn.resource.strip_prefix("layer:") {
+        Some(name) if is_layer_name(name) => Ok(LayerAddress { namespace: Some(namespace), name: name.to_owned(), version: None }),
+        _ => Err(error("the resource is not layer:NAME or layer:NAME:VERSION")),
+    }
+}
+
 /// Formats the ARN of layer `name` in `namespace`, with its version when `version` is set.
 pub fn format_layer_arn(namespace: &Namespace, name: &str, version: Option<u64>) -> String {
     let base = format!("arn:aws:lambda:{}:{}:layer:{name}", namespace.region, namespace.account_id);
@@ -829,6 +905,38 @@ mod tests {
         assert!(parse_function_address("arn:aws:sqs:eu-west-1:111111111111:function:f").is_err());
         assert!(parse_function_address("bad name").is_err());
         assert!(parse_function_address("12:function:f").is_err());
+    }
+
+    #[test]
+    fn function_address_kinds_classify() {
+        let kind = |value: &str| parse_function_address(value).expect("a function address").kind();
+        assert_eq!(kind("f"), AddressKind::Name);
+        assert_eq!(kind("f:live"), AddressKind::Name);
+        assert_eq!(kind("111111111111:function:f"), AddressKind::PartialArn);
+        assert_eq!(kind("111111111111:function:f:1"), AddressKind::PartialArn);
+        assert_eq!(kind("arn:aws:lambda:eu-west-1:111111111111:function:f"), AddressKind::Arn);
+        assert_eq!(kind("arn:aws:lambda:eu-west-1:111111111111:function:f:live"), AddressKind::QualifiedArn);
+    }
+
+    #[test]
+    fn layer_address_forms_parse() {
+        let name = parse_layer_address("shared-libs").expect("a layer name");
+        assert_eq!((name.kind(), name.namespace, name.version), (AddressKind::Name, None, None));
+
+        let arn = parse_layer_address("arn:aws:lambda:eu-west-1:111111111111:layer:shared").expect("a layer ARN");
+        assert_eq!(arn.kind(), AddressKind::Arn);
+        assert_eq!(arn.namespace, Some(Namespace::new("111111111111", "eu-west-1")));
+        assert_eq!(arn.name, "shared");
+
+        let versioned =
+            parse_layer_address("arn:aws:lambda:eu-west-1:111111111111:layer:shared:3").expect("a layer version ARN");
+        assert_eq!(versioned.kind(), AddressKind::LayerVersionArn);
+        assert_eq!(versioned.version, Some(3));
+
+        assert!(parse_layer_address("bad name").is_err());
+        assert!(parse_layer_address("arn:aws:lambda:eu-west-1:111111111111:function:f").is_err());
+        assert!(parse_layer_address("arn:aws:sqs:eu-west-1:111111111111:layer:shared").is_err());
+        assert!(parse_layer_address("arn:aws:lambda:eu-west-1:111111111111:layer:shared:x").is_err());
     }
 
     #[test]

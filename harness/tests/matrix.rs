@@ -1,4 +1,4 @@
-//! The SQS, KMS, SNS, Secrets Manager and S3 matrices against the bundled
+//! The SQS, KMS, SNS, Secrets Manager, S3 and Lambda matrices against the bundled
 //! emulator, under every profile their catalogs state.
 //!
 //! Each test runs `scenarios/matrix/<service>.yaml` against a fresh in-process
@@ -196,4 +196,25 @@ async fn s3_matrix_conforms_under_aws() {
     let run = run_service_matrix("s3", Profile::Aws).await;
     assert_every_cell_conforms(&run);
     assert_service_snapshot("s3", &run);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lambda_matrix_conforms_under_localstack() {
+    let run = run_service_matrix("lambda", Profile::Localstack).await;
+    assert_every_cell_conforms(&run);
+    assert_service_snapshot("lambda", &run);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lambda_matrix_conforms_under_localstack_enforce_iam() {
+    let run = run_service_matrix("lambda", Profile::LocalstackEnforceIam).await;
+    assert_every_cell_conforms(&run);
+    assert_service_snapshot("lambda", &run);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lambda_matrix_conforms_under_aws() {
+    let run = run_service_matrix("lambda", Profile::Aws).await;
+    assert_every_cell_conforms(&run);
+    assert_service_snapshot("lambda", &run);
 }

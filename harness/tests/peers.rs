@@ -1,7 +1,7 @@
 //! The matrix catalogs against real peer emulators: moto and LocalStack.
 //!
 //! Each test runs one catalog of `scenarios/matrix/` (SQS, KMS, SNS,
-//! Secrets Manager or S3) against a peer running on loopback and compares the
+//! Secrets Manager, S3 or Lambda) against a peer running on loopback and compares the
 //! cells with the insta snapshot
 //! `snapshots/peers/<service>@<peer>-<profile>.snap`. A snapshot records what the
 //! peer does, gaps included, so a test fails when the peer's behaviour or the
@@ -329,6 +329,8 @@ peer_tests!(MOTO, "needs moto running; set CROSSCHECK_MOTO_ENDPOINT (.ci/run doe
     (moto_secretsmanager_matrix_under_aws, "secretsmanager", Profile::Aws),
     (moto_s3_matrix_under_localstack, "s3", Profile::Localstack),
     (moto_s3_matrix_under_aws, "s3", Profile::Aws),
+    (moto_lambda_matrix_under_localstack, "lambda", Profile::Localstack),
+    (moto_lambda_matrix_under_aws, "lambda", Profile::Aws),
 ]);
 
 peer_tests!(LOCALSTACK, "needs LocalStack running; set CROSSCHECK_LOCALSTACK_ENDPOINT (.ci/run does)", [
@@ -342,4 +344,6 @@ peer_tests!(LOCALSTACK, "needs LocalStack running; set CROSSCHECK_LOCALSTACK_END
     (localstack_secretsmanager_matrix_under_aws, "secretsmanager", Profile::Aws),
     (localstack_s3_matrix_under_localstack, "s3", Profile::Localstack),
     (localstack_s3_matrix_under_aws, "s3", Profile::Aws),
+    (localstack_lambda_matrix_under_localstack, "lambda", Profile::Localstack),
+    (localstack_lambda_matrix_under_aws, "lambda", Profile::Aws),
 ]);

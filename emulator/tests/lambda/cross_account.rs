@@ -29,6 +29,29 @@ async fn localstack_allows_other_account_by_arn() {
 }
 
 #[tokio::test]
+async fn localstack_unlisted_operation_stays_in_own_account() {
+    let server = start().await;
+    let owner = client(&server, OWNER, REGION);
+    let other = client(&server, OTHER, REGION);
+    let arn = create_function(&owner, "private", Runtime::Python312, "app.handler", python_zip()).await;
+
+    let concurrency = other.get_function_concurrency().function_name(&arn).send().await;
+    assert_eq!(outcome(&concurrency), "ResourceNotFoundException", "localstack lists no GetFunctionConcurrency");
+    let granted = other
+        .add_permission()
+        .function_name(&arn)
+        .statement_id("self-grant")
+        .action("lambda:InvokeFunction")
+        .principal(OTHER)
+        .send()
+        .await;
+    assert_eq!(outcome(&granted), "ResourceNotFoundException", "localstack lists no AddPermission");
+    let policy = owner.get_policy().function_name(&arn).send().await;
+    assert_eq!(outcome(&policy), "ResourceNotFoundException", "the rejected AddPermission added no policy");
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn function_policy_decides_other_account() {
     for profile in ["aws", "localstack-enforce-iam"] {
         let server = start_profile(profile).await;
@@ -329,13 +352,26 @@ async fn public_layer_permission_and_node_path() {
 #[tokio::test]
 async fn other_region_function_by_arn() {
     let other_region = "ap-south-1";
-    for (profile, expected) in [("localstack", "ok"), ("aws", "AccessDeniedException")] {
+    // AWS rejects another region's function ARN with ResourceNotFoundException
+    // "Functions from 'REGION' are not reachable in this region ('REGION')",
+    // as user reports quote it (https://github.com/aws/aws-cdk/issues/11826).
+    for (profile, expected) in [("localstack", "ok"), ("aws", "ResourceNotFoundException")] {
         let server = start_profile(profile).await;
         let owner = client(&server, OWNER, REGION);
         let elsewhere = client(&server, OWNER, other_region);
         let arn = create_function(&owner, "regional", Runtime::Python312, "app.handler", python_zip()).await;
         let result = elsewhere.get_function_configuration().function_name(&arn).send().await;
         assert_eq!(outcome(&result), expected, "{profile}: the owner's ARN from another region's endpoint");
+        if let Err(error) = &result {
+            let (_, status) = error_of(error);
+            assert_eq!(status, 404, "{profile}: a function of another region is not found");
+            let message = aws_sdk_lambda::error::ProvideErrorMetadata::message(error).unwrap_or_default();
+            assert_eq!(
+                message,
+                format!("Functions from '{REGION}' are not reachable in this region ('{other_region}')"),
+                "{profile}: the message names both regions"
+            );
+        }
         let by_name = elsewhere.get_function_configuration().function_name("regional").send().await;
         assert_eq!(outcome(&by_name), "ResourceNotFoundException", "{profile}: a name stays in the endpoint's region");
         server.shutdown().await;

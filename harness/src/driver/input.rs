@@ -152,6 +152,28 @@ impl<'a> Input<'a> {
             .map(Some)
     }
 
+    /// Reads a map of strings to numbers, such as alias routing weights.
+    pub fn double_map(&self, member: &str) -> Result<Option<HashMap<String, f64>>, InputError> {
+        let Some(value) = self.get(member) else {
+            return Ok(None);
+        };
+        let object = value.as_object().ok_or_else(|| self.error(member, expected("a map of numbers", value)))?;
+        object
+            .iter()
+            .map(|(key, item)| {
+                super::shape::double(item)
+                    .map(|number| (key.clone(), number))
+                    .ok_or_else(|| self.error(&format!("{member}.{key}"), expected("a number", item)))
+            })
+            .collect::<Result<HashMap<_, _>, _>>()
+            .map(Some)
+    }
+
+    /// Returns a member's JSON value as written, for a member of any shape.
+    pub fn document(&self, member: &str) -> Option<&'a Value> {
+        self.get(member)
+    }
+
     /// Reads a blob given as base64 text.
     pub fn blob(&self, member: &str) -> Result<Option<Blob>, InputError> {
         self.string(member)?.map(|text| self.decode_base64(member, &text)).transpose()

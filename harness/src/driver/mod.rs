@@ -24,6 +24,7 @@ mod macros;
 pub mod http;
 mod input;
 pub mod kms;
+pub mod lambda;
 pub mod s3;
 pub mod secretsmanager;
 pub mod shape;
@@ -218,6 +219,7 @@ impl Registry {
             drivers: vec![
                 Box::new(http::HttpDriver),
                 Box::new(kms::KmsDriver),
+                Box::new(lambda::LambdaDriver),
                 Box::new(s3::S3Driver),
                 Box::new(secretsmanager::SecretsManagerDriver),
                 Box::new(sns::SnsDriver),
@@ -525,7 +527,31 @@ mod tests {
     #[test]
     fn registry_rejects_unknown_service() {
         let registry = Registry::with_default_drivers();
-        assert!(matches!(registry.operation("lambda", "Invoke"), Err(LookupError::UnknownService { .. })));
+        assert!(matches!(registry.operation("dynamodb", "GetItem"), Err(LookupError::UnknownService { .. })));
+    }
+
+    #[test]
+    fn registry_finds_lambda_operations() {
+        let registry = Registry::with_default_drivers();
+        let (driver, operation) = registry.operation("lambda", "Invoke").expect("known operation");
+        assert_eq!(driver.service(), "lambda");
+        assert_eq!(operation.address.map(|address| address.member), Some("FunctionName"));
+        assert_eq!(driver.operations().len(), 33);
+        let (_, by_arn) = registry.operation("lambda", "GetLayerVersionByArn").expect("known operation");
+        assert_eq!(by_arn.address.map(|address| address.member), Some("Arn"));
+    }
+
+    #[test]
+    fn registry_suggests_close_lambda_names() {
+        let registry = Registry::with_default_drivers();
+        let error = registry.operation("lambda", "ListLayerVersion").err();
+        assert_eq!(
+            error,
+            Some(LookupError::UnknownOperation {
+                operation: "ListLayerVersion".to_owned(),
+                suggestion: Some("ListLayerVersions")
+            })
+        );
     }
 
     #[test]

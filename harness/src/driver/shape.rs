@@ -3,7 +3,8 @@
 //!
 //! Each driver describes every operation's input and output as a
 //! [`Structure`] of [`Member`]s, nested as deep as the API goes: strings,
-//! integers, booleans, blobs, lists, maps with string keys and structures.
+//! integers, floating-point numbers, booleans, blobs, lists, maps with string
+//! keys, structures and free JSON documents (such as a Lambda payload).
 //! The names and types are those of the service's API reference and of its
 //! SDK crate. Each service keeps them in one table (for SQS,
 //! `driver/sqs/operations.rs`), which three readers use:
@@ -36,6 +37,8 @@ pub enum Shape {
     Integer,
     /// A 64-bit signed integer.
     Long,
+    /// A 64-bit floating-point number, such as an alias routing weight.
+    Double,
     Boolean,
     /// Bytes, written as base64 text.
     Blob,
@@ -43,6 +46,9 @@ pub enum Shape {
     /// A map from string keys to values of this shape.
     Map(&'static Shape),
     Structure(&'static Structure),
+    /// Any JSON value, such as a Lambda invocation payload: its members
+    /// have no declared shape.
+    Document,
 }
 
 impl Shape {
@@ -52,11 +58,13 @@ impl Shape {
             Shape::String => "a string".to_owned(),
             Shape::Integer => "a 32-bit integer".to_owned(),
             Shape::Long => "a 64-bit integer".to_owned(),
+            Shape::Double => "a number".to_owned(),
             Shape::Boolean => "true or false".to_owned(),
             Shape::Blob => "base64 text".to_owned(),
             Shape::List(_) => "a list".to_owned(),
             Shape::Map(_) => "a mapping".to_owned(),
             Shape::Structure(structure) => format!("a mapping of {} members", structure.name),
+            Shape::Document => "any JSON value".to_owned(),
         }
     }
 }
@@ -247,6 +255,8 @@ impl Checker {
                 if fits { Ok(()) } else { Err(mismatch(path, shape, value)) }
             }
             Shape::Long => integer(value).map(|_| ()).ok_or_else(|| mismatch(path, shape, value)),
+            Shape::Double => double(value).map(|_| ()).ok_or_else(|| mismatch(path, shape, value)),
+            Shape::Document => Ok(()),
             Shape::Boolean => match value {
                 Value::Bool(_) => Ok(()),
                 Value::String(text) if text == "true" || text == "false" => Ok(()),
@@ -355,6 +365,15 @@ fn integer(value: &Value) -> Option<i64> {
     match value {
         Value::Number(number) => number.as_i64(),
         Value::String(text) => text.trim().parse::<i64>().ok(),
+        _ => None,
+    }
+}
+
+/// Reads a number written as a number or as a string that contains one.
+pub(crate) fn double(value: &Value) -> Option<f64> {
+    match value {
+        Value::Number(number) => number.as_f64(),
+        Value::String(text) => text.trim().parse::<f64>().ok().filter(|number| number.is_finite()),
         _ => None,
     }
 }
@@ -506,6 +525,23 @@ mod tests {
         assert!(check(expected, Rules::SENT_INPUT).is_err(), "an input string is a string");
         let integer = check(json!({ "Entries": [{ "Id": "1", "Delay": { "a": 1 } }] }), Rules::EXPECTED_OUTPUT);
         assert!(integer.is_err(), "only string members hold documents");
+    }
+
+    #[test]
+    fn document_fits_any_value_and_double_any_number() {
+        const WEIGHTED: Structure = Structure {
+            name: "WeightedInput",
+            members: &[
+                Member::optional("Payload", Shape::Document),
+                Member::optional("Weights", Shape::Map(&Shape::Double)),
+            ],
+        };
+        let input = json!({ "Payload": { "a": [1, "x"] }, "Weights": { "2": 0.25, "3": "0.5" } });
+        assert_eq!(check_structure(&input, &WEIGHTED, Rules::SENT_INPUT), Ok(()));
+        assert_eq!(check_structure(&json!({ "Payload": "text" }), &WEIGHTED, Rules::SENT_INPUT), Ok(()));
+        let error = check_structure(&json!({ "Weights": { "2": "half" } }), &WEIGHTED, Rules::SENT_INPUT)
+            .expect_err("not a number");
+        assert_eq!(error.to_string(), "Weights.2: expected a number, found the value \"half\"");
     }
 
     #[test]

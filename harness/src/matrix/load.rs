@@ -315,12 +315,24 @@ impl<'a> CatalogLoader<'a> {
         let mut operations: Vec<CatalogOperation> = Vec::with_capacity(items.len());
         for (index, item) in items.iter().enumerate() {
             let operation = self.operation(top, item, &format!("operations[{index}]"), service, fixtures, profiles)?;
-            let duplicate = operations.iter().any(|earlier| earlier.call == operation.call);
+            // An operation may appear in several rows when each names the
+            // resource by other address kinds, because expectations are per
+            // row and boundary: a bare name and an ARN reach different
+            // resources from another account.
+            let duplicate = operations.iter().any(|earlier| {
+                earlier.call == operation.call
+                    && (earlier.scope == Scope::CallerNamespace
+                        || operation.scope == Scope::CallerNamespace
+                        || earlier.addresses.iter().any(|(kind, _)| operation.addresses.iter().any(|(other, _)| other == kind)))
+            });
             if duplicate {
                 return Err(yaml.error(
                     item.span(),
                     &format!("operations[{index}]"),
-                    format!("{} is listed twice; list each operation once", operation.call),
+                    format!(
+                        "{} is listed twice with the same address kind; list each address kind of an operation once",
+                        operation.call
+                    ),
                 ));
             }
             operations.push(operation);

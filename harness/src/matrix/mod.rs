@@ -63,6 +63,11 @@
 //! `${caller_region}`; fixture steps add their captures. Each cell gets its own
 //! fixture, so a DeleteQueue or PurgeQueue in one cell never affects another.
 //!
+//! An operation may have several rows, each with its own address kinds and
+//! expectations, when the kinds reach different resources from some
+//! boundary (a bare function name from another account names the caller's
+//! own function). No address kind of an operation appears in two rows.
+//!
 //! Adding a row is a YAML change; an operation the service's driver does not
 //! call yet also needs its match arm in `driver/<service>.rs`.
 
@@ -87,7 +92,7 @@ pub const BOUNDARIES: [Boundary; 4] =
     [Boundary::Same, Boundary::CrossAccount, Boundary::CrossRegion, Boundary::CrossAccountAndRegion];
 
 /// Every address kind, for parsing catalog keys.
-pub const ADDRESS_KINDS: [AddressKind; 8] = [
+pub const ADDRESS_KINDS: [AddressKind; 10] = [
     AddressKind::Arn,
     AddressKind::Url,
     AddressKind::Name,
@@ -96,6 +101,8 @@ pub const ADDRESS_KINDS: [AddressKind; 8] = [
     AddressKind::AliasArn,
     AddressKind::PartialArn,
     AddressKind::GlobalName,
+    AddressKind::QualifiedArn,
+    AddressKind::LayerVersionArn,
 ];
 
 /// The variables every cell defines before its fixture runs.

@@ -331,9 +331,21 @@ fn actors_must_differ_in_account_and_region() {
 }
 
 #[test]
+fn operation_rows_with_other_address_kinds_load() {
+    let source = format!(
+        "{VALID}  - call: sqs.DeleteQueue\n    fixture: queue\n    addresses:\n      id: {{ QueueUrl: \"${{queue_url}}\" }}\n"
+    );
+    let catalog = load(&source).expect("a second DeleteQueue row by another address kind");
+    let rows: Vec<&CatalogOperation> =
+        catalog.operations.iter().filter(|operation| operation.call.operation == "DeleteQueue").collect();
+    assert_eq!(rows.len(), 2, "two DeleteQueue rows");
+    assert_eq!(rows[1].addresses[0].0, AddressKind::Id);
+}
+
+#[test]
 fn duplicate_operation_is_rejected() {
     let source = format!("{VALID}  - call: sqs.DeleteQueue\n    fixture: queue\n    addresses: [url]\n");
-    assert_rejected(&source, 51, "operations[3]", "listed twice");
+    assert_rejected(&source, 51, "operations[3]", "listed twice with the same address kind");
 }
 
 #[test]

@@ -18,7 +18,8 @@
 //! as an SNS subscription ARN, becomes `<id:N>`. A string that contains a
 //! JSON document, such as an SNS envelope in an SQS message body, has the
 //! same rules applied inside the document. It is written back compactly only
-//! when a rule changed something, so policies keep their own layout.
+//! when a rule changed something, so policies keep their own layout. A
+//! Lambda log or timeout message loses its timestamps and measured durations.
 
 use std::collections::HashMap;
 
@@ -86,6 +87,11 @@ pub const MEMBER_RULES: &[MemberRule] = &[
     MemberRule { member: "LastRotatedDate", kind: "timestamp", numbered: false },
     MemberRule { member: "DeletedDate", kind: "timestamp", numbered: false },
     MemberRule { member: "RandomPassword", kind: "password", numbered: true },
+    // The stack trace in a Lambda error document names the runtime's and the
+    // handler's file paths and lines, which depend on where the code ran:
+    // `stackTrace` from Python, `trace` from Node.js.
+    MemberRule { member: "stackTrace", kind: "stack-frame", numbered: false },
+    MemberRule { member: "trace", kind: "stack-frame", numbered: false },
 ];
 
 /// The placeholder kind for KMS key ids, bare or inside a key ARN.
@@ -157,9 +163,10 @@ impl Normaliser {
         if let Some(document) = self.normalise_json_text(text) {
             return document;
         }
-        match self.normalise_secret_arns(text) {
+        let text = normalise_lambda_log(text).unwrap_or_else(|| text.to_owned());
+        match self.normalise_secret_arns(&text) {
             Some(replaced) => self.replace_uuids(&replaced),
-            None => self.replace_uuids(text),
+            None => self.replace_uuids(&text),
         }
     }
 
@@ -289,6 +296,70 @@ fn is_uuid(text: &str) -> bool {
             .iter()
             .zip(lengths)
             .all(|(group, length)| group.len() == length && group.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The labels of the measured values in a Lambda `REPORT` log line.
+const LAMBDA_REPORT_LABELS: [&str; 4] = ["Duration: ", "Billed Duration: ", "Init Duration: ", "Max Memory Used: "];
+
+/// Replaces the run-dependent parts of a Lambda log or timeout message: the
+/// UTC timestamps (`2024-01-31T12:00:00Z`, or with fractional seconds) become
+/// `<timestamp>` and the numbers of a `REPORT` line's durations and memory
+/// become `<measured>`. Returns `None` for text that has no Lambda request id
+/// line (`RequestId: `) or timeout message (`Task timed out after`), so other
+/// text, such as a policy with a date condition, keeps its timestamps.
+fn normalise_lambda_log(text: &str) -> Option<String> {
+    if !text.contains("RequestId: ") && !text.contains("Task timed out after") {
+        return None;
+    }
+    let mut replaced = String::with_capacity(text.len());
+    let mut rest = text;
+    'scan: while !rest.is_empty() {
+        if let Some(length) = utc_timestamp_length(rest) {
+            replaced.push_str("<timestamp>");
+            rest = &rest[length..];
+            continue;
+        }
+        for label in LAMBDA_REPORT_LABELS {
+            if let Some(after) = rest.strip_prefix(label) {
+                let number = after.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(after.len());
+                if number > 0 {
+                    replaced.push_str(label);
+                    replaced.push_str("<measured>");
+                    rest = &after[number..];
+                    continue 'scan;
+                }
+            }
+        }
+        let next = rest.chars().next().map_or(1, char::len_utf8);
+        replaced.push_str(&rest[..next]);
+        rest = &rest[next..];
+    }
+    Some(replaced)
+}
+
+/// Returns the length of the UTC timestamp `YYYY-MM-DDTHH:MM:SS[.fff]Z` at
+/// the start of `text`, if there is one.
+fn utc_timestamp_length(text: &str) -> Option<usize> {
+    const PATTERN: &[u8] = b"dddd-dd-ddTdd:dd:dd";
+    let bytes = text.as_bytes();
+    if bytes.len() < PATTERN.len() + 1 {
+        return None;
+    }
+    let fits = PATTERN.iter().zip(bytes).all(|(pattern, byte)| match pattern {
+        b'd' => byte.is_ascii_digit(),
+        literal => literal == byte,
+    });
+    if !fits {
+        return None;
+    }
+    let mut end = PATTERN.len();
+    if bytes.get(end) == Some(&b'.') {
+        end += 1;
+        while bytes.get(end).is_some_and(u8::is_ascii_digit) {
+            end += 1;
+        }
+    }
+    (bytes.get(end) == Some(&b'Z')).then_some(end + 1)
 }
 
 #[cfg(test)]
@@ -483,5 +554,25 @@ mod tests {
         assert_eq!(value["Signature"], json!("<signature:1>"));
         assert_eq!(value["GrantToken"], json!("<grant-token:1>"));
         assert_eq!(value["GrantId"], json!("<grant-id:1>"));
+    }
+
+    #[test]
+    fn lambda_log_loses_times_and_durations() {
+        let log = "START RequestId: 1\nREPORT RequestId: 1\tDuration: 194.29 ms\tBilled Duration: 195 ms\tMemory Size: 128 MB\n";
+        assert_eq!(
+            normalise_lambda_log(log).as_deref(),
+            Some(
+                "START RequestId: 1\nREPORT RequestId: 1\tDuration: <measured> ms\tBilled Duration: <measured> ms\tMemory Size: 128 MB\n"
+            )
+        );
+        let timeout = "2026-12-05T03:03:58Z 7f Task timed out after 1.00 seconds";
+        assert_eq!(normalise_lambda_log(timeout).as_deref(), Some("<timestamp> 7f Task timed out after 1.00 seconds"));
+        let fractional = "2026-12-05T03:03:58.123Z Task timed out after 3.00 seconds";
+        assert_eq!(normalise_lambda_log(fractional).as_deref(), Some("<timestamp> Task timed out after 3.00 seconds"));
+    }
+
+    #[test]
+    fn text_without_lambda_log_keeps_timestamps() {
+        assert_eq!(normalise_lambda_log("DateGreaterThan 2020-01-01T00:00:00Z"), None);
     }
 }

@@ -74,6 +74,8 @@ impl ResponsePath {
                     None => return Err(format!("{walked}: {}", structure.unknown_member_message(name))),
                 },
                 (Segment::Member(_), Shape::Map(value)) => *value,
+                // A JSON document, such as an invocation payload, has no declared members.
+                (_, Shape::Document) => return Ok(None),
                 (Segment::Member(_), Shape::List(_)) => {
                     return Err(format!("{parent} is a list; write an index, such as {parent}[0]"));
                 }

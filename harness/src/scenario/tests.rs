@@ -167,7 +167,7 @@ fn load_error_unknown_service() {
         "unknown_service.yaml",
         7,
         "step 1: call",
-        "unknown service \"dynamodb\"; drivers exist for http, kms, s3, secretsmanager, sns, sqs",
+        "unknown service \"dynamodb\"; drivers exist for http, kms, lambda, s3, secretsmanager, sns, sqs",
     );
 }
 

@@ -41,7 +41,7 @@ use http_body_util::Full;
 use percent_encoding::percent_decode_str;
 use serde::de::DeserializeOwned;
 
-use crate::access::{AccessRequest, AccessRules};
+use crate::access::{AccessRequest, AccessRules, Denial, Profile};
 use crate::config::Config;
 use crate::error::{AwsError, AwsResult};
 use crate::http::{HttpResponse, RequestContext};
@@ -422,6 +422,21 @@ impl Lambda {
         namespace: &Namespace,
         policy: Option<&StatementSet>,
     ) -> AwsResult<()> {
+        // Under the localstack profile only the operations LocalStack lists
+        // reach another account's function or layer. The others look in the
+        // caller's own account, as for the other services.
+        // NOTE: LocalStack 2026.3.0 itself denies AddPermission,
+        // RemovePermission and UpdateFunctionConfiguration from another
+        // account (AccessDeniedException) and serves GetFunctionConcurrency.
+        let other_account = namespace.account_id != request.context.caller.account_id;
+        if other_account && !operation.crosses_accounts() && self.access.effective_profile() == Profile::Localstack {
+            return Err(if resource_arn.contains(":function:") {
+                errors::function_not_found(resource_arn)
+            } else {
+                errors::not_found(format!("Layer version {resource_arn} does not exist."))
+            });
+        }
+
         let parsed = if self.access.evaluates_policies() { policy.and_then(StatementSet::parsed) } else { None };
         let action = operation.action();
         let access_request = AccessRequest {
@@ -436,6 +451,14 @@ impl Lambda {
             service_authorization: None,
         };
         self.access.decide(&access_request).map_err(|denial| {
+            // Lambda reports another region's function as not found, as user
+            // reports quote it (https://github.com/aws/aws-cdk/issues/11826).
+            if denial == Denial::OtherRegion && resource_arn.contains(":function:") {
+                return errors::not_found(format!(
+                    "Functions from '{}' are not reachable in this region ('{}')",
+                    namespace.region, request.context.caller.region
+                ));
+            }
             // Lambda spells the action in its original case in this message.
             let message = denial.message(&access_request).replace(&action.to_ascii_lowercase(), &action);
             errors::access_denied(message)
