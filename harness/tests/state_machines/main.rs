@@ -13,4 +13,5 @@
 //! are replayed first on the next run.
 
 mod common;
+mod kms;
 mod sqs;
