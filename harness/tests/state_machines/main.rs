@@ -14,4 +14,5 @@
 
 mod common;
 mod kms;
+mod secretsmanager;
 mod sqs;
