@@ -1,0 +1,586 @@
+//! Lambda function versions and aliases of one function.
+//!
+//! The model follows the Lambda developer guide and API reference:
+//!
+//! - PublishVersion snapshots `$LATEST` as the next version number, and
+//!   publishes nothing when the code and configuration have not changed
+//!   since the last version, returning that version instead
+//!   (<https://docs.aws.amazon.com/lambda/latest/api/API_PublishVersion.html>).
+//!   Version numbers are never reused, and a published version never changes.
+//! - An alias points at one version, or `$LATEST`, and may route a share of
+//!   invocations to one additional published version
+//!   (<https://docs.aws.amazon.com/lambda/latest/dg/configuring-alias-routing.html>).
+//!   A primary version that does not exist is `ResourceNotFoundException`,
+//!   and routing with `$LATEST`, to the primary version itself or to a
+//!   missing version is `InvalidParameterValueException`. A second alias of
+//!   the same name is `ResourceConflictException`
+//!   (<https://docs.aws.amazon.com/lambda/latest/api/API_CreateAlias.html>).
+//! - DeleteFunction with a version number as `Qualifier` deletes that
+//!   version only, and fails with `ResourceConflictException` while an alias
+//!   routes to it (<https://docs.aws.amazon.com/lambda/latest/api/API_DeleteFunction.html>).
+//!
+//! Invoke starts a real Python process in the emulator, so the strategy
+//! chooses it rarely. The handler returns `AWS_LAMBDA_FUNCTION_VERSION` and
+//! the code revision it was built from, so an Invoke through an alias shows
+//! which version the alias resolved to.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_lambda::Client;
+use aws_sdk_lambda::primitives::Blob;
+use aws_sdk_lambda::types::{AliasRoutingConfiguration, FunctionCode, Runtime};
+use proptest::prelude::*;
+use proptest_state_machine::{ReferenceStateMachine, StateMachineTest, prop_state_machine};
+
+use crate::common::{self, Emulator};
+
+const FUNCTION_NAME: &str = "state-machine-function";
+const ROLE: &str = "arn:aws:iam::111111111111:role/state-machine-role";
+/// Share of an alias's invocations routed to its additional version.
+const ROUTING_WEIGHT: f64 = 0.5;
+/// Most versions one sequence publishes.
+const MAX_VERSIONS: u32 = 6;
+/// Alias names the sequences use, `alias-N`.
+const ALIASES: usize = 2;
+const NOT_FOUND: &str = "ResourceNotFoundException";
+const CONFLICT: &str = "ResourceConflictException";
+const INVALID_PARAMETER: &str = "InvalidParameterValueException";
+
+/// The code and configuration of `$LATEST` or of a published version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Snapshot {
+    code: u8,
+    description: u8,
+}
+
+/// A version an alias or a call names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Qualifier {
+    Latest,
+    Version(u32),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct ModelAlias {
+    version: Qualifier,
+    additional_version: Option<u32>,
+}
+
+#[derive(Clone, Debug)]
+pub struct FunctionModel {
+    latest: Snapshot,
+    /// Whether `$LATEST` was updated since the last PublishVersion.
+    changed_since_publish: bool,
+    versions: BTreeMap<u32, Snapshot>,
+    /// The highest version number ever published.
+    last_version: u32,
+    aliases: BTreeMap<usize, ModelAlias>,
+    /// The error code the latest transition returns, or `"ok"`.
+    expected: &'static str,
+    /// The version a successful PublishVersion returns, or the one an Invoke runs.
+    returned_version: Option<Qualifier>,
+}
+
+#[derive(Clone, Debug)]
+pub enum FunctionTransition {
+    UpdateFunctionCode(u8),
+    UpdateFunctionConfiguration(u8),
+    PublishVersion,
+    CreateAlias {
+        alias: usize,
+        version: Qualifier,
+        additional_version: Option<u32>,
+    },
+    /// UpdateAlias. `routing` is `None` to keep the routing, `Some(None)` to
+    /// clear it and `Some(Some(n))` to route to version `n`.
+    UpdateAlias {
+        alias: usize,
+        version: Option<Qualifier>,
+        routing: Option<Option<u32>>,
+    },
+    DeleteAlias(usize),
+    /// DeleteFunction with a version number as `Qualifier`.
+    DeleteVersion(u32),
+    /// Invoke of a version, or of an alias without routing.
+    Invoke(InvokeTarget),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum InvokeTarget {
+    Qualifier(Qualifier),
+    Alias(usize),
+}
+
+impl FunctionModel {
+    fn exists(&self, qualifier: Qualifier) -> bool {
+        match qualifier {
+            Qualifier::Latest => true,
+            Qualifier::Version(number) => self.versions.contains_key(&number),
+        }
+    }
+
+    /// Returns the outcome of pointing an alias at `version` with routing to `additional_version`.
+    fn check_alias_target(&self, version: Qualifier, additional_version: Option<u32>) -> &'static str {
+        if !self.exists(version) {
+            return NOT_FOUND;
+        }
+        let Some(additional) = additional_version else { return "ok" };
+        if version == Qualifier::Latest || version == Qualifier::Version(additional) {
+            return INVALID_PARAMETER;
+        }
+        // NOTE: AWS does not name the error for routing to a missing version.
+        // InvalidParameterValueException is the emulator's choice, unverified.
+        if !self.versions.contains_key(&additional) {
+            return INVALID_PARAMETER;
+        }
+        "ok"
+    }
+
+    fn publish_version(&mut self) -> &'static str {
+        // NOTE: "unchanged" here means no update since the last publish, and
+        // the last version must still exist. AWS documents the rule in terms
+        // of code and configuration, so an update back to the last version's
+        // values, or a deleted last version, may behave otherwise on AWS.
+        if !self.changed_since_publish && self.versions.contains_key(&self.last_version) {
+            self.returned_version = Some(Qualifier::Version(self.last_version));
+            return "ok";
+        }
+        self.last_version += 1;
+        self.versions.insert(self.last_version, self.latest);
+        self.changed_since_publish = false;
+        self.returned_version = Some(Qualifier::Version(self.last_version));
+        "ok"
+    }
+
+    fn create_alias(&mut self, alias: usize, version: Qualifier, additional_version: Option<u32>) -> &'static str {
+        let outcome = self.check_alias_target(version, additional_version);
+        if outcome != "ok" {
+            return outcome;
+        }
+        if self.aliases.contains_key(&alias) {
+            return CONFLICT;
+        }
+        self.aliases.insert(alias, ModelAlias { version, additional_version });
+        "ok"
+    }
+
+    fn update_alias(&mut self, alias: usize, version: Option<Qualifier>, routing: Option<Option<u32>>) -> &'static str {
+        let Some(current) = self.aliases.get(&alias) else { return NOT_FOUND };
+        let version = version.unwrap_or(current.version);
+        let additional_version = routing.unwrap_or(current.additional_version);
+        let outcome = self.check_alias_target(version, additional_version);
+        if outcome != "ok" {
+            return outcome;
+        }
+        self.aliases.insert(alias, ModelAlias { version, additional_version });
+        "ok"
+    }
+
+    fn delete_version(&mut self, number: u32) -> &'static str {
+        if !self.versions.contains_key(&number) {
+            return NOT_FOUND;
+        }
+        let routed = self
+            .aliases
+            .values()
+            .any(|alias| alias.version == Qualifier::Version(number) || alias.additional_version == Some(number));
+        if routed {
+            return CONFLICT;
+        }
+        self.versions.remove(&number);
+        "ok"
+    }
+
+    fn invoke(&mut self, target: InvokeTarget) -> &'static str {
+        let qualifier = match target {
+            InvokeTarget::Qualifier(qualifier) => qualifier,
+            InvokeTarget::Alias(alias) => match self.aliases.get(&alias) {
+                Some(alias) => alias.version,
+                None => return NOT_FOUND,
+            },
+        };
+        if !self.exists(qualifier) {
+            return NOT_FOUND;
+        }
+        self.returned_version = Some(qualifier);
+        "ok"
+    }
+
+    fn snapshot(&self, qualifier: Qualifier) -> Snapshot {
+        match qualifier {
+            Qualifier::Latest => self.latest,
+            Qualifier::Version(number) => self.versions[&number],
+        }
+    }
+}
+
+impl ReferenceStateMachine for FunctionModel {
+    type State = FunctionModel;
+    type Transition = FunctionTransition;
+
+    fn init_state() -> BoxedStrategy<Self::State> {
+        Just(FunctionModel {
+            latest: Snapshot { code: 0, description: 0 },
+            changed_since_publish: true,
+            versions: BTreeMap::new(),
+            last_version: 0,
+            aliases: BTreeMap::new(),
+            expected: "ok",
+            returned_version: None,
+        })
+        .boxed()
+    }
+
+    fn transitions(state: &Self::State) -> BoxedStrategy<Self::Transition> {
+        // Version numbers up to one past the last, so that missing versions come up too.
+        let number = 1..=state.last_version + 1;
+        let qualifier = prop_oneof![1 => Just(Qualifier::Latest), 4 => number.clone().prop_map(Qualifier::Version)];
+        let alias = 0..ALIASES;
+        let create_alias = (alias.clone(), qualifier.clone(), proptest::option::weighted(0.4, number.clone()))
+            .prop_map(|(alias, version, additional_version)| FunctionTransition::CreateAlias {
+                alias,
+                version,
+                additional_version,
+            });
+        let update_alias = (
+            alias.clone(),
+            proptest::option::of(qualifier.clone()),
+            proptest::option::of(proptest::option::of(number.clone())),
+        )
+            .prop_map(|(alias, version, routing)| FunctionTransition::UpdateAlias { alias, version, routing });
+        let invoke_target =
+            prop_oneof![qualifier.prop_map(InvokeTarget::Qualifier), alias.clone().prop_map(InvokeTarget::Alias),];
+        prop_oneof![
+            3 => (0..3u8).prop_map(FunctionTransition::UpdateFunctionCode),
+            3 => (0..3u8).prop_map(FunctionTransition::UpdateFunctionConfiguration),
+            4 => Just(FunctionTransition::PublishVersion),
+            3 => create_alias,
+            3 => update_alias,
+            1 => alias.prop_map(FunctionTransition::DeleteAlias),
+            2 => number.prop_map(FunctionTransition::DeleteVersion),
+            1 => invoke_target.prop_map(FunctionTransition::Invoke),
+        ]
+        .boxed()
+    }
+
+    fn preconditions(state: &Self::State, transition: &Self::Transition) -> bool {
+        let known = |number: u32| number <= state.last_version + 1;
+        let known_qualifier = |qualifier: Qualifier| match qualifier {
+            Qualifier::Latest => true,
+            Qualifier::Version(number) => known(number),
+        };
+        match *transition {
+            // Every update changes the value, because of the rule noted in `publish_version`.
+            FunctionTransition::UpdateFunctionCode(code) => code != state.latest.code,
+            FunctionTransition::UpdateFunctionConfiguration(description) => description != state.latest.description,
+            FunctionTransition::PublishVersion => state.last_version < MAX_VERSIONS,
+            FunctionTransition::CreateAlias { version, additional_version, .. } => {
+                known_qualifier(version) && additional_version.is_none_or(known)
+            }
+            FunctionTransition::UpdateAlias { version, routing, .. } => {
+                version.is_none_or(known_qualifier) && routing.flatten().is_none_or(known)
+            }
+            FunctionTransition::DeleteAlias(_) => true,
+            FunctionTransition::DeleteVersion(number) => known(number),
+            FunctionTransition::Invoke(InvokeTarget::Qualifier(qualifier)) => known_qualifier(qualifier),
+            // Which version a routed alias runs is random, so only unrouted aliases are invoked.
+            FunctionTransition::Invoke(InvokeTarget::Alias(alias)) => {
+                state.aliases.get(&alias).is_none_or(|alias| alias.additional_version.is_none())
+            }
+        }
+    }
+
+    fn apply(mut state: Self::State, transition: &Self::Transition) -> Self::State {
+        state.returned_version = None;
+        state.expected = match *transition {
+            FunctionTransition::UpdateFunctionCode(code) => {
+                state.latest.code = code;
+                state.changed_since_publish = true;
+                "ok"
+            }
+            FunctionTransition::UpdateFunctionConfiguration(description) => {
+                state.latest.description = description;
+                state.changed_since_publish = true;
+                "ok"
+            }
+            FunctionTransition::PublishVersion => state.publish_version(),
+            FunctionTransition::CreateAlias { alias, version, additional_version } => {
+                state.create_alias(alias, version, additional_version)
+            }
+            FunctionTransition::UpdateAlias { alias, version, routing } => state.update_alias(alias, version, routing),
+            FunctionTransition::DeleteAlias(alias) => {
+                // NOTE: the emulator returns 204 for an alias that does not
+                // exist. AWS does not document it, so this is unverified.
+                state.aliases.remove(&alias);
+                "ok"
+            }
+            FunctionTransition::DeleteVersion(number) => state.delete_version(number),
+            FunctionTransition::Invoke(target) => state.invoke(target),
+        };
+        state
+    }
+}
+
+fn alias_name(alias: usize) -> String {
+    format!("alias-{alias}")
+}
+
+fn description(description: u8) -> String {
+    format!("description-{description}")
+}
+
+fn qualifier_name(qualifier: Qualifier) -> String {
+    match qualifier {
+        Qualifier::Latest => "$LATEST".to_owned(),
+        Qualifier::Version(number) => number.to_string(),
+    }
+}
+
+/// Builds the deployment package of code revision `code`: a Python handler
+/// that returns its version and the revision.
+fn package(code: u8) -> Vec<u8> {
+    let source = format!(
+        "import os\n\ndef handler(event, context):\n    \
+         return {{\"version\": os.environ.get(\"AWS_LAMBDA_FUNCTION_VERSION\"), \"code\": {code}}}\n"
+    );
+    stored_zip("app.py", source.as_bytes())
+}
+
+/// Builds a zip archive of one stored (uncompressed) entry: a local file
+/// header with the data, one central directory record and the end record.
+fn stored_zip(name: &str, data: &[u8]) -> Vec<u8> {
+    let crc = crc32(data);
+    let size = u32::try_from(data.len()).expect("a small entry");
+    let name_length = u16::try_from(name.len()).expect("a short name");
+
+    let mut archive = Vec::new();
+    archive.extend_from_slice(&0x0403_4b50_u32.to_le_bytes());
+    archive.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]); // version 2.0, no flags, stored, no time
+    archive.extend_from_slice(&crc.to_le_bytes());
+    archive.extend_from_slice(&size.to_le_bytes());
+    archive.extend_from_slice(&size.to_le_bytes());
+    archive.extend_from_slice(&name_length.to_le_bytes());
+    archive.extend_from_slice(&0u16.to_le_bytes());
+    archive.extend_from_slice(name.as_bytes());
+    archive.extend_from_slice(data);
+
+    let directory_offset = u32::try_from(archive.len()).expect("a small archive");
+    let mut directory = Vec::new();
+    directory.extend_from_slice(&0x0201_4b50_u32.to_le_bytes());
+    directory.extend_from_slice(&[0x1e, 3, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0]); // made by Unix, version 2.0, stored
+    directory.extend_from_slice(&crc.to_le_bytes());
+    directory.extend_from_slice(&size.to_le_bytes());
+    directory.extend_from_slice(&size.to_le_bytes());
+    directory.extend_from_slice(&name_length.to_le_bytes());
+    directory.extend_from_slice(&[0; 8]); // no extra field or comment, disk 0, no internal attributes
+    directory.extend_from_slice(&((0o100_644_u32) << 16).to_le_bytes()); // a regular file, rw-r--r--
+    directory.extend_from_slice(&0u32.to_le_bytes()); // the local header is at offset 0
+    directory.extend_from_slice(name.as_bytes());
+
+    let directory_size = u32::try_from(directory.len()).expect("a small directory");
+    archive.extend_from_slice(&directory);
+    archive.extend_from_slice(&0x0605_4b50_u32.to_le_bytes());
+    archive.extend_from_slice(&[0, 0, 0, 0, 1, 0, 1, 0]); // disk 0, one entry
+    archive.extend_from_slice(&directory_size.to_le_bytes());
+    archive.extend_from_slice(&directory_offset.to_le_bytes());
+    archive.extend_from_slice(&0u16.to_le_bytes());
+    archive
+}
+
+/// Computes the CRC-32 (ISO-HDLC, reflected polynomial 0xEDB88320) that zip uses.
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in data {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            let mask = (crc & 1).wrapping_neg();
+            crc = (crc >> 1) ^ (0xEDB8_8320 & mask);
+        }
+    }
+    !crc
+}
+
+/// The emulator side: the SDK client and the CodeSha256 of each code revision.
+pub struct FunctionSut {
+    emulator: Emulator,
+    client: Client,
+    code_sha256: BTreeMap<u8, String>,
+}
+
+impl StateMachineTest for FunctionSut {
+    type SystemUnderTest = Self;
+    type Reference = FunctionModel;
+
+    fn init_test(_: &FunctionModel) -> Self {
+        let emulator = Emulator::start();
+        let config = aws_sdk_lambda::Config::builder()
+            .behavior_version(aws_sdk_lambda::config::BehaviorVersion::latest())
+            .region(aws_sdk_lambda::config::Region::new(common::REGION))
+            .credentials_provider(common::credentials())
+            .endpoint_url(emulator.endpoint_url())
+            .build();
+        let client = Client::from_conf(config);
+        let request = client
+            .create_function()
+            .function_name(FUNCTION_NAME)
+            .runtime(Runtime::Python312)
+            .role(ROLE)
+            .handler("app.handler")
+            .description(description(0))
+            .code(FunctionCode::builder().zip_file(Blob::new(package(0))).build());
+        let created = emulator.call(request.send()).expect("CreateFunction");
+        let sha = created.code_sha256().expect("CreateFunction returns CodeSha256").to_owned();
+        FunctionSut { emulator, client, code_sha256: BTreeMap::from([(0, sha)]) }
+    }
+
+    fn apply(mut sut: Self, ref_state: &FunctionModel, transition: FunctionTransition) -> Self {
+        let outcome = match transition {
+            FunctionTransition::UpdateFunctionCode(code) => {
+                let request =
+                    sut.client.update_function_code().function_name(FUNCTION_NAME).zip_file(Blob::new(package(code)));
+                let output = sut.emulator.call(request.send()).expect("UpdateFunctionCode");
+                let sha = output.code_sha256().expect("UpdateFunctionCode returns CodeSha256").to_owned();
+                let known = sut.code_sha256.entry(code).or_insert_with(|| sha.clone());
+                assert_eq!(*known, sha, "CodeSha256 of code revision {code}");
+                "ok".to_owned()
+            }
+            FunctionTransition::UpdateFunctionConfiguration(value) => {
+                let request = sut
+                    .client
+                    .update_function_configuration()
+                    .function_name(FUNCTION_NAME)
+                    .description(description(value));
+                common::outcome(&sut.emulator.call(request.send()))
+            }
+            FunctionTransition::PublishVersion => {
+                let result = sut.emulator.call(sut.client.publish_version().function_name(FUNCTION_NAME).send());
+                if let Ok(output) = &result {
+                    let expected = ref_state.returned_version.map(qualifier_name);
+                    assert_eq!(output.version().map(str::to_owned), expected, "PublishVersion returns this version");
+                }
+                common::outcome(&result)
+            }
+            FunctionTransition::CreateAlias { alias, version, additional_version } => {
+                let mut request = sut
+                    .client
+                    .create_alias()
+                    .function_name(FUNCTION_NAME)
+                    .name(alias_name(alias))
+                    .function_version(qualifier_name(version));
+                if let Some(additional) = additional_version {
+                    request = request.routing_config(routing(Some(additional)));
+                }
+                common::outcome(&sut.emulator.call(request.send()))
+            }
+            FunctionTransition::UpdateAlias { alias, version, routing: new_routing } => {
+                let request = sut
+                    .client
+                    .update_alias()
+                    .function_name(FUNCTION_NAME)
+                    .name(alias_name(alias))
+                    .set_function_version(version.map(qualifier_name))
+                    .set_routing_config(new_routing.map(routing));
+                common::outcome(&sut.emulator.call(request.send()))
+            }
+            FunctionTransition::DeleteAlias(alias) => {
+                let request = sut.client.delete_alias().function_name(FUNCTION_NAME).name(alias_name(alias));
+                common::outcome(&sut.emulator.call(request.send()))
+            }
+            FunctionTransition::DeleteVersion(number) => {
+                let request = sut.client.delete_function().function_name(FUNCTION_NAME).qualifier(number.to_string());
+                common::outcome(&sut.emulator.call(request.send()))
+            }
+            FunctionTransition::Invoke(target) => sut.invoke(ref_state, target),
+        };
+        assert_eq!(outcome, ref_state.expected, "outcome of {transition:?}");
+        sut
+    }
+
+    fn check_invariants(sut: &Self, ref_state: &FunctionModel) {
+        let request = sut.client.list_versions_by_function().function_name(FUNCTION_NAME).max_items(50);
+        let output = sut.emulator.call(request.send()).expect("ListVersionsByFunction");
+        let listed: Vec<(String, Option<String>, Option<String>)> = output
+            .versions()
+            .iter()
+            .map(|version| {
+                (
+                    version.version().unwrap_or_default().to_owned(),
+                    version.description().map(str::to_owned),
+                    version.code_sha256().map(str::to_owned),
+                )
+            })
+            .collect();
+        let snapshots = std::iter::once(("$LATEST".to_owned(), ref_state.latest))
+            .chain(ref_state.versions.iter().map(|(number, snapshot)| (number.to_string(), *snapshot)));
+        let expected: Vec<(String, Option<String>, Option<String>)> = snapshots
+            .map(|(name, snapshot)| {
+                (name, Some(description(snapshot.description)), sut.code_sha256.get(&snapshot.code).cloned())
+            })
+            .collect();
+        assert_eq!(listed, expected, "ListVersionsByFunction lists each version with its own code and description");
+
+        let output = sut
+            .emulator
+            .call(sut.client.list_aliases().function_name(FUNCTION_NAME).max_items(50).send())
+            .expect("ListAliases");
+        let listed: BTreeMap<String, (String, Vec<(String, f64)>)> = output
+            .aliases()
+            .iter()
+            .map(|alias| {
+                let weights = alias
+                    .routing_config()
+                    .and_then(AliasRoutingConfiguration::additional_version_weights)
+                    .map(|weights| weights.iter().map(|(version, weight)| (version.clone(), *weight)).collect())
+                    .unwrap_or_default();
+                let name = alias.name().unwrap_or_default().to_owned();
+                (name, (alias.function_version().unwrap_or_default().to_owned(), weights))
+            })
+            .collect();
+        let expected: BTreeMap<String, (String, Vec<(String, f64)>)> = ref_state
+            .aliases
+            .iter()
+            .map(|(&alias, model)| {
+                let weights = model.additional_version.map(|n| (n.to_string(), ROUTING_WEIGHT)).into_iter().collect();
+                (alias_name(alias), (qualifier_name(model.version), weights))
+            })
+            .collect();
+        assert_eq!(listed, expected, "ListAliases lists each alias with its version and routing");
+    }
+}
+
+/// Builds a RoutingConfig that sends [`ROUTING_WEIGHT`] to `additional_version`, or an empty one.
+fn routing(additional_version: Option<u32>) -> AliasRoutingConfiguration {
+    let weights = additional_version.map(|number| BTreeMap::from([(number.to_string(), ROUTING_WEIGHT)]));
+    AliasRoutingConfiguration::builder()
+        .set_additional_version_weights(weights.map(|weights| weights.into_iter().collect()))
+        .build()
+}
+
+impl FunctionSut {
+    fn invoke(&self, ref_state: &FunctionModel, target: InvokeTarget) -> String {
+        let qualifier = match target {
+            InvokeTarget::Qualifier(qualifier) => qualifier_name(qualifier),
+            InvokeTarget::Alias(alias) => alias_name(alias),
+        };
+        let request = self.client.invoke().function_name(FUNCTION_NAME).qualifier(&qualifier);
+        let result = self.emulator.call(request.send());
+        let Ok(output) = &result else { return common::outcome(&result) };
+
+        assert_eq!(output.function_error(), None, "Invoke of {qualifier} runs the handler without error");
+        let payload = output.payload().map(Blob::as_ref).unwrap_or_default();
+        let body: serde_json::Value = serde_json::from_slice(payload)
+            .unwrap_or_else(|error| panic!("Invoke of {qualifier} returned invalid JSON ({error}): {payload:?}"));
+        let version = ref_state.returned_version.expect("the model names the version an Invoke runs");
+        let snapshot = ref_state.snapshot(version);
+        assert_eq!(body["version"], qualifier_name(version), "version that Invoke of {qualifier} ran");
+        assert_eq!(body["code"], snapshot.code, "code revision that Invoke of {qualifier} ran");
+        "ok".to_owned()
+    }
+}
+
+prop_state_machine! {
+    #![proptest_config(common::proptest_config(32, 0x6c616d, "tests/state_machines/proptest-regressions/lambda.txt"))]
+
+    #[test]
+    fn function_versions_and_aliases(sequential 5..40 => FunctionSut);
+}
