@@ -44,6 +44,7 @@ const UNSUPPORTED: &str = "UnsupportedOperationException";
 const NOT_FOUND: &str = "NotFoundException";
 const ALREADY_EXISTS: &str = "AlreadyExistsException";
 const VALIDATION: &str = "ValidationException";
+const INCORRECT_KEY: &str = "IncorrectKeyException";
 
 /// The kinds of key the model creates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,6 +87,18 @@ pub enum KeyReference {
     Alias(usize),
 }
 
+/// What a Decrypt request puts in `KeyId`.
+#[derive(Clone, Copy, Debug)]
+pub enum DecryptKeyId {
+    /// No `KeyId`, which only a symmetric ciphertext allows.
+    Omitted,
+    /// The id of the key that encrypted the ciphertext.
+    OwnKey,
+    Alias(usize),
+    /// The id of another symmetric key.
+    OtherKey(usize),
+}
+
 #[derive(Clone, Debug)]
 pub enum KeyTransition {
     CreateKey(KeyKind),
@@ -96,8 +109,12 @@ pub enum KeyTransition {
     EnableKeyRotation(usize),
     /// Encrypt for an encryption key and GenerateMac for an HMAC key.
     Use(KeyReference),
-    /// Decrypt of the ciphertext made when the key was created.
-    Decrypt(usize),
+    /// Decrypt of the ciphertext made when key `key` was created, naming
+    /// the key in `KeyId` as `key_id` says.
+    Decrypt {
+        key: usize,
+        key_id: DecryptKeyId,
+    },
     CreateAlias {
         alias: usize,
         key: usize,
@@ -116,6 +133,27 @@ impl KeyModel {
             ModelKeyState::Enabled => "ok",
             ModelKeyState::Disabled => DISABLED,
             ModelKeyState::PendingDeletion => INVALID_STATE,
+        }
+    }
+
+    /// Reports whether the model predicts a Decrypt of key `key`'s ciphertext
+    /// with `key_id`. It leaves out the cases AWS documents no single error
+    /// for: a symmetric ciphertext under an asymmetric or HMAC key id, and an
+    /// RSA ciphertext under any key id but its own. An HMAC key has no
+    /// ciphertext, so only `OwnKey` applies to it.
+    fn decrypt_allowed(&self, key: usize, key_id: DecryptKeyId) -> bool {
+        let kind = self.keys[key].kind;
+        let symmetric = |other: usize| self.keys.get(other).is_some_and(|k| k.kind == KeyKind::Symmetric);
+        match key_id {
+            DecryptKeyId::OwnKey => true,
+            DecryptKeyId::Omitted => kind == KeyKind::Symmetric,
+            DecryptKeyId::Alias(alias) => match self.aliases.get(&alias) {
+                None => kind != KeyKind::Hmac,
+                Some(&target) => {
+                    (target == key && kind != KeyKind::Hmac) || (kind == KeyKind::Symmetric && symmetric(target))
+                }
+            },
+            DecryptKeyId::OtherKey(other) => other != key && kind == KeyKind::Symmetric && symmetric(other),
         }
     }
 
@@ -145,6 +183,12 @@ impl ReferenceStateMachine for KeyModel {
 
         let key = 0..state.keys.len();
         let alias = 0..ALIASES;
+        let decrypt_key_id = prop_oneof![
+            Just(DecryptKeyId::Omitted),
+            Just(DecryptKeyId::OwnKey),
+            alias.clone().prop_map(DecryptKeyId::Alias),
+            key.clone().prop_map(DecryptKeyId::OtherKey),
+        ];
         let reference =
             prop_oneof![key.clone().prop_map(KeyReference::Key), alias.clone().prop_map(KeyReference::Alias),];
         prop_oneof![
@@ -155,7 +199,7 @@ impl ReferenceStateMachine for KeyModel {
             2 => key.clone().prop_map(KeyTransition::CancelKeyDeletion),
             1 => key.clone().prop_map(KeyTransition::EnableKeyRotation),
             3 => reference.prop_map(KeyTransition::Use),
-            2 => key.clone().prop_map(KeyTransition::Decrypt),
+            3 => (key.clone(), decrypt_key_id).prop_map(|(key, key_id)| KeyTransition::Decrypt { key, key_id }),
             2 => (alias.clone(), key.clone()).prop_map(|(alias, key)| KeyTransition::CreateAlias { alias, key }),
             2 => (alias.clone(), key).prop_map(|(alias, key)| KeyTransition::UpdateAlias { alias, key }),
             1 => alias.prop_map(KeyTransition::DeleteAlias),
@@ -172,11 +216,11 @@ impl ReferenceStateMachine for KeyModel {
             | KeyTransition::ScheduleKeyDeletion(key)
             | KeyTransition::CancelKeyDeletion(key)
             | KeyTransition::EnableKeyRotation(key)
-            | KeyTransition::Decrypt(key)
             | KeyTransition::Use(KeyReference::Key(key))
             | KeyTransition::CreateAlias { key, .. }
             | KeyTransition::UpdateAlias { key, .. } => exists(key),
             KeyTransition::Use(KeyReference::Alias(_)) | KeyTransition::DeleteAlias(_) => true,
+            KeyTransition::Decrypt { key, key_id } => exists(key) && state.decrypt_allowed(key, key_id),
         }
     }
 
@@ -240,7 +284,23 @@ fn apply_key_transition(state: &mut KeyModel, transition: &KeyTransition) -> &'s
             Some(key) => KeyModel::cryptographic_outcome(state.keys[key].state),
             None => NOT_FOUND,
         },
-        KeyTransition::Decrypt(key) => KeyModel::cryptographic_outcome(state.keys[key].state),
+        KeyTransition::Decrypt { key, key_id } => {
+            let named = match key_id {
+                DecryptKeyId::Omitted | DecryptKeyId::OwnKey => key,
+                DecryptKeyId::Alias(alias) => match state.aliases.get(&alias) {
+                    Some(&target) => target,
+                    None => return NOT_FOUND,
+                },
+                DecryptKeyId::OtherKey(other) => other,
+            };
+            // NOTE: AWS documents IncorrectKeyException for a KeyId other
+            // than the encrypting key. That it comes before any key state
+            // error is the emulator's choice, unverified on AWS.
+            if named != key {
+                return INCORRECT_KEY;
+            }
+            KeyModel::cryptographic_outcome(state.keys[key].state)
+        }
         KeyTransition::CreateAlias { alias, key } => {
             // NOTE: the order of the two checks (target state, then name in
             // use) is the emulator's choice and unverified on AWS.
@@ -334,7 +394,7 @@ impl StateMachineTest for KeySut {
                 common::outcome(&sut.emulator.call(client.enable_key_rotation().key_id(&sut.key_ids[key]).send()))
             }
             KeyTransition::Use(reference) => sut.use_key(ref_state, reference),
-            KeyTransition::Decrypt(key) => sut.decrypt(ref_state, key),
+            KeyTransition::Decrypt { key, key_id } => sut.decrypt(ref_state, key, key_id),
             KeyTransition::CreateAlias { alias, key } => {
                 let request = client.create_alias().alias_name(alias_name(alias)).target_key_id(&sut.key_ids[key]);
                 common::outcome(&sut.emulator.call(request.send()))
@@ -457,19 +517,26 @@ impl KeySut {
         }
     }
 
-    fn decrypt(&self, ref_state: &KeyModel, key: usize) -> String {
+    fn decrypt(&self, ref_state: &KeyModel, key: usize, key_id: DecryptKeyId) -> String {
         let Some(ciphertext) = self.ciphertexts[key].clone() else {
             // An HMAC key has no ciphertext, so the model's cryptographic
             // outcome is checked through GenerateMac instead.
             return self.use_key(ref_state, KeyReference::Key(key));
         };
-        let mut request = self.client.decrypt().key_id(&self.key_ids[key]).ciphertext_blob(ciphertext);
+        let key_id = match key_id {
+            DecryptKeyId::Omitted => None,
+            DecryptKeyId::OwnKey => Some(self.key_ids[key].clone()),
+            DecryptKeyId::Alias(alias) => Some(alias_name(alias)),
+            DecryptKeyId::OtherKey(other) => Some(self.key_ids[other].clone()),
+        };
+        let mut request = self.client.decrypt().set_key_id(key_id).ciphertext_blob(ciphertext);
         if ref_state.keys[key].kind == KeyKind::Rsa {
             request = request.encryption_algorithm(EncryptionAlgorithmSpec::RsaesOaepSha256);
         }
         let result = self.emulator.call(request.send());
         if let Ok(output) = &result {
             assert_eq!(output.plaintext().map(Blob::as_ref), Some(PLAINTEXT), "Decrypt under key {key}");
+            assert_eq!(output.key_id(), Some(self.key_arn(key).as_str()), "Decrypt names the key ARN of key {key}");
         }
         common::outcome(&result)
     }

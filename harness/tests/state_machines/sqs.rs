@@ -31,7 +31,8 @@
 //! model only generates receives whose `MaxNumberOfMessages` covers every
 //! receivable message, and a queue contains at most 10 live messages. The
 //! prediction is then the whole receivable set, whatever order the service
-//! picks.
+//! picks. The one exception is a FIFO queue whose receivable messages are all
+//! in one group: there a smaller receive returns that group's oldest messages.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -106,6 +107,28 @@ impl ModelQueue {
             .filter(|(_, message)| message.state == MessageState::Visible && !blocked.contains(&message.group))
             .map(|(index, _)| index)
             .collect()
+    }
+
+    /// Returns the messages a receive of at most `max` returns, or `None`
+    /// when AWS leaves the choice open. Every receivable message is returned
+    /// when `max` covers them all. A FIFO queue whose receivable messages are
+    /// all in one group returns that group's first `max` in send order.
+    fn predict_receive(&self, max: usize) -> Option<Vec<usize>> {
+        let mut receivable = self.receivable();
+        if max >= receivable.len() {
+            return Some(receivable);
+        }
+        let groups: BTreeSet<Option<u8>> = receivable.iter().map(|&index| self.messages[index].group).collect();
+        if self.fifo && groups.len() == 1 {
+            receivable.truncate(max);
+            return Some(receivable);
+        }
+        None
+    }
+
+    /// Returns the smallest `MaxNumberOfMessages` whose receive the model can predict.
+    fn least_predictable_max(&self) -> usize {
+        (1..MAX_LIVE).find(|&max| self.predict_receive(max).is_some()).unwrap_or(MAX_LIVE)
     }
 }
 
@@ -191,9 +214,9 @@ impl ReferenceStateMachine for QueueModel {
             group,
             deduplication_id,
         });
-        let receivable = [state.queues[STANDARD].receivable().len(), state.queues[FIFO].receivable().len()];
+        let least = [state.queues[STANDARD].least_predictable_max(), state.queues[FIFO].least_predictable_max()];
         let receive = (queue.clone(), any::<bool>()).prop_flat_map(move |(queue, hide)| {
-            let least = i32::try_from(receivable[queue].max(1)).expect("at most 10 messages");
+            let least = i32::try_from(least[queue]).expect("at most 10 messages");
             (least..=10).prop_map(move |max| QueueTransition::Receive { queue, max, hide })
         });
         let purge = queue.prop_map(|queue| QueueTransition::Purge { queue });
@@ -211,7 +234,7 @@ impl ReferenceStateMachine for QueueModel {
         match *transition {
             QueueTransition::Send { queue, .. } => state.queues[queue].live() < MAX_LIVE,
             QueueTransition::Receive { queue, max, .. } => {
-                usize::try_from(max).is_ok_and(|max| max >= state.queues[queue].receivable().len())
+                usize::try_from(max).is_ok_and(|max| state.queues[queue].predict_receive(max).is_some())
             }
             QueueTransition::Delete { receipt } | QueueTransition::ChangeVisibility { receipt, .. } => {
                 receipt < state.receipts.len()
@@ -225,8 +248,9 @@ impl ReferenceStateMachine for QueueModel {
             QueueTransition::Send { queue, group, deduplication_id } => {
                 apply_send(&mut state, queue, group, deduplication_id)
             }
-            QueueTransition::Receive { queue, hide, .. } => {
-                let messages = state.queues[queue].receivable();
+            QueueTransition::Receive { queue, max, hide } => {
+                let max = usize::try_from(max).expect("a positive MaxNumberOfMessages");
+                let messages = state.queues[queue].predict_receive(max).expect("checked by the preconditions");
                 let first_receipt = state.receipts.len();
                 for &index in &messages {
                     let receipt = state.receipts.len();
@@ -513,7 +537,7 @@ impl QueueSut {
         }
         let mut sorted = indexes.clone();
         sorted.sort_unstable();
-        assert_eq!(&sorted, expected, "ReceiveMessage on queue {queue} returns every receivable message");
+        assert_eq!(&sorted, expected, "ReceiveMessage on queue {queue} returns the predicted messages");
 
         for (offset, &index) in expected.iter().enumerate() {
             assert_eq!(self.receipts.len(), first_receipt + offset, "receipt numbering");
