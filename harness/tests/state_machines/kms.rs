@@ -110,7 +110,7 @@ pub enum KeyTransition {
     /// Encrypt for an encryption key and GenerateMac for an HMAC key.
     Use(KeyReference),
     /// Decrypt of the ciphertext made when key `key` was created, naming
-    /// the key in `KeyId` as `key_id` says.
+    /// the key in `KeyId` as `key_id` selects.
     Decrypt {
         key: usize,
         key_id: DecryptKeyId,

@@ -18,11 +18,14 @@
 //! - DeleteFunction with a version number as `Qualifier` deletes that
 //!   version only, and fails with `ResourceConflictException` while an alias
 //!   routes to it (<https://docs.aws.amazon.com/lambda/latest/api/API_DeleteFunction.html>).
+//!   Without a qualifier it deletes the function with every version and
+//!   alias, and a function created again under that name starts over.
 //!
 //! Invoke starts a real Python process in the emulator, so the strategy
 //! chooses it rarely. The handler returns `AWS_LAMBDA_FUNCTION_VERSION` and
 //! the code revision it was built from, so an Invoke through an alias shows
-//! which version the alias resolved to.
+//! which version the alias resolved to: its version, or with routing either
+//! of its two versions.
 
 use std::collections::BTreeMap;
 
@@ -68,6 +71,8 @@ struct ModelAlias {
 
 #[derive(Clone, Debug)]
 pub struct FunctionModel {
+    /// Whether the function exists: DeleteFunction without a qualifier removes it.
+    function_exists: bool,
     latest: Snapshot,
     /// Whether `$LATEST` was updated since the last PublishVersion.
     changed_since_publish: bool,
@@ -77,15 +82,24 @@ pub struct FunctionModel {
     aliases: BTreeMap<usize, ModelAlias>,
     /// The error code the latest transition returns, or `"ok"`.
     expected: &'static str,
-    /// The version a successful PublishVersion returns, or the one an Invoke runs.
-    returned_version: Option<Qualifier>,
+    /// The version a successful PublishVersion returns, or the versions one
+    /// of which an Invoke runs.
+    returned_versions: Vec<Qualifier>,
 }
 
 #[derive(Clone, Debug)]
 pub enum FunctionTransition {
     UpdateFunctionCode(u8),
     UpdateFunctionConfiguration(u8),
-    PublishVersion,
+    /// PublishVersion, with a `Description` for the version when set.
+    PublishVersion(Option<u8>),
+    /// CreateFunction of the deleted function, with this code and description.
+    CreateFunction {
+        code: u8,
+        description: u8,
+    },
+    /// DeleteFunction without a qualifier, which deletes every version and alias.
+    DeleteFunction,
     CreateAlias {
         alias: usize,
         version: Qualifier,
@@ -101,7 +115,6 @@ pub enum FunctionTransition {
     DeleteAlias(usize),
     /// DeleteFunction with a version number as `Qualifier`.
     DeleteVersion(u32),
-    /// Invoke of a version, or of an alias without routing.
     Invoke(InvokeTarget),
 }
 
@@ -112,6 +125,20 @@ pub enum InvokeTarget {
 }
 
 impl FunctionModel {
+    /// Returns the state of a function just created with `latest`.
+    fn created(latest: Snapshot) -> Self {
+        FunctionModel {
+            function_exists: true,
+            latest,
+            changed_since_publish: true,
+            versions: BTreeMap::new(),
+            last_version: 0,
+            aliases: BTreeMap::new(),
+            expected: "ok",
+            returned_versions: Vec::new(),
+        }
+    }
+
     fn exists(&self, qualifier: Qualifier) -> bool {
         match qualifier {
             Qualifier::Latest => true,
@@ -136,19 +163,20 @@ impl FunctionModel {
         "ok"
     }
 
-    fn publish_version(&mut self) -> &'static str {
+    fn publish_version(&mut self, description: Option<u8>) -> &'static str {
         // NOTE: "unchanged" here means no update since the last publish, and
         // the last version must still exist. AWS documents the rule in terms
         // of code and configuration, so an update back to the last version's
         // values, or a deleted last version, may behave otherwise on AWS.
         if !self.changed_since_publish && self.versions.contains_key(&self.last_version) {
-            self.returned_version = Some(Qualifier::Version(self.last_version));
+            self.returned_versions = vec![Qualifier::Version(self.last_version)];
             return "ok";
         }
         self.last_version += 1;
-        self.versions.insert(self.last_version, self.latest);
+        let snapshot = Snapshot { description: description.unwrap_or(self.latest.description), ..self.latest };
+        self.versions.insert(self.last_version, snapshot);
         self.changed_since_publish = false;
-        self.returned_version = Some(Qualifier::Version(self.last_version));
+        self.returned_versions = vec![Qualifier::Version(self.last_version)];
         "ok"
     }
 
@@ -192,17 +220,14 @@ impl FunctionModel {
     }
 
     fn invoke(&mut self, target: InvokeTarget) -> &'static str {
-        let qualifier = match target {
-            InvokeTarget::Qualifier(qualifier) => qualifier,
-            InvokeTarget::Alias(alias) => match self.aliases.get(&alias) {
-                Some(alias) => alias.version,
-                None => return NOT_FOUND,
-            },
+        self.returned_versions = match target {
+            InvokeTarget::Qualifier(qualifier) if self.exists(qualifier) => vec![qualifier],
+            InvokeTarget::Alias(alias) if self.aliases.contains_key(&alias) => {
+                let alias = &self.aliases[&alias];
+                std::iter::once(alias.version).chain(alias.additional_version.map(Qualifier::Version)).collect()
+            }
+            InvokeTarget::Qualifier(_) | InvokeTarget::Alias(_) => return NOT_FOUND,
         };
-        if !self.exists(qualifier) {
-            return NOT_FOUND;
-        }
-        self.returned_version = Some(qualifier);
         "ok"
     }
 
@@ -219,16 +244,7 @@ impl ReferenceStateMachine for FunctionModel {
     type Transition = FunctionTransition;
 
     fn init_state() -> BoxedStrategy<Self::State> {
-        Just(FunctionModel {
-            latest: Snapshot { code: 0, description: 0 },
-            changed_since_publish: true,
-            versions: BTreeMap::new(),
-            last_version: 0,
-            aliases: BTreeMap::new(),
-            expected: "ok",
-            returned_version: None,
-        })
-        .boxed()
+        Just(FunctionModel::created(Snapshot { code: 0, description: 0 })).boxed()
     }
 
     fn transitions(state: &Self::State) -> BoxedStrategy<Self::Transition> {
@@ -253,7 +269,9 @@ impl ReferenceStateMachine for FunctionModel {
         prop_oneof![
             3 => (0..3u8).prop_map(FunctionTransition::UpdateFunctionCode),
             3 => (0..3u8).prop_map(FunctionTransition::UpdateFunctionConfiguration),
-            4 => Just(FunctionTransition::PublishVersion),
+            4 => proptest::option::weighted(0.3, 0..3u8).prop_map(FunctionTransition::PublishVersion),
+            1 => Just(FunctionTransition::DeleteFunction),
+            2 => (0..3u8, 0..3u8).prop_map(|(code, description)| FunctionTransition::CreateFunction { code, description }),
             3 => create_alias,
             3 => update_alias,
             1 => alias.prop_map(FunctionTransition::DeleteAlias),
@@ -273,7 +291,8 @@ impl ReferenceStateMachine for FunctionModel {
             // Every update changes the value, because of the rule noted in `publish_version`.
             FunctionTransition::UpdateFunctionCode(code) => code != state.latest.code,
             FunctionTransition::UpdateFunctionConfiguration(description) => description != state.latest.description,
-            FunctionTransition::PublishVersion => state.last_version < MAX_VERSIONS,
+            FunctionTransition::PublishVersion(_) => state.last_version < MAX_VERSIONS,
+            FunctionTransition::CreateFunction { .. } | FunctionTransition::DeleteFunction => true,
             FunctionTransition::CreateAlias { version, additional_version, .. } => {
                 known_qualifier(version) && additional_version.is_none_or(known)
             }
@@ -283,15 +302,16 @@ impl ReferenceStateMachine for FunctionModel {
             FunctionTransition::DeleteAlias(_) => true,
             FunctionTransition::DeleteVersion(number) => known(number),
             FunctionTransition::Invoke(InvokeTarget::Qualifier(qualifier)) => known_qualifier(qualifier),
-            // Which version a routed alias runs is random, so only unrouted aliases are invoked.
-            FunctionTransition::Invoke(InvokeTarget::Alias(alias)) => {
-                state.aliases.get(&alias).is_none_or(|alias| alias.additional_version.is_none())
-            }
+            FunctionTransition::Invoke(InvokeTarget::Alias(_)) => true,
         }
     }
 
     fn apply(mut state: Self::State, transition: &Self::Transition) -> Self::State {
-        state.returned_version = None;
+        state.returned_versions = Vec::new();
+        if !state.function_exists && !matches!(transition, FunctionTransition::CreateFunction { .. }) {
+            state.expected = NOT_FOUND;
+            return state;
+        }
         state.expected = match *transition {
             FunctionTransition::UpdateFunctionCode(code) => {
                 state.latest.code = code;
@@ -303,7 +323,18 @@ impl ReferenceStateMachine for FunctionModel {
                 state.changed_since_publish = true;
                 "ok"
             }
-            FunctionTransition::PublishVersion => state.publish_version(),
+            FunctionTransition::PublishVersion(description) => state.publish_version(description),
+            FunctionTransition::CreateFunction { .. } if state.function_exists => CONFLICT,
+            FunctionTransition::CreateFunction { code, description } => {
+                // A new function of an old name starts again at version 1
+                // with no aliases.
+                state = FunctionModel::created(Snapshot { code, description });
+                "ok"
+            }
+            FunctionTransition::DeleteFunction => {
+                state.function_exists = false;
+                "ok"
+            }
             FunctionTransition::CreateAlias { alias, version, additional_version } => {
                 state.create_alias(alias, version, additional_version)
             }
@@ -419,18 +450,9 @@ impl StateMachineTest for FunctionSut {
             .credentials_provider(common::credentials())
             .endpoint_url(emulator.endpoint_url())
             .build();
-        let client = Client::from_conf(config);
-        let request = client
-            .create_function()
-            .function_name(FUNCTION_NAME)
-            .runtime(Runtime::Python312)
-            .role(ROLE)
-            .handler("app.handler")
-            .description(description(0))
-            .code(FunctionCode::builder().zip_file(Blob::new(package(0))).build());
-        let created = emulator.call(request.send()).expect("CreateFunction");
-        let sha = created.code_sha256().expect("CreateFunction returns CodeSha256").to_owned();
-        FunctionSut { emulator, client, code_sha256: BTreeMap::from([(0, sha)]) }
+        let mut sut = FunctionSut { emulator, client: Client::from_conf(config), code_sha256: BTreeMap::new() };
+        assert_eq!(sut.create_function(0, 0), "ok", "the first CreateFunction");
+        sut
     }
 
     fn apply(mut sut: Self, ref_state: &FunctionModel, transition: FunctionTransition) -> Self {
@@ -438,11 +460,11 @@ impl StateMachineTest for FunctionSut {
             FunctionTransition::UpdateFunctionCode(code) => {
                 let request =
                     sut.client.update_function_code().function_name(FUNCTION_NAME).zip_file(Blob::new(package(code)));
-                let output = sut.emulator.call(request.send()).expect("UpdateFunctionCode");
-                let sha = output.code_sha256().expect("UpdateFunctionCode returns CodeSha256").to_owned();
-                let known = sut.code_sha256.entry(code).or_insert_with(|| sha.clone());
-                assert_eq!(*known, sha, "CodeSha256 of code revision {code}");
-                "ok".to_owned()
+                let result = sut.emulator.call(request.send());
+                if let Ok(output) = &result {
+                    sut.record_code_sha256(code, output.code_sha256());
+                }
+                common::outcome(&result)
             }
             FunctionTransition::UpdateFunctionConfiguration(value) => {
                 let request = sut
@@ -452,13 +474,21 @@ impl StateMachineTest for FunctionSut {
                     .description(description(value));
                 common::outcome(&sut.emulator.call(request.send()))
             }
-            FunctionTransition::PublishVersion => {
-                let result = sut.emulator.call(sut.client.publish_version().function_name(FUNCTION_NAME).send());
+            FunctionTransition::PublishVersion(value) => {
+                let request =
+                    sut.client.publish_version().function_name(FUNCTION_NAME).set_description(value.map(description));
+                let result = sut.emulator.call(request.send());
                 if let Ok(output) = &result {
-                    let expected = ref_state.returned_version.map(qualifier_name);
-                    assert_eq!(output.version().map(str::to_owned), expected, "PublishVersion returns this version");
+                    let expected: Vec<String> =
+                        ref_state.returned_versions.iter().copied().map(qualifier_name).collect();
+                    let version = output.version().unwrap_or_default().to_owned();
+                    assert_eq!(vec![version], expected, "PublishVersion returns this version");
                 }
                 common::outcome(&result)
+            }
+            FunctionTransition::CreateFunction { code, description } => sut.create_function(code, description),
+            FunctionTransition::DeleteFunction => {
+                common::outcome(&sut.emulator.call(sut.client.delete_function().function_name(FUNCTION_NAME).send()))
             }
             FunctionTransition::CreateAlias { alias, version, additional_version } => {
                 let mut request = sut
@@ -498,7 +528,12 @@ impl StateMachineTest for FunctionSut {
 
     fn check_invariants(sut: &Self, ref_state: &FunctionModel) {
         let request = sut.client.list_versions_by_function().function_name(FUNCTION_NAME).max_items(50);
-        let output = sut.emulator.call(request.send()).expect("ListVersionsByFunction");
+        let result = sut.emulator.call(request.send());
+        if !ref_state.function_exists {
+            assert_eq!(common::outcome(&result), NOT_FOUND, "ListVersionsByFunction of a deleted function");
+            return;
+        }
+        let output = result.expect("ListVersionsByFunction");
         let listed: Vec<(String, Option<String>, Option<String>)> = output
             .versions()
             .iter()
@@ -545,6 +580,23 @@ impl StateMachineTest for FunctionSut {
             })
             .collect();
         assert_eq!(listed, expected, "ListAliases lists each alias with its version and routing");
+
+        for (&alias, model) in &ref_state.aliases {
+            let request =
+                sut.client.get_function_configuration().function_name(FUNCTION_NAME).qualifier(alias_name(alias));
+            let output = sut.emulator.call(request.send()).expect("GetFunctionConfiguration of an alias");
+            let snapshot = ref_state.snapshot(model.version);
+            assert_eq!(
+                output.version(),
+                Some(qualifier_name(model.version).as_str()),
+                "version alias-{alias} resolves to"
+            );
+            assert_eq!(
+                output.description(),
+                Some(description(snapshot.description).as_str()),
+                "alias-{alias} description"
+            );
+        }
     }
 }
 
@@ -570,11 +622,40 @@ impl FunctionSut {
         let payload = output.payload().map(Blob::as_ref).unwrap_or_default();
         let body: serde_json::Value = serde_json::from_slice(payload)
             .unwrap_or_else(|error| panic!("Invoke of {qualifier} returned invalid JSON ({error}): {payload:?}"));
-        let version = ref_state.returned_version.expect("the model names the version an Invoke runs");
+        let ran = body["version"].as_str().unwrap_or_default();
+        let version =
+            ref_state.returned_versions.iter().copied().find(|&version| qualifier_name(version) == ran).unwrap_or_else(
+                || panic!("Invoke of {qualifier} ran version {ran:?}, not one of {:?}", ref_state.returned_versions),
+            );
         let snapshot = ref_state.snapshot(version);
-        assert_eq!(body["version"], qualifier_name(version), "version that Invoke of {qualifier} ran");
         assert_eq!(body["code"], snapshot.code, "code revision that Invoke of {qualifier} ran");
         "ok".to_owned()
+    }
+
+    /// Creates the function from code revision `code` and returns the outcome.
+    fn create_function(&mut self, code: u8, value: u8) -> String {
+        let request = self
+            .client
+            .create_function()
+            .function_name(FUNCTION_NAME)
+            .runtime(Runtime::Python312)
+            .role(ROLE)
+            .handler("app.handler")
+            .description(description(value))
+            .code(FunctionCode::builder().zip_file(Blob::new(package(code))).build());
+        let result = self.emulator.call(request.send());
+        if let Ok(output) = &result {
+            self.record_code_sha256(code, output.code_sha256());
+        }
+        common::outcome(&result)
+    }
+
+    /// Records the CodeSha256 the service returned for code revision `code`,
+    /// checking that one revision always has the same digest.
+    fn record_code_sha256(&mut self, code: u8, sha: Option<&str>) {
+        let sha = sha.unwrap_or_else(|| panic!("no CodeSha256 returned for code revision {code}")).to_owned();
+        let known = self.code_sha256.entry(code).or_insert_with(|| sha.clone());
+        assert_eq!(*known, sha, "CodeSha256 of code revision {code}");
     }
 }
 
