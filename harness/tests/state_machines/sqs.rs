@@ -37,7 +37,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_sqs::Client;
-use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
+use aws_sdk_sqs::types::{
+    ChangeMessageVisibilityBatchRequestEntry, DeleteMessageBatchRequestEntry, MessageSystemAttributeName,
+    QueueAttributeName, SendMessageBatchRequestEntry,
+};
 use proptest::prelude::*;
 use proptest_state_machine::{ReferenceStateMachine, StateMachineTest, prop_state_machine};
 
@@ -155,6 +158,10 @@ enum Prediction {
     },
     /// The call returns `"ok"` or this error code.
     Outcome(&'static str),
+    /// SendMessageBatch succeeds for every entry, each as [`Prediction::Sent`] describes.
+    SentBatch(Vec<(usize, bool)>),
+    /// A batch call returns each entry's outcome, `"ok"` or an error code.
+    BatchOutcomes(Vec<&'static str>),
 }
 
 #[derive(Clone, Debug)]
@@ -194,6 +201,19 @@ pub enum QueueTransition {
     Purge {
         queue: usize,
     },
+    /// SendMessageBatch with one entry of (group, deduplication id) per message.
+    SendBatch {
+        queue: usize,
+        entries: Vec<(u8, u8)>,
+    },
+    /// DeleteMessageBatch with distinct receipt numbers.
+    DeleteBatch {
+        receipts: Vec<usize>,
+    },
+    /// ChangeMessageVisibilityBatch with distinct receipt numbers.
+    ChangeVisibilityBatch {
+        entries: Vec<(usize, bool)>,
+    },
 }
 
 impl ReferenceStateMachine for QueueModel {
@@ -219,15 +239,39 @@ impl ReferenceStateMachine for QueueModel {
             let least = i32::try_from(least[queue]).expect("at most 10 messages");
             (least..=10).prop_map(move |max| QueueTransition::Receive { queue, max, hide })
         });
-        let purge = queue.prop_map(|queue| QueueTransition::Purge { queue });
+        let purge = queue.clone().prop_map(|queue| QueueTransition::Purge { queue });
+        let send_batch = (queue, proptest::collection::vec((0..2u8, 0..4u8), 1..=3))
+            .prop_map(|(queue, entries)| QueueTransition::SendBatch { queue, entries });
         if state.receipts.is_empty() {
-            return prop_oneof![4 => send, 3 => receive, 1 => purge].boxed();
+            return prop_oneof![4 => send, 1 => send_batch, 3 => receive, 1 => purge].boxed();
         }
         let receipts = state.receipts.len();
         let delete = (0..receipts).prop_map(|receipt| QueueTransition::Delete { receipt });
         let change = (0..receipts, any::<bool>())
             .prop_map(|(receipt, hide)| QueueTransition::ChangeVisibility { receipt, hide });
-        prop_oneof![4 => send, 3 => receive, 2 => delete, 2 => change, 1 => purge].boxed()
+        let delete_batch = proptest::sample::subsequence((0..receipts).collect::<Vec<_>>(), 1..=receipts.min(3))
+            .prop_shuffle()
+            .prop_map(|receipts| QueueTransition::DeleteBatch { receipts });
+        let change_batch = proptest::sample::subsequence((0..receipts).collect::<Vec<_>>(), 1..=receipts.min(3))
+            .prop_shuffle()
+            .prop_flat_map(|receipts| {
+                let hides = proptest::collection::vec(any::<bool>(), receipts.len());
+                (Just(receipts), hides)
+            })
+            .prop_map(|(receipts, hides)| QueueTransition::ChangeVisibilityBatch {
+                entries: receipts.into_iter().zip(hides).collect(),
+            });
+        prop_oneof![
+            4 => send,
+            1 => send_batch,
+            3 => receive,
+            2 => delete,
+            1 => delete_batch,
+            2 => change,
+            1 => change_batch,
+            1 => purge,
+        ]
+        .boxed()
     }
 
     fn preconditions(state: &Self::State, transition: &Self::Transition) -> bool {
@@ -240,6 +284,13 @@ impl ReferenceStateMachine for QueueModel {
                 receipt < state.receipts.len()
             }
             QueueTransition::Purge { .. } => true,
+            QueueTransition::SendBatch { queue, ref entries } => state.queues[queue].live() + entries.len() <= MAX_LIVE,
+            QueueTransition::DeleteBatch { ref receipts } => {
+                receipts.iter().all(|&receipt| receipt < state.receipts.len())
+            }
+            QueueTransition::ChangeVisibilityBatch { ref entries } => {
+                entries.iter().all(|&(receipt, _)| receipt < state.receipts.len())
+            }
         }
     }
 
@@ -264,30 +315,28 @@ impl ReferenceStateMachine for QueueModel {
                 }
                 Prediction::Received { messages, first_receipt }
             }
-            QueueTransition::Delete { receipt } => {
-                let (queue, index) = state.receipts[receipt];
-                let message = &mut state.queues[queue].messages[index];
-                let deleted = message.state != MessageState::Deleted && message.latest_receipt == Some(receipt);
-                if deleted {
-                    message.state = MessageState::Deleted;
-                }
-                Prediction::Deleted { deleted }
-            }
+            QueueTransition::Delete { receipt } => Prediction::Deleted { deleted: apply_delete(&mut state, receipt) },
             QueueTransition::ChangeVisibility { receipt, hide } => {
-                let (queue, index) = state.receipts[receipt];
-                let message = &mut state.queues[queue].messages[index];
-                // NOTE: AWS documents MessageNotInflight for a message that is
-                // not in flight. The same error for a superseded receipt of an
-                // in-flight message is the emulator's choice, unverified on AWS.
-                if message.state == MessageState::InFlight && message.latest_receipt == Some(receipt) {
-                    if !hide {
-                        message.state = MessageState::Visible;
-                    }
-                    Prediction::Outcome("ok")
-                } else {
-                    Prediction::Outcome(MESSAGE_NOT_INFLIGHT)
-                }
+                Prediction::Outcome(apply_change_visibility(&mut state, receipt, hide))
             }
+            QueueTransition::SendBatch { queue, ref entries } => Prediction::SentBatch(
+                entries
+                    .iter()
+                    .map(|&(group, deduplication_id)| match apply_send(&mut state, queue, group, deduplication_id) {
+                        Prediction::Sent { message, duplicate } => (message, duplicate),
+                        other => unreachable!("a send predicts Sent, not {other:?}"),
+                    })
+                    .collect(),
+            ),
+            QueueTransition::DeleteBatch { ref receipts } => {
+                for &receipt in receipts {
+                    apply_delete(&mut state, receipt);
+                }
+                Prediction::BatchOutcomes(vec!["ok"; receipts.len()])
+            }
+            QueueTransition::ChangeVisibilityBatch { ref entries } => Prediction::BatchOutcomes(
+                entries.iter().map(|&(receipt, hide)| apply_change_visibility(&mut state, receipt, hide)).collect(),
+            ),
             QueueTransition::Purge { queue } => {
                 let model = &mut state.queues[queue];
                 if model.purged {
@@ -306,6 +355,43 @@ impl ReferenceStateMachine for QueueModel {
         };
         state
     }
+}
+
+/// Deletes the message of receipt `receipt` if it is the message's latest,
+/// and returns whether it did.
+fn apply_delete(state: &mut QueueModel, receipt: usize) -> bool {
+    let (queue, index) = state.receipts[receipt];
+    let message = &mut state.queues[queue].messages[index];
+    let deleted = message.state != MessageState::Deleted && message.latest_receipt == Some(receipt);
+    if deleted {
+        message.state = MessageState::Deleted;
+    }
+    deleted
+}
+
+/// Applies ChangeMessageVisibility with receipt `receipt` and returns the outcome.
+fn apply_change_visibility(state: &mut QueueModel, receipt: usize, hide: bool) -> &'static str {
+    let (queue, index) = state.receipts[receipt];
+    let message = &mut state.queues[queue].messages[index];
+    // NOTE: AWS documents MessageNotInflight for a message that is not in
+    // flight. The same error for a superseded receipt of an in-flight message,
+    // and as the Code of a failed batch entry, is the emulator's choice and
+    // unverified on AWS.
+    if message.state == MessageState::InFlight && message.latest_receipt == Some(receipt) {
+        if !hide {
+            message.state = MessageState::Visible;
+        }
+        "ok"
+    } else {
+        MESSAGE_NOT_INFLIGHT
+    }
+}
+
+/// Returns the body a send of model message `message` carries. A duplicate
+/// gets a different body, which FIFO deduplication by id must ignore.
+fn sent_body(state: &QueueModel, queue: usize, message: usize, duplicate: bool) -> String {
+    let body = &state.queues[queue].messages[message].body;
+    if duplicate { format!("duplicate of {body}") } else { body.clone() }
 }
 
 fn apply_send(state: &mut QueueModel, queue: usize, group: u8, deduplication_id: u8) -> Prediction {
@@ -416,6 +502,15 @@ impl StateMachineTest for QueueSut {
                 let Prediction::Outcome(expected) = ref_state.prediction else { unreachable!() };
                 assert_eq!(common::outcome(&result), expected, "PurgeQueue on queue {queue}");
             }
+            QueueTransition::SendBatch { queue, entries } => sut.send_batch(ref_state, queue, &entries),
+            QueueTransition::DeleteBatch { receipts } => {
+                let entries = receipts.iter().map(|&receipt| (receipt, None)).collect::<Vec<_>>();
+                sut.receipt_batch(ref_state, &entries);
+            }
+            QueueTransition::ChangeVisibilityBatch { entries } => {
+                let entries = entries.iter().map(|&(receipt, hide)| (receipt, Some(hide))).collect::<Vec<_>>();
+                sut.receipt_batch(ref_state, &entries);
+            }
         }
         sut.previous = ref_state.clone();
         sut
@@ -456,9 +551,11 @@ impl StateMachineTest for QueueSut {
 impl QueueSut {
     fn send(&mut self, ref_state: &QueueModel, queue: usize, group: u8, deduplication_id: u8) {
         let Prediction::Sent { message, duplicate } = ref_state.prediction else { unreachable!() };
-        let body = ref_state.queues[queue].messages[message].body.clone();
-        let body = if duplicate { format!("duplicate of {body}") } else { body };
-        let mut request = self.client.send_message().queue_url(&self.queue_urls[queue]).message_body(body);
+        let mut request = self
+            .client
+            .send_message()
+            .queue_url(&self.queue_urls[queue])
+            .message_body(sent_body(ref_state, queue, message, duplicate));
         if ref_state.queues[queue].fifo {
             request = request
                 .message_group_id(format!("group-{group}"))
@@ -466,11 +563,106 @@ impl QueueSut {
         }
         let output = self.emulator.call(request.send()).expect("SendMessage");
         let message_id = output.message_id.expect("SendMessage returns a MessageId");
+        self.check_sent(queue, message, duplicate, message_id);
+    }
 
+    fn send_batch(&mut self, ref_state: &QueueModel, queue: usize, entries: &[(u8, u8)]) {
+        let Prediction::SentBatch(sent) = &ref_state.prediction else { unreachable!() };
+        let mut request = self.client.send_message_batch().queue_url(&self.queue_urls[queue]);
+        for (position, (&(group, deduplication_id), &(message, duplicate))) in entries.iter().zip(sent).enumerate() {
+            let mut entry = SendMessageBatchRequestEntry::builder()
+                .id(format!("entry-{position}"))
+                .message_body(sent_body(ref_state, queue, message, duplicate));
+            if ref_state.queues[queue].fifo {
+                entry = entry
+                    .message_group_id(format!("group-{group}"))
+                    .message_deduplication_id(format!("deduplication-{deduplication_id}"));
+            }
+            request = request.entries(entry.build().expect("a complete batch entry"));
+        }
+        let output = self.emulator.call(request.send()).expect("SendMessageBatch");
+        assert!(output.failed.is_empty(), "SendMessageBatch failed entries: {:?}", output.failed);
+        assert_eq!(output.successful.len(), entries.len(), "SendMessageBatch returns one result per entry");
+
+        // A duplicate within the batch refers to a message that an earlier
+        // entry of the same batch added, so results are checked in entry order.
+        for (position, &(message, duplicate)) in sent.iter().enumerate() {
+            let id = format!("entry-{position}");
+            let result = output.successful.iter().find(|result| result.id == id);
+            let result = result.unwrap_or_else(|| panic!("SendMessageBatch has no result for {id}"));
+            self.check_sent(queue, message, duplicate, result.message_id.clone());
+        }
+    }
+
+    /// Sends DeleteMessageBatch (`hide` of every entry `None`) or
+    /// ChangeMessageVisibilityBatch for receipt numbers in one queue's batch
+    /// and checks each entry's outcome. Entries on the other queue's receipts
+    /// go in a second batch call.
+    fn receipt_batch(&self, ref_state: &QueueModel, entries: &[(usize, Option<bool>)]) {
+        let Prediction::BatchOutcomes(expected) = &ref_state.prediction else { unreachable!() };
+        for queue in [STANDARD, FIFO] {
+            let in_queue: Vec<(usize, &(usize, Option<bool>))> = entries
+                .iter()
+                .enumerate()
+                .filter(|(_, (receipt, _))| ref_state.receipts[*receipt].0 == queue)
+                .collect();
+            if in_queue.is_empty() {
+                continue;
+            }
+            let outcomes = self.send_receipt_batch(queue, &in_queue);
+            for (position, (receipt, _)) in &in_queue {
+                let outcome = outcomes.get(&format!("entry-{position}")).cloned().unwrap_or_default();
+                assert_eq!(outcome, expected[*position], "batch entry {position} with receipt {receipt}");
+            }
+        }
+    }
+
+    /// Sends one batch call on `queue` and returns each entry id's outcome.
+    fn send_receipt_batch(
+        &self,
+        queue: usize,
+        entries: &[(usize, &(usize, Option<bool>))],
+    ) -> BTreeMap<String, String> {
+        let mut outcomes = BTreeMap::new();
+        if entries.iter().all(|(_, (_, hide))| hide.is_none()) {
+            let mut request = self.client.delete_message_batch().queue_url(&self.queue_urls[queue]);
+            for (position, (receipt, _)) in entries {
+                let entry = DeleteMessageBatchRequestEntry::builder()
+                    .id(format!("entry-{position}"))
+                    .receipt_handle(&self.receipts[*receipt])
+                    .build()
+                    .expect("a complete batch entry");
+                request = request.entries(entry);
+            }
+            let output = self.emulator.call(request.send()).expect("DeleteMessageBatch");
+            outcomes.extend(output.successful.into_iter().map(|entry| (entry.id, "ok".to_owned())));
+            outcomes.extend(output.failed.into_iter().map(|entry| (entry.id, entry.code)));
+        } else {
+            let mut request = self.client.change_message_visibility_batch().queue_url(&self.queue_urls[queue]);
+            for (position, (receipt, hide)) in entries {
+                let entry = ChangeMessageVisibilityBatchRequestEntry::builder()
+                    .id(format!("entry-{position}"))
+                    .receipt_handle(&self.receipts[*receipt])
+                    .visibility_timeout(if hide == &Some(true) { HIDE_SECONDS } else { 0 })
+                    .build()
+                    .expect("a complete batch entry");
+                request = request.entries(entry);
+            }
+            let output = self.emulator.call(request.send()).expect("ChangeMessageVisibilityBatch");
+            outcomes.extend(output.successful.into_iter().map(|entry| (entry.id, "ok".to_owned())));
+            outcomes.extend(output.failed.into_iter().map(|entry| (entry.id, entry.code)));
+        }
+        assert_eq!(outcomes.len(), entries.len(), "a batch call returns one result per entry");
+        outcomes
+    }
+
+    /// Checks the `MessageId` a send returned: a duplicate's is the first
+    /// message's, and a new message's is new.
+    fn check_sent(&mut self, queue: usize, message: usize, duplicate: bool, message_id: String) {
         if duplicate {
             assert_eq!(
                 message_id, self.message_ids[queue][message],
-                "a send with deduplication-{deduplication_id} returns the first message's id"
+                "a duplicate send of message {message} returns the first message's id"
             );
         } else {
             assert!(
