@@ -50,7 +50,7 @@ impl Emulator {
         Emulator { runtime, server: Some(server) }
     }
 
-    /// The endpoint URL SDK clients use, `http://127.0.0.1:PORT`.
+    /// Returns the endpoint URL SDK clients use, `http://127.0.0.1:PORT`.
     pub fn endpoint_url(&self) -> String {
         self.server.as_ref().expect("a running server").endpoint_url()
     }

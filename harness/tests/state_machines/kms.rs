@@ -83,8 +83,12 @@ pub struct KeyModel {
 /// The key a cryptographic call names.
 #[derive(Clone, Copy, Debug)]
 pub enum KeyReference {
+    /// The key id.
     Key(usize),
+    KeyArn(usize),
+    /// The alias name, `alias/...`.
     Alias(usize),
+    AliasArn(usize),
 }
 
 /// What a Decrypt request puts in `KeyId`.
@@ -160,8 +164,8 @@ impl KeyModel {
     /// Resolves a reference to a key index, or `None` for a missing alias.
     fn resolve(&self, reference: KeyReference) -> Option<usize> {
         match reference {
-            KeyReference::Key(key) => Some(key),
-            KeyReference::Alias(alias) => self.aliases.get(&alias).copied(),
+            KeyReference::Key(key) | KeyReference::KeyArn(key) => Some(key),
+            KeyReference::Alias(alias) | KeyReference::AliasArn(alias) => self.aliases.get(&alias).copied(),
         }
     }
 }
@@ -189,8 +193,13 @@ impl ReferenceStateMachine for KeyModel {
             alias.clone().prop_map(DecryptKeyId::Alias),
             key.clone().prop_map(DecryptKeyId::OtherKey),
         ];
-        let reference =
-            prop_oneof![key.clone().prop_map(KeyReference::Key), alias.clone().prop_map(KeyReference::Alias),];
+        let reference = prop_oneof![
+            key.clone().prop_map(KeyReference::Key),
+            key.clone().prop_map(KeyReference::KeyArn),
+            alias.clone().prop_map(KeyReference::Alias),
+            alias.clone().prop_map(KeyReference::AliasArn),
+        ];
+
         prop_oneof![
             1 => create,
             2 => key.clone().prop_map(KeyTransition::DisableKey),
@@ -216,10 +225,12 @@ impl ReferenceStateMachine for KeyModel {
             | KeyTransition::ScheduleKeyDeletion(key)
             | KeyTransition::CancelKeyDeletion(key)
             | KeyTransition::EnableKeyRotation(key)
-            | KeyTransition::Use(KeyReference::Key(key))
+            | KeyTransition::Use(KeyReference::Key(key) | KeyReference::KeyArn(key))
             | KeyTransition::CreateAlias { key, .. }
             | KeyTransition::UpdateAlias { key, .. } => exists(key),
-            KeyTransition::Use(KeyReference::Alias(_)) | KeyTransition::DeleteAlias(_) => true,
+            KeyTransition::Use(KeyReference::Alias(_) | KeyReference::AliasArn(_)) | KeyTransition::DeleteAlias(_) => {
+                true
+            }
             KeyTransition::Decrypt { key, key_id } => exists(key) && state.decrypt_allowed(key, key_id),
         }
     }
@@ -490,7 +501,11 @@ impl KeySut {
     fn use_key(&self, ref_state: &KeyModel, reference: KeyReference) -> String {
         let key_id = match reference {
             KeyReference::Key(key) => self.key_ids[key].clone(),
+            KeyReference::KeyArn(key) => self.key_arn(key),
             KeyReference::Alias(alias) => alias_name(alias),
+            KeyReference::AliasArn(alias) => {
+                format!("arn:aws:kms:{}:{}:{}", common::REGION, common::ACCOUNT, alias_name(alias))
+            }
         };
         let kind = ref_state.resolve(reference).map_or(KeyKind::Symmetric, |key| ref_state.keys[key].kind);
         match kind {

@@ -7,8 +7,9 @@
 //!   (`AWSCURRENT` when absent), taking each label from the version that had
 //!   it. When `AWSCURRENT` moves, the version that had it gets `AWSPREVIOUS`
 //!   (<https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html>).
-//!   A `ClientRequestToken` names the version: repeating it with the same
-//!   value changes nothing, and with another value fails with
+//!   UpdateSecret with a value adds a version the same way, as
+//!   `AWSCURRENT`. A `ClientRequestToken` names the version: repeating it
+//!   with the same value changes nothing, and with another value fails with
 //!   `ResourceExistsException`.
 //! - UpdateSecretVersionStage moves a label to `MoveToVersionId`. A label on
 //!   another version moves only when `RemoveFromVersionId` names that
@@ -77,12 +78,27 @@ pub enum VersionSelector {
     Current,
     VersionId(usize),
     VersionStage(&'static str),
+    /// Both a VersionId and a VersionStage, which must name the same version.
+    Both(usize, &'static str),
 }
 
 #[derive(Clone, Debug)]
 pub enum SecretTransition {
-    PutSecretValue { token: Option<u8>, value: u8, stages: Option<Vec<&'static str>> },
-    UpdateSecretVersionStage { stage: &'static str, move_to: Option<usize>, remove_from: Option<usize> },
+    PutSecretValue {
+        token: Option<u8>,
+        value: u8,
+        stages: Option<Vec<&'static str>>,
+    },
+    /// UpdateSecret with a new value, or with only a new description when `value` is `None`.
+    UpdateSecret {
+        token: Option<u8>,
+        value: Option<u8>,
+    },
+    UpdateSecretVersionStage {
+        stage: &'static str,
+        move_to: Option<usize>,
+        remove_from: Option<usize>,
+    },
     GetSecretValue(VersionSelector),
     DeleteSecret,
     RestoreSecret,
@@ -183,6 +199,10 @@ impl SecretModel {
             VersionSelector::Current => self.holder(AWSCURRENT),
             VersionSelector::VersionId(version) => Some(version),
             VersionSelector::VersionStage(stage) => self.holder(stage),
+            // NOTE: AWS documents that both must name the same version but not
+            // the error otherwise. ResourceNotFoundException is the emulator's
+            // choice, unverified.
+            VersionSelector::Both(version, stage) => self.versions[version].stages.contains(stage).then_some(version),
         };
         self.returned_version = version;
         if version.is_some() { "ok" } else { RESOURCE_NOT_FOUND }
@@ -203,6 +223,8 @@ impl ReferenceStateMachine for SecretModel {
         let put_stages = proptest::sample::subsequence(PUT_LABELS.to_vec(), 1..=2);
         let put = (proptest::option::of(0..4u8), 0..3u8, proptest::option::weighted(0.6, put_stages))
             .prop_map(|(token, value, stages)| SecretTransition::PutSecretValue { token, value, stages });
+        let update_secret = (proptest::option::of(0..4u8), proptest::option::weighted(0.8, 0..3u8))
+            .prop_map(|(token, value)| SecretTransition::UpdateSecret { token, value });
         let stage = proptest::sample::select(MOVE_LABELS.to_vec());
         // RemoveFromVersionId names the label's current version more often
         // than chance would, so that most moves succeed.
@@ -225,13 +247,16 @@ impl ReferenceStateMachine for SecretModel {
                 move_to,
                 remove_from,
             });
+
         let selector = prop_oneof![
             Just(VersionSelector::Current),
             (0..versions).prop_map(VersionSelector::VersionId),
-            stage.prop_map(VersionSelector::VersionStage),
+            stage.clone().prop_map(VersionSelector::VersionStage),
+            (0..versions, stage).prop_map(|(version, stage)| VersionSelector::Both(version, stage)),
         ];
         prop_oneof![
             4 => put,
+            2 => update_secret,
             5 => update,
             3 => selector.prop_map(SecretTransition::GetSecretValue),
             1 => Just(SecretTransition::DeleteSecret),
@@ -243,11 +268,15 @@ impl ReferenceStateMachine for SecretModel {
     fn preconditions(state: &Self::State, transition: &Self::Transition) -> bool {
         let exists = |version: &Option<usize>| version.is_none_or(|version| version < state.versions.len());
         match transition {
-            SecretTransition::PutSecretValue { .. } => state.versions.len() < MAX_VERSIONS,
+            SecretTransition::PutSecretValue { .. } | SecretTransition::UpdateSecret { .. } => {
+                state.versions.len() < MAX_VERSIONS
+            }
             SecretTransition::UpdateSecretVersionStage { move_to, remove_from, .. } => {
                 (move_to.is_some() || remove_from.is_some()) && exists(move_to) && exists(remove_from)
             }
-            SecretTransition::GetSecretValue(VersionSelector::VersionId(version)) => *version < state.versions.len(),
+            SecretTransition::GetSecretValue(
+                VersionSelector::VersionId(version) | VersionSelector::Both(version, _),
+            ) => *version < state.versions.len(),
             SecretTransition::GetSecretValue(_) | SecretTransition::DeleteSecret | SecretTransition::RestoreSecret => {
                 true
             }
@@ -259,6 +288,19 @@ impl ReferenceStateMachine for SecretModel {
         state.expected = match transition {
             SecretTransition::PutSecretValue { token, value, stages } => {
                 state.put_secret_value(*token, *value, stages.as_deref())
+            }
+            // UpdateSecret with a value writes a version as PutSecretValue
+            // without VersionStages does
+            // (<https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_UpdateSecret.html>).
+            SecretTransition::UpdateSecret { token, value: Some(value) } => {
+                state.put_secret_value(*token, *value, None)
+            }
+            SecretTransition::UpdateSecret { value: None, .. } => {
+                if state.deleted {
+                    INVALID_REQUEST
+                } else {
+                    "ok"
+                }
             }
             SecretTransition::UpdateSecretVersionStage { stage, move_to, remove_from } => {
                 state.update_secret_version_stage(stage, *move_to, *remove_from)
@@ -328,6 +370,7 @@ impl StateMachineTest for SecretSut {
             SecretTransition::PutSecretValue { token, value, stages } => {
                 sut.put_secret_value(ref_state, *token, *value, stages.as_deref())
             }
+            SecretTransition::UpdateSecret { token, value } => sut.update_secret(ref_state, *token, *value),
             SecretTransition::UpdateSecretVersionStage { stage, move_to, remove_from } => {
                 let request = sut
                     .client
@@ -407,10 +450,39 @@ impl SecretSut {
         let result = self.emulator.call(request.send());
         let Ok(output) = &result else { return common::outcome(&result) };
 
-        let version = ref_state.returned_version.expect("the model names the version PutSecretValue returns");
-        let version_id = output.version_id().expect("PutSecretValue returns a VersionId").to_owned();
+        let version = self.record_version(ref_state, token, output.version_id());
+        let returned: BTreeSet<&str> = output.version_stages().iter().map(String::as_str).collect();
+        assert_eq!(returned, ref_state.versions[version].stages, "PutSecretValue VersionStages");
+        "ok".to_owned()
+    }
+
+    fn update_secret(&mut self, ref_state: &SecretModel, token: Option<u8>, value: Option<u8>) -> String {
+        let request = self
+            .client
+            .update_secret()
+            .secret_id(SECRET_NAME)
+            .set_secret_string(value.map(secret_value))
+            .set_client_request_token(token.map(request_token));
+        // A call without a value must change something else.
+        let request = if value.is_none() { request.description("updated by the state machine") } else { request };
+        let result = self.emulator.call(request.send());
+        let Ok(output) = &result else { return common::outcome(&result) };
+
+        if value.is_none() {
+            assert_eq!(output.version_id(), None, "UpdateSecret without a value makes no version");
+        } else {
+            self.record_version(ref_state, token, output.version_id());
+        }
+        "ok".to_owned()
+    }
+
+    /// Checks the VersionId a write returned against the model's version and
+    /// records it when the write made a new version. Returns the model version.
+    fn record_version(&mut self, ref_state: &SecretModel, token: Option<u8>, version_id: Option<&str>) -> usize {
+        let version = ref_state.returned_version.expect("the model names the version a write returns");
+        let version_id = version_id.expect("a write of a value returns a VersionId").to_owned();
         if version == self.version_ids.len() {
-            assert!(!self.version_ids.contains(&version_id), "PutSecretValue reused version id {version_id}");
+            assert!(!self.version_ids.contains(&version_id), "a new version reused version id {version_id}");
             if let Some(token) = token {
                 assert_eq!(version_id, request_token(token), "the version id is the ClientRequestToken");
             }
@@ -418,9 +490,7 @@ impl SecretSut {
         } else {
             assert_eq!(version_id, self.version_ids[version], "a repeated token returns its version");
         }
-        let returned: BTreeSet<&str> = output.version_stages().iter().map(String::as_str).collect();
-        assert_eq!(returned, ref_state.versions[version].stages, "PutSecretValue VersionStages");
-        "ok".to_owned()
+        version
     }
 
     fn get_secret_value(&self, ref_state: &SecretModel, selector: VersionSelector) -> String {
@@ -429,6 +499,9 @@ impl SecretSut {
             VersionSelector::Current => request,
             VersionSelector::VersionId(version) => request.version_id(&self.version_ids[version]),
             VersionSelector::VersionStage(stage) => request.version_stage(stage),
+            VersionSelector::Both(version, stage) => {
+                request.version_id(&self.version_ids[version]).version_stage(stage)
+            }
         };
         let result = self.emulator.call(request.send());
         let Ok(output) = &result else { return common::outcome(&result) };

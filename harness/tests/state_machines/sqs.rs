@@ -239,12 +239,14 @@ impl ReferenceStateMachine for QueueModel {
             let least = i32::try_from(least[queue]).expect("at most 10 messages");
             (least..=10).prop_map(move |max| QueueTransition::Receive { queue, max, hide })
         });
+
         let purge = queue.clone().prop_map(|queue| QueueTransition::Purge { queue });
         let send_batch = (queue, proptest::collection::vec((0..2u8, 0..4u8), 1..=3))
             .prop_map(|(queue, entries)| QueueTransition::SendBatch { queue, entries });
         if state.receipts.is_empty() {
             return prop_oneof![4 => send, 1 => send_batch, 3 => receive, 1 => purge].boxed();
         }
+
         let receipts = state.receipts.len();
         let delete = (0..receipts).prop_map(|receipt| QueueTransition::Delete { receipt });
         let change = (0..receipts, any::<bool>())
@@ -261,6 +263,7 @@ impl ReferenceStateMachine for QueueModel {
             .prop_map(|(receipts, hides)| QueueTransition::ChangeVisibilityBatch {
                 entries: receipts.into_iter().zip(hides).collect(),
             });
+
         prop_oneof![
             4 => send,
             1 => send_batch,
