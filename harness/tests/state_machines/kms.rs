@@ -23,7 +23,7 @@
 //!   usage (<https://docs.aws.amazon.com/kms/latest/APIReference/API_UpdateAlias.html>).
 //!   A cryptographic call through an alias acts on the alias's current key.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_kms::Client;
 use aws_sdk_kms::primitives::Blob;
@@ -38,6 +38,8 @@ const MAX_KEYS: usize = 4;
 /// Alias names the sequences use, `alias/state-machine-N`.
 const ALIASES: usize = 3;
 const PLAINTEXT: &[u8] = b"state machine plaintext";
+/// The waiting period of every ScheduleKeyDeletion, in days (7 to 30 are valid).
+const PENDING_WINDOW_DAYS: i32 = 7;
 const DISABLED: &str = "DisabledException";
 const INVALID_STATE: &str = "KMSInvalidStateException";
 const UNSUPPORTED: &str = "UnsupportedOperationException";
@@ -390,7 +392,10 @@ impl StateMachineTest for KeySut {
                 common::outcome(&sut.emulator.call(client.enable_key().key_id(&sut.key_ids[key]).send()))
             }
             KeyTransition::ScheduleKeyDeletion(key) => {
-                let request = client.schedule_key_deletion().key_id(&sut.key_ids[key]).pending_window_in_days(7);
+                let request = client
+                    .schedule_key_deletion()
+                    .key_id(&sut.key_ids[key])
+                    .pending_window_in_days(PENDING_WINDOW_DAYS);
                 let result = sut.emulator.call(request.send());
                 if let Ok(output) = &result {
                     assert_eq!(output.key_state(), Some(&KeyState::PendingDeletion), "ScheduleKeyDeletion KeyState");
@@ -439,6 +444,12 @@ impl StateMachineTest for KeySut {
                 model.state == ModelKeyState::PendingDeletion,
                 "DeletionDate of key {index} is set only while pending deletion"
             );
+            let window = (model.state == ModelKeyState::PendingDeletion).then_some(PENDING_WINDOW_DAYS);
+            assert_eq!(
+                metadata.pending_deletion_window_in_days(),
+                window,
+                "PendingDeletionWindowInDays of key {index}"
+            );
 
             if model.kind == KeyKind::Symmetric && model.state != ModelKeyState::PendingDeletion {
                 let status = sut
@@ -465,6 +476,34 @@ impl StateMachineTest for KeySut {
             .map(|(&alias, &key)| (alias_name(alias), Some(sut.key_ids[key].clone())))
             .collect();
         assert_eq!(listed, expected, "ListAliases names each alias with its current key");
+
+        // ListAliases with KeyId lists only that key's aliases
+        // (<https://docs.aws.amazon.com/kms/latest/APIReference/API_ListAliases.html>).
+        for (index, key_id) in sut.key_ids.iter().enumerate() {
+            let output = sut
+                .emulator
+                .call(sut.client.list_aliases().key_id(key_id).limit(100).send())
+                .expect("ListAliases with KeyId");
+            let listed: BTreeSet<String> =
+                output.aliases().iter().filter_map(|entry| entry.alias_name().map(str::to_owned)).collect();
+            let expected: BTreeSet<String> = ref_state
+                .aliases
+                .iter()
+                .filter(|&(_, &key)| key == index)
+                .map(|(&alias, _)| alias_name(alias))
+                .collect();
+            assert_eq!(listed, expected, "ListAliases with the KeyId of key {index}");
+        }
+
+        // DescribeKey through an alias describes the alias's current key, in any key state.
+        for (&alias, &key) in &ref_state.aliases {
+            let output = sut
+                .emulator
+                .call(sut.client.describe_key().key_id(alias_name(alias)).send())
+                .expect("DescribeKey through an alias");
+            let key_id = output.key_metadata().map(|metadata| metadata.key_id().to_owned());
+            assert_eq!(key_id.as_deref(), Some(sut.key_ids[key].as_str()), "DescribeKey of alias {alias}");
+        }
     }
 }
 

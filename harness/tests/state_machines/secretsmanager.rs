@@ -429,6 +429,20 @@ impl StateMachineTest for SecretSut {
             .map(|map| map.iter().map(|(id, stages)| (id.clone(), stages.iter().cloned().collect())).collect())
             .unwrap_or_default();
         assert_eq!(stages_by_version, expected_labelled, "DescribeSecret VersionIdsToStages");
+
+        // ListSecrets leaves out a secret scheduled for deletion unless
+        // IncludePlannedDeletion is set
+        // (<https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_ListSecrets.html>).
+        for include_planned_deletion in [false, true] {
+            let request = sut.client.list_secrets().include_planned_deletion(include_planned_deletion).max_results(100);
+            let output = sut.emulator.call(request.send()).expect("ListSecrets");
+            let listed = output.secret_list().iter().any(|entry| entry.name() == Some(SECRET_NAME));
+            assert_eq!(
+                listed,
+                include_planned_deletion || !ref_state.deleted,
+                "ListSecrets with IncludePlannedDeletion={include_planned_deletion} lists the secret"
+            );
+        }
     }
 }
 

@@ -34,7 +34,7 @@
 //! picks. The one exception is a FIFO queue whose receivable messages are all
 //! in one group: there a smaller receive returns that group's oldest messages.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use aws_sdk_sqs::Client;
 use aws_sdk_sqs::types::{
@@ -70,6 +70,8 @@ struct ModelMessage {
     body: String,
     /// Message group of a FIFO message.
     group: Option<u8>,
+    /// Deduplication id of a FIFO message.
+    deduplication_id: Option<u8>,
     state: MessageState,
     receive_count: u32,
     /// Index in [`QueueModel::receipts`] of the latest receipt handle.
@@ -407,15 +409,25 @@ fn apply_send(state: &mut QueueModel, queue: usize, group: u8, deduplication_id:
         }
         model.deduplication_ids.insert(deduplication_id, model.messages.len());
     }
-    let group = model.fifo.then_some(group);
+    let fifo = model.fifo;
     model.messages.push(ModelMessage {
         body,
-        group,
+        group: fifo.then_some(group),
+        deduplication_id: fifo.then_some(deduplication_id),
         state: MessageState::Visible,
         receive_count: 0,
         latest_receipt: None,
     });
     Prediction::Sent { message: model.messages.len() - 1, duplicate: false }
+}
+
+/// Attributes of one message that must not change once set.
+#[derive(Debug, Default)]
+struct ObservedMessage {
+    /// The FIFO `SequenceNumber` SendMessage returned.
+    sequence_number: Option<String>,
+    sent_timestamp: Option<String>,
+    first_receive_timestamp: Option<String>,
 }
 
 /// The emulator side: two queues and what the test saw of them.
@@ -425,6 +437,8 @@ pub struct QueueSut {
     queue_urls: [String; 2],
     /// The `MessageId` SendMessage returned, per queue and message index.
     message_ids: [Vec<String>; 2],
+    /// What the test saw of each message beyond its id, per queue and message index.
+    observed: [Vec<ObservedMessage>; 2],
     /// Receipt handles in the order the model numbers them.
     receipts: Vec<String>,
     /// The model state before the latest transition.
@@ -467,6 +481,7 @@ impl StateMachineTest for QueueSut {
             client,
             queue_urls: [standard, fifo],
             message_ids: [Vec::new(), Vec::new()],
+            observed: [Vec::new(), Vec::new()],
             receipts: Vec::new(),
             previous: ref_state.clone(),
         }
@@ -566,7 +581,7 @@ impl QueueSut {
         }
         let output = self.emulator.call(request.send()).expect("SendMessage");
         let message_id = output.message_id.expect("SendMessage returns a MessageId");
-        self.check_sent(queue, message, duplicate, message_id);
+        self.check_sent(queue, message, duplicate, message_id, output.sequence_number);
     }
 
     fn send_batch(&mut self, ref_state: &QueueModel, queue: usize, entries: &[(u8, u8)]) {
@@ -593,7 +608,7 @@ impl QueueSut {
             let id = format!("entry-{position}");
             let result = output.successful.iter().find(|result| result.id == id);
             let result = result.unwrap_or_else(|| panic!("SendMessageBatch has no result for {id}"));
-            self.check_sent(queue, message, duplicate, result.message_id.clone());
+            self.check_sent(queue, message, duplicate, result.message_id.clone(), result.sequence_number.clone());
         }
     }
 
@@ -660,8 +675,17 @@ impl QueueSut {
     }
 
     /// Checks the `MessageId` a send returned: a duplicate's is the first
-    /// message's, and a new message's is new.
-    fn check_sent(&mut self, queue: usize, message: usize, duplicate: bool, message_id: String) {
+    /// message's, and a new message's is new. A new FIFO message's
+    /// `SequenceNumber` is larger than every earlier one of the queue
+    /// (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html>).
+    fn check_sent(
+        &mut self,
+        queue: usize,
+        message: usize,
+        duplicate: bool,
+        message_id: String,
+        sequence_number: Option<String>,
+    ) {
         if duplicate {
             assert_eq!(
                 message_id, self.message_ids[queue][message],
@@ -673,6 +697,54 @@ impl QueueSut {
                 "SendMessage returned the id {message_id} of an earlier message"
             );
             self.message_ids[queue].push(message_id);
+
+            if queue == FIFO {
+                let number = |text: &str| {
+                    text.parse::<u128>().unwrap_or_else(|_| panic!("SequenceNumber {text:?} is not a number"))
+                };
+                let sequence_number = sequence_number.as_deref().expect("a FIFO send returns a SequenceNumber");
+                let latest =
+                    self.observed[queue].iter().filter_map(|seen| seen.sequence_number.as_deref()).map(number).max();
+                assert!(
+                    latest.is_none_or(|latest| number(sequence_number) > latest),
+                    "SequenceNumber {sequence_number} of message {message} is larger than every earlier one"
+                );
+            }
+            self.observed[queue].push(ObservedMessage { sequence_number, ..ObservedMessage::default() });
+        }
+    }
+
+    /// Checks the system attributes of a received message: the FIFO fields
+    /// match the send, and `SentTimestamp` and `ApproximateFirstReceiveTimestamp`
+    /// stay what the first receive returned.
+    fn check_received_attributes(
+        model: &ModelMessage,
+        observed: &mut ObservedMessage,
+        attributes: &HashMap<MessageSystemAttributeName, String>,
+    ) {
+        let attribute = |name: MessageSystemAttributeName| attributes.get(&name).cloned();
+        if let Some(group) = model.group {
+            assert_eq!(attribute(MessageSystemAttributeName::MessageGroupId), Some(format!("group-{group}")));
+        }
+        if let Some(deduplication_id) = model.deduplication_id {
+            assert_eq!(
+                attribute(MessageSystemAttributeName::MessageDeduplicationId),
+                Some(format!("deduplication-{deduplication_id}"))
+            );
+            assert_eq!(
+                attribute(MessageSystemAttributeName::SequenceNumber),
+                observed.sequence_number,
+                "SequenceNumber of {} matches the send",
+                model.body
+            );
+        }
+        for (name, seen) in [
+            (MessageSystemAttributeName::SentTimestamp, &mut observed.sent_timestamp),
+            (MessageSystemAttributeName::ApproximateFirstReceiveTimestamp, &mut observed.first_receive_timestamp),
+        ] {
+            let value = attribute(name.clone()).unwrap_or_else(|| panic!("{} has no {name:?}", model.body));
+            let first = seen.get_or_insert_with(|| value.clone());
+            assert_eq!(*first, value, "{name:?} of {} stays as first received", model.body);
         }
     }
 
@@ -687,7 +759,7 @@ impl QueueSut {
                     .max_number_of_messages(max)
                     .visibility_timeout(if hide { HIDE_SECONDS } else { 0 })
                     .wait_time_seconds(0)
-                    .message_system_attribute_names(MessageSystemAttributeName::ApproximateReceiveCount)
+                    .message_system_attribute_names(MessageSystemAttributeName::All)
                     .send(),
             )
             .expect("ReceiveMessage");
@@ -719,6 +791,9 @@ impl QueueSut {
             );
             assert!(!indexes.contains(&index), "one receive returned message {index} twice");
             indexes.push(index);
+
+            let attributes = message.attributes.clone().unwrap_or_default();
+            Self::check_received_attributes(&before.messages[index], &mut self.observed[queue][index], &attributes);
         }
 
         if ref_state.queues[queue].fifo {
