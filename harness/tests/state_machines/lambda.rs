@@ -28,6 +28,7 @@
 //! of its two versions.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use aws_sdk_lambda::Client;
 use aws_sdk_lambda::primitives::Blob;
@@ -266,7 +267,8 @@ impl ReferenceStateMachine for FunctionModel {
             .prop_map(|(alias, version, routing)| FunctionTransition::UpdateAlias { alias, version, routing });
         let invoke_target =
             prop_oneof![qualifier.prop_map(InvokeTarget::Qualifier), alias.clone().prop_map(InvokeTarget::Alias),];
-        prop_oneof![
+
+        let without_invoke = prop_oneof![
             3 => (0..3u8).prop_map(FunctionTransition::UpdateFunctionCode),
             3 => (0..3u8).prop_map(FunctionTransition::UpdateFunctionConfiguration),
             4 => proptest::option::weighted(0.3, 0..3u8).prop_map(FunctionTransition::PublishVersion),
@@ -276,9 +278,12 @@ impl ReferenceStateMachine for FunctionModel {
             3 => update_alias,
             1 => alias.prop_map(FunctionTransition::DeleteAlias),
             2 => number.prop_map(FunctionTransition::DeleteVersion),
-            1 => invoke_target.prop_map(FunctionTransition::Invoke),
-        ]
-        .boxed()
+        ];
+        if !python_available() {
+            return without_invoke.boxed();
+        }
+        // Invoke is one transition in about 23.
+        prop_oneof![22 => without_invoke, 1 => invoke_target.prop_map(FunctionTransition::Invoke)].boxed()
     }
 
     fn preconditions(state: &Self::State, transition: &Self::Transition) -> bool {
@@ -350,6 +355,22 @@ impl ReferenceStateMachine for FunctionModel {
         };
         state
     }
+}
+
+/// Reports whether `python3` can run the handler, which Invoke needs. Under
+/// CI (`CI=true`) a missing `python3` fails the test instead, so Invoke is
+/// never skipped unseen.
+fn python_available() -> bool {
+    static PYTHON_AVAILABLE: OnceLock<bool> = OnceLock::new();
+    *PYTHON_AVAILABLE.get_or_init(|| {
+        let found =
+            std::process::Command::new("python3").arg("--version").output().is_ok_and(|output| output.status.success());
+        if !found {
+            assert!(std::env::var("CI").as_deref() != Ok("true"), "python3 is not installed; Invoke needs it under CI");
+            eprintln!("python3 is not installed, so the Lambda state machine runs without Invoke");
+        }
+        found
+    })
 }
 
 fn alias_name(alias: usize) -> String {
