@@ -26,6 +26,9 @@
 //!   returns the first message's `MessageId` and adds nothing
 //!   (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-understanding-logic.html>,
 //!   <https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-exactly-once-processing.html>).
+//!   A FIFO receive that repeats a `ReceiveRequestAttemptId` returns the
+//!   earlier receive's messages and receipt handles again while none of them
+//!   changed.
 //!
 //! AWS does not promise which messages one short-poll receive returns, so the
 //! model only generates receives whose `MaxNumberOfMessages` covers every
@@ -76,6 +79,9 @@ struct ModelMessage {
     receive_count: u32,
     /// Index in [`QueueModel::receipts`] of the latest receipt handle.
     latest_receipt: Option<usize>,
+    /// Whether ChangeMessageVisibility succeeded since the latest receive,
+    /// which ends the receive request attempt that returned the message.
+    visibility_changed: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -86,6 +92,9 @@ struct ModelQueue {
     /// FIFO deduplication ids seen, each with the message it added.
     deduplication_ids: BTreeMap<u8, usize>,
     purged: bool,
+    /// FIFO `ReceiveRequestAttemptId` numbers, each with the receipt numbers
+    /// its receive handed out.
+    attempts: BTreeMap<u8, Vec<usize>>,
 }
 
 impl ModelQueue {
@@ -153,6 +162,11 @@ enum Prediction {
         messages: Vec<usize>,
         first_receipt: usize,
     },
+    /// ReceiveMessage retries an earlier receive: it returns the messages of
+    /// these receipt numbers with the same receipt handles, and changes nothing.
+    Replayed {
+        receipts: Vec<usize>,
+    },
     /// DeleteMessage succeeds, and deletes the message when `deleted`
     /// (the receipt was the message's latest).
     Deleted {
@@ -185,10 +199,13 @@ pub enum QueueTransition {
     },
     /// ReceiveMessage with `MaxNumberOfMessages=max`, hiding the messages for
     /// 600 s when `hide` and leaving them visible (timeout 0) otherwise.
+    /// `attempt` is the FIFO `ReceiveRequestAttemptId` number, set only
+    /// with `hide`.
     Receive {
         queue: usize,
         max: i32,
         hide: bool,
+        attempt: Option<u8>,
     },
     /// DeleteMessage with the receipt numbered `receipt`.
     Delete {
@@ -239,7 +256,8 @@ impl ReferenceStateMachine for QueueModel {
         let least = [state.queues[STANDARD].least_predictable_max(), state.queues[FIFO].least_predictable_max()];
         let receive = (queue.clone(), any::<bool>()).prop_flat_map(move |(queue, hide)| {
             let least = i32::try_from(least[queue]).expect("at most 10 messages");
-            (least..=10).prop_map(move |max| QueueTransition::Receive { queue, max, hide })
+            let attempt = if queue == FIFO && hide { proptest::option::of(0..2u8).boxed() } else { Just(None).boxed() };
+            (least..=10, attempt).prop_map(move |(max, attempt)| QueueTransition::Receive { queue, max, hide, attempt })
         });
 
         let purge = queue.clone().prop_map(|queue| QueueTransition::Purge { queue });
@@ -282,8 +300,9 @@ impl ReferenceStateMachine for QueueModel {
     fn preconditions(state: &Self::State, transition: &Self::Transition) -> bool {
         match *transition {
             QueueTransition::Send { queue, .. } => state.queues[queue].live() < MAX_LIVE,
-            QueueTransition::Receive { queue, max, .. } => {
-                usize::try_from(max).is_ok_and(|max| state.queues[queue].predict_receive(max).is_some())
+            QueueTransition::Receive { queue, max, hide, attempt } => {
+                (attempt.is_none() || queue == FIFO && hide)
+                    && usize::try_from(max).is_ok_and(|max| state.queues[queue].predict_receive(max).is_some())
             }
             QueueTransition::Delete { receipt } | QueueTransition::ChangeVisibility { receipt, .. } => {
                 receipt < state.receipts.len()
@@ -304,21 +323,8 @@ impl ReferenceStateMachine for QueueModel {
             QueueTransition::Send { queue, group, deduplication_id } => {
                 apply_send(&mut state, queue, group, deduplication_id)
             }
-            QueueTransition::Receive { queue, max, hide } => {
-                let max = usize::try_from(max).expect("a positive MaxNumberOfMessages");
-                let messages = state.queues[queue].predict_receive(max).expect("checked by the preconditions");
-                let first_receipt = state.receipts.len();
-                for &index in &messages {
-                    let receipt = state.receipts.len();
-                    state.receipts.push((queue, index));
-                    let message = &mut state.queues[queue].messages[index];
-                    message.receive_count += 1;
-                    message.latest_receipt = Some(receipt);
-                    if hide {
-                        message.state = MessageState::InFlight;
-                    }
-                }
-                Prediction::Received { messages, first_receipt }
+            QueueTransition::Receive { queue, max, hide, attempt } => {
+                apply_receive(&mut state, queue, max, hide, attempt)
             }
             QueueTransition::Delete { receipt } => Prediction::Deleted { deleted: apply_delete(&mut state, receipt) },
             QueueTransition::ChangeVisibility { receipt, hide } => {
@@ -362,6 +368,56 @@ impl ReferenceStateMachine for QueueModel {
     }
 }
 
+/// Applies ReceiveMessage. A FIFO receive whose `ReceiveRequestAttemptId`
+/// was used before returns that receive's messages and receipt handles again
+/// while none of them was deleted, received again or had its visibility
+/// changed (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html>,
+/// `ReceiveRequestAttemptId`). Otherwise it receives anew.
+fn apply_receive(state: &mut QueueModel, queue: usize, max: i32, hide: bool, attempt: Option<u8>) -> Prediction {
+    let model = &mut state.queues[queue];
+    if let Some(receipts) = attempt.and_then(|attempt| model.attempts.get(&attempt)) {
+        let unchanged = receipts.iter().all(|&receipt| {
+            let message = &model.messages[state.receipts[receipt].1];
+            message.state == MessageState::InFlight
+                && message.latest_receipt == Some(receipt)
+                && !message.visibility_changed
+        });
+        if unchanged {
+            // NOTE: a retry leaves ApproximateReceiveCount as it was. AWS
+            // does not document the count on a retry, so this is the
+            // emulator's choice and unverified.
+            return Prediction::Replayed { receipts: receipts.clone() };
+        }
+        // NOTE: receiving anew under the same attempt id after a change is
+        // the emulator's choice. AWS documents retries only while nothing changed.
+    }
+
+    let max = usize::try_from(max).expect("a positive MaxNumberOfMessages");
+    let messages = model.predict_receive(max).expect("checked by the preconditions");
+    let first_receipt = state.receipts.len();
+    for &index in &messages {
+        let receipt = state.receipts.len();
+        state.receipts.push((queue, index));
+        let message = &mut state.queues[queue].messages[index];
+        message.receive_count += 1;
+        message.latest_receipt = Some(receipt);
+        message.visibility_changed = false;
+        if hide {
+            message.state = MessageState::InFlight;
+        }
+    }
+    if let Some(attempt) = attempt {
+        // NOTE: a receive that returns nothing records no attempt, as the
+        // emulator does. AWS does not document this case.
+        if messages.is_empty() {
+            state.queues[queue].attempts.remove(&attempt);
+        } else {
+            state.queues[queue].attempts.insert(attempt, (first_receipt..state.receipts.len()).collect());
+        }
+    }
+    Prediction::Received { messages, first_receipt }
+}
+
 /// Deletes the message of receipt `receipt` if it is the message's latest,
 /// and returns whether it did.
 fn apply_delete(state: &mut QueueModel, receipt: usize) -> bool {
@@ -386,6 +442,7 @@ fn apply_change_visibility(state: &mut QueueModel, receipt: usize, hide: bool) -
         if !hide {
             message.state = MessageState::Visible;
         }
+        message.visibility_changed = true;
         "ok"
     } else {
         MESSAGE_NOT_INFLIGHT
@@ -417,6 +474,7 @@ fn apply_send(state: &mut QueueModel, queue: usize, group: u8, deduplication_id:
         state: MessageState::Visible,
         receive_count: 0,
         latest_receipt: None,
+        visibility_changed: false,
     });
     Prediction::Sent { message: model.messages.len() - 1, duplicate: false }
 }
@@ -492,7 +550,9 @@ impl StateMachineTest for QueueSut {
             QueueTransition::Send { queue, group, deduplication_id } => {
                 sut.send(ref_state, queue, group, deduplication_id);
             }
-            QueueTransition::Receive { queue, max, hide } => sut.receive(ref_state, queue, max, hide),
+            QueueTransition::Receive { queue, max, hide, attempt } => {
+                sut.receive(ref_state, queue, max, hide, attempt);
+            }
             QueueTransition::Delete { receipt } => {
                 let result = sut.emulator.call(
                     sut.client
@@ -748,21 +808,25 @@ impl QueueSut {
         }
     }
 
-    fn receive(&mut self, ref_state: &QueueModel, queue: usize, max: i32, hide: bool) {
-        let Prediction::Received { messages: expected, first_receipt } = &ref_state.prediction else { unreachable!() };
-        let output = self
-            .emulator
-            .call(
-                self.client
-                    .receive_message()
-                    .queue_url(&self.queue_urls[queue])
-                    .max_number_of_messages(max)
-                    .visibility_timeout(if hide { HIDE_SECONDS } else { 0 })
-                    .wait_time_seconds(0)
-                    .message_system_attribute_names(MessageSystemAttributeName::All)
-                    .send(),
-            )
-            .expect("ReceiveMessage");
+    fn receive(&mut self, ref_state: &QueueModel, queue: usize, max: i32, hide: bool, attempt: Option<u8>) {
+        let (expected, first_receipt, replayed) = match &ref_state.prediction {
+            Prediction::Received { messages, first_receipt } => (messages.clone(), Some(*first_receipt), None),
+            Prediction::Replayed { receipts } => {
+                let messages = receipts.iter().map(|&receipt| ref_state.receipts[receipt].1).collect();
+                (messages, None, Some(receipts.clone()))
+            }
+            other => unreachable!("a receive predicts Received or Replayed, not {other:?}"),
+        };
+        let request = self
+            .client
+            .receive_message()
+            .queue_url(&self.queue_urls[queue])
+            .max_number_of_messages(max)
+            .visibility_timeout(if hide { HIDE_SECONDS } else { 0 })
+            .wait_time_seconds(0)
+            .message_system_attribute_names(MessageSystemAttributeName::All)
+            .set_receive_request_attempt_id(attempt.map(|attempt| format!("attempt-{attempt}")));
+        let output = self.emulator.call(request.send()).expect("ReceiveMessage");
         let received = output.messages.unwrap_or_default();
 
         // Map each returned message to its model index, checking the
@@ -777,7 +841,9 @@ impl QueueSut {
                 .unwrap_or_else(|| panic!("ReceiveMessage returned unknown message {message_id}"));
             let state = before.messages[index].state;
             assert_ne!(state, MessageState::Deleted, "deleted message {index} came back");
-            assert_ne!(state, MessageState::InFlight, "message {index} delivered again while in flight");
+            if replayed.is_none() {
+                assert_ne!(state, MessageState::InFlight, "message {index} delivered again while in flight");
+            }
             assert_eq!(message.body.as_deref(), Some(before.messages[index].body.as_str()), "body of message {index}");
             let receive_count = message
                 .attributes
@@ -807,8 +873,23 @@ impl QueueSut {
         }
         let mut sorted = indexes.clone();
         sorted.sort_unstable();
-        assert_eq!(&sorted, expected, "ReceiveMessage on queue {queue} returns the predicted messages");
+        let mut expected_sorted = expected.clone();
+        expected_sorted.sort_unstable();
+        assert_eq!(sorted, expected_sorted, "ReceiveMessage on queue {queue} returns the predicted messages");
 
+        if let Some(receipts) = replayed {
+            for receipt in receipts {
+                let index = ref_state.receipts[receipt].1;
+                let position = indexes.iter().position(|&i| i == index).expect("checked above");
+                assert_eq!(
+                    received[position].receipt_handle.as_deref(),
+                    Some(self.receipts[receipt].as_str()),
+                    "a retried receive returns receipt {receipt} of message {index} again"
+                );
+            }
+            return;
+        }
+        let first_receipt = first_receipt.expect("a new receive numbers its receipts");
         for (offset, &index) in expected.iter().enumerate() {
             assert_eq!(self.receipts.len(), first_receipt + offset, "receipt numbering");
             let position = indexes.iter().position(|&i| i == index).expect("checked above");
