@@ -555,22 +555,21 @@ impl StateMachineTest for FunctionSut {
             return;
         }
         let output = result.expect("ListVersionsByFunction");
-        let listed: Vec<(String, Option<String>, Option<String>)> = output
+        // AWS documents no order for the list, so it is compared by version.
+        let listed: BTreeMap<String, (Option<String>, Option<String>)> = output
             .versions()
             .iter()
             .map(|version| {
-                (
-                    version.version().unwrap_or_default().to_owned(),
-                    version.description().map(str::to_owned),
-                    version.code_sha256().map(str::to_owned),
-                )
+                let details = (version.description().map(str::to_owned), version.code_sha256().map(str::to_owned));
+                (version.version().unwrap_or_default().to_owned(), details)
             })
             .collect();
+        assert_eq!(listed.len(), output.versions().len(), "ListVersionsByFunction lists each version once");
         let snapshots = std::iter::once(("$LATEST".to_owned(), ref_state.latest))
             .chain(ref_state.versions.iter().map(|(number, snapshot)| (number.to_string(), *snapshot)));
-        let expected: Vec<(String, Option<String>, Option<String>)> = snapshots
+        let expected: BTreeMap<String, (Option<String>, Option<String>)> = snapshots
             .map(|(name, snapshot)| {
-                (name, Some(description(snapshot.description)), sut.code_sha256.get(&snapshot.code).cloned())
+                (name, (Some(description(snapshot.description)), sut.code_sha256.get(&snapshot.code).cloned()))
             })
             .collect();
         assert_eq!(listed, expected, "ListVersionsByFunction lists each version with its own code and description");
