@@ -9,17 +9,19 @@
 //!   Version numbers are never reused, and a published version never changes.
 //! - An alias points at one version, or `$LATEST`, and may route a share of
 //!   invocations to one additional published version
-//!   (<https://docs.aws.amazon.com/lambda/latest/dg/configuring-alias-routing.html>).
+//!   (<https://docs.aws.amazon.com/lambda/latest/dg/API_AliasRoutingConfiguration.html>).
 //!   A primary version that does not exist is `ResourceNotFoundException`,
-//!   and routing with `$LATEST`, to the primary version itself or to a
-//!   missing version is `InvalidParameterValueException`. A second alias of
-//!   the same name is `ResourceConflictException`
+//!   and a second alias of the same name is `ResourceConflictException`
 //!   (<https://docs.aws.amazon.com/lambda/latest/api/API_CreateAlias.html>).
 //! - DeleteFunction with a version number as `Qualifier` deletes that
-//!   version only, and fails with `ResourceConflictException` while an alias
-//!   routes to it (<https://docs.aws.amazon.com/lambda/latest/api/API_DeleteFunction.html>).
+//!   version only (<https://docs.aws.amazon.com/lambda/latest/api/API_DeleteFunction.html>).
 //!   Without a qualifier it deletes the function with every version and
 //!   alias, and a function created again under that name starts over.
+//!
+//! NOTE: these error codes are the emulator's choices, unverified on AWS:
+//! `InvalidParameterValueException` for routing with `$LATEST`, to the
+//! primary version itself or to a missing version, and
+//! `ResourceConflictException` for deleting a version an alias routes to.
 //!
 //! Invoke starts a real Python process in the emulator, so the strategy
 //! chooses it rarely. The handler returns `AWS_LAMBDA_FUNCTION_VERSION` and
@@ -156,8 +158,6 @@ impl FunctionModel {
         if version == Qualifier::Latest || version == Qualifier::Version(additional) {
             return INVALID_PARAMETER;
         }
-        // NOTE: AWS does not name the error for routing to a missing version.
-        // InvalidParameterValueException is the emulator's choice, unverified.
         if !self.versions.contains_key(&additional) {
             return INVALID_PARAMETER;
         }

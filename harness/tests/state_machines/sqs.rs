@@ -36,6 +36,12 @@
 //! prediction is then the whole receivable set, whatever order the service
 //! picks. The one exception is a FIFO queue whose receivable messages are all
 //! in one group: there a smaller receive returns that group's oldest messages.
+//!
+//! NOTE: AWS short polling samples a subset of its servers and may return
+//! fewer messages than are receivable
+//! (ReceiveMessage in <https://docs.aws.amazon.com/sdkfornet/latest/apidocs/items/MSQSSQSReceiveMessageStringNET45.html>).
+//! The emulator returns them all, and the model predicts that, so against
+//! AWS a receive could fall short of the prediction.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -53,7 +59,7 @@ use crate::common::{self, Emulator};
 const STANDARD: usize = 0;
 /// Index of the FIFO queue in [`QueueModel::queues`].
 const FIFO: usize = 1;
-/// Most live messages a queue may hold, so one receive can return them all.
+/// Maximum live messages in one queue, so that one receive can return them all.
 const MAX_LIVE: usize = 10;
 /// Visibility timeout, in seconds, of a receive that hides its messages.
 /// A test case runs for far less.
