@@ -21,13 +21,21 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(30);
 /// Builds the proptest configuration of one state-machine test: `cases`
 /// sequences from the fixed `seed`, with failures persisted to `regressions`
 /// (a path relative to the harness crate, where `cargo test` runs).
+///
+/// The environment variables `PROPTEST_CASES` and `PROPTEST_RNG_SEED`
+/// replace `cases` and `seed` for a longer exploratory run; without them
+/// every run is the same.
 pub fn proptest_config(cases: u32, seed: u64, regressions: &'static str) -> ProptestConfig {
+    let defaults = ProptestConfig::default();
+    let cases = if std::env::var_os("PROPTEST_CASES").is_some() { defaults.cases } else { cases };
+    let rng_seed =
+        if std::env::var_os("PROPTEST_RNG_SEED").is_some() { defaults.rng_seed } else { RngSeed::Fixed(seed) };
     ProptestConfig {
         cases,
-        rng_seed: RngSeed::Fixed(seed),
+        rng_seed,
         failure_persistence: Some(Box::new(FileFailurePersistence::Direct(regressions))),
         max_shrink_iters: 256,
-        ..ProptestConfig::default()
+        ..defaults
     }
 }
 

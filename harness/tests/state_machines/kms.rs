@@ -10,9 +10,10 @@
 //!   `PendingDeletion`, and CancelKeyDeletion moves it back to `Disabled`
 //!   (<https://docs.aws.amazon.com/kms/latest/APIReference/API_CancelKeyDeletion.html>).
 //! - Encrypt, Decrypt and GenerateMac fail with `DisabledException` on a
-//!   disabled key. Every operation on a key pending deletion fails with
-//!   `KMSInvalidStateException`, except DescribeKey, CancelKeyDeletion and
-//!   the alias operations that do not name it as the new target.
+//!   disabled key. Every operation the model calls on a key pending
+//!   deletion fails with `KMSInvalidStateException`, except DescribeKey,
+//!   ListAliases, CancelKeyDeletion and the alias operations that do not
+//!   name it as the new target.
 //! - EnableKeyRotation needs an enabled key and works only on symmetric
 //!   encryption keys. Asymmetric and HMAC keys fail with
 //!   `UnsupportedOperationException`
@@ -33,7 +34,7 @@ use proptest_state_machine::{ReferenceStateMachine, StateMachineTest, prop_state
 
 use crate::common::{self, Emulator};
 
-/// Most keys one sequence creates.
+/// Maximum keys one sequence creates.
 const MAX_KEYS: usize = 4;
 /// Alias names the sequences use, `alias/state-machine-N`.
 const ALIASES: usize = 3;
