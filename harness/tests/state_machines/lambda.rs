@@ -44,7 +44,7 @@ const FUNCTION_NAME: &str = "state-machine-function";
 const ROLE: &str = "arn:aws:iam::111111111111:role/state-machine-role";
 /// Share of an alias's invocations routed to its additional version.
 const ROUTING_WEIGHT: f64 = 0.5;
-/// Most versions one sequence publishes.
+/// Maximum versions one sequence publishes.
 const MAX_VERSIONS: u32 = 6;
 /// Alias names the sequences use, `alias-N`.
 const ALIASES: usize = 2;

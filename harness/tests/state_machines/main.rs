@@ -2,7 +2,7 @@
 //!
 //! Each module holds a small reference model of one service's documented
 //! AWS semantics, written from the AWS documentation. Where AWS documents
-//! nothing, the model follows the emulator's choice and a `NOTE:` says so.
+//! nothing, the model follows the emulator's choice and a `NOTE:` marks it.
 //! Its system under test applies every generated transition
 //! through the official SDK client to an emulator on 127.0.0.1 port 0. After
 //! each transition the test checks that the output matches the model's

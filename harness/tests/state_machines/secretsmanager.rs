@@ -46,7 +46,7 @@ const AWSPENDING: &str = "AWSPENDING";
 const PUT_LABELS: [&str; 4] = [AWSCURRENT, AWSPENDING, "custom-a", "custom-b"];
 /// Labels UpdateSecretVersionStage may move.
 const MOVE_LABELS: [&str; 5] = [AWSCURRENT, AWSPREVIOUS, AWSPENDING, "custom-a", "custom-b"];
-/// Most versions one sequence makes, far below the service's quota, so no
+/// Maximum versions one sequence makes, far below the service's quota, so no
 /// deprecated version is removed.
 const MAX_VERSIONS: usize = 12;
 const INVALID_REQUEST: &str = "InvalidRequestException";
