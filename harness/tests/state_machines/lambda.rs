@@ -92,14 +92,20 @@ pub struct FunctionModel {
 
 #[derive(Clone, Debug)]
 pub enum FunctionTransition {
-    UpdateFunctionCode(u8),
+    /// UpdateFunctionCode to code revision `code`, with `Publish` set to `publish`.
+    UpdateFunctionCode {
+        code: u8,
+        publish: bool,
+    },
     UpdateFunctionConfiguration(u8),
     /// PublishVersion, with a `Description` for the version when set.
     PublishVersion(Option<u8>),
-    /// CreateFunction of the deleted function, with this code and description.
+    /// CreateFunction of the deleted function, with this code and
+    /// description, and `Publish` set to `publish`.
     CreateFunction {
         code: u8,
         description: u8,
+        publish: bool,
     },
     /// DeleteFunction without a qualifier, which deletes every version and alias.
     DeleteFunction,
@@ -269,11 +275,13 @@ impl ReferenceStateMachine for FunctionModel {
             prop_oneof![qualifier.prop_map(InvokeTarget::Qualifier), alias.clone().prop_map(InvokeTarget::Alias),];
 
         let without_invoke = prop_oneof![
-            3 => (0..3u8).prop_map(FunctionTransition::UpdateFunctionCode),
+            3 => (0..3u8, proptest::bool::weighted(0.3))
+                .prop_map(|(code, publish)| FunctionTransition::UpdateFunctionCode { code, publish }),
             3 => (0..3u8).prop_map(FunctionTransition::UpdateFunctionConfiguration),
             4 => proptest::option::weighted(0.3, 0..3u8).prop_map(FunctionTransition::PublishVersion),
             1 => Just(FunctionTransition::DeleteFunction),
-            2 => (0..3u8, 0..3u8).prop_map(|(code, description)| FunctionTransition::CreateFunction { code, description }),
+            2 => (0..3u8, 0..3u8, proptest::bool::weighted(0.3))
+                .prop_map(|(code, description, publish)| FunctionTransition::CreateFunction { code, description, publish }),
             3 => create_alias,
             3 => update_alias,
             1 => alias.prop_map(FunctionTransition::DeleteAlias),
@@ -294,7 +302,9 @@ impl ReferenceStateMachine for FunctionModel {
         };
         match *transition {
             // Every update changes the value, because of the rule noted in `publish_version`.
-            FunctionTransition::UpdateFunctionCode(code) => code != state.latest.code,
+            FunctionTransition::UpdateFunctionCode { code, publish } => {
+                code != state.latest.code && (!publish || state.last_version < MAX_VERSIONS)
+            }
             FunctionTransition::UpdateFunctionConfiguration(description) => description != state.latest.description,
             FunctionTransition::PublishVersion(_) => state.last_version < MAX_VERSIONS,
             FunctionTransition::CreateFunction { .. } | FunctionTransition::DeleteFunction => true,
@@ -318,10 +328,12 @@ impl ReferenceStateMachine for FunctionModel {
             return state;
         }
         state.expected = match *transition {
-            FunctionTransition::UpdateFunctionCode(code) => {
+            // Publish has the effect of a PublishVersion right after the update
+            // (<https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionCode.html>).
+            FunctionTransition::UpdateFunctionCode { code, publish } => {
                 state.latest.code = code;
                 state.changed_since_publish = true;
-                "ok"
+                if publish { state.publish_version(None) } else { "ok" }
             }
             FunctionTransition::UpdateFunctionConfiguration(description) => {
                 state.latest.description = description;
@@ -330,11 +342,11 @@ impl ReferenceStateMachine for FunctionModel {
             }
             FunctionTransition::PublishVersion(description) => state.publish_version(description),
             FunctionTransition::CreateFunction { .. } if state.function_exists => CONFLICT,
-            FunctionTransition::CreateFunction { code, description } => {
+            FunctionTransition::CreateFunction { code, description, publish } => {
                 // A new function of an old name starts again at version 1
                 // with no aliases.
                 state = FunctionModel::created(Snapshot { code, description });
-                "ok"
+                if publish { state.publish_version(None) } else { "ok" }
             }
             FunctionTransition::DeleteFunction => {
                 state.function_exists = false;
@@ -463,7 +475,7 @@ impl StateMachineTest for FunctionSut {
     type SystemUnderTest = Self;
     type Reference = FunctionModel;
 
-    fn init_test(_: &FunctionModel) -> Self {
+    fn init_test(ref_state: &FunctionModel) -> Self {
         let emulator = Emulator::start();
         let config = aws_sdk_lambda::Config::builder()
             .behavior_version(aws_sdk_lambda::config::BehaviorVersion::latest())
@@ -472,18 +484,23 @@ impl StateMachineTest for FunctionSut {
             .endpoint_url(emulator.endpoint_url())
             .build();
         let mut sut = FunctionSut { emulator, client: Client::from_conf(config), code_sha256: BTreeMap::new() };
-        assert_eq!(sut.create_function(0, 0), "ok", "the first CreateFunction");
+        assert_eq!(sut.create_function(ref_state, 0, 0, false), "ok", "the first CreateFunction");
         sut
     }
 
     fn apply(mut sut: Self, ref_state: &FunctionModel, transition: FunctionTransition) -> Self {
         let outcome = match transition {
-            FunctionTransition::UpdateFunctionCode(code) => {
-                let request =
-                    sut.client.update_function_code().function_name(FUNCTION_NAME).zip_file(Blob::new(package(code)));
+            FunctionTransition::UpdateFunctionCode { code, publish } => {
+                let request = sut
+                    .client
+                    .update_function_code()
+                    .function_name(FUNCTION_NAME)
+                    .zip_file(Blob::new(package(code)))
+                    .publish(publish);
                 let result = sut.emulator.call(request.send());
                 if let Ok(output) = &result {
                     sut.record_code_sha256(code, output.code_sha256());
+                    check_returned_version(ref_state, "UpdateFunctionCode", output.version());
                 }
                 common::outcome(&result)
             }
@@ -507,7 +524,9 @@ impl StateMachineTest for FunctionSut {
                 }
                 common::outcome(&result)
             }
-            FunctionTransition::CreateFunction { code, description } => sut.create_function(code, description),
+            FunctionTransition::CreateFunction { code, description, publish } => {
+                sut.create_function(ref_state, code, description, publish)
+            }
             FunctionTransition::DeleteFunction => {
                 common::outcome(&sut.emulator.call(sut.client.delete_function().function_name(FUNCTION_NAME).send()))
             }
@@ -620,6 +639,16 @@ impl StateMachineTest for FunctionSut {
     }
 }
 
+/// Checks the Version a write returned: the published version when the
+/// model published one, and `$LATEST` otherwise.
+fn check_returned_version(ref_state: &FunctionModel, operation: &str, version: Option<&str>) {
+    let expected = match ref_state.returned_versions.as_slice() {
+        [published] => qualifier_name(*published),
+        _ => "$LATEST".to_owned(),
+    };
+    assert_eq!(version, Some(expected.as_str()), "Version that {operation} returns");
+}
+
 /// Builds a RoutingConfig that sends [`ROUTING_WEIGHT`] to `additional_version`, or an empty one.
 fn routing(additional_version: Option<u32>) -> AliasRoutingConfiguration {
     let weights = additional_version.map(|number| BTreeMap::from([(number.to_string(), ROUTING_WEIGHT)]));
@@ -653,7 +682,7 @@ impl FunctionSut {
     }
 
     /// Creates the function from code revision `code` and returns the outcome.
-    fn create_function(&mut self, code: u8, value: u8) -> String {
+    fn create_function(&mut self, ref_state: &FunctionModel, code: u8, value: u8, publish: bool) -> String {
         let request = self
             .client
             .create_function()
@@ -662,10 +691,12 @@ impl FunctionSut {
             .role(ROLE)
             .handler("app.handler")
             .description(description(value))
+            .publish(publish)
             .code(FunctionCode::builder().zip_file(Blob::new(package(code))).build());
         let result = self.emulator.call(request.send());
         if let Ok(output) = &result {
             self.record_code_sha256(code, output.code_sha256());
+            check_returned_version(ref_state, "CreateFunction", output.version());
         }
         common::outcome(&result)
     }
