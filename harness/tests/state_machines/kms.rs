@@ -9,11 +9,11 @@
 //!   target state. ScheduleKeyDeletion moves an enabled or disabled key to
 //!   `PendingDeletion`, and CancelKeyDeletion moves it back to `Disabled`
 //!   (<https://docs.aws.amazon.com/kms/latest/APIReference/API_CancelKeyDeletion.html>).
-//! - Encrypt, Decrypt and GenerateMac fail with `DisabledException` on a
-//!   disabled key. Every operation the model calls on a key pending
-//!   deletion fails with `KMSInvalidStateException`, except DescribeKey,
-//!   ListAliases, CancelKeyDeletion and the alias operations that do not
-//!   name it as the new target.
+//! - Encrypt, Decrypt, ReEncrypt and GenerateMac fail with
+//!   `DisabledException` on a disabled key. Every operation the model calls
+//!   on a key pending deletion fails with `KMSInvalidStateException`, except
+//!   DescribeKey, ListAliases, CancelKeyDeletion and the alias operations
+//!   that do not name it as the new target.
 //! - EnableKeyRotation needs an enabled key and works only on symmetric
 //!   encryption keys. Asymmetric and HMAC keys fail with
 //!   `UnsupportedOperationException`
@@ -122,6 +122,12 @@ pub enum KeyTransition {
         key: usize,
         key_id: DecryptKeyId,
     },
+    /// ReEncrypt of the ciphertext made when symmetric key `key` was
+    /// created, to the symmetric key `destination` names.
+    ReEncrypt {
+        key: usize,
+        destination: KeyReference,
+    },
     CreateAlias {
         alias: usize,
         key: usize,
@@ -210,7 +216,9 @@ impl ReferenceStateMachine for KeyModel {
             1 => key.clone().prop_map(KeyTransition::ScheduleKeyDeletion),
             2 => key.clone().prop_map(KeyTransition::CancelKeyDeletion),
             1 => key.clone().prop_map(KeyTransition::EnableKeyRotation),
-            3 => reference.prop_map(KeyTransition::Use),
+            3 => reference.clone().prop_map(KeyTransition::Use),
+            2 => (key.clone(), reference)
+                .prop_map(|(key, destination)| KeyTransition::ReEncrypt { key, destination }),
             3 => (key.clone(), decrypt_key_id).prop_map(|(key, key_id)| KeyTransition::Decrypt { key, key_id }),
             2 => (alias.clone(), key.clone()).prop_map(|(alias, key)| KeyTransition::CreateAlias { alias, key }),
             2 => (alias.clone(), key).prop_map(|(alias, key)| KeyTransition::UpdateAlias { alias, key }),
@@ -235,6 +243,17 @@ impl ReferenceStateMachine for KeyModel {
                 true
             }
             KeyTransition::Decrypt { key, key_id } => exists(key) && state.decrypt_allowed(key, key_id),
+            // Both keys symmetric, or a missing destination alias.
+            KeyTransition::ReEncrypt { key, destination } => {
+                let symmetric = |key: usize| state.keys.get(key).is_some_and(|k| k.kind == KeyKind::Symmetric);
+                let destination_known = match destination {
+                    KeyReference::Key(other) | KeyReference::KeyArn(other) => symmetric(other),
+                    KeyReference::Alias(_) | KeyReference::AliasArn(_) => {
+                        state.resolve(destination).is_none_or(symmetric)
+                    }
+                };
+                symmetric(key) && destination_known
+            }
         }
     }
 
@@ -298,6 +317,18 @@ fn apply_key_transition(state: &mut KeyModel, transition: &KeyTransition) -> &'s
             Some(key) => KeyModel::cryptographic_outcome(state.keys[key].state),
             None => NOT_FOUND,
         },
+        KeyTransition::ReEncrypt { key, destination } => {
+            // NOTE: ReEncrypt needs both keys enabled. Checking the source key
+            // before the destination is the emulator's choice, unverified.
+            let source = KeyModel::cryptographic_outcome(state.keys[key].state);
+            if source != "ok" {
+                return source;
+            }
+            match state.resolve(destination) {
+                Some(target) => KeyModel::cryptographic_outcome(state.keys[target].state),
+                None => NOT_FOUND,
+            }
+        }
         KeyTransition::Decrypt { key, key_id } => {
             let named = match key_id {
                 DecryptKeyId::Omitted | DecryptKeyId::OwnKey => key,
@@ -412,6 +443,7 @@ impl StateMachineTest for KeySut {
             }
             KeyTransition::Use(reference) => sut.use_key(ref_state, reference),
             KeyTransition::Decrypt { key, key_id } => sut.decrypt(ref_state, key, key_id),
+            KeyTransition::ReEncrypt { key, destination } => sut.re_encrypt(ref_state, key, destination),
             KeyTransition::CreateAlias { alias, key } => {
                 let request = client.create_alias().alias_name(alias_name(alias)).target_key_id(&sut.key_ids[key]);
                 common::outcome(&sut.emulator.call(request.send()))
@@ -539,14 +571,7 @@ impl KeySut {
     /// returns the outcome. The operation follows the kind of key the model
     /// resolves the reference to, and a missing alias gets Encrypt.
     fn use_key(&self, ref_state: &KeyModel, reference: KeyReference) -> String {
-        let key_id = match reference {
-            KeyReference::Key(key) => self.key_ids[key].clone(),
-            KeyReference::KeyArn(key) => self.key_arn(key),
-            KeyReference::Alias(alias) => alias_name(alias),
-            KeyReference::AliasArn(alias) => {
-                format!("arn:aws:kms:{}:{}:{}", common::REGION, common::ACCOUNT, alias_name(alias))
-            }
-        };
+        let key_id = self.key_address(reference);
         let kind = ref_state.resolve(reference).map_or(KeyKind::Symmetric, |key| ref_state.keys[key].kind);
         match kind {
             KeyKind::Hmac => {
@@ -594,6 +619,42 @@ impl KeySut {
             assert_eq!(output.key_id(), Some(self.key_arn(key).as_str()), "Decrypt names the key ARN of key {key}");
         }
         common::outcome(&result)
+    }
+
+    /// Re-encrypts key `key`'s ciphertext to `destination` and, when that
+    /// succeeds, checks that the new ciphertext decrypts to the plaintext.
+    fn re_encrypt(&self, ref_state: &KeyModel, key: usize, destination: KeyReference) -> String {
+        let ciphertext = self.ciphertexts[key].clone().expect("a symmetric key has a ciphertext");
+        let request =
+            self.client.re_encrypt().ciphertext_blob(ciphertext).destination_key_id(self.key_address(destination));
+        let result = self.emulator.call(request.send());
+        let Ok(output) = &result else { return common::outcome(&result) };
+
+        let target = ref_state.resolve(destination).expect("a successful ReEncrypt had a destination key");
+        assert_eq!(output.source_key_id(), Some(self.key_arn(key).as_str()), "ReEncrypt SourceKeyId");
+        assert_eq!(output.key_id(), Some(self.key_arn(target).as_str()), "ReEncrypt KeyId");
+        let blob = output.ciphertext_blob().cloned().expect("ReEncrypt returns a CiphertextBlob");
+        let decrypted =
+            self.emulator.call(self.client.decrypt().ciphertext_blob(blob).send()).expect("Decrypt after ReEncrypt");
+        assert_eq!(
+            decrypted.key_id(),
+            Some(self.key_arn(target).as_str()),
+            "the re-encrypted ciphertext names key {target}"
+        );
+        assert_eq!(decrypted.plaintext().map(Blob::as_ref), Some(PLAINTEXT), "the re-encrypted plaintext");
+        "ok".to_owned()
+    }
+
+    /// Returns the `KeyId` value that names `reference`.
+    fn key_address(&self, reference: KeyReference) -> String {
+        match reference {
+            KeyReference::Key(key) => self.key_ids[key].clone(),
+            KeyReference::KeyArn(key) => self.key_arn(key),
+            KeyReference::Alias(alias) => alias_name(alias),
+            KeyReference::AliasArn(alias) => {
+                format!("arn:aws:kms:{}:{}:{}", common::REGION, common::ACCOUNT, alias_name(alias))
+            }
+        }
     }
 
     fn key_arn(&self, key: usize) -> String {
