@@ -42,6 +42,10 @@ use crate::common::{self, Emulator};
 
 const FUNCTION_NAME: &str = "state-machine-function";
 const ROLE: &str = "arn:aws:iam::111111111111:role/state-machine-role";
+/// The function's timeout, in seconds. It is far above the handler's run
+/// time so that a slow interpreter start on a loaded machine does not fail
+/// an Invoke, and below the 30 s limit on one SDK call.
+const HANDLER_TIMEOUT_SECONDS: i32 = 20;
 /// Share of an alias's invocations routed to its additional version.
 const ROUTING_WEIGHT: f64 = 0.5;
 /// Maximum versions one sequence publishes.
@@ -690,6 +694,7 @@ impl FunctionSut {
             .runtime(Runtime::Python312)
             .role(ROLE)
             .handler("app.handler")
+            .timeout(HANDLER_TIMEOUT_SECONDS)
             .description(description(value))
             .publish(publish)
             .code(FunctionCode::builder().zip_file(Blob::new(package(code))).build());
