@@ -9,8 +9,8 @@
 #   emulator, under every profile;
 # - `crosscheck run --targets .ci/peers/targets.yaml --target NAME --only matrix
 #   --profile PROFILE` for NAME moto and localstack and PROFILE localstack and
-#   aws, with the SQS, KMS, SNS, Secrets Manager and S3 catalogs, the ones snapshots/peers/
-#   records. Each peer is installed (idempotently) into target/ci-peers/NAME
+#   aws, with the SQS, KMS, SNS, Secrets Manager, S3 and Lambda catalogs,
+#   the ones snapshots/peers/ records. Each peer is installed (idempotently) into target/ci-peers/NAME
 #   with .ci/peers/NAME.sh, started on 127.0.0.1 at the port of its endpoint
 #   in targets.yaml, and stopped by its saved PID when its runs end or the script
 #   exits, whether it passes or fails.
