@@ -1,0 +1,365 @@
+//! Turns a generated [`Case`] into an ordinary [`Scenario`]: fixture steps
+//! that create the resources (decoys included) and call steps whose
+//! expectation is the model's prediction for one profile.
+//!
+//! Every queue gets two marks that tell it apart from a same-named queue of
+//! another namespace: a `VisibilityTimeout` no other queue of the case has,
+//! and an `owner` tag naming its account and region. A call that reads a
+//! queue expects those marks, its ARN and its message count, so a target
+//! that answers from the wrong namespace fails the step's `ok` subset.
+
+use crosscheck_emulator::access::{Boundary, Profile};
+use crosscheck_emulator::arn::AddressKind;
+use crosscheck_emulator::store::Namespace;
+use serde_json::{Map, Value, json};
+
+use super::case::{Case, QUEUE_NAMES, ResourceSpec, ServiceCall, SqsCall};
+use super::model::{self, Prediction, QueueState, SQS_POLICY_ACTIONS};
+use crate::outcome::OutcomeClass;
+use crate::scenario::{Call, Capture, ErrorMatcher, Expectation, ExpectedOutcome, ResponsePath, Scenario, Step};
+
+/// The first `VisibilityTimeout` fixture queues get; each next queue gets one more.
+const FIRST_VISIBILITY_TIMEOUT: u32 = 11;
+
+/// SetQueueAttributes sets this plus the step number, so each value is unique in a case.
+const SET_VISIBILITY_TIMEOUT_BASE: u32 = 100;
+
+/// The `id` of generated scenarios, until a counterexample is written to a file.
+pub const GENERATED_ID: &str = "generated.yaml";
+
+/// A generated scenario and the model's facts about each step.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub scenario: Scenario,
+    /// One entry per step, in step order.
+    pub steps: Vec<StepFacts>,
+    /// Every queue the fixture creates, decoys included, as created.
+    pub queues: Vec<QueueState>,
+}
+
+/// The model's facts about one step.
+#[derive(Debug, Clone)]
+pub struct StepFacts {
+    /// Whether the step is part of the fixture, which must succeed.
+    pub fixture: bool,
+    pub caller: Namespace,
+    /// `None` for calls that name no resource, such as ListQueues.
+    pub boundary: Option<Boundary>,
+    pub address_kind: Option<AddressKind>,
+    /// The queue the step addresses, as an index into [`Generated::queues`].
+    pub queue: Option<usize>,
+    /// `None` for fixture steps.
+    pub prediction: Option<Prediction>,
+}
+
+/// Builds the scenario of `case` under `profile`. `name_suffix` is appended
+/// to every resource name, so that cases run against one long-lived target
+/// never meet each other's resources; it is empty for the bundled emulator,
+/// which starts empty for every case.
+pub fn emit(case: &Case, profile: Profile, name_suffix: &str) -> Generated {
+    let mut builder = Builder::new(case, profile, name_suffix);
+    builder.create_queues();
+    builder.call_steps();
+    builder.finish()
+}
+
+struct Builder<'a> {
+    case: &'a Case,
+    profile: Profile,
+    name_suffix: &'a str,
+    queues: Vec<QueueState>,
+    /// The queues created from the case's resources; calls select among these.
+    primary_queues: usize,
+    steps: Vec<Step>,
+    facts: Vec<StepFacts>,
+    created: Vec<QueueState>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(case: &'a Case, profile: Profile, name_suffix: &'a str) -> Builder<'a> {
+        Builder {
+            case,
+            profile,
+            name_suffix,
+            queues: Vec::new(),
+            primary_queues: 0,
+            steps: Vec::new(),
+            facts: Vec::new(),
+            created: Vec::new(),
+        }
+    }
+
+    fn queue_index(&self, namespace: &Namespace, name: &str) -> Option<usize> {
+        self.queues.iter().position(|queue| queue.namespace == *namespace && queue.name == name)
+    }
+
+    /// Adds the CreateQueue step of a new queue, unless one of that name
+    /// already exists in `namespace`.
+    fn create_queue(&mut self, namespace: Namespace, base_name: &str, policy: Option<&super::policy::PolicySpec>) {
+        let name = format!("{base_name}{}", self.name_suffix);
+        if self.queue_index(&namespace, &name).is_some() {
+            return;
+        }
+        let number = self.queues.len() + 1;
+        let visibility_timeout = FIRST_VISIBILITY_TIMEOUT + u32::try_from(self.queues.len()).unwrap_or(0);
+        let arn = format!("arn:aws:sqs:{}:{}:{name}", namespace.region, namespace.account_id);
+        let document = policy.map(|policy| policy.to_json(&self.case.world, SQS_POLICY_ACTIONS, &arn));
+        let queue =
+            QueueState::new(&name, namespace.clone(), format!("q{number}"), visibility_timeout, document.as_deref());
+
+        let mut attributes = Map::new();
+        attributes.insert("VisibilityTimeout".to_owned(), json!(visibility_timeout.to_string()));
+        if let Some(document) = document {
+            attributes.insert("Policy".to_owned(), json!(document));
+        }
+        let input = json!({
+            "QueueName": name,
+            "Attributes": attributes,
+            "tags": { "owner": queue.owner_tag },
+        });
+        let capture = Capture {
+            variable: queue.variable.clone(),
+            path: ResponsePath::parse("QueueUrl").expect("a member name is a response path"),
+        };
+        self.push_step(&namespace, "CreateQueue", input, vec![capture], None);
+        self.facts.push(StepFacts {
+            fixture: true,
+            caller: namespace,
+            boundary: Some(Boundary::Same),
+            address_kind: Some(AddressKind::Name),
+            queue: Some(self.queues.len()),
+            prediction: None,
+        });
+        self.created.push(queue.clone());
+        self.queues.push(queue);
+    }
+
+    fn create_queues(&mut self) {
+        for resource in &self.case.resources {
+            let ResourceSpec::Queue(spec) = resource;
+            let namespace = self.case.world.namespace(spec.place);
+            self.create_queue(namespace, QUEUE_NAMES[spec.name.index(QUEUE_NAMES.len())], spec.policy.as_ref());
+        }
+        self.primary_queues = self.queues.len();
+
+        // Decoys: a same-named queue in the caller's own namespace.
+        for call in &self.case.calls {
+            let ServiceCall::Sqs(sqs_call) = &call.call;
+            let Some(selected) = sqs_call.queue().filter(|_| call.decoy) else {
+                continue;
+            };
+            let target = selected.index(self.primary_queues);
+            let base_name = self.queues[target].name.trim_end_matches(self.name_suffix).to_owned();
+            let caller = self.case.world.namespace(call.caller);
+            self.create_queue(caller, &base_name, None);
+        }
+    }
+
+    fn call_steps(&mut self) {
+        for call in &self.case.calls {
+            let caller = self.case.world.namespace(call.caller);
+            let ServiceCall::Sqs(sqs_call) = &call.call;
+            self.sqs_call(&caller, sqs_call);
+        }
+    }
+
+    fn sqs_call(&mut self, caller: &Namespace, call: &SqsCall) {
+        let step_number = self.steps.len() + 1;
+        let target = call.queue().map(|selected| selected.index(self.primary_queues));
+
+        let (operation, input) = match call {
+            SqsCall::GetQueueUrl { queue, owner } => {
+                let name = self.queues[queue.index(self.primary_queues)].name.clone();
+                let owner_account = owner.map(|selected| self.case.world.account(selected).id.clone());
+                let account_id = owner_account.clone().unwrap_or_else(|| caller.account_id.clone());
+                let namespace = Namespace::new(&account_id, &caller.region);
+                let mut input = json!({ "QueueName": name });
+                if let Some(owner_account) = owner_account {
+                    input["QueueOwnerAWSAccountId"] = json!(owner_account);
+                }
+                let found = self.queue_index(&namespace, &name).filter(|index| self.queues[*index].exists);
+                let prediction = self.predict_by_name(caller, &namespace, &name, found);
+                self.push_call(caller, "GetQueueUrl", input, prediction, Some(namespace), AddressKind::Name, found);
+                return;
+            }
+            SqsCall::ListQueues => {
+                self.push_call_without_address(caller, "ListQueues", json!({}));
+                return;
+            }
+            SqsCall::GetQueueAttributes(_) => (
+                "GetQueueAttributes",
+                json!({ "AttributeNames": ["VisibilityTimeout", "QueueArn", "ApproximateNumberOfMessages"] }),
+            ),
+            SqsCall::SendMessage(_) => ("SendMessage", json!({ "MessageBody": format!("step {step_number}") })),
+            SqsCall::ListQueueTags(_) => ("ListQueueTags", json!({})),
+            SqsCall::TagQueue(_) => ("TagQueue", json!({ "Tags": { "touched": format!("step-{step_number}") } })),
+            SqsCall::SetQueueAttributes(_) => {
+                let value = SET_VISIBILITY_TIMEOUT_BASE + u32::try_from(step_number).unwrap_or(0);
+                ("SetQueueAttributes", json!({ "Attributes": { "VisibilityTimeout": value.to_string() } }))
+            }
+            SqsCall::PurgeQueue(_) => ("PurgeQueue", json!({})),
+            SqsCall::DeleteQueue(_) => ("DeleteQueue", json!({})),
+        };
+
+        let Some(target) = target else { return };
+        let mut input = input;
+        input["QueueUrl"] = json!(format!("${{{}}}", self.queues[target].variable));
+        let prediction = self.predict_by_url(caller, operation, target, step_number);
+        let namespace = self.queues[target].namespace.clone();
+        self.push_call(caller, operation, input, prediction, Some(namespace), AddressKind::Url, Some(target));
+    }
+
+    /// Predicts a call that names queue `target` by its URL, and applies a
+    /// predicted success to the model's state.
+    fn predict_by_url(&mut self, caller: &Namespace, operation: &str, target: usize, step_number: usize) -> Prediction {
+        let facts = model::facts("sqs", operation);
+        let queue = &self.queues[target];
+        let policy = queue.policy.as_ref().filter(|_| queue.exists);
+        if let Err(class) = model::decide_access(self.profile, caller, &queue.namespace, &queue.arn, policy, facts) {
+            return Prediction::error(class);
+        }
+        if !queue.exists {
+            return Prediction::error(OutcomeClass::NotFound);
+        }
+
+        let queue = &mut self.queues[target];
+        match operation {
+            "GetQueueAttributes" => Prediction::ok(Some(json!({ "Attributes": {
+                "VisibilityTimeout": queue.visibility_timeout.to_string(),
+                "QueueArn": queue.arn,
+                "ApproximateNumberOfMessages": queue.messages.to_string(),
+            }}))),
+            "ListQueueTags" => Prediction::ok(Some(json!({ "Tags": { "owner": queue.owner_tag } }))),
+            "SendMessage" => {
+                queue.messages += 1;
+                Prediction::ok(None)
+            }
+            "SetQueueAttributes" => {
+                queue.visibility_timeout = SET_VISIBILITY_TIMEOUT_BASE + u32::try_from(step_number).unwrap_or(0);
+                Prediction::ok(None)
+            }
+            "PurgeQueue" if queue.purged => {
+                Prediction { class: OutcomeClass::Error, code: Some("PurgeQueueInProgress"), subset: None }
+            }
+            "PurgeQueue" => {
+                queue.purged = true;
+                queue.messages = 0;
+                Prediction::ok(None)
+            }
+            "DeleteQueue" => {
+                queue.exists = false;
+                queue.policy = None;
+                Prediction::ok(None)
+            }
+            _ => Prediction::ok(None),
+        }
+    }
+
+    /// Predicts GetQueueUrl for `name` in `namespace`; `found` is the live queue there.
+    fn predict_by_name(
+        &self,
+        caller: &Namespace,
+        namespace: &Namespace,
+        name: &str,
+        found: Option<usize>,
+    ) -> Prediction {
+        let facts = model::facts("sqs", "GetQueueUrl");
+        let queue = found.map(|index| &self.queues[index]);
+        let arn = format!("arn:aws:sqs:{}:{}:{name}", namespace.region, namespace.account_id);
+        let policy = queue.and_then(|queue| queue.policy.as_ref());
+        if let Err(class) = model::decide_access(self.profile, caller, namespace, &arn, policy, facts) {
+            return Prediction::error(class);
+        }
+        match queue {
+            Some(queue) => Prediction::ok(Some(json!({ "QueueUrl": format!("${{{}}}", queue.variable) }))),
+            None => Prediction::error(OutcomeClass::NotFound),
+        }
+    }
+
+    fn push_step(
+        &mut self,
+        caller: &Namespace,
+        operation: &str,
+        input: Value,
+        captures: Vec<Capture>,
+        prediction: Option<&Prediction>,
+    ) {
+        let expect = match prediction {
+            Some(prediction) => vec![(self.profile, expectation(prediction, self.profile))],
+            None => Vec::new(),
+        };
+        self.steps.push(Step {
+            number: self.steps.len() + 1,
+            line: 0,
+            actor: self.case.world.actor_name(caller),
+            call: Call { service: "sqs".to_owned(), operation: operation.to_owned() },
+            input,
+            captures,
+            expect,
+        });
+    }
+
+    #[allow(clippy::too_many_arguments, reason = "one call step is described by all of these")]
+    fn push_call(
+        &mut self,
+        caller: &Namespace,
+        operation: &str,
+        input: Value,
+        prediction: Prediction,
+        resource: Option<Namespace>,
+        address_kind: AddressKind,
+        queue: Option<usize>,
+    ) {
+        self.push_step(caller, operation, input, Vec::new(), Some(&prediction));
+        self.facts.push(StepFacts {
+            fixture: false,
+            caller: caller.clone(),
+            boundary: resource.map(|resource| Boundary::between(caller, &resource)),
+            address_kind: Some(address_kind),
+            queue,
+            prediction: Some(prediction),
+        });
+    }
+
+    fn push_call_without_address(&mut self, caller: &Namespace, operation: &str, input: Value) {
+        let prediction = Prediction::ok(None);
+        self.push_step(caller, operation, input, Vec::new(), Some(&prediction));
+        self.facts.push(StepFacts {
+            fixture: false,
+            caller: caller.clone(),
+            boundary: None,
+            address_kind: None,
+            queue: None,
+            prediction: Some(prediction),
+        });
+    }
+
+    fn finish(self) -> Generated {
+        let accounts = self.case.world.accounts.len();
+        let regions = self.case.world.regions.len();
+        let calls = self.facts.iter().filter(|facts| !facts.fixture).count();
+        let scenario = Scenario {
+            id: GENERATED_ID.to_owned(),
+            path: GENERATED_ID.into(),
+            name: format!("generated: {calls} calls in {accounts} accounts and {regions} regions"),
+            description: None,
+            tags: vec!["sqs".to_owned(), "generated".to_owned()],
+            profiles: vec![self.profile],
+            actors: self.case.world.actors(),
+            steps: self.steps,
+        };
+        Generated { scenario, steps: self.facts, queues: self.created }
+    }
+}
+
+/// Turns a prediction into a scenario expectation. Under `aws` the model's
+/// predictions rest on the documentation pages cited in [`model`], and on
+/// rules AWS does not document, so they are marked unverified.
+fn expectation(prediction: &Prediction, profile: Profile) -> Expectation {
+    let outcome = match (prediction.class, prediction.code) {
+        (OutcomeClass::Ok, _) => ExpectedOutcome::Ok(prediction.subset.clone()),
+        (_, Some(code)) => ExpectedOutcome::Error(ErrorMatcher::Code(code.to_owned())),
+        (class, None) => ExpectedOutcome::Error(ErrorMatcher::Class(class)),
+    };
+    Expectation { outcome, source: None, unverified: profile == Profile::Aws }
+}

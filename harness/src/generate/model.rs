@@ -1,0 +1,289 @@
+//! The model: predicts the outcome class of every generated call from the
+//! profile rules and the IAM policy engine, without running any service code
+//! of the emulator.
+//!
+//! The rules, per profile:
+//!
+//! - `localstack`: a resource addressed by URL or ARN is found in whatever
+//!   account and region the address names, and no policy is evaluated
+//!   (<https://docs.localstack.cloud/references/cross-account-access/>: "On
+//!   LocalStack, all operations allow cross-account access", over one
+//!   unified endpoint for every region);
+//! - `localstack-enforce-iam`: the same, but the resource's policy decides
+//!   every call, as under `aws`;
+//! - `aws`: a resource in another region than the caller's is not found,
+//!   because each region is its own endpoint; an action SQS never applies
+//!   across accounts is denied to another account
+//!   (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-limitations-of-custom-policies.html>);
+//!   otherwise the resource's policy decides.
+//!
+//! "The policy decides" is [`crosscheck_policy::evaluate`] with the caller's
+//! account root user as principal: within its own account the root user is
+//! allowed anything no statement denies, and across accounts the resource's
+//! policy must allow the call
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html>).
+//! The access decision comes before the existence check, so a missing queue
+//! in another account is `denied` where policies are evaluated.
+//!
+//! A bare queue name always acts in the caller's own namespace, in the
+//! account `QueueOwnerAWSAccountId` names when it is set
+//! (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueUrl.html>).
+
+use crosscheck_emulator::access::Profile;
+use crosscheck_emulator::arn::AddressKind;
+use crosscheck_emulator::store::Namespace;
+use crosscheck_policy::{Decision, Policy, PolicySet, PolicyType, Principal, Request, evaluate};
+use serde_json::Value;
+
+use crate::outcome::OutcomeClass;
+
+/// The model's facts about one operation, from the AWS documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperationFacts {
+    pub service: &'static str,
+    /// The operation name as in the API reference.
+    pub operation: &'static str,
+    /// The IAM action the call needs.
+    pub action: &'static str,
+    /// Whether AWS applies a grant of the action to another account.
+    pub grantable_across_accounts: bool,
+    /// The address kinds the operation accepts.
+    pub address_kinds: &'static [AddressKind],
+}
+
+const fn sqs(
+    operation: &'static str,
+    action: &'static str,
+    grantable: bool,
+    kinds: &'static [AddressKind],
+) -> OperationFacts {
+    OperationFacts { service: "sqs", operation, action, grantable_across_accounts: grantable, address_kinds: kinds }
+}
+
+const URL: &[AddressKind] = &[AddressKind::Url];
+const NAME: &[AddressKind] = &[AddressKind::Name];
+const NONE: &[AddressKind] = &[];
+
+/// The operations the generators call. SQS never applies AddPermission,
+/// CreateQueue, DeleteQueue, ListQueues, ListQueueTags, RemovePermission,
+/// SetQueueAttributes, TagQueue or UntagQueue across accounts (the SQS
+/// limitations page cited above).
+pub const OPERATIONS: &[OperationFacts] = &[
+    sqs("CreateQueue", "sqs:CreateQueue", false, NAME),
+    sqs("DeleteQueue", "sqs:DeleteQueue", false, URL),
+    sqs("GetQueueAttributes", "sqs:GetQueueAttributes", true, URL),
+    sqs("GetQueueUrl", "sqs:GetQueueUrl", true, NAME),
+    sqs("ListQueueTags", "sqs:ListQueueTags", false, URL),
+    sqs("ListQueues", "sqs:ListQueues", false, NONE),
+    sqs("PurgeQueue", "sqs:PurgeQueue", true, URL),
+    sqs("SendMessage", "sqs:SendMessage", true, URL),
+    sqs("SetQueueAttributes", "sqs:SetQueueAttributes", false, URL),
+    sqs("TagQueue", "sqs:TagQueue", false, URL),
+];
+
+/// Action patterns the policy grammar draws from for queue policies. Every
+/// action named without a wildcard is one SQS grants across accounts,
+/// because AWS does not document what it does with a policy that names a
+/// never-granted action.
+pub const SQS_POLICY_ACTIONS: &[&str] = &[
+    "sqs:*",
+    "sqs:SendMessage",
+    "sqs:Get*",
+    "sqs:GetQueueAttributes",
+    "sqs:*Message",
+    "sqs:GetQueueUrl",
+    "sqs:PurgeQueue",
+];
+
+/// Returns the facts of `service.operation`.
+///
+/// # Panics
+///
+/// When the table has no such operation; the generators call only listed ones.
+pub fn facts(service: &str, operation: &str) -> &'static OperationFacts {
+    OPERATIONS
+        .iter()
+        .find(|facts| facts.service == service && facts.operation == operation)
+        .unwrap_or_else(|| panic!("the model has no facts for {service}.{operation}"))
+}
+
+/// A queue as the model tracks it.
+#[derive(Debug, Clone)]
+pub struct QueueState {
+    pub name: String,
+    pub namespace: Namespace,
+    /// The scenario variable CreateQueue captures its URL into.
+    pub variable: String,
+    pub arn: String,
+    /// The `owner` tag CreateQueue sets, `ACCOUNT/REGION`.
+    pub owner_tag: String,
+    pub visibility_timeout: u32,
+    pub messages: u64,
+    pub exists: bool,
+    /// Whether a PurgeQueue succeeded; SQS allows one purge per queue every 60 seconds.
+    pub purged: bool,
+    pub policy: Option<Policy>,
+}
+
+impl QueueState {
+    /// Creates the state of a queue created with `policy_document`.
+    ///
+    /// # Panics
+    ///
+    /// When the document does not parse; the grammar only writes valid ones.
+    pub fn new(
+        name: &str,
+        namespace: Namespace,
+        variable: String,
+        visibility_timeout: u32,
+        policy_document: Option<&str>,
+    ) -> QueueState {
+        let arn = format!("arn:aws:sqs:{}:{}:{name}", namespace.region, namespace.account_id);
+        let policy = policy_document
+            .map(|document| Policy::parse(document, PolicyType::Resource).expect("generated policies are valid"));
+        QueueState {
+            name: name.to_owned(),
+            owner_tag: format!("{}/{}", namespace.account_id, namespace.region),
+            namespace,
+            variable,
+            arn,
+            visibility_timeout,
+            messages: 0,
+            exists: true,
+            purged: false,
+            policy,
+        }
+    }
+}
+
+/// The outcome the model predicts for one call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prediction {
+    pub class: OutcomeClass,
+    /// An exact error code where the class alone is too loose, e.g. `PurgeQueueInProgress`.
+    pub code: Option<&'static str>,
+    /// Members the response must contain when the call succeeds.
+    pub subset: Option<Value>,
+}
+
+impl Prediction {
+    pub fn ok(subset: Option<Value>) -> Prediction {
+        Prediction { class: OutcomeClass::Ok, code: None, subset }
+    }
+
+    pub fn error(class: OutcomeClass) -> Prediction {
+        Prediction { class, code: None, subset: None }
+    }
+}
+
+/// Decides whether `caller` may run the operation `facts` describes on a
+/// resource named `arn` in `owner`, whose policy is `policy`.
+///
+/// Returns the class of the refusal: `denied`, or `not-found` for a resource
+/// in another region under `aws`.
+// NOTE: AWS does not document the error a queue URL of another region gets
+// from a region's endpoint; `not-found` (QueueDoesNotExist) is unverified.
+pub fn decide_access(
+    profile: Profile,
+    caller: &Namespace,
+    owner: &Namespace,
+    arn: &str,
+    policy: Option<&Policy>,
+    facts: &OperationFacts,
+) -> Result<(), OutcomeClass> {
+    let cross_account = caller.account_id != owner.account_id;
+    match profile {
+        Profile::Localstack => Ok(()),
+        Profile::LocalstackEnforceIam => decide_by_policy(caller, owner, arn, policy, facts),
+        Profile::Aws => {
+            if caller.region != owner.region {
+                return Err(OutcomeClass::NotFound);
+            }
+            if cross_account && !facts.grantable_across_accounts {
+                return Err(OutcomeClass::Denied);
+            }
+            decide_by_policy(caller, owner, arn, policy, facts)
+        }
+    }
+}
+
+fn decide_by_policy(
+    caller: &Namespace,
+    owner: &Namespace,
+    arn: &str,
+    policy: Option<&Policy>,
+    facts: &OperationFacts,
+) -> Result<(), OutcomeClass> {
+    let request =
+        Request::new(Principal::root(caller.account_id.as_str()), facts.action, arn, owner.account_id.as_str())
+            .with_context("aws:RequestedRegion", caller.region.as_str());
+    let policies = match policy {
+        Some(policy) => PolicySet::new().with_resource("resource-policy", policy),
+        None => PolicySet::new(),
+    };
+    match evaluate(&request, &policies).decision {
+        Decision::Allowed => Ok(()),
+        Decision::ExplicitDeny | Decision::ImplicitDeny => Err(OutcomeClass::Denied),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn namespace(account_id: &str, region: &str) -> Namespace {
+        Namespace::new(account_id, region)
+    }
+
+    const ARN: &str = "arn:aws:sqs:us-east-1:111111111111:orders";
+
+    fn policy(text: &str) -> Policy {
+        Policy::parse(text, PolicyType::Resource).expect("the test policy parses")
+    }
+
+    #[test]
+    fn owner_allowed_without_policy() {
+        let owner = namespace("111111111111", "us-east-1");
+        let send = facts("sqs", "SendMessage");
+        for profile in [Profile::Localstack, Profile::LocalstackEnforceIam, Profile::Aws] {
+            assert_eq!(decide_access(profile, &owner, &owner, ARN, None, send), Ok(()), "{profile}");
+        }
+    }
+
+    #[test]
+    fn other_account_needs_policy_where_evaluated() {
+        let owner = namespace("111111111111", "us-east-1");
+        let other = namespace("222222222222", "us-east-1");
+        let send = facts("sqs", "SendMessage");
+        assert_eq!(decide_access(Profile::Localstack, &other, &owner, ARN, None, send), Ok(()));
+        assert_eq!(decide_access(Profile::Aws, &other, &owner, ARN, None, send), Err(OutcomeClass::Denied));
+
+        let grant = policy(&format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "222222222222"}}, "Action": "sqs:*", "Resource": "{ARN}"}}]}}"#
+        ));
+        assert_eq!(decide_access(Profile::Aws, &other, &owner, ARN, Some(&grant), send), Ok(()));
+        let tag = facts("sqs", "TagQueue");
+        assert_eq!(decide_access(Profile::Aws, &other, &owner, ARN, Some(&grant), tag), Err(OutcomeClass::Denied));
+        assert_eq!(decide_access(Profile::LocalstackEnforceIam, &other, &owner, ARN, Some(&grant), tag), Ok(()));
+    }
+
+    #[test]
+    fn other_region_not_found_under_aws() {
+        let owner = namespace("111111111111", "us-east-1");
+        let caller = namespace("111111111111", "eu-central-1");
+        let read = facts("sqs", "GetQueueAttributes");
+        assert_eq!(decide_access(Profile::Aws, &caller, &owner, ARN, None, read), Err(OutcomeClass::NotFound));
+        assert_eq!(decide_access(Profile::LocalstackEnforceIam, &caller, &owner, ARN, None, read), Ok(()));
+    }
+
+    #[test]
+    fn owner_denied_by_explicit_deny() {
+        let owner = namespace("111111111111", "us-east-1");
+        let deny = policy(&format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "{ARN}"}}]}}"#
+        ));
+        let send = facts("sqs", "SendMessage");
+        assert_eq!(decide_access(Profile::Aws, &owner, &owner, ARN, Some(&deny), send), Err(OutcomeClass::Denied));
+        assert_eq!(decide_access(Profile::Localstack, &owner, &owner, ARN, Some(&deny), send), Ok(()));
+    }
+}

@@ -1,0 +1,318 @@
+//! Judges the run of a generated scenario: where the target's outcomes
+//! depart from the model, and which properties beyond the outcome class the
+//! responses break.
+//!
+//! Properties, checked on every response that succeeded:
+//!
+//! - a call that names a queue by URL is answered by that queue: the
+//!   `QueueArn` and the `owner` tag in the response are the addressed
+//!   queue's, not those of a same-named queue of another namespace;
+//! - a bare queue name finds the queue of the namespace it acts in;
+//! - ListQueues lists only queues of the caller's own namespace, and every
+//!   live one of them;
+//! - the URL CreateQueue returns names the creating account and region.
+//!
+//! Message counts and the effect of deletions across namespaces are part of
+//! the predicted outcomes (`ApproximateNumberOfMessages`, `not-found` after
+//! DeleteQueue), so a target that breaks them shows as a wrong class or a
+//! wrong response.
+
+use std::fmt;
+
+use crosscheck_emulator::access::Boundary;
+use crosscheck_emulator::arn::{AddressKind, parse_queue_url};
+use crosscheck_emulator::store::Namespace;
+use serde_json::Value;
+
+use super::emit::Generated;
+use crate::outcome::OutcomeClass;
+use crate::report::{ScenarioResult, StepResult, Verdict};
+
+/// A kind of disagreement. Reports group disagreements by it, and shrinking
+/// keeps a smaller case only when it still shows the same kind.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DisagreementKind {
+    /// A fixture step, which must succeed, failed.
+    SetupFailed { operation: String, observed: OutcomeClass },
+    /// The outcome class is not the one the model predicts.
+    WrongClass {
+        operation: String,
+        boundary: Option<Boundary>,
+        address_kind: Option<AddressKind>,
+        expected: OutcomeClass,
+        observed: OutcomeClass,
+    },
+    /// The response describes a resource of another namespace than the addressed one.
+    WrongNamespaceAnswered { operation: String, address_kind: Option<AddressKind>, boundary: Option<Boundary> },
+    /// A listing shows a resource of another namespace.
+    LeakedListing { operation: String },
+    /// A listing leaves out a live resource of the caller's namespace.
+    IncompleteListing { operation: String },
+    /// A returned URL or ARN does not name the resource's owner.
+    ForeignAddress { operation: String },
+    /// The class is right but the response lacks what the model expects.
+    WrongResponse { operation: String, boundary: Option<Boundary> },
+    /// The two targets of a lockstep run disagree on the class.
+    TargetsDiffer { operation: String, boundary: Option<Boundary>, first: OutcomeClass, second: OutcomeClass },
+}
+
+fn boundary_text(boundary: Option<Boundary>) -> &'static str {
+    boundary.map_or("no-resource", Boundary::as_str)
+}
+
+impl fmt::Display for DisagreementKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DisagreementKind::SetupFailed { operation, observed } => {
+                write!(f, "setup failed: {operation} returned {observed}")
+            }
+            DisagreementKind::WrongClass { operation, boundary, address_kind, expected, observed } => {
+                let kind = address_kind.map_or("no-address", AddressKind::as_str);
+                write!(
+                    f,
+                    "wrong class: {operation} {} by {kind}: expected {expected}, observed {observed}",
+                    boundary_text(*boundary)
+                )
+            }
+            DisagreementKind::WrongNamespaceAnswered { operation, address_kind, boundary } => {
+                let kind = address_kind.map_or("no-address", AddressKind::as_str);
+                write!(f, "wrong namespace answered: {operation} {} by {kind}", boundary_text(*boundary))
+            }
+            DisagreementKind::LeakedListing { operation } => write!(f, "leaked listing: {operation}"),
+            DisagreementKind::IncompleteListing { operation } => write!(f, "incomplete listing: {operation}"),
+            DisagreementKind::ForeignAddress { operation } => write!(f, "foreign address: {operation}"),
+            DisagreementKind::WrongResponse { operation, boundary } => {
+                write!(f, "wrong response: {operation} {}", boundary_text(*boundary))
+            }
+            DisagreementKind::TargetsDiffer { operation, boundary, first, second } => {
+                write!(f, "targets differ: {operation} {}: {first} versus {second}", boundary_text(*boundary))
+            }
+        }
+    }
+}
+
+/// One disagreement, at one step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Disagreement {
+    pub kind: DisagreementKind,
+    /// The step number, from 1.
+    pub step: usize,
+    /// The observed outcome or response, for people.
+    pub detail: String,
+}
+
+/// Returns every disagreement of `result` with the model's `generated` scenario.
+pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement> {
+    let urls = created_urls(generated, result);
+    let mut found = Vec::new();
+
+    for ((step, facts), observed) in generated.scenario.steps.iter().zip(&generated.steps).zip(&result.steps) {
+        let operation = step.call.to_string();
+        let Some(outcome) = &observed.outcome else {
+            // A step that never ran follows an earlier failure, which is reported.
+            continue;
+        };
+        let push = |found: &mut Vec<Disagreement>, kind: DisagreementKind, detail: String| {
+            found.push(Disagreement { kind, step: step.number, detail });
+        };
+
+        if facts.fixture {
+            if outcome.class != OutcomeClass::Ok {
+                push(
+                    &mut found,
+                    DisagreementKind::SetupFailed { operation, observed: outcome.class },
+                    outcome.summary(),
+                );
+            } else if let Some(queue) = facts.queue
+                && let Some(url) = outcome.response.get("QueueUrl").and_then(Value::as_str)
+                && !url_names(url, &generated.queues[queue].namespace)
+            {
+                let owner = &generated.queues[queue].namespace;
+                let detail = format!("{url} does not name {}/{}", owner.account_id, owner.region);
+                push(&mut found, DisagreementKind::ForeignAddress { operation }, detail);
+            }
+            continue;
+        }
+
+        let Some(prediction) = &facts.prediction else { continue };
+        if outcome.class != prediction.class {
+            let kind = DisagreementKind::WrongClass {
+                operation,
+                boundary: facts.boundary,
+                address_kind: facts.address_kind,
+                expected: prediction.class,
+                observed: outcome.class,
+            };
+            push(&mut found, kind, outcome.summary());
+            continue;
+        }
+        if outcome.class != OutcomeClass::Ok {
+            continue;
+        }
+
+        if let Some(detail) = wrong_namespace(generated, facts.queue, &step.call.operation, &outcome.response, &urls) {
+            let kind = DisagreementKind::WrongNamespaceAnswered {
+                operation,
+                address_kind: facts.address_kind,
+                boundary: facts.boundary,
+            };
+            push(&mut found, kind, detail);
+            continue;
+        }
+        if step.call.operation == "ListQueues" {
+            found.extend(check_listing(generated, result, observed, &facts.caller, &urls, step.number));
+            continue;
+        }
+        if let Verdict::Differs(differences) = &observed.verdict {
+            let kind = DisagreementKind::WrongResponse { operation, boundary: facts.boundary };
+            push(&mut found, kind, differences.join("; "));
+        }
+    }
+    found
+}
+
+/// Returns the URL each fixture queue got from CreateQueue, by queue index.
+fn created_urls(generated: &Generated, result: &ScenarioResult) -> Vec<Option<String>> {
+    let mut urls = vec![None; generated.queues.len()];
+    for (facts, observed) in generated.steps.iter().zip(&result.steps) {
+        if !facts.fixture {
+            continue;
+        }
+        let url = observed.outcome.as_ref().and_then(|outcome| outcome.response.get("QueueUrl")?.as_str());
+        if let (Some(queue), Some(url)) = (facts.queue, url) {
+            urls[queue] = Some(url.to_owned());
+        }
+    }
+    urls
+}
+
+/// Reports whether a queue URL names `namespace`. A URL without a region,
+/// as moto and the `off` URL strategy return, names the account only.
+fn url_names(url: &str, namespace: &Namespace) -> bool {
+    match parse_queue_url(url) {
+        Ok(address) => {
+            address.account_id == namespace.account_id
+                && address.region.as_ref().is_none_or(|region| *region == namespace.region)
+        }
+        Err(_) => false,
+    }
+}
+
+/// Checks that a successful response describes the addressed queue, and
+/// names the queue it describes instead when it does not.
+fn wrong_namespace(
+    generated: &Generated,
+    queue: Option<usize>,
+    operation: &str,
+    response: &Value,
+    urls: &[Option<String>],
+) -> Option<String> {
+    let queue = queue?;
+    let addressed = &generated.queues[queue];
+    let describe = |observed: &str| {
+        let other =
+            generated.queues.iter().find(|candidate| candidate.arn == observed || candidate.owner_tag == observed);
+        match other {
+            Some(other) => format!(
+                "addressed {} in {}/{}, answered with the queue of {}/{}",
+                addressed.name,
+                addressed.namespace.account_id,
+                addressed.namespace.region,
+                other.namespace.account_id,
+                other.namespace.region
+            ),
+            None => format!("addressed {}, answered with {observed}", addressed.arn),
+        }
+    };
+
+    match operation {
+        "GetQueueAttributes" => {
+            let arn = response.pointer("/Attributes/QueueArn")?.as_str()?;
+            (arn != addressed.arn).then(|| describe(arn))
+        }
+        "ListQueueTags" => {
+            let owner = response.pointer("/Tags/owner")?.as_str()?;
+            (owner != addressed.owner_tag).then(|| describe(owner))
+        }
+        "GetQueueUrl" => {
+            let url = response.get("QueueUrl")?.as_str()?;
+            let expected = urls.get(queue)?.as_deref()?;
+            if url == expected {
+                return None;
+            }
+            let other = urls.iter().position(|candidate| candidate.as_deref() == Some(url));
+            Some(match other {
+                Some(index) => describe(&generated.queues[index].arn),
+                None => format!("addressed {}, answered with {url}", addressed.arn),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Checks a ListQueues response: only the caller's live queues, all of them.
+fn check_listing(
+    generated: &Generated,
+    result: &ScenarioResult,
+    observed: &StepResult,
+    caller: &Namespace,
+    urls: &[Option<String>],
+    step: usize,
+) -> Vec<Disagreement> {
+    let operation = "sqs.ListQueues".to_owned();
+    let listed: Vec<&str> = observed
+        .outcome
+        .as_ref()
+        .and_then(|outcome| outcome.response.get("QueueUrls")?.as_array())
+        .map(|items| items.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+
+    let mut found = Vec::new();
+    for url in &listed {
+        let ours = urls.iter().position(|candidate| candidate.as_deref() == Some(*url));
+        let foreign = match ours {
+            Some(index) => generated.queues[index].namespace != *caller,
+            None => !url_names(url, caller),
+        };
+        if foreign {
+            found.push(Disagreement {
+                kind: DisagreementKind::LeakedListing { operation: operation.clone() },
+                step,
+                detail: format!("{url} is listed for {}/{}", caller.account_id, caller.region),
+            });
+        }
+    }
+
+    // The queues of the caller's namespace that still exist at this step.
+    let alive = live_queues_before(generated, result, step);
+    for (index, queue) in generated.queues.iter().enumerate() {
+        let Some(url) = urls[index].as_deref() else { continue };
+        if queue.namespace == *caller && alive[index] && !listed.contains(&url) {
+            found.push(Disagreement {
+                kind: DisagreementKind::IncompleteListing { operation: operation.clone() },
+                step,
+                detail: format!("{url} is missing"),
+            });
+        }
+    }
+    found
+}
+
+/// Returns, per queue, whether it exists before `step`: created, and not
+/// deleted by a DeleteQueue that succeeded at an earlier step.
+fn live_queues_before(generated: &Generated, result: &ScenarioResult, step: usize) -> Vec<bool> {
+    let mut alive = vec![false; generated.queues.len()];
+    for ((scenario_step, facts), observed) in generated.scenario.steps.iter().zip(&generated.steps).zip(&result.steps) {
+        if scenario_step.number >= step {
+            break;
+        }
+        let succeeded = observed.outcome.as_ref().is_some_and(|outcome| outcome.class == OutcomeClass::Ok);
+        let Some(queue) = facts.queue.filter(|_| succeeded) else { continue };
+        match scenario_step.call.operation.as_str() {
+            "CreateQueue" => alive[queue] = true,
+            "DeleteQueue" => alive[queue] = false,
+            _ => {}
+        }
+    }
+    alive
+}
