@@ -10,7 +10,9 @@ use std::path::Path;
 
 use crosscheck::driver::Registry;
 use crosscheck::generate::case::{Service, case};
+use crosscheck::generate::counterexample::to_scenario_yaml;
 use crosscheck::generate::emit::emit;
+use crosscheck::generate::explore::{DEFAULT_MAX_SHRINK_RUNS, ExploreOptions, Explorer};
 use crosscheck::generate::properties::judge;
 use crosscheck::generate::yaml::to_yaml;
 use crosscheck::runner::run_scenario;
@@ -107,4 +109,45 @@ fn bundled_matches_model_under_localstack_enforce_iam() {
 #[test]
 fn bundled_matches_model_under_aws() {
     check_profile(Profile::Aws);
+}
+
+/// Starts the emulator under `profile` on a free port of 127.0.0.1 and
+/// returns it with its URL as a live target.
+async fn start_emulator(profile: Profile) -> (crosscheck_emulator::server::ServerHandle, TargetSpec) {
+    let config = crosscheck_emulator::Config { access: profile.into(), ..crosscheck_emulator::Config::default() };
+    let server =
+        crosscheck_emulator::server::start(([127, 0, 0, 1], 0).into(), config).await.expect("the emulator starts");
+    let target = TargetSpec::resolve(&server.endpoint_url(), None).expect("an endpoint URL is a target");
+    (server, target)
+}
+
+#[tokio::test]
+async fn explorer_shrinks_profile_mismatch() {
+    // The target follows localstack while the model predicts aws, so every
+    // cross-account or cross-region call that localstack allows disagrees.
+    let (server, target) = start_emulator(Profile::Localstack).await;
+    let registry = Registry::with_default_drivers();
+    let options = ExploreOptions {
+        cases: 6,
+        seed: SEED,
+        profile: Profile::Aws,
+        services: vec![Service::Sqs],
+        max_shrink_runs: DEFAULT_MAX_SHRINK_RUNS,
+    };
+    let mut explorer = Explorer::new(options.clone(), &target, None, &registry);
+    let report = explorer.run(|_| {}).await.expect("the exploration runs");
+
+    assert!(!report.counts.is_empty(), "no disagreement found:\n{}", report.summary());
+    assert!(!report.counterexamples.is_empty(), "no counterexample written");
+    for example in &report.counterexamples {
+        let text = to_scenario_yaml(example, &options, "found.yaml");
+        let loaded = load_str(&text, Path::new("found.yaml"), "found.yaml", &registry)
+            .unwrap_or_else(|error| panic!("the counterexample does not load: {error}\n{text}"));
+        assert!(loaded.steps.len() <= 4, "{} steps after shrinking:\n{text}", loaded.steps.len());
+
+        let rerun = run_scenario(&loaded, Profile::Aws, &target, &registry).await.expect("the target runs");
+        let differs = rerun.steps.iter().filter(|step| !step.verdict.holds()).count();
+        assert!(differs > 0, "the written counterexample holds on the target:\n{text}");
+    }
+    server.shutdown().await;
 }

@@ -345,7 +345,14 @@ impl<'a> Builder<'a> {
             description: None,
             tags: vec!["sqs".to_owned(), "generated".to_owned()],
             profiles: vec![self.profile],
-            actors: self.case.world.actors(),
+            // Only the actors some step uses, so a shrunk case lists no idle ones.
+            actors: self
+                .case
+                .world
+                .actors()
+                .into_iter()
+                .filter(|actor| self.steps.iter().any(|step| step.actor == actor.name))
+                .collect(),
             steps: self.steps,
         };
         Generated { scenario, steps: self.facts, queues: self.created }

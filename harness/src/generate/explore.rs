@@ -137,7 +137,7 @@ impl<'a> Explorer<'a> {
             let mut tree =
                 strategy.new_tree(&mut runner).map_err(|reason| Error::Generate(format!("case {number}: {reason}")))?;
             let case = tree.current();
-            let (findings, _, _) = self.run_case(&case).await?;
+            let (findings, generated, _) = self.run_case(&case).await?;
 
             let mut groups: Vec<(String, DisagreementKind)> = findings.iter().map(Finding::group).collect();
             groups.sort();
@@ -148,7 +148,7 @@ impl<'a> Explorer<'a> {
             progress(&format!(
                 "case {number}/{}: {} steps, {} disagreements",
                 self.options.cases,
-                case.resources.len() + case.calls.len(),
+                generated.scenario.steps.len(),
                 findings.len()
             ));
 

@@ -33,6 +33,7 @@
 //! ```
 
 pub mod case;
+pub mod counterexample;
 pub mod emit;
 pub mod explore;
 pub mod model;
