@@ -107,6 +107,10 @@ impl ServeArgs {
     }
 
     /// The emulator configuration these options select.
+    #[allow(
+        clippy::needless_update,
+        reason = "test builds add fields to Config, such as planted faults, that no option sets"
+    )]
     pub fn config(&self) -> Config {
         Config {
             access: AccessRules { profile: self.profile, enforce_iam: self.enforce_iam },
@@ -114,6 +118,7 @@ impl ServeArgs {
             queue_url_strategy: self.queue_url_strategy,
             hostname: self.hostname.clone(),
             advertised_port: self.advertised_port,
+            ..Config::default()
         }
     }
 }

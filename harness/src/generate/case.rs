@@ -2,16 +2,15 @@
 //! on them, as plain data that proptest generates and shrinks.
 //!
 //! Resources and calls choose their namespace and their target by
-//! [`Index`], so every choice stays valid while the lists shrink. A call may
+//! [`Pick`], so every choice stays valid while the lists shrink. A call may
 //! ask for a decoy: a resource of the same name as its target, created in
 //! the caller's own namespace, which a target that answers an ARN or URL
 //! from the wrong namespace would return instead of the addressed one.
 
 use proptest::prelude::*;
-use proptest::sample::Index;
 
 use super::policy::{PolicySpec, policy};
-use super::world::{Place, World, place, world};
+use super::world::{Pick, Place, World, pick, place, world};
 
 /// The services the generators cover. A new service adds a variant here,
 /// its resources to [`ResourceSpec`] and its calls to [`ServiceCall`].
@@ -58,8 +57,8 @@ pub enum ResourceSpec {
 /// An SQS queue: its name, its namespace and its policy.
 #[derive(Debug, Clone)]
 pub struct QueueSpec {
-    /// Index into [`QUEUE_NAMES`].
-    pub name: Index,
+    /// Selects one of [`QUEUE_NAMES`].
+    pub name: Pick,
     pub place: Place,
     pub policy: Option<PolicySpec>,
 }
@@ -80,28 +79,28 @@ pub enum ServiceCall {
     Sqs(SqsCall),
 }
 
-/// A generated SQS call. Each `Index` selects one of the case's queues, and
+/// A generated SQS call. Each `Pick` selects one of the case's queues, and
 /// the call names it by the URL CreateQueue returned.
 #[derive(Debug, Clone)]
 pub enum SqsCall {
-    GetQueueAttributes(Index),
-    SendMessage(Index),
+    GetQueueAttributes(Pick),
+    SendMessage(Pick),
     /// By bare name, in the caller's region; `owner` sets `QueueOwnerAWSAccountId`.
     GetQueueUrl {
-        queue: Index,
-        owner: Option<Index>,
+        queue: Pick,
+        owner: Option<Pick>,
     },
     ListQueues,
-    ListQueueTags(Index),
-    TagQueue(Index),
-    SetQueueAttributes(Index),
-    PurgeQueue(Index),
-    DeleteQueue(Index),
+    ListQueueTags(Pick),
+    TagQueue(Pick),
+    SetQueueAttributes(Pick),
+    PurgeQueue(Pick),
+    DeleteQueue(Pick),
 }
 
 impl SqsCall {
     /// Returns the queue the call addresses; `None` for ListQueues.
-    pub fn queue(&self) -> Option<Index> {
+    pub fn queue(&self) -> Option<Pick> {
         match self {
             SqsCall::GetQueueAttributes(queue)
             | SqsCall::SendMessage(queue)
@@ -118,17 +117,15 @@ impl SqsCall {
 
 fn queue() -> impl Strategy<Value = ResourceSpec> {
     let policy = prop_oneof![1 => Just(None), 2 => policy().prop_map(Some)];
-    (any::<Index>(), place(), policy)
-        .prop_map(|(name, place, policy)| ResourceSpec::Queue(QueueSpec { name, place, policy }))
+    (pick(), place(), policy).prop_map(|(name, place, policy)| ResourceSpec::Queue(QueueSpec { name, place, policy }))
 }
 
 fn sqs_call() -> impl Strategy<Value = SqsCall> {
-    let queue = any::<Index>;
+    let queue = pick;
     prop_oneof![
         queue().prop_map(SqsCall::GetQueueAttributes),
         queue().prop_map(SqsCall::SendMessage),
-        (queue(), proptest::option::of(any::<Index>()))
-            .prop_map(|(queue, owner)| SqsCall::GetQueueUrl { queue, owner }),
+        (queue(), proptest::option::of(pick())).prop_map(|(queue, owner)| SqsCall::GetQueueUrl { queue, owner }),
         Just(SqsCall::ListQueues),
         queue().prop_map(SqsCall::ListQueueTags),
         queue().prop_map(SqsCall::TagQueue),

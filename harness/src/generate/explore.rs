@@ -24,7 +24,7 @@ use crate::runner::run_scenario;
 use crate::target::TargetSpec;
 
 /// The default bound on the runs one shrink may make.
-pub const DEFAULT_MAX_SHRINK_RUNS: u32 = 200;
+pub const DEFAULT_MAX_SHRINK_RUNS: u32 = 300;
 
 /// The settings of one exploration.
 #[derive(Debug, Clone)]

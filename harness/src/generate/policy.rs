@@ -13,10 +13,9 @@
 //! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html>).
 
 use proptest::prelude::*;
-use proptest::sample::Index;
 use serde_json::{Map, Value, json};
 
-use super::world::World;
+use super::world::{Pick, World, pick};
 
 /// The principal a statement names.
 #[derive(Debug, Clone, Copy)]
@@ -24,19 +23,19 @@ pub enum PrincipalSpec {
     /// `"Principal": "*"`.
     Anyone,
     /// `{"AWS": "ACCOUNT"}`.
-    Account(Index),
+    Account(Pick),
     /// `{"AWS": "arn:aws:iam::ACCOUNT:root"}`.
-    AccountRoot(Index),
+    AccountRoot(Pick),
     /// `{"AWS": "arn:aws:iam::ACCOUNT:role/explorer"}`.
-    Role(Index),
+    Role(Pick),
 }
 
 /// The condition a statement carries.
 #[derive(Debug, Clone, Copy)]
 pub enum ConditionSpec {
-    PrincipalAccountEquals(Index),
-    PrincipalAccountNotEquals(Index),
-    SourceAccountEquals(Index),
+    PrincipalAccountEquals(Pick),
+    PrincipalAccountNotEquals(Pick),
+    SourceAccountEquals(Pick),
 }
 
 /// One statement of a generated policy.
@@ -44,8 +43,8 @@ pub enum ConditionSpec {
 pub struct StatementSpec {
     pub allow: bool,
     pub principal: PrincipalSpec,
-    /// Index into the service's action pool.
-    pub action: Index,
+    /// Pick into the service's action pool.
+    pub action: Pick,
     /// `"Resource": "*"` instead of the resource's ARN.
     pub any_resource: bool,
     pub condition: Option<ConditionSpec>,
@@ -73,7 +72,7 @@ impl PolicySpec {
 
 impl StatementSpec {
     fn to_json(&self, index: usize, world: &World, actions: &[&str], resource_arn: &str) -> Value {
-        let account = |selected: Index| world.account(selected).id.clone();
+        let account = |selected: Pick| world.account(selected).id.clone();
         let principal = match self.principal {
             PrincipalSpec::Anyone => json!("*"),
             PrincipalSpec::Account(selected) => json!({ "AWS": account(selected) }),
@@ -108,25 +107,25 @@ impl StatementSpec {
 fn principal() -> impl Strategy<Value = PrincipalSpec> {
     prop_oneof![
         Just(PrincipalSpec::Anyone),
-        any::<Index>().prop_map(PrincipalSpec::Account),
-        any::<Index>().prop_map(PrincipalSpec::AccountRoot),
-        any::<Index>().prop_map(PrincipalSpec::Role),
+        pick().prop_map(PrincipalSpec::Account),
+        pick().prop_map(PrincipalSpec::AccountRoot),
+        pick().prop_map(PrincipalSpec::Role),
     ]
 }
 
 fn condition() -> impl Strategy<Value = Option<ConditionSpec>> {
     prop_oneof![
         3 => Just(None),
-        1 => any::<Index>().prop_map(|selected| Some(ConditionSpec::PrincipalAccountEquals(selected))),
-        1 => any::<Index>().prop_map(|selected| Some(ConditionSpec::PrincipalAccountNotEquals(selected))),
-        1 => any::<Index>().prop_map(|selected| Some(ConditionSpec::SourceAccountEquals(selected))),
+        1 => pick().prop_map(|selected| Some(ConditionSpec::PrincipalAccountEquals(selected))),
+        1 => pick().prop_map(|selected| Some(ConditionSpec::PrincipalAccountNotEquals(selected))),
+        1 => pick().prop_map(|selected| Some(ConditionSpec::SourceAccountEquals(selected))),
     ]
 }
 
 fn statement() -> impl Strategy<Value = StatementSpec> {
     // Allow first, so that a shrunk statement is an Allow.
     let allow = prop_oneof![3 => Just(true), 1 => Just(false)];
-    (allow, principal(), any::<Index>(), any::<bool>(), condition()).prop_map(
+    (allow, principal(), pick(), any::<bool>(), condition()).prop_map(
         |(allow, principal, action, any_resource, condition)| StatementSpec {
             allow,
             principal,
