@@ -128,7 +128,7 @@ async fn explorer_shrinks_profile_mismatch() {
     let (server, target) = start_emulator(Profile::Localstack).await;
     let registry = Registry::with_default_drivers();
     let options = ExploreOptions {
-        cases: 6,
+        cases: 2,
         seed: SEED,
         profile: Profile::Aws,
         services: vec![Service::Sqs],
@@ -150,4 +150,44 @@ async fn explorer_shrinks_profile_mismatch() {
         assert!(differs > 0, "the written counterexample holds on the target:\n{text}");
     }
     server.shutdown().await;
+}
+
+#[tokio::test]
+async fn lockstep_reports_targets_differ() {
+    // The bundled emulator follows aws like the model; the second target
+    // follows localstack, so the two part ways on every call across a boundary.
+    let (server, second) = start_emulator(Profile::Localstack).await;
+    let registry = Registry::with_default_drivers();
+    let options = ExploreOptions {
+        cases: 2,
+        seed: SEED,
+        profile: Profile::Aws,
+        services: vec![Service::Sqs],
+        max_shrink_runs: DEFAULT_MAX_SHRINK_RUNS,
+    };
+    let first = TargetSpec::Bundled;
+    let mut explorer = Explorer::new(options.clone(), &first, Some(&second), &registry);
+    let report = explorer.run(|_| {}).await.expect("the exploration runs");
+    server.shutdown().await;
+
+    let between = format!("bundled versus {}", second.name());
+    assert!(report.counts.keys().any(|(target, _)| *target == between), "{}", report.summary());
+    assert!(
+        report.counts.keys().all(|(target, _)| target != "bundled"),
+        "bundled disagrees with the model:\n{}",
+        report.summary()
+    );
+
+    let example = report
+        .counterexamples
+        .iter()
+        .find(|example| example.group.0 == between)
+        .expect("a counterexample of the targets' difference");
+    let text = to_scenario_yaml(example, &options, "found.yaml");
+    let observed_line = text.lines().find(|line| {
+        line.contains("sqs.") && line.contains(&format!("bundled: ")) && line.contains(&format!("{}: ", second.name()))
+    });
+    assert!(observed_line.is_some(), "the observed outcomes of both targets are recorded:\n{text}");
+    load_str(&text, Path::new("found.yaml"), "found.yaml", &registry)
+        .unwrap_or_else(|error| panic!("the counterexample does not load: {error}\n{text}"));
 }

@@ -134,7 +134,10 @@ impl<'a> Explorer<'a> {
         let mut report = ExploreReport { cases: self.options.cases, ..ExploreReport::default() };
 
         for number in 1..=self.options.cases {
-            let mut tree =
+            // A copy of the generator's state before the case, to rebuild the
+            // same case for each kind of disagreement it shows.
+            let rng_before = runner.rng().clone();
+            let tree =
                 strategy.new_tree(&mut runner).map_err(|reason| Error::Generate(format!("case {number}: {reason}")))?;
             let case = tree.current();
             let (findings, generated, _) = self.run_case(&case).await?;
@@ -152,18 +155,23 @@ impl<'a> Explorer<'a> {
                 findings.len()
             ));
 
-            let known: Vec<_> = report.counterexamples.iter().map(|example| example.group.clone()).collect();
-            let Some(group) = groups.into_iter().find(|group| !known.contains(group)) else {
-                continue;
-            };
-            progress(&format!("case {number}: shrinking {}: {}", group.0, group.1));
-            let counterexample = self.shrink(number, &mut tree, group).await?;
-            progress(&format!(
-                "case {number}: shrunk to {} steps in {} runs",
-                counterexample.generated.scenario.steps.len(),
-                counterexample.shrink_runs
-            ));
-            report.counterexamples.push(counterexample);
+            for group in groups {
+                if report.counterexamples.iter().any(|example| example.group == group) {
+                    continue;
+                }
+                progress(&format!("case {number}: shrinking {}: {}", group.0, group.1));
+                let mut replay = TestRunner::new_with_rng(Config::default(), rng_before.clone());
+                let mut tree = strategy
+                    .new_tree(&mut replay)
+                    .map_err(|reason| Error::Generate(format!("case {number}: {reason}")))?;
+                let counterexample = self.shrink(number, &mut tree, group).await?;
+                progress(&format!(
+                    "case {number}: shrunk to {} steps in {} runs",
+                    counterexample.generated.scenario.steps.len(),
+                    counterexample.shrink_runs
+                ));
+                report.counterexamples.push(counterexample);
+            }
         }
         Ok(report)
     }
