@@ -185,7 +185,7 @@ async fn lockstep_reports_targets_differ() {
         .expect("a counterexample of the targets' difference");
     let text = to_scenario_yaml(example, &options, "found.yaml");
     let observed_line = text.lines().find(|line| {
-        line.contains("sqs.") && line.contains(&format!("bundled: ")) && line.contains(&format!("{}: ", second.name()))
+        line.contains("sqs.") && line.contains("bundled: ") && line.contains(&format!("{}: ", second.name()))
     });
     assert!(observed_line.is_some(), "the observed outcomes of both targets are recorded:\n{text}");
     load_str(&text, Path::new("found.yaml"), "found.yaml", &registry)
