@@ -43,7 +43,7 @@ fn generated_scenario_round_trips_through_yaml() {
     let registry = Registry::with_default_drivers();
     for profile in PROFILES {
         let mut runner = runner(64, "proptest-regressions/explore-yaml.txt");
-        let result = runner.run(&case(&[Service::Sqs]), |case| {
+        let result = runner.run(&case(&Service::ALL), |case| {
             let generated = emit(&case, profile, "");
             let text = to_yaml(&generated.scenario, &["written by the round-trip test".to_owned()]);
             let loaded = load_str(&text, Path::new("generated.yaml"), "generated.yaml", &registry)
@@ -76,7 +76,7 @@ fn check_profile(profile: Profile) {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime starts");
     let mut runner = runner(WIRE_CASES, "proptest-regressions/explore.txt");
 
-    let result = runner.run(&case(&[Service::Sqs]), |case| {
+    let result = runner.run(&case(&Service::ALL), |case| {
         let generated = emit(&case, profile, "");
         let result = runtime
             .block_on(run_scenario(&generated.scenario, profile, &TargetSpec::Bundled, &registry))

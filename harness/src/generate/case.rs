@@ -17,16 +17,18 @@ use super::world::{Pick, Place, World, pick, place, world};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Service {
     Sqs,
+    Sns,
 }
 
 impl Service {
     /// Every covered service.
-    pub const ALL: [Service; 1] = [Service::Sqs];
+    pub const ALL: [Service; 2] = [Service::Sqs, Service::Sns];
 
     /// Returns the name scenarios and `--services` use.
     pub fn as_str(self) -> &'static str {
         match self {
             Service::Sqs => "sqs",
+            Service::Sns => "sns",
         }
     }
 
@@ -40,6 +42,9 @@ impl Service {
 /// different namespaces are common.
 pub const QUEUE_NAMES: [&str; 2] = ["orders", "events"];
 
+/// Topic names a case draws from, two for the same reason.
+pub const TOPIC_NAMES: [&str; 2] = ["alerts", "updates"];
+
 /// One generated case.
 #[derive(Debug, Clone)]
 pub struct Case {
@@ -52,6 +57,16 @@ pub struct Case {
 #[derive(Debug, Clone)]
 pub enum ResourceSpec {
     Queue(QueueSpec),
+    Topic(TopicSpec),
+}
+
+/// An SNS topic: its name, its namespace and its policy.
+#[derive(Debug, Clone)]
+pub struct TopicSpec {
+    /// Selects one of [`TOPIC_NAMES`].
+    pub name: Pick,
+    pub place: Place,
+    pub policy: Option<PolicySpec>,
 }
 
 /// An SQS queue: its name, its namespace and its policy.
@@ -77,6 +92,33 @@ pub struct CallSpec {
 #[derive(Debug, Clone)]
 pub enum ServiceCall {
     Sqs(SqsCall),
+    Sns(SnsCall),
+}
+
+/// A generated SNS call. Each `Pick` selects one of the case's topics, and
+/// the call names it by its ARN.
+#[derive(Debug, Clone)]
+pub enum SnsCall {
+    GetTopicAttributes(Pick),
+    Publish(Pick),
+    SetTopicAttributes(Pick),
+    ListTagsForResource(Pick),
+    DeleteTopic(Pick),
+    ListTopics,
+}
+
+impl SnsCall {
+    /// Returns the topic the call addresses; `None` for ListTopics.
+    pub fn topic(&self) -> Option<Pick> {
+        match self {
+            SnsCall::GetTopicAttributes(topic)
+            | SnsCall::Publish(topic)
+            | SnsCall::SetTopicAttributes(topic)
+            | SnsCall::ListTagsForResource(topic)
+            | SnsCall::DeleteTopic(topic) => Some(*topic),
+            SnsCall::ListTopics => None,
+        }
+    }
 }
 
 /// A generated SQS call. Each `Pick` selects one of the case's queues, and
@@ -115,44 +157,77 @@ impl SqsCall {
     }
 }
 
-fn queue() -> impl Strategy<Value = ResourceSpec> {
-    let policy = prop_oneof![1 => Just(None), 2 => policy().prop_map(Some)];
-    (pick(), place(), policy).prop_map(|(name, place, policy)| ResourceSpec::Queue(QueueSpec { name, place, policy }))
+fn policy_option() -> impl Strategy<Value = Option<PolicySpec>> {
+    prop_oneof![1 => Just(None), 2 => policy().prop_map(Some)]
 }
 
-fn sqs_call() -> impl Strategy<Value = SqsCall> {
-    let queue = pick;
-    prop_oneof![
-        queue().prop_map(SqsCall::GetQueueAttributes),
-        queue().prop_map(SqsCall::SendMessage),
-        (queue(), proptest::option::of(pick())).prop_map(|(queue, owner)| SqsCall::GetQueueUrl { queue, owner }),
-        Just(SqsCall::ListQueues),
-        queue().prop_map(SqsCall::ListQueueTags),
-        queue().prop_map(SqsCall::TagQueue),
-        queue().prop_map(SqsCall::SetQueueAttributes),
-        queue().prop_map(SqsCall::PurgeQueue),
-        queue().prop_map(SqsCall::DeleteQueue),
-    ]
-}
-
-fn call(services: &[Service]) -> BoxedStrategy<CallSpec> {
-    // Only SQS exists so far; `services` is checked by `case`.
-    let _ = services;
-    (place(), any::<bool>(), sqs_call())
-        .prop_map(|(caller, decoy, call)| CallSpec { caller, decoy, call: ServiceCall::Sqs(call) })
+fn queue() -> BoxedStrategy<ResourceSpec> {
+    (pick(), place(), policy_option())
+        .prop_map(|(name, place, policy)| ResourceSpec::Queue(QueueSpec { name, place, policy }))
         .boxed()
 }
 
+fn topic() -> BoxedStrategy<ResourceSpec> {
+    (pick(), place(), policy_option())
+        .prop_map(|(name, place, policy)| ResourceSpec::Topic(TopicSpec { name, place, policy }))
+        .boxed()
+}
+
+fn sqs_call() -> BoxedStrategy<ServiceCall> {
+    prop_oneof![
+        pick().prop_map(SqsCall::GetQueueAttributes),
+        pick().prop_map(SqsCall::SendMessage),
+        (pick(), proptest::option::of(pick())).prop_map(|(queue, owner)| SqsCall::GetQueueUrl { queue, owner }),
+        Just(SqsCall::ListQueues),
+        pick().prop_map(SqsCall::ListQueueTags),
+        pick().prop_map(SqsCall::TagQueue),
+        pick().prop_map(SqsCall::SetQueueAttributes),
+        pick().prop_map(SqsCall::PurgeQueue),
+        pick().prop_map(SqsCall::DeleteQueue),
+    ]
+    .prop_map(ServiceCall::Sqs)
+    .boxed()
+}
+
+fn sns_call() -> BoxedStrategy<ServiceCall> {
+    prop_oneof![
+        pick().prop_map(SnsCall::GetTopicAttributes),
+        pick().prop_map(SnsCall::Publish),
+        pick().prop_map(SnsCall::SetTopicAttributes),
+        pick().prop_map(SnsCall::ListTagsForResource),
+        pick().prop_map(SnsCall::DeleteTopic),
+        Just(SnsCall::ListTopics),
+    ]
+    .prop_map(ServiceCall::Sns)
+    .boxed()
+}
+
 /// Generates cases over `services`: a world, one to three resources and one
-/// to six calls.
+/// to six calls, each of one of the services.
 ///
 /// # Panics
 ///
 /// When `services` is empty.
 pub fn case(services: &[Service]) -> impl Strategy<Value = Case> {
     assert!(!services.is_empty(), "generate cases for at least one service");
-    let resources = proptest::collection::vec(queue(), 1..=3);
-    let calls = proptest::collection::vec(call(services), 1..=6);
+    let resource_strategies: Vec<BoxedStrategy<ResourceSpec>> = services
+        .iter()
+        .map(|service| match service {
+            Service::Sqs => queue(),
+            Service::Sns => topic(),
+        })
+        .collect();
+    let call_strategies: Vec<BoxedStrategy<ServiceCall>> = services
+        .iter()
+        .map(|service| match service {
+            Service::Sqs => sqs_call(),
+            Service::Sns => sns_call(),
+        })
+        .collect();
+    let resources = proptest::collection::vec(proptest::strategy::Union::new(resource_strategies), 1..=3);
+    let call = (place(), any::<bool>(), proptest::strategy::Union::new(call_strategies))
+        .prop_map(|(caller, decoy, call)| CallSpec { caller, decoy, call });
+    let calls = proptest::collection::vec(call, 1..=6);
     // Calls come first, so that shrinking drops calls before it simplifies the world.
     (calls, resources, world()).prop_map(|(calls, resources, world)| Case { world, resources, calls })
 }

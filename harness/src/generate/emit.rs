@@ -13,8 +13,9 @@ use crosscheck_emulator::arn::AddressKind;
 use crosscheck_emulator::store::Namespace;
 use serde_json::{Map, Value, json};
 
-use super::case::{Case, QUEUE_NAMES, ResourceSpec, ServiceCall, SqsCall};
-use super::model::{self, Prediction, QueueState, SQS_POLICY_ACTIONS};
+use super::case::{Case, QUEUE_NAMES, ResourceSpec, ServiceCall, SnsCall, SqsCall, TOPIC_NAMES};
+use super::model::{self, Prediction, QueueState, SNS_POLICY_ACTIONS, SQS_POLICY_ACTIONS, TopicState};
+use super::policy::PolicySpec;
 use crate::outcome::OutcomeClass;
 use crate::scenario::{Call, Capture, ErrorMatcher, Expectation, ExpectedOutcome, ResponsePath, Scenario, Step};
 
@@ -35,6 +36,15 @@ pub struct Generated {
     pub steps: Vec<StepFacts>,
     /// Every queue the fixture creates, decoys included, as created.
     pub queues: Vec<QueueState>,
+    /// Every topic the fixture creates, decoys included, as created.
+    pub topics: Vec<TopicState>,
+}
+
+/// The resource a call step addresses.
+#[derive(Debug, Clone, Copy, Default)]
+struct Target {
+    queue: Option<usize>,
+    topic: Option<usize>,
 }
 
 /// The model's facts about one step.
@@ -48,6 +58,8 @@ pub struct StepFacts {
     pub address_kind: Option<AddressKind>,
     /// The queue the step addresses, as an index into [`Generated::queues`].
     pub queue: Option<usize>,
+    /// The topic the step addresses, as an index into [`Generated::topics`].
+    pub topic: Option<usize>,
     /// `None` for fixture steps.
     pub prediction: Option<Prediction>,
 }
@@ -70,6 +82,9 @@ struct Builder<'a> {
     queues: Vec<QueueState>,
     /// The queues created from the case's resources; calls select among these.
     primary_queues: usize,
+    topics: Vec<TopicState>,
+    primary_topics: usize,
+    created_topics: Vec<TopicState>,
     steps: Vec<Step>,
     facts: Vec<StepFacts>,
     created: Vec<QueueState>,
@@ -83,6 +98,9 @@ impl<'a> Builder<'a> {
             name_suffix,
             queues: Vec::new(),
             primary_queues: 0,
+            topics: Vec::new(),
+            primary_topics: 0,
+            created_topics: Vec::new(),
             steps: Vec::new(),
             facts: Vec::new(),
             created: Vec::new(),
@@ -95,7 +113,7 @@ impl<'a> Builder<'a> {
 
     /// Adds the CreateQueue step of a new queue, unless one of that name
     /// already exists in `namespace`.
-    fn create_queue(&mut self, namespace: Namespace, base_name: &str, policy: Option<&super::policy::PolicySpec>) {
+    fn create_queue(&mut self, namespace: Namespace, base_name: &str, policy: Option<&PolicySpec>) {
         let name = format!("{base_name}{}", self.name_suffix);
         if self.queue_index(&namespace, &name).is_some() {
             return;
@@ -121,45 +139,186 @@ impl<'a> Builder<'a> {
             variable: queue.variable.clone(),
             path: ResponsePath::parse("QueueUrl").expect("a member name is a response path"),
         };
-        self.push_step(&namespace, "CreateQueue", input, vec![capture], None);
+        self.push_step("sqs", &namespace, "CreateQueue", input, vec![capture], None);
         self.facts.push(StepFacts {
             fixture: true,
             caller: namespace,
             boundary: Some(Boundary::Same),
             address_kind: Some(AddressKind::Name),
             queue: Some(self.queues.len()),
+            topic: None,
             prediction: None,
         });
         self.created.push(queue.clone());
         self.queues.push(queue);
     }
 
+    /// Adds the CreateTopic step of a new topic, unless one of that name
+    /// already exists in `namespace`.
+    fn create_topic(&mut self, namespace: Namespace, base_name: &str, policy: Option<&PolicySpec>) {
+        let name = format!("{base_name}{}", self.name_suffix);
+        if self.topic_index(&namespace, &name).is_some() {
+            return;
+        }
+        let number = self.topics.len() + 1;
+        let arn = format!("arn:aws:sns:{}:{}:{name}", namespace.region, namespace.account_id);
+        let document = policy.map(|policy| policy.to_json(&self.case.world, SNS_POLICY_ACTIONS, &arn));
+        let display_name = format!("topic {number}");
+        let topic = TopicState::new(&name, namespace.clone(), format!("t{number}"), display_name, document.as_deref());
+
+        let mut attributes = Map::new();
+        attributes.insert("DisplayName".to_owned(), json!(topic.display_name));
+        if let Some(document) = document {
+            attributes.insert("Policy".to_owned(), json!(document));
+        }
+        let input = json!({
+            "Name": name,
+            "Attributes": attributes,
+            "Tags": [{ "Key": "owner", "Value": topic.owner_tag }],
+        });
+        let capture = Capture {
+            variable: topic.variable.clone(),
+            path: ResponsePath::parse("TopicArn").expect("a member name is a response path"),
+        };
+        self.push_step("sns", &namespace, "CreateTopic", input, vec![capture], None);
+        self.facts.push(StepFacts {
+            fixture: true,
+            caller: namespace,
+            boundary: Some(Boundary::Same),
+            address_kind: Some(AddressKind::Name),
+            queue: None,
+            topic: Some(self.topics.len()),
+            prediction: None,
+        });
+        self.created_topics.push(topic.clone());
+        self.topics.push(topic);
+    }
+
+    fn topic_index(&self, namespace: &Namespace, name: &str) -> Option<usize> {
+        self.topics.iter().position(|topic| topic.namespace == *namespace && topic.name == name)
+    }
+
     fn create_queues(&mut self) {
         for resource in &self.case.resources {
-            let ResourceSpec::Queue(spec) = resource;
-            let namespace = self.case.world.namespace(spec.place);
-            self.create_queue(namespace, QUEUE_NAMES[spec.name.index(QUEUE_NAMES.len())], spec.policy.as_ref());
+            match resource {
+                ResourceSpec::Queue(spec) => {
+                    let namespace = self.case.world.namespace(spec.place);
+                    let name = QUEUE_NAMES[spec.name.index(QUEUE_NAMES.len())];
+                    self.create_queue(namespace, name, spec.policy.as_ref());
+                }
+                ResourceSpec::Topic(spec) => {
+                    let namespace = self.case.world.namespace(spec.place);
+                    let name = TOPIC_NAMES[spec.name.index(TOPIC_NAMES.len())];
+                    self.create_topic(namespace, name, spec.policy.as_ref());
+                }
+            }
         }
         self.primary_queues = self.queues.len();
+        self.primary_topics = self.topics.len();
 
-        // Decoys: a same-named queue in the caller's own namespace.
+        // Decoys: a same-named resource in the caller's own namespace.
         for call in &self.case.calls {
-            let ServiceCall::Sqs(sqs_call) = &call.call;
-            let Some(selected) = sqs_call.queue().filter(|_| call.decoy) else {
+            if !call.decoy {
                 continue;
-            };
-            let target = selected.index(self.primary_queues);
-            let base_name = self.queues[target].name.trim_end_matches(self.name_suffix).to_owned();
+            }
             let caller = self.case.world.namespace(call.caller);
-            self.create_queue(caller, &base_name, None);
+            match &call.call {
+                ServiceCall::Sqs(sqs_call) => {
+                    let Some(selected) = sqs_call.queue().filter(|_| self.primary_queues > 0) else { continue };
+                    let target = selected.index(self.primary_queues);
+                    let base_name = self.queues[target].name.trim_end_matches(self.name_suffix).to_owned();
+                    self.create_queue(caller, &base_name, None);
+                }
+                ServiceCall::Sns(sns_call) => {
+                    let Some(selected) = sns_call.topic().filter(|_| self.primary_topics > 0) else { continue };
+                    let target = selected.index(self.primary_topics);
+                    let base_name = self.topics[target].name.trim_end_matches(self.name_suffix).to_owned();
+                    self.create_topic(caller, &base_name, None);
+                }
+            }
         }
     }
 
     fn call_steps(&mut self) {
         for call in &self.case.calls {
             let caller = self.case.world.namespace(call.caller);
-            let ServiceCall::Sqs(sqs_call) = &call.call;
-            self.sqs_call(&caller, sqs_call);
+            match &call.call {
+                // A call on a service without resources in this case is left out.
+                ServiceCall::Sqs(sqs_call) if self.primary_queues > 0 || sqs_call.queue().is_none() => {
+                    self.sqs_call(&caller, sqs_call);
+                }
+                ServiceCall::Sns(sns_call) if self.primary_topics > 0 || sns_call.topic().is_none() => {
+                    self.sns_call(&caller, sns_call);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn sns_call(&mut self, caller: &Namespace, call: &SnsCall) {
+        let step_number = self.steps.len() + 1;
+        let (operation, input) = match call {
+            SnsCall::ListTopics => {
+                self.push_call_without_address("sns", caller, "ListTopics", json!({}));
+                return;
+            }
+            SnsCall::GetTopicAttributes(_) => ("GetTopicAttributes", json!({})),
+            SnsCall::Publish(_) => ("Publish", json!({ "Message": format!("step {step_number}") })),
+            SnsCall::SetTopicAttributes(_) => (
+                "SetTopicAttributes",
+                json!({ "AttributeName": "DisplayName", "AttributeValue": format!("set at step {step_number}") }),
+            ),
+            SnsCall::ListTagsForResource(_) => ("ListTagsForResource", json!({})),
+            SnsCall::DeleteTopic(_) => ("DeleteTopic", json!({})),
+        };
+        let Some(selected) = call.topic() else { return };
+        let target = selected.index(self.primary_topics);
+        let member = if operation == "ListTagsForResource" { "ResourceArn" } else { "TopicArn" };
+        let mut input = input;
+        input[member] = json!(format!("${{{}}}", self.topics[target].variable));
+
+        let prediction = self.predict_topic(caller, operation, target, step_number);
+        let namespace = self.topics[target].namespace.clone();
+        let target = Target { queue: None, topic: Some(target) };
+        self.push_call("sns", caller, operation, input, prediction, Some(namespace), AddressKind::Arn, target);
+    }
+
+    /// Predicts a call on topic `target` by its ARN, and applies a predicted
+    /// success to the model's state.
+    fn predict_topic(&mut self, caller: &Namespace, operation: &str, target: usize, step_number: usize) -> Prediction {
+        let facts = model::facts("sns", operation);
+        let topic = &self.topics[target];
+        let policy = topic.policy.as_ref().filter(|_| topic.exists);
+        if let Err(class) = model::decide_access(self.profile, caller, &topic.namespace, &topic.arn, policy, facts) {
+            return Prediction::error(class);
+        }
+        // DeleteTopic is idempotent: a topic that does not exist is no error
+        // (https://docs.aws.amazon.com/sns/latest/api/API_DeleteTopic.html).
+        if !topic.exists {
+            let idempotent = operation == "DeleteTopic";
+            return if idempotent { Prediction::ok(None) } else { Prediction::error(OutcomeClass::NotFound) };
+        }
+
+        let topic = &mut self.topics[target];
+        match operation {
+            "GetTopicAttributes" => Prediction::ok(Some(json!({ "Attributes": {
+                "TopicArn": topic.arn,
+                "DisplayName": topic.display_name,
+                "Owner": topic.namespace.account_id,
+            }}))),
+            "ListTagsForResource" => {
+                Prediction::ok(Some(json!({ "Tags": [{ "Key": "owner", "Value": topic.owner_tag }] })))
+            }
+            "SetTopicAttributes" => {
+                topic.display_name = format!("set at step {step_number}");
+                Prediction::ok(None)
+            }
+            "DeleteTopic" => {
+                topic.exists = false;
+                topic.policy = None;
+                Prediction::ok(None)
+            }
+            _ => Prediction::ok(None),
         }
     }
 
@@ -179,11 +338,21 @@ impl<'a> Builder<'a> {
                 }
                 let found = self.queue_index(&namespace, &name).filter(|index| self.queues[*index].exists);
                 let prediction = self.predict_by_name(caller, &namespace, &name, found);
-                self.push_call(caller, "GetQueueUrl", input, prediction, Some(namespace), AddressKind::Name, found);
+                let target = Target { queue: found, topic: None };
+                self.push_call(
+                    "sqs",
+                    caller,
+                    "GetQueueUrl",
+                    input,
+                    prediction,
+                    Some(namespace),
+                    AddressKind::Name,
+                    target,
+                );
                 return;
             }
             SqsCall::ListQueues => {
-                self.push_call_without_address(caller, "ListQueues", json!({}));
+                self.push_call_without_address("sqs", caller, "ListQueues", json!({}));
                 return;
             }
             SqsCall::GetQueueAttributes(_) => (
@@ -206,7 +375,8 @@ impl<'a> Builder<'a> {
         input["QueueUrl"] = json!(format!("${{{}}}", self.queues[target].variable));
         let prediction = self.predict_by_url(caller, operation, target, step_number);
         let namespace = self.queues[target].namespace.clone();
-        self.push_call(caller, operation, input, prediction, Some(namespace), AddressKind::Url, Some(target));
+        let target = Target { queue: Some(target), topic: None };
+        self.push_call("sqs", caller, operation, input, prediction, Some(namespace), AddressKind::Url, target);
     }
 
     /// Predicts a call that names queue `target` by its URL, and applies a
@@ -278,6 +448,7 @@ impl<'a> Builder<'a> {
 
     fn push_step(
         &mut self,
+        service: &str,
         caller: &Namespace,
         operation: &str,
         input: Value,
@@ -292,7 +463,7 @@ impl<'a> Builder<'a> {
             number: self.steps.len() + 1,
             line: 0,
             actor: self.case.world.actor_name(caller),
-            call: Call { service: "sqs".to_owned(), operation: operation.to_owned() },
+            call: Call { service: service.to_owned(), operation: operation.to_owned() },
             input,
             captures,
             expect,
@@ -302,34 +473,37 @@ impl<'a> Builder<'a> {
     #[allow(clippy::too_many_arguments, reason = "one call step is described by all of these")]
     fn push_call(
         &mut self,
+        service: &str,
         caller: &Namespace,
         operation: &str,
         input: Value,
         prediction: Prediction,
         resource: Option<Namespace>,
         address_kind: AddressKind,
-        queue: Option<usize>,
+        target: Target,
     ) {
-        self.push_step(caller, operation, input, Vec::new(), Some(&prediction));
+        self.push_step(service, caller, operation, input, Vec::new(), Some(&prediction));
         self.facts.push(StepFacts {
             fixture: false,
             caller: caller.clone(),
             boundary: resource.map(|resource| Boundary::between(caller, &resource)),
             address_kind: Some(address_kind),
-            queue,
+            queue: target.queue,
+            topic: target.topic,
             prediction: Some(prediction),
         });
     }
 
-    fn push_call_without_address(&mut self, caller: &Namespace, operation: &str, input: Value) {
+    fn push_call_without_address(&mut self, service: &str, caller: &Namespace, operation: &str, input: Value) {
         let prediction = Prediction::ok(None);
-        self.push_step(caller, operation, input, Vec::new(), Some(&prediction));
+        self.push_step(service, caller, operation, input, Vec::new(), Some(&prediction));
         self.facts.push(StepFacts {
             fixture: false,
             caller: caller.clone(),
             boundary: None,
             address_kind: None,
             queue: None,
+            topic: None,
             prediction: Some(prediction),
         });
     }
@@ -338,12 +512,15 @@ impl<'a> Builder<'a> {
         let accounts = self.case.world.accounts.len();
         let regions = self.case.world.regions.len();
         let calls = self.facts.iter().filter(|facts| !facts.fixture).count();
+        let mut services: Vec<String> = self.steps.iter().map(|step| step.call.service.clone()).collect();
+        services.sort();
+        services.dedup();
         let scenario = Scenario {
             id: GENERATED_ID.to_owned(),
             path: GENERATED_ID.into(),
             name: format!("generated: {calls} calls in {accounts} accounts and {regions} regions"),
             description: None,
-            tags: vec!["sqs".to_owned(), "generated".to_owned()],
+            tags: services.into_iter().chain(["generated".to_owned()]).collect(),
             profiles: vec![self.profile],
             // Only the actors some step uses, so a shrunk case lists no idle ones.
             actors: self
@@ -355,7 +532,7 @@ impl<'a> Builder<'a> {
                 .collect(),
             steps: self.steps,
         };
-        Generated { scenario, steps: self.facts, queues: self.created }
+        Generated { scenario, steps: self.facts, queues: self.created, topics: self.created_topics }
     }
 }
 

@@ -201,6 +201,36 @@ impl<'a> Explorer<'a> {
             }
         }
 
+        // proptest shrinks the call list before the resources, so a resource
+        // that only an earlier form of the calls needed can survive. Removing
+        // single resources and calls afterwards catches those.
+        let mut removed = true;
+        while removed {
+            removed = false;
+            let candidates = (0..smallest.resources.len())
+                .filter(|_| smallest.resources.len() > 1)
+                .map(|index| {
+                    let mut candidate = smallest.clone();
+                    candidate.resources.remove(index);
+                    candidate
+                })
+                .chain((0..smallest.calls.len()).filter(|_| smallest.calls.len() > 1).map(|index| {
+                    let mut candidate = smallest.clone();
+                    candidate.calls.remove(index);
+                    candidate
+                }))
+                .collect::<Vec<_>>();
+            for candidate in candidates {
+                runs += 1;
+                let (findings, _, _) = self.run_case(&candidate).await?;
+                if findings.iter().any(|finding| finding.group() == group) {
+                    smallest = candidate;
+                    removed = true;
+                    break;
+                }
+            }
+        }
+
         let (findings, generated, observations) = self.run_case(&smallest).await?;
         Ok(Counterexample { group, case_number, case: smallest, generated, findings, observations, shrink_runs: runs })
     }

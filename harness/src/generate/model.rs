@@ -11,11 +11,17 @@
 //!   unified endpoint for every region);
 //! - `localstack-enforce-iam`: the same, but the resource's policy decides
 //!   every call, as under `aws`;
-//! - `aws`: a resource in another region than the caller's is not found,
-//!   because each region is its own endpoint; an action SQS never applies
-//!   across accounts is denied to another account
-//!   (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-limitations-of-custom-policies.html>);
-//!   otherwise the resource's policy decides.
+//! - `aws`: each region is its own endpoint, so a resource in another region
+//!   than the caller's is rejected first (SQS: `not-found`, SNS: `invalid`).
+//!   Then an action SQS never applies across accounts is denied to another
+//!   account
+//!   (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-limitations-of-custom-policies.html>),
+//!   and otherwise the resource's policy decides.
+//!
+//! An operation that LocalStack does not list as working across accounts
+//! (the SNS tag operations, say) acts on the caller's own account only, so
+//! another account's resource is `not-found` under `localstack` and
+//! `denied` under the profiles that evaluate policies.
 //!
 //! "The policy decides" is [`crosscheck_policy::evaluate`] with the caller's
 //! account root user as principal: within its own account the root user is
@@ -47,6 +53,12 @@ pub struct OperationFacts {
     pub action: &'static str,
     /// Whether AWS applies a grant of the action to another account.
     pub grantable_across_accounts: bool,
+    /// Whether LocalStack lists the operation as working across accounts.
+    /// An unlisted one acts only on the caller's own account, so another
+    /// account's resource is not found, or denied where policies are evaluated.
+    pub localstack_cross_account: bool,
+    /// The class under `aws` of a call on a resource of another region.
+    pub other_region: OutcomeClass,
     /// The address kinds the operation accepts.
     pub address_kinds: &'static [AddressKind],
 }
@@ -57,10 +69,35 @@ const fn sqs(
     grantable: bool,
     kinds: &'static [AddressKind],
 ) -> OperationFacts {
-    OperationFacts { service: "sqs", operation, action, grantable_across_accounts: grantable, address_kinds: kinds }
+    OperationFacts {
+        service: "sqs",
+        operation,
+        action,
+        grantable_across_accounts: grantable,
+        // "On LocalStack, all operations allow cross-account access."
+        localstack_cross_account: true,
+        other_region: OutcomeClass::NotFound,
+        address_kinds: kinds,
+    }
+}
+
+const fn sns(operation: &'static str, action: &'static str, listed: bool) -> OperationFacts {
+    OperationFacts {
+        service: "sns",
+        operation,
+        action,
+        grantable_across_accounts: true,
+        localstack_cross_account: listed,
+        // NOTE: AWS documents only that SNS works within one region
+        // (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html); the
+        // InvalidParameter error for another region's topic ARN is unverified.
+        other_region: OutcomeClass::Invalid,
+        address_kinds: ARN,
+    }
 }
 
 const URL: &[AddressKind] = &[AddressKind::Url];
+const ARN: &[AddressKind] = &[AddressKind::Arn];
 const NAME: &[AddressKind] = &[AddressKind::Name];
 const NONE: &[AddressKind] = &[];
 
@@ -79,6 +116,25 @@ pub const OPERATIONS: &[OperationFacts] = &[
     sqs("SendMessage", "sqs:SendMessage", true, URL),
     sqs("SetQueueAttributes", "sqs:SetQueueAttributes", false, URL),
     sqs("TagQueue", "sqs:TagQueue", false, URL),
+    // LocalStack lists AddPermission, DeleteTopic, GetTopicAttributes,
+    // ListSubscriptionsByTopic, Publish, RemovePermission, SetTopicAttributes
+    // and Subscribe as working across accounts.
+    sns("DeleteTopic", "sns:DeleteTopic", true),
+    sns("GetTopicAttributes", "sns:GetTopicAttributes", true),
+    sns("ListTagsForResource", "sns:ListTagsForResource", false),
+    sns("Publish", "sns:Publish", true),
+    sns("SetTopicAttributes", "sns:SetTopicAttributes", true),
+];
+
+/// Action patterns the policy grammar draws from for topic policies.
+pub const SNS_POLICY_ACTIONS: &[&str] = &[
+    "sns:*",
+    "sns:Publish",
+    "sns:Get*",
+    "sns:GetTopicAttributes",
+    "sns:Subscribe",
+    "sns:SetTopicAttributes",
+    "sns:DeleteTopic",
 ];
 
 /// Action patterns the policy grammar draws from for queue policies. Every
@@ -156,6 +212,58 @@ impl QueueState {
     }
 }
 
+/// A topic as the model tracks it.
+///
+/// A topic created without a generated policy gets SNS's default policy,
+/// which allows the topic actions to any principal on the condition that
+/// `AWS:SourceOwner` is the owning account
+/// (<https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html>).
+/// For a direct call that key is the caller's account, so the default policy
+/// lets in exactly the owning account, as having no policy does, and the
+/// model keeps `policy` empty for it.
+#[derive(Debug, Clone)]
+pub struct TopicState {
+    pub name: String,
+    pub namespace: Namespace,
+    /// The scenario variable CreateTopic captures its ARN into.
+    pub variable: String,
+    pub arn: String,
+    /// The `owner` tag CreateTopic sets, `ACCOUNT/REGION`.
+    pub owner_tag: String,
+    pub display_name: String,
+    pub exists: bool,
+    pub policy: Option<Policy>,
+}
+
+impl TopicState {
+    /// Creates the state of a topic created with `policy_document`.
+    ///
+    /// # Panics
+    ///
+    /// When the document does not parse; the grammar only writes valid ones.
+    pub fn new(
+        name: &str,
+        namespace: Namespace,
+        variable: String,
+        display_name: String,
+        policy_document: Option<&str>,
+    ) -> TopicState {
+        let arn = format!("arn:aws:sns:{}:{}:{name}", namespace.region, namespace.account_id);
+        let policy = policy_document
+            .map(|document| Policy::parse(document, PolicyType::Resource).expect("generated policies are valid"));
+        TopicState {
+            name: name.to_owned(),
+            owner_tag: format!("{}/{}", namespace.account_id, namespace.region),
+            namespace,
+            variable,
+            arn,
+            display_name,
+            exists: true,
+            policy,
+        }
+    }
+}
+
 /// The outcome the model predicts for one call.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prediction {
@@ -179,8 +287,8 @@ impl Prediction {
 /// Decides whether `caller` may run the operation `facts` describes on a
 /// resource named `arn` in `owner`, whose policy is `policy`.
 ///
-/// Returns the class of the refusal: `denied`, or `not-found` for a resource
-/// in another region under `aws`.
+/// Returns the class of the refusal, following the rules in the module
+/// documentation, in their order.
 // NOTE: AWS does not document the error a queue URL of another region gets
 // from a region's endpoint; `not-found` (QueueDoesNotExist) is unverified.
 pub fn decide_access(
@@ -192,13 +300,17 @@ pub fn decide_access(
     facts: &OperationFacts,
 ) -> Result<(), OutcomeClass> {
     let cross_account = caller.account_id != owner.account_id;
+    // Each AWS region is its own endpoint, so the region decides first.
+    if profile == Profile::Aws && caller.region != owner.region {
+        return Err(facts.other_region);
+    }
+    if cross_account && !facts.localstack_cross_account {
+        return Err(if profile == Profile::Localstack { OutcomeClass::NotFound } else { OutcomeClass::Denied });
+    }
     match profile {
         Profile::Localstack => Ok(()),
         Profile::LocalstackEnforceIam => decide_by_policy(caller, owner, arn, policy, facts),
         Profile::Aws => {
-            if caller.region != owner.region {
-                return Err(OutcomeClass::NotFound);
-            }
             if cross_account && !facts.grantable_across_accounts {
                 return Err(OutcomeClass::Denied);
             }

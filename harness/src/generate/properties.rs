@@ -8,9 +8,12 @@
 //!   `QueueArn` and the `owner` tag in the response are the addressed
 //!   queue's, not those of a same-named queue of another namespace;
 //! - a bare queue name finds the queue of the namespace it acts in;
-//! - ListQueues lists only queues of the caller's own namespace, and every
-//!   live one of them;
-//! - the URL CreateQueue returns names the creating account and region.
+//! - ListQueues and ListTopics list only resources of the caller's own
+//!   namespace, and every live one of them;
+//! - the URL CreateQueue returns names the creating account and region, and
+//!   the ARN CreateTopic returns is the topic's own;
+//! - a call that names a topic by ARN is answered by that topic (its
+//!   `TopicArn` attribute and its `owner` tag).
 //!
 //! Message counts and the effect of deletions across namespaces are part of
 //! the predicted outcomes (`ApproximateNumberOfMessages`, `not-found` after
@@ -130,6 +133,12 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
                 let owner = &generated.queues[queue].namespace;
                 let detail = format!("{url} does not name {}/{}", owner.account_id, owner.region);
                 push(&mut found, DisagreementKind::ForeignAddress { operation }, detail);
+            } else if let Some(topic) = facts.topic
+                && let Some(arn) = outcome.response.get("TopicArn").and_then(Value::as_str)
+                && arn != generated.topics[topic].arn
+            {
+                let detail = format!("{arn} is not the ARN {}", generated.topics[topic].arn);
+                push(&mut found, DisagreementKind::ForeignAddress { operation }, detail);
             }
             continue;
         }
@@ -150,7 +159,11 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
             continue;
         }
 
-        if let Some(detail) = wrong_namespace(generated, facts.queue, &step.call.operation, &outcome.response, &urls) {
+        let answered_by = match facts.topic {
+            Some(topic) => wrong_topic(generated, topic, &step.call.operation, &outcome.response),
+            None => wrong_namespace(generated, facts.queue, &step.call.operation, &outcome.response, &urls),
+        };
+        if let Some(detail) = answered_by {
             let kind = DisagreementKind::WrongNamespaceAnswered {
                 operation,
                 address_kind: facts.address_kind,
@@ -161,6 +174,10 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
         }
         if step.call.operation == "ListQueues" {
             found.extend(check_listing(generated, result, observed, &facts.caller, &urls, step.number));
+            continue;
+        }
+        if step.call.operation == "ListTopics" {
+            found.extend(check_topic_listing(generated, result, observed, &facts.caller, step.number));
             continue;
         }
         if let Verdict::Differs(differences) = &observed.verdict {
@@ -248,6 +265,85 @@ fn wrong_namespace(
         }
         _ => None,
     }
+}
+
+/// Checks that a successful response describes the addressed topic.
+fn wrong_topic(generated: &Generated, topic: usize, operation: &str, response: &Value) -> Option<String> {
+    let addressed = &generated.topics[topic];
+    let observed = match operation {
+        "GetTopicAttributes" => response.pointer("/Attributes/TopicArn")?.as_str()?,
+        "ListTagsForResource" => {
+            let tags = response.get("Tags")?.as_array()?;
+            let owner = tags.iter().find(|tag| tag.get("Key").and_then(Value::as_str) == Some("owner"))?;
+            let value = owner.get("Value")?.as_str()?;
+            if value == addressed.owner_tag {
+                return None;
+            }
+            return Some(format!("addressed {}, answered with the tags of the topic of {value}", addressed.arn));
+        }
+        _ => return None,
+    };
+    (observed != addressed.arn).then(|| format!("addressed {}, answered with {observed}", addressed.arn))
+}
+
+/// Checks a ListTopics response: only the caller's live topics, all of them.
+fn check_topic_listing(
+    generated: &Generated,
+    result: &ScenarioResult,
+    observed: &StepResult,
+    caller: &Namespace,
+    step: usize,
+) -> Vec<Disagreement> {
+    let operation = "sns.ListTopics".to_owned();
+    let listed: Vec<&str> = observed
+        .outcome
+        .as_ref()
+        .and_then(|outcome| outcome.response.get("Topics")?.as_array())
+        .map(|items| items.iter().filter_map(|item| item.get("TopicArn")?.as_str()).collect())
+        .unwrap_or_default();
+
+    let mut found = Vec::new();
+    for arn in &listed {
+        let names_caller = arn.parse::<crosscheck_emulator::arn::Arn>().ok().and_then(|parsed| parsed.namespace())
+            == Some(caller.clone());
+        if !names_caller {
+            found.push(Disagreement {
+                kind: DisagreementKind::LeakedListing { operation: operation.clone() },
+                step,
+                detail: format!("{arn} is listed for {}/{}", caller.account_id, caller.region),
+            });
+        }
+    }
+
+    let alive = live_topics_before(generated, result, step);
+    for (index, topic) in generated.topics.iter().enumerate() {
+        if topic.namespace == *caller && alive[index] && !listed.contains(&topic.arn.as_str()) {
+            found.push(Disagreement {
+                kind: DisagreementKind::IncompleteListing { operation: operation.clone() },
+                step,
+                detail: format!("{} is missing", topic.arn),
+            });
+        }
+    }
+    found
+}
+
+/// Returns, per topic, whether it exists before `step`.
+fn live_topics_before(generated: &Generated, result: &ScenarioResult, step: usize) -> Vec<bool> {
+    let mut alive = vec![false; generated.topics.len()];
+    for ((scenario_step, facts), observed) in generated.scenario.steps.iter().zip(&generated.steps).zip(&result.steps) {
+        if scenario_step.number >= step {
+            break;
+        }
+        let succeeded = observed.outcome.as_ref().is_some_and(|outcome| outcome.class == OutcomeClass::Ok);
+        let Some(topic) = facts.topic.filter(|_| succeeded) else { continue };
+        match scenario_step.call.operation.as_str() {
+            "CreateTopic" => alive[topic] = true,
+            "DeleteTopic" => alive[topic] = false,
+            _ => {}
+        }
+    }
+    alive
 }
 
 /// Checks a ListQueues response: only the caller's live queues, all of them.
