@@ -221,6 +221,9 @@ impl<'a> Explorer<'a> {
                 }))
                 .collect::<Vec<_>>();
             for candidate in candidates {
+                if runs >= self.options.max_shrink_runs {
+                    break;
+                }
                 runs += 1;
                 let (findings, _, _) = self.run_case(&candidate).await?;
                 if findings.iter().any(|finding| finding.group() == group) {
