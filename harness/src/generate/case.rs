@@ -18,17 +18,19 @@ use super::world::{Pick, Place, World, pick, place, world};
 pub enum Service {
     Sqs,
     Sns,
+    Kms,
 }
 
 impl Service {
     /// Every covered service.
-    pub const ALL: [Service; 2] = [Service::Sqs, Service::Sns];
+    pub const ALL: [Service; 3] = [Service::Sqs, Service::Sns, Service::Kms];
 
     /// Returns the name scenarios and `--services` use.
     pub fn as_str(self) -> &'static str {
         match self {
             Service::Sqs => "sqs",
             Service::Sns => "sns",
+            Service::Kms => "kms",
         }
     }
 
@@ -45,6 +47,9 @@ pub const QUEUE_NAMES: [&str; 2] = ["orders", "events"];
 /// Topic names a case draws from, two for the same reason.
 pub const TOPIC_NAMES: [&str; 2] = ["alerts", "updates"];
 
+/// Alias names a case draws from for its KMS keys, two for the same reason.
+pub const ALIAS_NAMES: [&str; 2] = ["alias/billing", "alias/reports"];
+
 /// One generated case.
 #[derive(Debug, Clone)]
 pub struct Case {
@@ -58,6 +63,17 @@ pub struct Case {
 pub enum ResourceSpec {
     Queue(QueueSpec),
     Topic(TopicSpec),
+    Key(KeySpec),
+}
+
+/// A KMS key with one alias: the alias name, the key's namespace and its
+/// key policy statements besides the owner's.
+#[derive(Debug, Clone)]
+pub struct KeySpec {
+    /// Selects one of [`ALIAS_NAMES`].
+    pub alias: Pick,
+    pub place: Place,
+    pub policy: Option<PolicySpec>,
 }
 
 /// An SNS topic: its name, its namespace and its policy.
@@ -93,6 +109,40 @@ pub struct CallSpec {
 pub enum ServiceCall {
     Sqs(SqsCall),
     Sns(SnsCall),
+    Kms(KmsCall),
+}
+
+/// How a KMS call names its key: every form KMS accepts
+/// (<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyAddressForm {
+    /// The key id, which names a key in the caller's own namespace.
+    Id,
+    Arn,
+    /// `alias/NAME`, in the caller's own namespace.
+    AliasName,
+    AliasArn,
+}
+
+/// A generated KMS call. Each `Pick` selects one of the case's keys.
+#[derive(Debug, Clone)]
+pub enum KmsCall {
+    DescribeKey(Pick, KeyAddressForm),
+    Encrypt(Pick, KeyAddressForm),
+    /// By key id only, because GetKeyPolicy takes no alias and LocalStack
+    /// does not list it as working across accounts.
+    GetKeyPolicy(Pick),
+    ListAliases,
+}
+
+impl KmsCall {
+    /// Returns the key the call addresses; `None` for ListAliases.
+    pub fn key(&self) -> Option<Pick> {
+        match self {
+            KmsCall::DescribeKey(key, _) | KmsCall::Encrypt(key, _) | KmsCall::GetKeyPolicy(key) => Some(*key),
+            KmsCall::ListAliases => None,
+        }
+    }
 }
 
 /// A generated SNS call. Each `Pick` selects one of the case's topics, and
@@ -173,6 +223,32 @@ fn topic() -> BoxedStrategy<ResourceSpec> {
         .boxed()
 }
 
+fn key() -> BoxedStrategy<ResourceSpec> {
+    (pick(), place(), policy_option())
+        .prop_map(|(alias, place, policy)| ResourceSpec::Key(KeySpec { alias, place, policy }))
+        .boxed()
+}
+
+fn key_address_form() -> impl Strategy<Value = KeyAddressForm> {
+    prop_oneof![
+        Just(KeyAddressForm::Arn),
+        Just(KeyAddressForm::Id),
+        Just(KeyAddressForm::AliasName),
+        Just(KeyAddressForm::AliasArn),
+    ]
+}
+
+fn kms_call() -> BoxedStrategy<ServiceCall> {
+    prop_oneof![
+        (pick(), key_address_form()).prop_map(|(key, form)| KmsCall::DescribeKey(key, form)),
+        (pick(), key_address_form()).prop_map(|(key, form)| KmsCall::Encrypt(key, form)),
+        pick().prop_map(KmsCall::GetKeyPolicy),
+        Just(KmsCall::ListAliases),
+    ]
+    .prop_map(ServiceCall::Kms)
+    .boxed()
+}
+
 fn sqs_call() -> BoxedStrategy<ServiceCall> {
     prop_oneof![
         pick().prop_map(SqsCall::GetQueueAttributes),
@@ -215,6 +291,7 @@ pub fn case(services: &[Service]) -> impl Strategy<Value = Case> {
         .map(|service| match service {
             Service::Sqs => queue(),
             Service::Sns => topic(),
+            Service::Kms => key(),
         })
         .collect();
     let call_strategies: Vec<BoxedStrategy<ServiceCall>> = services
@@ -222,6 +299,7 @@ pub fn case(services: &[Service]) -> impl Strategy<Value = Case> {
         .map(|service| match service {
             Service::Sqs => sqs_call(),
             Service::Sns => sns_call(),
+            Service::Kms => kms_call(),
         })
         .collect();
     let resources = proptest::collection::vec(proptest::strategy::Union::new(resource_strategies), 1..=3);

@@ -2,19 +2,25 @@
 //! that create the resources (decoys included) and call steps whose
 //! expectation is the model's prediction for one profile.
 //!
-//! Every queue gets two marks that tell it apart from a same-named queue of
-//! another namespace: a `VisibilityTimeout` no other queue of the case has,
-//! and an `owner` tag naming its account and region. A call that reads a
-//! queue expects those marks, its ARN and its message count, so a target
-//! that answers from the wrong namespace fails the step's `ok` subset.
+//! Every resource gets marks that tell it apart from a same-named resource of
+//! another namespace: a `VisibilityTimeout` (queues), `DisplayName` (topics)
+//! or `Description` (keys) no other resource of the case has, and an `owner`
+//! tag naming its account and region. A call that reads a resource expects
+//! those marks and its ARN, and a queue read expects its message count too.
+//! So a target that returns a resource of the wrong namespace fails the
+//! step's `ok` subset.
 
 use crosscheck_emulator::access::{Boundary, Profile};
 use crosscheck_emulator::arn::AddressKind;
 use crosscheck_emulator::store::Namespace;
 use serde_json::{Map, Value, json};
 
-use super::case::{Case, QUEUE_NAMES, ResourceSpec, ServiceCall, SnsCall, SqsCall, TOPIC_NAMES};
-use super::model::{self, Prediction, QueueState, SNS_POLICY_ACTIONS, SQS_POLICY_ACTIONS, TopicState};
+use super::case::{
+    ALIAS_NAMES, Case, KeyAddressForm, KmsCall, QUEUE_NAMES, ResourceSpec, ServiceCall, SnsCall, SqsCall, TOPIC_NAMES,
+};
+use super::model::{
+    self, KMS_POLICY_ACTIONS, KeyState, Prediction, QueueState, SNS_POLICY_ACTIONS, SQS_POLICY_ACTIONS, TopicState,
+};
 use super::policy::PolicySpec;
 use crate::outcome::OutcomeClass;
 use crate::scenario::{Call, Capture, ErrorMatcher, Expectation, ExpectedOutcome, ResponsePath, Scenario, Step};
@@ -38,6 +44,8 @@ pub struct Generated {
     pub queues: Vec<QueueState>,
     /// Every topic the fixture creates, decoys included, as created.
     pub topics: Vec<TopicState>,
+    /// Every KMS key the fixture creates, decoys included.
+    pub keys: Vec<KeyState>,
 }
 
 /// The resource a call step addresses.
@@ -45,6 +53,7 @@ pub struct Generated {
 struct Target {
     queue: Option<usize>,
     topic: Option<usize>,
+    key: Option<usize>,
 }
 
 /// The model's facts about one step.
@@ -60,6 +69,8 @@ pub struct StepFacts {
     pub queue: Option<usize>,
     /// The topic the step addresses, as an index into [`Generated::topics`].
     pub topic: Option<usize>,
+    /// The key the step addresses or creates, as an index into [`Generated::keys`].
+    pub key: Option<usize>,
     /// `None` for fixture steps.
     pub prediction: Option<Prediction>,
 }
@@ -85,6 +96,8 @@ struct Builder<'a> {
     topics: Vec<TopicState>,
     primary_topics: usize,
     created_topics: Vec<TopicState>,
+    keys: Vec<KeyState>,
+    primary_keys: usize,
     steps: Vec<Step>,
     facts: Vec<StepFacts>,
     created: Vec<QueueState>,
@@ -101,6 +114,8 @@ impl<'a> Builder<'a> {
             topics: Vec::new(),
             primary_topics: 0,
             created_topics: Vec::new(),
+            keys: Vec::new(),
+            primary_keys: 0,
             steps: Vec::new(),
             facts: Vec::new(),
             created: Vec::new(),
@@ -147,6 +162,7 @@ impl<'a> Builder<'a> {
             address_kind: Some(AddressKind::Name),
             queue: Some(self.queues.len()),
             topic: None,
+            key: None,
             prediction: None,
         });
         self.created.push(queue.clone());
@@ -188,10 +204,142 @@ impl<'a> Builder<'a> {
             address_kind: Some(AddressKind::Name),
             queue: None,
             topic: Some(self.topics.len()),
+            key: None,
             prediction: None,
         });
         self.created_topics.push(topic.clone());
         self.topics.push(topic);
+    }
+
+    /// Adds the CreateKey and CreateAlias steps of a new key, unless an
+    /// alias of that name already exists in `namespace`.
+    fn create_key(&mut self, namespace: Namespace, base_alias: &str, policy: Option<&PolicySpec>) {
+        let alias = format!("{base_alias}{}", self.name_suffix);
+        if self.keys.iter().any(|key| key.namespace == namespace && key.alias == alias) {
+            return;
+        }
+        let number = self.keys.len() + 1;
+        let description = format!("key {number}");
+        let document = policy.map(|policy| {
+            let generated = policy.to_json(&self.case.world, KMS_POLICY_ACTIONS, "*");
+            let mut document: Value = serde_json::from_str(&generated).expect("the grammar writes JSON");
+            if let Some(statements) = document["Statement"].as_array_mut() {
+                statements.insert(0, model::owner_key_statement(&namespace.account_id));
+            }
+            document.to_string()
+        });
+        let key = KeyState::new(&alias, namespace.clone(), number, description, document.as_deref());
+
+        let input = json!({
+            "Description": key.description,
+            "Tags": [{ "TagKey": "owner", "TagValue": format!("{}/{}", namespace.account_id, namespace.region) }],
+        });
+        let captures = vec![
+            Capture {
+                variable: key.variable.clone(),
+                path: ResponsePath::parse("KeyMetadata.Arn").expect("a member path is a response path"),
+            },
+            Capture {
+                variable: key.id_variable.clone(),
+                path: ResponsePath::parse("KeyMetadata.KeyId").expect("a member path is a response path"),
+            },
+        ];
+        let alias_input = json!({ "AliasName": alias, "TargetKeyId": format!("${{{}}}", key.id_variable) });
+        let mut steps = vec![("CreateKey", input, captures), ("CreateAlias", alias_input, Vec::new())];
+        // The generated policy comes last, because it may deny the owner the
+        // CreateAlias call. KMS rejects a policy that would lock the caller
+        // out of PutKeyPolicy unless the request bypasses that check.
+        if let Some(document) = &document {
+            let mut policy_input = json!({
+                "KeyId": format!("${{{}}}", key.id_variable),
+                "PolicyName": "default",
+                "Policy": document,
+            });
+            let placeholder = format!("arn:aws:kms:{}:{}:key/generated", namespace.region, namespace.account_id);
+            if model::needs_lockout_bypass(&key.policy, &namespace, &placeholder) {
+                policy_input["BypassPolicyLockoutSafetyCheck"] = json!(true);
+            }
+            steps.push(("PutKeyPolicy", policy_input, Vec::new()));
+        }
+        let index = self.keys.len();
+        for (operation, input, captures) in steps {
+            self.push_step("kms", &namespace, operation, input, captures, None);
+            self.facts.push(StepFacts {
+                fixture: true,
+                caller: namespace.clone(),
+                boundary: Some(Boundary::Same),
+                address_kind: None,
+                queue: None,
+                topic: None,
+                key: Some(index),
+                prediction: None,
+            });
+        }
+        self.keys.push(key);
+    }
+
+    fn kms_call(&mut self, caller: &Namespace, call: &KmsCall) {
+        let (operation, form) = match call {
+            KmsCall::ListAliases => {
+                self.push_call_without_address("kms", caller, "ListAliases", json!({}));
+                return;
+            }
+            KmsCall::DescribeKey(_, form) => ("DescribeKey", *form),
+            KmsCall::Encrypt(_, form) => ("Encrypt", *form),
+            KmsCall::GetKeyPolicy(_) => ("GetKeyPolicy", KeyAddressForm::Id),
+        };
+        let Some(selected) = call.key() else { return };
+        let target = selected.index(self.primary_keys);
+        let key = &self.keys[target];
+        let (address, kind, named) = match form {
+            KeyAddressForm::Id => (format!("${{{}}}", key.id_variable), AddressKind::Id, caller.clone()),
+            KeyAddressForm::Arn => (format!("${{{}}}", key.variable), AddressKind::Arn, key.namespace.clone()),
+            KeyAddressForm::AliasName => (key.alias.clone(), AddressKind::AliasName, caller.clone()),
+            KeyAddressForm::AliasArn => (key.alias_arn.clone(), AddressKind::AliasArn, key.namespace.clone()),
+        };
+        let mut input = match operation {
+            "Encrypt" => json!({ "Plaintext": "Z2VuZXJhdGVk" }),
+            "GetKeyPolicy" => json!({ "PolicyName": "default" }),
+            _ => json!({}),
+        };
+        input["KeyId"] = json!(address);
+
+        // The key the address finds: by id or ARN the key itself, when the
+        // id is looked up in the key's own namespace; by alias the key the
+        // alias of that name in the named namespace points to.
+        let found = match form {
+            KeyAddressForm::Id if key.namespace != *caller => None,
+            KeyAddressForm::Id | KeyAddressForm::Arn => Some(target),
+            KeyAddressForm::AliasName | KeyAddressForm::AliasArn => {
+                self.keys.iter().position(|candidate| candidate.namespace == named && candidate.alias == key.alias)
+            }
+        };
+        let facts = model::facts("kms", operation);
+        let prediction = if self.profile == Profile::Aws && named.region != caller.region {
+            Prediction::error(facts.other_region)
+        } else {
+            match found {
+                None => Prediction::error(OutcomeClass::NotFound),
+                Some(index) => match model::decide_key_access(self.profile, caller, &self.keys[index], facts) {
+                    Err(class) => Prediction::error(class),
+                    Ok(()) => {
+                        let found_key = &self.keys[index];
+                        let arn = format!("${{{}}}", found_key.variable);
+                        match operation {
+                            "DescribeKey" => Prediction::ok(Some(json!({ "KeyMetadata": {
+                                "Arn": arn,
+                                "AWSAccountId": found_key.namespace.account_id,
+                                "Description": found_key.description,
+                            }}))),
+                            "Encrypt" => Prediction::ok(Some(json!({ "KeyId": arn }))),
+                            _ => Prediction::ok(None),
+                        }
+                    }
+                },
+            }
+        };
+        let target = Target { key: found, ..Target::default() };
+        self.push_call("kms", caller, operation, input, prediction, Some(named), kind, target);
     }
 
     fn topic_index(&self, namespace: &Namespace, name: &str) -> Option<usize> {
@@ -211,8 +359,14 @@ impl<'a> Builder<'a> {
                     let name = TOPIC_NAMES[spec.name.index(TOPIC_NAMES.len())];
                     self.create_topic(namespace, name, spec.policy.as_ref());
                 }
+                ResourceSpec::Key(spec) => {
+                    let namespace = self.case.world.namespace(spec.place);
+                    let alias = ALIAS_NAMES[spec.alias.index(ALIAS_NAMES.len())];
+                    self.create_key(namespace, alias, spec.policy.as_ref());
+                }
             }
         }
+        self.primary_keys = self.keys.len();
         self.primary_queues = self.queues.len();
         self.primary_topics = self.topics.len();
 
@@ -235,6 +389,12 @@ impl<'a> Builder<'a> {
                     let base_name = self.topics[target].name.trim_end_matches(self.name_suffix).to_owned();
                     self.create_topic(caller, &base_name, None);
                 }
+                ServiceCall::Kms(kms_call) => {
+                    let Some(selected) = kms_call.key().filter(|_| self.primary_keys > 0) else { continue };
+                    let target = selected.index(self.primary_keys);
+                    let base_alias = self.keys[target].alias.trim_end_matches(self.name_suffix).to_owned();
+                    self.create_key(caller, &base_alias, None);
+                }
             }
         }
     }
@@ -249,6 +409,9 @@ impl<'a> Builder<'a> {
                 }
                 ServiceCall::Sns(sns_call) if self.primary_topics > 0 || sns_call.topic().is_none() => {
                     self.sns_call(&caller, sns_call);
+                }
+                ServiceCall::Kms(kms_call) if self.primary_keys > 0 || kms_call.key().is_none() => {
+                    self.kms_call(&caller, kms_call);
                 }
                 _ => {}
             }
@@ -279,7 +442,7 @@ impl<'a> Builder<'a> {
 
         let prediction = self.predict_topic(caller, operation, target, step_number);
         let namespace = self.topics[target].namespace.clone();
-        let target = Target { queue: None, topic: Some(target) };
+        let target = Target { topic: Some(target), ..Target::default() };
         self.push_call("sns", caller, operation, input, prediction, Some(namespace), AddressKind::Arn, target);
     }
 
@@ -338,7 +501,7 @@ impl<'a> Builder<'a> {
                 }
                 let found = self.queue_index(&namespace, &name).filter(|index| self.queues[*index].exists);
                 let prediction = self.predict_by_name(caller, &namespace, &name, found);
-                let target = Target { queue: found, topic: None };
+                let target = Target { queue: found, ..Target::default() };
                 self.push_call(
                     "sqs",
                     caller,
@@ -375,7 +538,7 @@ impl<'a> Builder<'a> {
         input["QueueUrl"] = json!(format!("${{{}}}", self.queues[target].variable));
         let prediction = self.predict_by_url(caller, operation, target, step_number);
         let namespace = self.queues[target].namespace.clone();
-        let target = Target { queue: Some(target), topic: None };
+        let target = Target { queue: Some(target), ..Target::default() };
         self.push_call("sqs", caller, operation, input, prediction, Some(namespace), AddressKind::Url, target);
     }
 
@@ -490,6 +653,7 @@ impl<'a> Builder<'a> {
             address_kind: Some(address_kind),
             queue: target.queue,
             topic: target.topic,
+            key: target.key,
             prediction: Some(prediction),
         });
     }
@@ -504,6 +668,7 @@ impl<'a> Builder<'a> {
             address_kind: None,
             queue: None,
             topic: None,
+            key: None,
             prediction: Some(prediction),
         });
     }
@@ -532,7 +697,7 @@ impl<'a> Builder<'a> {
                 .collect(),
             steps: self.steps,
         };
-        Generated { scenario, steps: self.facts, queues: self.created, topics: self.created_topics }
+        Generated { scenario, steps: self.facts, queues: self.created, topics: self.created_topics, keys: self.keys }
     }
 }
 

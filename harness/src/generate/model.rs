@@ -38,7 +38,7 @@
 use crosscheck_emulator::access::Profile;
 use crosscheck_emulator::arn::AddressKind;
 use crosscheck_emulator::store::Namespace;
-use crosscheck_policy::{Decision, Policy, PolicySet, PolicyType, Principal, Request, evaluate};
+use crosscheck_policy::{Decision, Effect, Policy, PolicyKind, PolicySet, PolicyType, Principal, Request, evaluate};
 use serde_json::Value;
 
 use crate::outcome::OutcomeClass;
@@ -96,7 +96,25 @@ const fn sns(operation: &'static str, action: &'static str, listed: bool) -> Ope
     }
 }
 
+const fn kms(operation: &'static str, action: &'static str, listed: bool) -> OperationFacts {
+    OperationFacts {
+        service: "kms",
+        operation,
+        action,
+        grantable_across_accounts: listed,
+        localstack_cross_account: listed,
+        // NOTE: a single-Region key is used through its own region's endpoint
+        // (https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html);
+        // the NotFoundException for another region's key ARN is unverified.
+        other_region: OutcomeClass::NotFound,
+        address_kinds: if listed { KEY_ADDRESSES } else { KEY_ID_OR_ARN },
+    }
+}
+
 const URL: &[AddressKind] = &[AddressKind::Url];
+const KEY_ADDRESSES: &[AddressKind] =
+    &[AddressKind::Id, AddressKind::Arn, AddressKind::AliasName, AddressKind::AliasArn];
+const KEY_ID_OR_ARN: &[AddressKind] = &[AddressKind::Id, AddressKind::Arn];
 const ARN: &[AddressKind] = &[AddressKind::Arn];
 const NAME: &[AddressKind] = &[AddressKind::Name];
 const NONE: &[AddressKind] = &[];
@@ -124,7 +142,16 @@ pub const OPERATIONS: &[OperationFacts] = &[
     sns("ListTagsForResource", "sns:ListTagsForResource", false),
     sns("Publish", "sns:Publish", true),
     sns("SetTopicAttributes", "sns:SetTopicAttributes", true),
+    // LocalStack lists DescribeKey and Encrypt among the KMS operations that
+    // work across accounts, and not GetKeyPolicy.
+    kms("DescribeKey", "kms:DescribeKey", true),
+    kms("Encrypt", "kms:Encrypt", true),
+    kms("GetKeyPolicy", "kms:GetKeyPolicy", false),
 ];
+
+/// Action patterns the policy grammar draws from for key policies.
+pub const KMS_POLICY_ACTIONS: &[&str] =
+    &["kms:*", "kms:Encrypt", "kms:Describe*", "kms:DescribeKey", "kms:Get*", "kms:GetKeyPolicy", "kms:Decrypt"];
 
 /// Action patterns the policy grammar draws from for topic policies.
 pub const SNS_POLICY_ACTIONS: &[&str] = &[
@@ -262,6 +289,124 @@ impl TopicState {
             policy,
         }
     }
+}
+
+/// A KMS key and its alias as the model tracks them.
+#[derive(Debug, Clone)]
+pub struct KeyState {
+    /// The alias name, `alias/NAME`.
+    pub alias: String,
+    pub namespace: Namespace,
+    /// The scenario variable CreateKey captures the key ARN into.
+    pub variable: String,
+    /// The scenario variable CreateKey captures the key id into.
+    pub id_variable: String,
+    pub alias_arn: String,
+    /// The key's description, unique in a case.
+    pub description: String,
+    /// The key policy in force: the generated one, or KMS's default policy,
+    /// which allows the owning account's root user every action
+    /// (<https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html>).
+    pub policy: Policy,
+}
+
+impl KeyState {
+    /// Creates the state of a key created with `policy_document`, or with
+    /// the default key policy when it is `None`.
+    ///
+    /// # Panics
+    ///
+    /// When the document does not parse; the grammar only writes valid ones.
+    pub fn new(
+        alias: &str,
+        namespace: Namespace,
+        number: usize,
+        description: String,
+        policy_document: Option<&str>,
+    ) -> KeyState {
+        let document = policy_document.map_or_else(|| default_key_policy(&namespace.account_id), str::to_owned);
+        let policy = Policy::parse(&document, PolicyType::Resource).expect("generated policies are valid");
+        KeyState {
+            alias: alias.to_owned(),
+            alias_arn: format!("arn:aws:kms:{}:{}:{alias}", namespace.region, namespace.account_id),
+            namespace,
+            variable: format!("k{number}"),
+            id_variable: format!("k{number}_id"),
+            description,
+            policy,
+        }
+    }
+}
+
+/// Returns KMS's default key policy for a key of `account_id`.
+pub fn default_key_policy(account_id: &str) -> String {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [owner_key_statement(account_id)],
+    })
+    .to_string()
+}
+
+/// Returns the statement of the default key policy, which every generated
+/// key policy keeps so that the owner can still manage the key.
+pub fn owner_key_statement(account_id: &str) -> Value {
+    serde_json::json!({
+        "Sid": "EnableRootPermissions",
+        "Effect": "Allow",
+        "Principal": { "AWS": format!("arn:aws:iam::{account_id}:root") },
+        "Action": "kms:*",
+        "Resource": "*",
+    })
+}
+
+/// Reports whether creating a key with `policy` needs
+/// `BypassPolicyLockoutSafetyCheck`: KMS rejects a key policy that would not
+/// let the creating principal change the policy again
+/// (<https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-bypass-policy-lockout-safety-check>).
+pub fn needs_lockout_bypass(policy: &Policy, owner: &Namespace, key_arn: &str) -> bool {
+    decide_by_key_policy(owner, owner, key_arn, policy, "kms:PutKeyPolicy").is_err()
+}
+
+/// Decides a call on a key that `find` already located: KMS looks the key up
+/// before it checks access, so a missing key is `not-found` from any
+/// account. Where policies are evaluated, the key policy must allow the
+/// call even for the owning account
+/// (<https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html>).
+pub fn decide_key_access(
+    profile: Profile,
+    caller: &Namespace,
+    key: &KeyState,
+    facts: &OperationFacts,
+) -> Result<(), OutcomeClass> {
+    let cross_account = caller.account_id != key.namespace.account_id;
+    match profile {
+        Profile::Localstack => Ok(()),
+        Profile::Aws if cross_account && !facts.grantable_across_accounts => Err(OutcomeClass::NotFound),
+        Profile::LocalstackEnforceIam | Profile::Aws => {
+            // Generated key policies name their key as `*`, as key policies
+            // usually do, because the key id is unknown before CreateKey.
+            let arn = format!("arn:aws:kms:{}:{}:key/generated", key.namespace.region, key.namespace.account_id);
+            decide_by_key_policy(caller, &key.namespace, &arn, &key.policy, facts.action)
+        }
+    }
+}
+
+fn decide_by_key_policy(
+    caller: &Namespace,
+    owner: &Namespace,
+    arn: &str,
+    policy: &Policy,
+    action: &str,
+) -> Result<(), OutcomeClass> {
+    let mut request = Request::new(Principal::root(caller.account_id.as_str()), action, arn, owner.account_id.as_str())
+        .with_context("aws:RequestedRegion", caller.region.as_str());
+    request.context.insert("kms:CallerAccount", caller.account_id.as_str());
+    let evaluation = evaluate(&request, &PolicySet::new().with_resource("key-policy", policy));
+    let key_policy_allows = evaluation
+        .matched_statements
+        .iter()
+        .any(|statement| statement.kind == PolicyKind::Resource && statement.effect == Effect::Allow);
+    if evaluation.decision == Decision::Allowed && key_policy_allows { Ok(()) } else { Err(OutcomeClass::Denied) }
 }
 
 /// The outcome the model predicts for one call.

@@ -107,6 +107,7 @@ pub struct Disagreement {
 /// Returns every disagreement of `result` with the model's `generated` scenario.
 pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement> {
     let urls = created_urls(generated, result);
+    let key_arns = created_key_arns(generated, result);
     let mut found = Vec::new();
 
     for ((step, facts), observed) in generated.scenario.steps.iter().zip(&generated.steps).zip(&result.steps) {
@@ -139,6 +140,13 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
             {
                 let detail = format!("{arn} is not the ARN {}", generated.topics[topic].arn);
                 push(&mut found, DisagreementKind::ForeignAddress { operation }, detail);
+            } else if let Some(key) = facts.key
+                && let Some(arn) = outcome.response.pointer("/KeyMetadata/Arn").and_then(Value::as_str)
+                && arn_namespace(arn).as_ref() != Some(&generated.keys[key].namespace)
+            {
+                let owner = &generated.keys[key].namespace;
+                let detail = format!("{arn} does not name {}/{}", owner.account_id, owner.region);
+                push(&mut found, DisagreementKind::ForeignAddress { operation }, detail);
             }
             continue;
         }
@@ -159,9 +167,10 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
             continue;
         }
 
-        let answered_by = match facts.topic {
-            Some(topic) => wrong_topic(generated, topic, &step.call.operation, &outcome.response),
-            None => wrong_namespace(generated, facts.queue, &step.call.operation, &outcome.response, &urls),
+        let answered_by = match (facts.topic, facts.key) {
+            (Some(topic), _) => wrong_topic(generated, topic, &step.call.operation, &outcome.response),
+            (_, Some(key)) => wrong_key(generated, key, &step.call.operation, &outcome.response, &key_arns),
+            _ => wrong_namespace(generated, facts.queue, &step.call.operation, &outcome.response, &urls),
         };
         if let Some(detail) = answered_by {
             let kind = DisagreementKind::WrongNamespaceAnswered {
@@ -174,6 +183,10 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
         }
         if step.call.operation == "ListQueues" {
             found.extend(check_listing(generated, result, observed, &facts.caller, &urls, step.number));
+            continue;
+        }
+        if step.call.operation == "ListAliases" {
+            found.extend(check_alias_listing(generated, result, observed, &facts.caller, step.number));
             continue;
         }
         if step.call.operation == "ListTopics" {
@@ -265,6 +278,116 @@ fn wrong_namespace(
         }
         _ => None,
     }
+}
+
+/// Returns the ARN each fixture key got from CreateKey, by key index.
+fn created_key_arns(generated: &Generated, result: &ScenarioResult) -> Vec<Option<String>> {
+    let mut arns = vec![None; generated.keys.len()];
+    for ((step, facts), observed) in generated.scenario.steps.iter().zip(&generated.steps).zip(&result.steps) {
+        if !facts.fixture || step.call.operation != "CreateKey" {
+            continue;
+        }
+        let arn = observed.outcome.as_ref().and_then(|outcome| outcome.response.pointer("/KeyMetadata/Arn")?.as_str());
+        if let (Some(key), Some(arn)) = (facts.key, arn) {
+            arns[key] = Some(arn.to_owned());
+        }
+    }
+    arns
+}
+
+/// Returns the namespace an ARN names, if it is an ARN with both parts.
+fn arn_namespace(arn: &str) -> Option<Namespace> {
+    arn.parse::<crosscheck_emulator::arn::Arn>().ok()?.namespace()
+}
+
+/// Checks that a successful response describes the key the address finds.
+fn wrong_key(
+    generated: &Generated,
+    key: usize,
+    operation: &str,
+    response: &Value,
+    arns: &[Option<String>],
+) -> Option<String> {
+    let observed = match operation {
+        "DescribeKey" => response.pointer("/KeyMetadata/Arn")?.as_str()?,
+        "Encrypt" => response.get("KeyId")?.as_str()?,
+        _ => return None,
+    };
+    let expected = arns.get(key)?.as_deref()?;
+    if observed == expected {
+        return None;
+    }
+    let addressed = &generated.keys[key];
+    let other = arns.iter().position(|candidate| candidate.as_deref() == Some(observed));
+    Some(match other {
+        Some(index) => format!(
+            "expected the key of {} in {}/{}, answered with the key of {}/{}",
+            addressed.alias,
+            addressed.namespace.account_id,
+            addressed.namespace.region,
+            generated.keys[index].namespace.account_id,
+            generated.keys[index].namespace.region
+        ),
+        None => format!("expected {expected}, answered with {observed}"),
+    })
+}
+
+/// Checks a ListAliases response: no alias of another namespace, and every
+/// alias the case created in the caller's namespace.
+fn check_alias_listing(
+    generated: &Generated,
+    result: &ScenarioResult,
+    observed: &StepResult,
+    caller: &Namespace,
+    step: usize,
+) -> Vec<Disagreement> {
+    let operation = "kms.ListAliases".to_owned();
+    let listed: Vec<&str> = observed
+        .outcome
+        .as_ref()
+        .and_then(|outcome| outcome.response.get("Aliases")?.as_array())
+        .map(|items| items.iter().filter_map(|item| item.get("AliasArn")?.as_str()).collect())
+        .unwrap_or_default();
+
+    let mut found = Vec::new();
+    for arn in &listed {
+        if arn_namespace(arn).as_ref() != Some(caller) {
+            found.push(Disagreement {
+                kind: DisagreementKind::LeakedListing { operation: operation.clone() },
+                step,
+                detail: format!("{arn} is listed for {}/{}", caller.account_id, caller.region),
+            });
+        }
+    }
+
+    // Aliases are created in the fixture and never deleted, so every one of
+    // the caller's namespace whose CreateAlias succeeded must be listed.
+    let created = created_aliases(generated, result);
+    for (index, key) in generated.keys.iter().enumerate() {
+        if key.namespace == *caller && created[index] && !listed.contains(&key.alias_arn.as_str()) {
+            found.push(Disagreement {
+                kind: DisagreementKind::IncompleteListing { operation: operation.clone() },
+                step,
+                detail: format!("{} is missing", key.alias_arn),
+            });
+        }
+    }
+    found
+}
+
+/// Returns, per key, whether its CreateAlias step succeeded.
+fn created_aliases(generated: &Generated, result: &ScenarioResult) -> Vec<bool> {
+    let mut created = vec![false; generated.keys.len()];
+    for ((step, facts), observed) in generated.scenario.steps.iter().zip(&generated.steps).zip(&result.steps) {
+        let succeeded = observed.outcome.as_ref().is_some_and(|outcome| outcome.class == OutcomeClass::Ok);
+        if step.call.operation == "CreateAlias"
+            && succeeded
+            && let Some(key) = facts.key
+        {
+            created[key] = true;
+        }
+    }
+    created
 }
 
 /// Checks that a successful response describes the addressed topic.
