@@ -112,7 +112,7 @@ pub enum ServiceCall {
     Kms(KmsCall),
 }
 
-/// How a KMS call names its key: every form KMS accepts
+/// The address form a KMS call names its key by, one of each form KMS accepts
 /// (<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id>).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyAddressForm {

@@ -27,7 +27,7 @@ use crosscheck_emulator::arn::{AddressKind, parse_queue_url};
 use crosscheck_emulator::store::Namespace;
 use serde_json::Value;
 
-use super::emit::Generated;
+use super::emit::{Generated, StepFacts};
 use crate::outcome::OutcomeClass;
 use crate::report::{ScenarioResult, StepResult, Verdict};
 
@@ -349,16 +349,7 @@ fn check_alias_listing(
         .map(|items| items.iter().filter_map(|item| item.get("AliasArn")?.as_str()).collect())
         .unwrap_or_default();
 
-    let mut found = Vec::new();
-    for arn in &listed {
-        if arn_namespace(arn).as_ref() != Some(caller) {
-            found.push(Disagreement {
-                kind: DisagreementKind::LeakedListing { operation: operation.clone() },
-                step,
-                detail: format!("{arn} is listed for {}/{}", caller.account_id, caller.region),
-            });
-        }
-    }
+    let mut found = leaked_arns(&listed, caller, &operation, step);
 
     // Aliases are created in the fixture and never deleted, so every one of
     // the caller's namespace whose CreateAlias succeeded must be listed.
@@ -373,6 +364,19 @@ fn check_alias_listing(
         }
     }
     found
+}
+
+/// Reports every listed ARN that does not name the caller's namespace.
+fn leaked_arns(listed: &[&str], caller: &Namespace, operation: &str, step: usize) -> Vec<Disagreement> {
+    listed
+        .iter()
+        .filter(|arn| arn_namespace(arn).as_ref() != Some(caller))
+        .map(|arn| Disagreement {
+            kind: DisagreementKind::LeakedListing { operation: operation.to_owned() },
+            step,
+            detail: format!("{arn} is listed for {}/{}", caller.account_id, caller.region),
+        })
+        .collect()
 }
 
 /// Returns, per key, whether its CreateAlias step succeeded.
@@ -425,20 +429,16 @@ fn check_topic_listing(
         .map(|items| items.iter().filter_map(|item| item.get("TopicArn")?.as_str()).collect())
         .unwrap_or_default();
 
-    let mut found = Vec::new();
-    for arn in &listed {
-        let names_caller = arn.parse::<crosscheck_emulator::arn::Arn>().ok().and_then(|parsed| parsed.namespace())
-            == Some(caller.clone());
-        if !names_caller {
-            found.push(Disagreement {
-                kind: DisagreementKind::LeakedListing { operation: operation.clone() },
-                step,
-                detail: format!("{arn} is listed for {}/{}", caller.account_id, caller.region),
-            });
-        }
-    }
+    let mut found = leaked_arns(&listed, caller, &operation, step);
 
-    let alive = live_topics_before(generated, result, step);
+    let alive = live_before(
+        generated,
+        result,
+        step,
+        generated.topics.len(),
+        |facts| facts.topic,
+        ("CreateTopic", "DeleteTopic"),
+    );
     for (index, topic) in generated.topics.iter().enumerate() {
         if topic.namespace == *caller && alive[index] && !listed.contains(&topic.arn.as_str()) {
             found.push(Disagreement {
@@ -449,24 +449,6 @@ fn check_topic_listing(
         }
     }
     found
-}
-
-/// Returns, per topic, whether it exists before `step`.
-fn live_topics_before(generated: &Generated, result: &ScenarioResult, step: usize) -> Vec<bool> {
-    let mut alive = vec![false; generated.topics.len()];
-    for ((scenario_step, facts), observed) in generated.scenario.steps.iter().zip(&generated.steps).zip(&result.steps) {
-        if scenario_step.number >= step {
-            break;
-        }
-        let succeeded = observed.outcome.as_ref().is_some_and(|outcome| outcome.class == OutcomeClass::Ok);
-        let Some(topic) = facts.topic.filter(|_| succeeded) else { continue };
-        match scenario_step.call.operation.as_str() {
-            "CreateTopic" => alive[topic] = true,
-            "DeleteTopic" => alive[topic] = false,
-            _ => {}
-        }
-    }
-    alive
 }
 
 /// Checks a ListQueues response: only the caller's live queues, all of them.
@@ -503,7 +485,14 @@ fn check_listing(
     }
 
     // The queues of the caller's namespace that still exist at this step.
-    let alive = live_queues_before(generated, result, step);
+    let alive = live_before(
+        generated,
+        result,
+        step,
+        generated.queues.len(),
+        |facts| facts.queue,
+        ("CreateQueue", "DeleteQueue"),
+    );
     for (index, queue) in generated.queues.iter().enumerate() {
         let Some(url) = urls[index].as_deref() else { continue };
         if queue.namespace == *caller && alive[index] && !listed.contains(&url) {
@@ -517,20 +506,29 @@ fn check_listing(
     found
 }
 
-/// Returns, per queue, whether it exists before `step`: created, and not
-/// deleted by a DeleteQueue that succeeded at an earlier step.
-fn live_queues_before(generated: &Generated, result: &ScenarioResult, step: usize) -> Vec<bool> {
-    let mut alive = vec![false; generated.queues.len()];
+/// Returns, per resource of one kind, whether it exists before `step`:
+/// created by a `create` call, and not removed by a later `delete` call that
+/// succeeded. `resource` reads the step's index of that kind.
+fn live_before(
+    generated: &Generated,
+    result: &ScenarioResult,
+    step: usize,
+    count: usize,
+    resource: fn(&StepFacts) -> Option<usize>,
+    (create, delete): (&str, &str),
+) -> Vec<bool> {
+    let mut alive = vec![false; count];
     for ((scenario_step, facts), observed) in generated.scenario.steps.iter().zip(&generated.steps).zip(&result.steps) {
         if scenario_step.number >= step {
             break;
         }
         let succeeded = observed.outcome.as_ref().is_some_and(|outcome| outcome.class == OutcomeClass::Ok);
-        let Some(queue) = facts.queue.filter(|_| succeeded) else { continue };
-        match scenario_step.call.operation.as_str() {
-            "CreateQueue" => alive[queue] = true,
-            "DeleteQueue" => alive[queue] = false,
-            _ => {}
+        let Some(index) = resource(facts).filter(|_| succeeded) else { continue };
+        let operation = scenario_step.call.operation.as_str();
+        if operation == create {
+            alive[index] = true;
+        } else if operation == delete {
+            alive[index] = false;
         }
     }
     alive
