@@ -299,7 +299,7 @@ async fn check_peer_matrix(peer: &Peer, service: &str, profile: Profile) {
 /// The generated cases `moto_explore_under_localstack` runs, and their seed,
 /// over every service the generators cover. `.ci/run`'s `crosscheck explore`
 /// line uses the same values.
-const EXPLORE_CASES: u32 = 40;
+const EXPLORE_CASES: u32 = 80;
 const EXPLORE_SEED: u64 = 9;
 
 /// Runs `crosscheck explore`'s generated worlds against `peer` and compares

@@ -55,8 +55,8 @@ pub struct ExploreArgs {
     #[arg(long, default_value = "reports/explore")]
     pub out: PathBuf,
 
-    /// Services to generate resources and calls for, separated by commas: sqs, sns, kms. All of them by default.
-    #[arg(long, value_delimiter = ',', default_values = ["sqs", "sns", "kms"])]
+    /// Services to generate resources and calls for, separated by commas: sqs, sns, kms, secretsmanager. All of them by default.
+    #[arg(long, value_delimiter = ',', default_values = ["sqs", "sns", "kms", "secretsmanager"])]
     pub services: Vec<String>,
 
     /// Maximum number of case runs spent shrinking one counterexample.

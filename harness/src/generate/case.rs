@@ -19,11 +19,12 @@ pub enum Service {
     Sqs,
     Sns,
     Kms,
+    SecretsManager,
 }
 
 impl Service {
     /// Every covered service.
-    pub const ALL: [Service; 3] = [Service::Sqs, Service::Sns, Service::Kms];
+    pub const ALL: [Service; 4] = [Service::Sqs, Service::Sns, Service::Kms, Service::SecretsManager];
 
     /// Returns the name scenarios and `--services` use.
     pub fn as_str(self) -> &'static str {
@@ -31,6 +32,7 @@ impl Service {
             Service::Sqs => "sqs",
             Service::Sns => "sns",
             Service::Kms => "kms",
+            Service::SecretsManager => "secretsmanager",
         }
     }
 
@@ -50,6 +52,9 @@ pub const TOPIC_NAMES: [&str; 2] = ["alerts", "updates"];
 /// Alias names a case draws from for its KMS keys, two for the same reason.
 pub const ALIAS_NAMES: [&str; 2] = ["alias/billing", "alias/reports"];
 
+/// Secret names a case draws from, two for the same reason.
+pub const SECRET_NAMES: [&str; 2] = ["db-password", "api-token"];
+
 /// One generated case.
 #[derive(Debug, Clone)]
 pub struct Case {
@@ -64,6 +69,16 @@ pub enum ResourceSpec {
     Queue(QueueSpec),
     Topic(TopicSpec),
     Key(KeySpec),
+    Secret(SecretSpec),
+}
+
+/// A Secrets Manager secret: its name, its namespace and its resource policy.
+#[derive(Debug, Clone)]
+pub struct SecretSpec {
+    /// Selects one of [`SECRET_NAMES`].
+    pub name: Pick,
+    pub place: Place,
+    pub policy: Option<PolicySpec>,
 }
 
 /// A KMS key with one alias: the alias name, the key's namespace and its
@@ -110,6 +125,42 @@ pub enum ServiceCall {
     Sqs(SqsCall),
     Sns(SnsCall),
     Kms(KmsCall),
+    SecretsManager(SecretCall),
+}
+
+/// The address form a Secrets Manager call names its secret by
+/// (<https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DescribeSecret.html>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretAddressForm {
+    /// The secret's name, in the caller's own namespace.
+    Name,
+    /// The full ARN CreateSecret returned, with its random suffix.
+    Arn,
+    /// The ARN without the random suffix.
+    PartialArn,
+}
+
+/// A generated Secrets Manager call. Each `Pick` selects one of the case's secrets.
+#[derive(Debug, Clone)]
+pub enum SecretCall {
+    DescribeSecret(Pick, SecretAddressForm),
+    /// Sets a new description, which needs no KMS key.
+    UpdateSecret(Pick, SecretAddressForm),
+    /// LocalStack does not list it as working across accounts.
+    DeleteResourcePolicy(Pick, SecretAddressForm),
+    ListSecrets,
+}
+
+impl SecretCall {
+    /// Returns the secret the call addresses and the form; `None` for ListSecrets.
+    pub fn secret(&self) -> Option<(Pick, SecretAddressForm)> {
+        match self {
+            SecretCall::DescribeSecret(secret, form)
+            | SecretCall::UpdateSecret(secret, form)
+            | SecretCall::DeleteResourcePolicy(secret, form) => Some((*secret, *form)),
+            SecretCall::ListSecrets => None,
+        }
+    }
 }
 
 /// The address form a KMS call names its key by, one of each form KMS accepts
@@ -249,6 +300,27 @@ fn kms_call() -> BoxedStrategy<ServiceCall> {
     .boxed()
 }
 
+fn secret() -> BoxedStrategy<ResourceSpec> {
+    (pick(), place(), policy_option())
+        .prop_map(|(name, place, policy)| ResourceSpec::Secret(SecretSpec { name, place, policy }))
+        .boxed()
+}
+
+fn secret_address_form() -> impl Strategy<Value = SecretAddressForm> {
+    prop_oneof![Just(SecretAddressForm::Arn), Just(SecretAddressForm::Name), Just(SecretAddressForm::PartialArn)]
+}
+
+fn secret_call() -> BoxedStrategy<ServiceCall> {
+    prop_oneof![
+        (pick(), secret_address_form()).prop_map(|(secret, form)| SecretCall::DescribeSecret(secret, form)),
+        (pick(), secret_address_form()).prop_map(|(secret, form)| SecretCall::UpdateSecret(secret, form)),
+        (pick(), secret_address_form()).prop_map(|(secret, form)| SecretCall::DeleteResourcePolicy(secret, form)),
+        Just(SecretCall::ListSecrets),
+    ]
+    .prop_map(ServiceCall::SecretsManager)
+    .boxed()
+}
+
 fn sqs_call() -> BoxedStrategy<ServiceCall> {
     prop_oneof![
         pick().prop_map(SqsCall::GetQueueAttributes),
@@ -292,6 +364,7 @@ pub fn case(services: &[Service]) -> impl Strategy<Value = Case> {
             Service::Sqs => queue(),
             Service::Sns => topic(),
             Service::Kms => key(),
+            Service::SecretsManager => secret(),
         })
         .collect();
     let call_strategies: Vec<BoxedStrategy<ServiceCall>> = services
@@ -300,6 +373,7 @@ pub fn case(services: &[Service]) -> impl Strategy<Value = Case> {
             Service::Sqs => sqs_call(),
             Service::Sns => sns_call(),
             Service::Kms => kms_call(),
+            Service::SecretsManager => secret_call(),
         })
         .collect();
     let resources = proptest::collection::vec(proptest::strategy::Union::new(resource_strategies), 1..=3);

@@ -4,7 +4,7 @@
 //!
 //! Every resource gets marks that tell it apart from a same-named resource of
 //! another namespace: a `VisibilityTimeout` (queues), `DisplayName` (topics)
-//! or `Description` (keys) no other resource of the case has, and an `owner`
+//! or `Description` (keys, secrets) no other resource of the case has, and an `owner`
 //! tag naming its account and region. A call that reads a resource expects
 //! those marks and its ARN, and a queue read expects its message count too.
 //! So a target that returns a resource of the wrong namespace fails the
@@ -16,10 +16,12 @@ use crosscheck_emulator::store::Namespace;
 use serde_json::{Map, Value, json};
 
 use super::case::{
-    ALIAS_NAMES, Case, KeyAddressForm, KmsCall, QUEUE_NAMES, ResourceSpec, ServiceCall, SnsCall, SqsCall, TOPIC_NAMES,
+    ALIAS_NAMES, Case, KeyAddressForm, KmsCall, QUEUE_NAMES, ResourceSpec, SECRET_NAMES, SecretAddressForm, SecretCall,
+    ServiceCall, SnsCall, SqsCall, TOPIC_NAMES,
 };
 use super::model::{
-    self, KMS_POLICY_ACTIONS, KeyState, Prediction, QueueState, SNS_POLICY_ACTIONS, SQS_POLICY_ACTIONS, TopicState,
+    self, KMS_POLICY_ACTIONS, KeyState, Prediction, QueueState, SECRETSMANAGER_POLICY_ACTIONS, SNS_POLICY_ACTIONS,
+    SQS_POLICY_ACTIONS, SecretState, TopicState,
 };
 use super::policy::PolicySpec;
 use crate::outcome::OutcomeClass;
@@ -46,6 +48,8 @@ pub struct Generated {
     pub topics: Vec<TopicState>,
     /// Every KMS key the fixture creates, decoys included.
     pub keys: Vec<KeyState>,
+    /// Every secret the fixture creates, decoys included, as created.
+    pub secrets: Vec<SecretState>,
 }
 
 /// The resource a call step addresses.
@@ -54,6 +58,7 @@ struct Target {
     queue: Option<usize>,
     topic: Option<usize>,
     key: Option<usize>,
+    secret: Option<usize>,
 }
 
 /// The model's facts about one step.
@@ -71,6 +76,8 @@ pub struct StepFacts {
     pub topic: Option<usize>,
     /// The key the step addresses or creates, as an index into [`Generated::keys`].
     pub key: Option<usize>,
+    /// The secret the step addresses or creates, as an index into [`Generated::secrets`].
+    pub secret: Option<usize>,
     /// `None` for fixture steps.
     pub prediction: Option<Prediction>,
 }
@@ -98,6 +105,9 @@ struct Builder<'a> {
     created_topics: Vec<TopicState>,
     keys: Vec<KeyState>,
     primary_keys: usize,
+    secrets: Vec<SecretState>,
+    primary_secrets: usize,
+    created_secrets: Vec<SecretState>,
     steps: Vec<Step>,
     facts: Vec<StepFacts>,
     created: Vec<QueueState>,
@@ -116,6 +126,9 @@ impl<'a> Builder<'a> {
             created_topics: Vec::new(),
             keys: Vec::new(),
             primary_keys: 0,
+            secrets: Vec::new(),
+            primary_secrets: 0,
+            created_secrets: Vec::new(),
             steps: Vec::new(),
             facts: Vec::new(),
             created: Vec::new(),
@@ -163,6 +176,7 @@ impl<'a> Builder<'a> {
             queue: Some(self.queues.len()),
             topic: None,
             key: None,
+            secret: None,
             prediction: None,
         });
         self.created.push(queue.clone());
@@ -205,6 +219,7 @@ impl<'a> Builder<'a> {
             queue: None,
             topic: Some(self.topics.len()),
             key: None,
+            secret: None,
             prediction: None,
         });
         self.created_topics.push(topic.clone());
@@ -272,6 +287,7 @@ impl<'a> Builder<'a> {
                 queue: None,
                 topic: None,
                 key: Some(index),
+                secret: None,
                 prediction: None,
             });
         }
@@ -342,6 +358,132 @@ impl<'a> Builder<'a> {
         self.push_call("kms", caller, operation, input, prediction, Some(named), kind, target);
     }
 
+    /// Adds the CreateSecret step of a new secret, and a PutResourcePolicy
+    /// step when it has a policy, unless a secret of that name already
+    /// exists in `namespace`.
+    fn create_secret(&mut self, namespace: Namespace, base_name: &str, policy: Option<&PolicySpec>) {
+        let name = format!("{base_name}{}", self.name_suffix);
+        if self.secrets.iter().any(|secret| secret.namespace == namespace && secret.name == name) {
+            return;
+        }
+        let number = self.secrets.len() + 1;
+        // Secret policies name their secret as `*`, because the full ARN
+        // ends in a random suffix that is unknown before CreateSecret.
+        let document = policy.map(|policy| policy.to_json(&self.case.world, SECRETSMANAGER_POLICY_ACTIONS, "*"));
+        let secret = SecretState::new(&name, namespace.clone(), number, document.as_deref());
+
+        let input = json!({
+            "Name": name,
+            "SecretString": format!("value of secret {number}"),
+            "Description": secret.description,
+            "Tags": [{ "Key": "owner", "Value": secret.owner_tag }],
+        });
+        let capture = Capture {
+            variable: secret.variable.clone(),
+            path: ResponsePath::parse("ARN").expect("a member name is a response path"),
+        };
+        let mut steps = vec![("CreateSecret", input, vec![capture])];
+        if let Some(document) = &document {
+            let policy_input = json!({ "SecretId": format!("${{{}}}", secret.variable), "ResourcePolicy": document });
+            steps.push(("PutResourcePolicy", policy_input, Vec::new()));
+        }
+        let index = self.secrets.len();
+        for (operation, input, captures) in steps {
+            self.push_step("secretsmanager", &namespace, operation, input, captures, None);
+            self.facts.push(StepFacts {
+                fixture: true,
+                caller: namespace.clone(),
+                boundary: Some(Boundary::Same),
+                address_kind: None,
+                queue: None,
+                topic: None,
+                key: None,
+                secret: Some(index),
+                prediction: None,
+            });
+        }
+        self.created_secrets.push(secret.clone());
+        self.secrets.push(secret);
+    }
+
+    fn secret_call(&mut self, caller: &Namespace, call: &SecretCall) {
+        let step_number = self.steps.len() + 1;
+        let Some((selected, form)) = call.secret() else {
+            self.push_call_without_address("secretsmanager", caller, "ListSecrets", json!({}));
+            return;
+        };
+        let (operation, mut input) = match call {
+            SecretCall::DescribeSecret(..) => ("DescribeSecret", json!({})),
+            SecretCall::UpdateSecret(..) => {
+                ("UpdateSecret", json!({ "Description": format!("updated at step {step_number}") }))
+            }
+            SecretCall::DeleteResourcePolicy(..) => ("DeleteResourcePolicy", json!({})),
+            SecretCall::ListSecrets => return,
+        };
+        let target = selected.index(self.primary_secrets);
+        let secret = &self.secrets[target];
+        let (address, kind, named) = match form {
+            SecretAddressForm::Name => (secret.name.clone(), AddressKind::Name, caller.clone()),
+            SecretAddressForm::Arn => (format!("${{{}}}", secret.variable), AddressKind::Arn, secret.namespace.clone()),
+            SecretAddressForm::PartialArn => {
+                (secret.partial_arn.clone(), AddressKind::PartialArn, secret.namespace.clone())
+            }
+        };
+        input["SecretId"] = json!(address);
+
+        let facts = model::facts("secretsmanager", operation);
+        let cross_account = named.account_id != caller.account_id;
+        // Secrets Manager finds the secret before it checks access: only the
+        // listed operations reach another account, and only by full ARN.
+        let found = match form {
+            SecretAddressForm::PartialArn if cross_account => None,
+            _ => {
+                self.secrets.iter().position(|candidate| candidate.namespace == named && candidate.name == secret.name)
+            }
+        };
+        let prediction = if cross_account && !facts.localstack_cross_account {
+            Prediction::error(OutcomeClass::NotFound)
+        } else if self.profile == Profile::Aws && named.region != caller.region {
+            Prediction::error(facts.other_region)
+        } else {
+            match found {
+                None => Prediction::error(OutcomeClass::NotFound),
+                Some(index) => self.predict_secret(caller, operation, index, step_number),
+            }
+        };
+        let target = Target { secret: found, ..Target::default() };
+        self.push_call("secretsmanager", caller, operation, input, prediction, Some(named), kind, target);
+    }
+
+    /// Predicts a call on the found secret `index` and applies a predicted
+    /// success to the model's state.
+    fn predict_secret(&mut self, caller: &Namespace, operation: &str, index: usize, step_number: usize) -> Prediction {
+        let facts = model::facts("secretsmanager", operation);
+        let secret = &self.secrets[index];
+        let arn = format!("{}-secret", secret.partial_arn);
+        if let Err(class) =
+            model::decide_access(self.profile, caller, &secret.namespace, &arn, secret.policy.as_ref(), facts)
+        {
+            return Prediction::error(class);
+        }
+        let secret = &mut self.secrets[index];
+        let arn = format!("${{{}}}", secret.variable);
+        match operation {
+            "DescribeSecret" => {
+                Prediction::ok(Some(json!({ "ARN": arn, "Name": secret.name, "Description": secret.description })))
+            }
+            "UpdateSecret" => {
+                secret.description = format!("updated at step {step_number}");
+                Prediction::ok(Some(json!({ "ARN": arn, "Name": secret.name })))
+            }
+            "DeleteResourcePolicy" => {
+                secret.policy = None;
+                Prediction::ok(Some(json!({ "ARN": arn, "Name": secret.name })))
+            }
+            _ => Prediction::ok(None),
+        }
+    }
+
     fn topic_index(&self, namespace: &Namespace, name: &str) -> Option<usize> {
         self.topics.iter().position(|topic| topic.namespace == *namespace && topic.name == name)
     }
@@ -364,9 +506,15 @@ impl<'a> Builder<'a> {
                     let alias = ALIAS_NAMES[spec.alias.index(ALIAS_NAMES.len())];
                     self.create_key(namespace, alias, spec.policy.as_ref());
                 }
+                ResourceSpec::Secret(spec) => {
+                    let namespace = self.case.world.namespace(spec.place);
+                    let name = SECRET_NAMES[spec.name.index(SECRET_NAMES.len())];
+                    self.create_secret(namespace, name, spec.policy.as_ref());
+                }
             }
         }
         self.primary_keys = self.keys.len();
+        self.primary_secrets = self.secrets.len();
         self.primary_queues = self.queues.len();
         self.primary_topics = self.topics.len();
 
@@ -388,6 +536,14 @@ impl<'a> Builder<'a> {
                     let target = selected.index(self.primary_topics);
                     let base_name = self.topics[target].name.trim_end_matches(self.name_suffix).to_owned();
                     self.create_topic(caller, &base_name, None);
+                }
+                ServiceCall::SecretsManager(secret_call) => {
+                    let Some((selected, _)) = secret_call.secret().filter(|_| self.primary_secrets > 0) else {
+                        continue;
+                    };
+                    let target = selected.index(self.primary_secrets);
+                    let base_name = self.secrets[target].name.trim_end_matches(self.name_suffix).to_owned();
+                    self.create_secret(caller, &base_name, None);
                 }
                 ServiceCall::Kms(kms_call) => {
                     let Some(selected) = kms_call.key().filter(|_| self.primary_keys > 0) else { continue };
@@ -412,6 +568,11 @@ impl<'a> Builder<'a> {
                 }
                 ServiceCall::Kms(kms_call) if self.primary_keys > 0 || kms_call.key().is_none() => {
                     self.kms_call(&caller, kms_call);
+                }
+                ServiceCall::SecretsManager(secret_call)
+                    if self.primary_secrets > 0 || secret_call.secret().is_none() =>
+                {
+                    self.secret_call(&caller, secret_call);
                 }
                 _ => {}
             }
@@ -654,6 +815,7 @@ impl<'a> Builder<'a> {
             queue: target.queue,
             topic: target.topic,
             key: target.key,
+            secret: target.secret,
             prediction: Some(prediction),
         });
     }
@@ -669,6 +831,7 @@ impl<'a> Builder<'a> {
             queue: None,
             topic: None,
             key: None,
+            secret: None,
             prediction: Some(prediction),
         });
     }
@@ -697,7 +860,14 @@ impl<'a> Builder<'a> {
                 .collect(),
             steps: self.steps,
         };
-        Generated { scenario, steps: self.facts, queues: self.created, topics: self.created_topics, keys: self.keys }
+        Generated {
+            scenario,
+            steps: self.facts,
+            queues: self.created,
+            topics: self.created_topics,
+            keys: self.keys,
+            secrets: self.created_secrets,
+        }
     }
 }
 

@@ -111,7 +111,23 @@ const fn kms(operation: &'static str, action: &'static str, listed: bool) -> Ope
     }
 }
 
+const fn secretsmanager(operation: &'static str, action: &'static str, listed: bool) -> OperationFacts {
+    OperationFacts {
+        service: "secretsmanager",
+        operation,
+        action,
+        grantable_across_accounts: listed,
+        localstack_cross_account: listed,
+        // NOTE: each region's endpoint finds only its own secrets; AWS does
+        // not document the error for another region's ARN, so the
+        // ResourceNotFoundException expected here is unverified.
+        other_region: OutcomeClass::NotFound,
+        address_kinds: SECRET_ADDRESSES,
+    }
+}
+
 const URL: &[AddressKind] = &[AddressKind::Url];
+const SECRET_ADDRESSES: &[AddressKind] = &[AddressKind::Name, AddressKind::Arn, AddressKind::PartialArn];
 const KEY_ADDRESSES: &[AddressKind] =
     &[AddressKind::Id, AddressKind::Arn, AddressKind::AliasName, AddressKind::AliasArn];
 const KEY_ID_OR_ARN: &[AddressKind] = &[AddressKind::Id, AddressKind::Arn];
@@ -147,6 +163,22 @@ pub const OPERATIONS: &[OperationFacts] = &[
     kms("DescribeKey", "kms:DescribeKey", true),
     kms("Encrypt", "kms:Encrypt", true),
     kms("GetKeyPolicy", "kms:GetKeyPolicy", false),
+    // LocalStack lists DescribeSecret and UpdateSecret among the Secrets
+    // Manager operations that work across accounts, and not DeleteResourcePolicy.
+    secretsmanager("DeleteResourcePolicy", "secretsmanager:DeleteResourcePolicy", false),
+    secretsmanager("DescribeSecret", "secretsmanager:DescribeSecret", true),
+    secretsmanager("UpdateSecret", "secretsmanager:UpdateSecret", true),
+];
+
+/// Action patterns the policy grammar draws from for secret policies.
+pub const SECRETSMANAGER_POLICY_ACTIONS: &[&str] = &[
+    "secretsmanager:*",
+    "secretsmanager:DescribeSecret",
+    "secretsmanager:Describe*",
+    "secretsmanager:UpdateSecret",
+    "secretsmanager:GetSecretValue",
+    "secretsmanager:*Secret",
+    "secretsmanager:DeleteResourcePolicy",
 ];
 
 /// Action patterns the policy grammar draws from for key policies.
@@ -407,6 +439,42 @@ fn decide_by_key_policy(
         .iter()
         .any(|statement| statement.kind == PolicyKind::Resource && statement.effect == Effect::Allow);
     if evaluation.decision == Decision::Allowed && key_policy_allows { Ok(()) } else { Err(OutcomeClass::Denied) }
+}
+
+/// A secret as the model tracks it.
+#[derive(Debug, Clone)]
+pub struct SecretState {
+    pub name: String,
+    pub namespace: Namespace,
+    /// The scenario variable CreateSecret captures the full ARN into.
+    pub variable: String,
+    /// The ARN without the random suffix Secrets Manager appends to the name.
+    pub partial_arn: String,
+    pub description: String,
+    /// The `owner` tag CreateSecret sets, `ACCOUNT/REGION`.
+    pub owner_tag: String,
+    pub policy: Option<Policy>,
+}
+
+impl SecretState {
+    /// Creates the state of a secret whose resource policy is `policy_document`.
+    ///
+    /// # Panics
+    ///
+    /// When the document does not parse; the grammar only writes valid ones.
+    pub fn new(name: &str, namespace: Namespace, number: usize, policy_document: Option<&str>) -> SecretState {
+        let policy = policy_document
+            .map(|document| Policy::parse(document, PolicyType::Resource).expect("generated policies are valid"));
+        SecretState {
+            name: name.to_owned(),
+            partial_arn: format!("arn:aws:secretsmanager:{}:{}:secret:{name}", namespace.region, namespace.account_id),
+            owner_tag: format!("{}/{}", namespace.account_id, namespace.region),
+            namespace,
+            variable: format!("s{number}"),
+            description: format!("secret {number}"),
+            policy,
+        }
+    }
 }
 
 /// The outcome the model predicts for one call.

@@ -108,6 +108,7 @@ pub struct Disagreement {
 pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement> {
     let urls = created_urls(generated, result);
     let key_arns = created_key_arns(generated, result);
+    let secret_arns = created_secret_arns(generated, result);
     let mut found = Vec::new();
 
     for ((step, facts), observed) in generated.scenario.steps.iter().zip(&generated.steps).zip(&result.steps) {
@@ -147,6 +148,12 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
                 let owner = &generated.keys[key].namespace;
                 let detail = format!("{arn} does not name {}/{}", owner.account_id, owner.region);
                 push(&mut found, DisagreementKind::ForeignAddress { operation }, detail);
+            } else if let Some(secret) = facts.secret
+                && let Some(arn) = outcome.response.get("ARN").and_then(Value::as_str)
+                && !arn.starts_with(&format!("{}-", generated.secrets[secret].partial_arn))
+            {
+                let detail = format!("{arn} is not an ARN of {}", generated.secrets[secret].partial_arn);
+                push(&mut found, DisagreementKind::ForeignAddress { operation }, detail);
             }
             continue;
         }
@@ -167,9 +174,10 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
             continue;
         }
 
-        let answered_by = match (facts.topic, facts.key) {
-            (Some(topic), _) => wrong_topic(generated, topic, &step.call.operation, &outcome.response),
-            (_, Some(key)) => wrong_key(generated, key, &step.call.operation, &outcome.response, &key_arns),
+        let answered_by = match (facts.topic, facts.key, facts.secret) {
+            (Some(topic), _, _) => wrong_topic(generated, topic, &step.call.operation, &outcome.response),
+            (_, Some(key), _) => wrong_key(generated, key, &step.call.operation, &outcome.response, &key_arns),
+            (_, _, Some(secret)) => wrong_secret(generated, secret, &outcome.response, &secret_arns),
             _ => wrong_namespace(generated, facts.queue, &step.call.operation, &outcome.response, &urls),
         };
         if let Some(detail) = answered_by {
@@ -183,6 +191,10 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
         }
         if step.call.operation == "ListQueues" {
             found.extend(check_listing(generated, result, observed, &facts.caller, &urls, step.number));
+            continue;
+        }
+        if step.call.operation == "ListSecrets" {
+            found.extend(check_secret_listing(generated, observed, &facts.caller, &secret_arns, step.number));
             continue;
         }
         if step.call.operation == "ListAliases" {
@@ -293,6 +305,74 @@ fn created_key_arns(generated: &Generated, result: &ScenarioResult) -> Vec<Optio
         }
     }
     arns
+}
+
+/// Returns the full ARN each fixture secret got from CreateSecret, by secret index.
+fn created_secret_arns(generated: &Generated, result: &ScenarioResult) -> Vec<Option<String>> {
+    let mut arns = vec![None; generated.secrets.len()];
+    for ((step, facts), observed) in generated.scenario.steps.iter().zip(&generated.steps).zip(&result.steps) {
+        if !facts.fixture || step.call.operation != "CreateSecret" {
+            continue;
+        }
+        let arn = observed.outcome.as_ref().and_then(|outcome| outcome.response.get("ARN")?.as_str());
+        if let (Some(secret), Some(arn)) = (facts.secret, arn) {
+            arns[secret] = Some(arn.to_owned());
+        }
+    }
+    arns
+}
+
+/// Checks that a successful response names the secret the address finds.
+fn wrong_secret(generated: &Generated, secret: usize, response: &Value, arns: &[Option<String>]) -> Option<String> {
+    let observed = response.get("ARN")?.as_str()?;
+    let expected = arns.get(secret)?.as_deref()?;
+    if observed == expected {
+        return None;
+    }
+    let addressed = &generated.secrets[secret];
+    let other = arns.iter().position(|candidate| candidate.as_deref() == Some(observed));
+    Some(match other {
+        Some(index) => format!(
+            "expected secret {} of {}/{}, answered with the secret of {}/{}",
+            addressed.name,
+            addressed.namespace.account_id,
+            addressed.namespace.region,
+            generated.secrets[index].namespace.account_id,
+            generated.secrets[index].namespace.region
+        ),
+        None => format!("expected {expected}, answered with {observed}"),
+    })
+}
+
+/// Checks a ListSecrets response: no secret of another namespace, and every
+/// secret the case created in the caller's namespace, because none is deleted.
+fn check_secret_listing(
+    generated: &Generated,
+    observed: &StepResult,
+    caller: &Namespace,
+    arns: &[Option<String>],
+    step: usize,
+) -> Vec<Disagreement> {
+    let operation = "secretsmanager.ListSecrets".to_owned();
+    let listed: Vec<&str> = observed
+        .outcome
+        .as_ref()
+        .and_then(|outcome| outcome.response.get("SecretList")?.as_array())
+        .map(|items| items.iter().filter_map(|item| item.get("ARN")?.as_str()).collect())
+        .unwrap_or_default();
+
+    let mut found = leaked_arns(&listed, caller, &operation, step);
+    for (secret, arn) in generated.secrets.iter().zip(arns) {
+        let Some(arn) = arn.as_deref() else { continue };
+        if secret.namespace == *caller && !listed.contains(&arn) {
+            found.push(Disagreement {
+                kind: DisagreementKind::IncompleteListing { operation: operation.clone() },
+                step,
+                detail: format!("{arn} is missing"),
+            });
+        }
+    }
+    found
 }
 
 /// Returns the namespace an ARN names, if it is an ARN with both parts.
