@@ -106,9 +106,12 @@ pub struct Disagreement {
 
 /// Returns every disagreement of `result` with the model's `generated` scenario.
 pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement> {
-    let urls = created_urls(generated, result);
-    let key_arns = created_key_arns(generated, result);
-    let secret_arns = created_secret_arns(generated, result);
+    let urls =
+        created_values(generated, result, ("CreateQueue", "/QueueUrl"), generated.queues.len(), |facts| facts.queue);
+    let key_arns =
+        created_values(generated, result, ("CreateKey", "/KeyMetadata/Arn"), generated.keys.len(), |facts| facts.key);
+    let secret_arns =
+        created_values(generated, result, ("CreateSecret", "/ARN"), generated.secrets.len(), |facts| facts.secret);
     let mut found = Vec::new();
 
     for ((step, facts), observed) in generated.scenario.steps.iter().zip(&generated.steps).zip(&result.steps) {
@@ -213,19 +216,27 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
     found
 }
 
-/// Returns the URL each fixture queue got from CreateQueue, by queue index.
-fn created_urls(generated: &Generated, result: &ScenarioResult) -> Vec<Option<String>> {
-    let mut urls = vec![None; generated.queues.len()];
-    for (facts, observed) in generated.steps.iter().zip(&result.steps) {
-        if !facts.fixture {
+/// Returns, per resource of one kind, the string its `create` fixture step
+/// returned at `pointer`, such as a queue's URL. `resource` reads the
+/// step's index of that kind.
+fn created_values(
+    generated: &Generated,
+    result: &ScenarioResult,
+    (create, pointer): (&str, &str),
+    count: usize,
+    resource: fn(&StepFacts) -> Option<usize>,
+) -> Vec<Option<String>> {
+    let mut values = vec![None; count];
+    for ((step, facts), observed) in generated.scenario.steps.iter().zip(&generated.steps).zip(&result.steps) {
+        if !facts.fixture || step.call.operation != create {
             continue;
         }
-        let url = observed.outcome.as_ref().and_then(|outcome| outcome.response.get("QueueUrl")?.as_str());
-        if let (Some(queue), Some(url)) = (facts.queue, url) {
-            urls[queue] = Some(url.to_owned());
+        let value = observed.outcome.as_ref().and_then(|outcome| outcome.response.pointer(pointer)?.as_str());
+        if let (Some(index), Some(value)) = (resource(facts), value) {
+            values[index] = Some(value.to_owned());
         }
     }
-    urls
+    values
 }
 
 /// Reports whether a queue URL names `namespace`. A URL without a region,
@@ -290,36 +301,6 @@ fn wrong_namespace(
         }
         _ => None,
     }
-}
-
-/// Returns the ARN each fixture key got from CreateKey, by key index.
-fn created_key_arns(generated: &Generated, result: &ScenarioResult) -> Vec<Option<String>> {
-    let mut arns = vec![None; generated.keys.len()];
-    for ((step, facts), observed) in generated.scenario.steps.iter().zip(&generated.steps).zip(&result.steps) {
-        if !facts.fixture || step.call.operation != "CreateKey" {
-            continue;
-        }
-        let arn = observed.outcome.as_ref().and_then(|outcome| outcome.response.pointer("/KeyMetadata/Arn")?.as_str());
-        if let (Some(key), Some(arn)) = (facts.key, arn) {
-            arns[key] = Some(arn.to_owned());
-        }
-    }
-    arns
-}
-
-/// Returns the full ARN each fixture secret got from CreateSecret, by secret index.
-fn created_secret_arns(generated: &Generated, result: &ScenarioResult) -> Vec<Option<String>> {
-    let mut arns = vec![None; generated.secrets.len()];
-    for ((step, facts), observed) in generated.scenario.steps.iter().zip(&generated.steps).zip(&result.steps) {
-        if !facts.fixture || step.call.operation != "CreateSecret" {
-            continue;
-        }
-        let arn = observed.outcome.as_ref().and_then(|outcome| outcome.response.get("ARN")?.as_str());
-        if let (Some(secret), Some(arn)) = (facts.secret, arn) {
-            arns[secret] = Some(arn.to_owned());
-        }
-    }
-    arns
 }
 
 /// Checks that a successful response names the secret the address finds.
