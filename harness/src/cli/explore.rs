@@ -55,8 +55,8 @@ pub struct ExploreArgs {
     #[arg(long, default_value = "reports/explore")]
     pub out: PathBuf,
 
-    /// Services to generate resources and calls for, separated by commas: sqs, sns, kms, secretsmanager. All of them by default.
-    #[arg(long, value_delimiter = ',', default_values = ["sqs", "sns", "kms", "secretsmanager"])]
+    /// Services to generate resources and calls for, separated by commas: sqs, sns, kms, secretsmanager, s3. All of them by default.
+    #[arg(long, value_delimiter = ',', default_values = ["sqs", "sns", "kms", "secretsmanager", "s3"])]
     pub services: Vec<String>,
 
     /// Maximum number of case runs spent shrinking one counterexample.

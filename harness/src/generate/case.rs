@@ -20,11 +20,12 @@ pub enum Service {
     Sns,
     Kms,
     SecretsManager,
+    S3,
 }
 
 impl Service {
     /// Every covered service.
-    pub const ALL: [Service; 4] = [Service::Sqs, Service::Sns, Service::Kms, Service::SecretsManager];
+    pub const ALL: [Service; 5] = [Service::Sqs, Service::Sns, Service::Kms, Service::SecretsManager, Service::S3];
 
     /// Returns the name scenarios and `--services` use.
     pub fn as_str(self) -> &'static str {
@@ -33,6 +34,7 @@ impl Service {
             Service::Sns => "sns",
             Service::Kms => "kms",
             Service::SecretsManager => "secretsmanager",
+            Service::S3 => "s3",
         }
     }
 
@@ -55,6 +57,13 @@ pub const ALIAS_NAMES: [&str; 2] = ["alias/billing", "alias/reports"];
 /// Secret names a case draws from, two for the same reason.
 pub const SECRET_NAMES: [&str; 2] = ["db-password", "api-token"];
 
+/// Bucket names a case draws from. Bucket names are global, so a second
+/// bucket of the same name is never created; a call tries to take it instead.
+pub const BUCKET_NAMES: [&str; 2] = ["crosscheck-shared", "crosscheck-archive"];
+
+/// Object keys a case draws from.
+pub const OBJECT_KEYS: [&str; 2] = ["a.txt", "b.txt"];
+
 /// One generated case.
 #[derive(Debug, Clone)]
 pub struct Case {
@@ -70,6 +79,17 @@ pub enum ResourceSpec {
     Topic(TopicSpec),
     Key(KeySpec),
     Secret(SecretSpec),
+    Bucket(BucketSpec),
+}
+
+/// An S3 bucket: its name, its owner's namespace (the account, and the
+/// region of its location constraint) and its bucket policy.
+#[derive(Debug, Clone)]
+pub struct BucketSpec {
+    /// Selects one of [`BUCKET_NAMES`].
+    pub name: Pick,
+    pub place: Place,
+    pub policy: Option<PolicySpec>,
 }
 
 /// A Secrets Manager secret: its name, its namespace and its resource policy.
@@ -126,6 +146,35 @@ pub enum ServiceCall {
     Sns(SnsCall),
     Kms(KmsCall),
     SecretsManager(SecretCall),
+    S3(S3Call),
+}
+
+/// A generated S3 call. Each first `Pick` selects one of the case's
+/// buckets, which every call names by its global name; a second selects one
+/// of [`OBJECT_KEYS`].
+#[derive(Debug, Clone)]
+pub enum S3Call {
+    PutObject(Pick, Pick),
+    GetObject(Pick, Pick),
+    DeleteObject(Pick, Pick),
+    ListObjectsV2(Pick),
+    /// CreateBucket with the name of an existing bucket.
+    CreateBucket(Pick),
+    ListBuckets,
+}
+
+impl S3Call {
+    /// Returns the bucket the call names; `None` for ListBuckets.
+    pub fn bucket(&self) -> Option<Pick> {
+        match self {
+            S3Call::PutObject(bucket, _)
+            | S3Call::GetObject(bucket, _)
+            | S3Call::DeleteObject(bucket, _)
+            | S3Call::ListObjectsV2(bucket)
+            | S3Call::CreateBucket(bucket) => Some(*bucket),
+            S3Call::ListBuckets => None,
+        }
+    }
 }
 
 /// The address form a Secrets Manager call names its secret by
@@ -321,6 +370,25 @@ fn secret_call() -> BoxedStrategy<ServiceCall> {
     .boxed()
 }
 
+fn bucket() -> BoxedStrategy<ResourceSpec> {
+    (pick(), place(), policy_option())
+        .prop_map(|(name, place, policy)| ResourceSpec::Bucket(BucketSpec { name, place, policy }))
+        .boxed()
+}
+
+fn s3_call() -> BoxedStrategy<ServiceCall> {
+    prop_oneof![
+        (pick(), pick()).prop_map(|(bucket, key)| S3Call::PutObject(bucket, key)),
+        (pick(), pick()).prop_map(|(bucket, key)| S3Call::GetObject(bucket, key)),
+        (pick(), pick()).prop_map(|(bucket, key)| S3Call::DeleteObject(bucket, key)),
+        pick().prop_map(S3Call::ListObjectsV2),
+        pick().prop_map(S3Call::CreateBucket),
+        Just(S3Call::ListBuckets),
+    ]
+    .prop_map(ServiceCall::S3)
+    .boxed()
+}
+
 fn sqs_call() -> BoxedStrategy<ServiceCall> {
     prop_oneof![
         pick().prop_map(SqsCall::GetQueueAttributes),
@@ -365,6 +433,7 @@ pub fn case(services: &[Service]) -> impl Strategy<Value = Case> {
             Service::Sns => topic(),
             Service::Kms => key(),
             Service::SecretsManager => secret(),
+            Service::S3 => bucket(),
         })
         .collect();
     let call_strategies: Vec<BoxedStrategy<ServiceCall>> = services
@@ -374,6 +443,7 @@ pub fn case(services: &[Service]) -> impl Strategy<Value = Case> {
             Service::Sns => sns_call(),
             Service::Kms => kms_call(),
             Service::SecretsManager => secret_call(),
+            Service::S3 => s3_call(),
         })
         .collect();
     let resources = proptest::collection::vec(proptest::strategy::Union::new(resource_strategies), 1..=3);

@@ -11,6 +11,7 @@
 //! step's `ok` subset.
 
 mod kms;
+mod s3;
 mod secretsmanager;
 mod sns;
 mod sqs;
@@ -21,14 +22,15 @@ use crosscheck_emulator::store::Namespace;
 use serde_json::{Map, Value, json};
 
 use super::case::{
-    ALIAS_NAMES, Case, KeyAddressForm, KmsCall, QUEUE_NAMES, ResourceSpec, SECRET_NAMES, SecretAddressForm, SecretCall,
-    ServiceCall, SnsCall, SqsCall, TOPIC_NAMES,
+    ALIAS_NAMES, BUCKET_NAMES, Case, KeyAddressForm, KmsCall, OBJECT_KEYS, QUEUE_NAMES, ResourceSpec, S3Call,
+    SECRET_NAMES, SecretAddressForm, SecretCall, ServiceCall, SnsCall, SqsCall, TOPIC_NAMES,
 };
 use super::model::{
-    self, KMS_POLICY_ACTIONS, KeyState, Prediction, QueueState, SECRETSMANAGER_POLICY_ACTIONS, SNS_POLICY_ACTIONS,
-    SQS_POLICY_ACTIONS, SecretState, TopicState,
+    self, BucketState, KMS_POLICY_ACTIONS, KeyState, Prediction, QueueState, S3_POLICY_ACTIONS,
+    SECRETSMANAGER_POLICY_ACTIONS, SNS_POLICY_ACTIONS, SQS_POLICY_ACTIONS, SecretState, TopicState,
 };
 use super::policy::PolicySpec;
+use super::world::Pick;
 use crate::outcome::OutcomeClass;
 use crate::scenario::{Call, Capture, ErrorMatcher, Expectation, ExpectedOutcome, ResponsePath, Scenario, Step};
 
@@ -55,6 +57,8 @@ pub struct Generated {
     pub keys: Vec<KeyState>,
     /// Every secret the fixture creates, decoys included, as created.
     pub secrets: Vec<SecretState>,
+    /// Every bucket the fixture creates, as created.
+    pub buckets: Vec<BucketState>,
 }
 
 /// The resource a call step addresses.
@@ -64,6 +68,7 @@ struct Target {
     topic: Option<usize>,
     key: Option<usize>,
     secret: Option<usize>,
+    bucket: Option<usize>,
 }
 
 /// The model's facts about one step.
@@ -83,6 +88,8 @@ pub struct StepFacts {
     pub key: Option<usize>,
     /// The secret the step addresses or creates, as an index into [`Generated::secrets`].
     pub secret: Option<usize>,
+    /// The bucket the step names or creates, as an index into [`Generated::buckets`].
+    pub bucket: Option<usize>,
     /// `None` for fixture steps.
     pub prediction: Option<Prediction>,
 }
@@ -113,6 +120,8 @@ struct Builder<'a> {
     secrets: Vec<SecretState>,
     primary_secrets: usize,
     created_secrets: Vec<SecretState>,
+    buckets: Vec<BucketState>,
+    created_buckets: Vec<BucketState>,
     steps: Vec<Step>,
     facts: Vec<StepFacts>,
     created: Vec<QueueState>,
@@ -134,6 +143,8 @@ impl<'a> Builder<'a> {
             secrets: Vec::new(),
             primary_secrets: 0,
             created_secrets: Vec::new(),
+            buckets: Vec::new(),
+            created_buckets: Vec::new(),
             steps: Vec::new(),
             facts: Vec::new(),
             created: Vec::new(),
@@ -163,6 +174,11 @@ impl<'a> Builder<'a> {
                     let name = SECRET_NAMES[spec.name.index(SECRET_NAMES.len())];
                     self.create_secret(namespace, name, spec.policy.as_ref());
                 }
+                ResourceSpec::Bucket(spec) => {
+                    let namespace = self.case.world.namespace(spec.place);
+                    let name = BUCKET_NAMES[spec.name.index(BUCKET_NAMES.len())];
+                    self.create_bucket(namespace, name, spec.policy.as_ref());
+                }
             }
         }
         self.primary_keys = self.keys.len();
@@ -189,6 +205,8 @@ impl<'a> Builder<'a> {
                     let base_name = self.topics[target].name.trim_end_matches(self.name_suffix).to_owned();
                     self.create_topic(caller, &base_name, None);
                 }
+                // Bucket names are global, so a bucket has no same-named decoy.
+                ServiceCall::S3(_) => {}
                 ServiceCall::SecretsManager(secret_call) => {
                     let Some((selected, _)) = secret_call.secret().filter(|_| self.primary_secrets > 0) else {
                         continue;
@@ -226,6 +244,9 @@ impl<'a> Builder<'a> {
                 {
                     self.secret_call(&caller, secret_call);
                 }
+                ServiceCall::S3(s3_call) if !self.buckets.is_empty() || s3_call.bucket().is_none() => {
+                    self.s3_call(&caller, s3_call);
+                }
                 _ => {}
             }
         }
@@ -251,6 +272,7 @@ impl<'a> Builder<'a> {
                 topic: target.topic,
                 key: target.key,
                 secret: target.secret,
+                bucket: target.bucket,
                 prediction: None,
             });
         }
@@ -302,6 +324,7 @@ impl<'a> Builder<'a> {
             topic: target.topic,
             key: target.key,
             secret: target.secret,
+            bucket: target.bucket,
             prediction: Some(prediction),
         });
     }
@@ -318,6 +341,7 @@ impl<'a> Builder<'a> {
             topic: None,
             key: None,
             secret: None,
+            bucket: None,
             prediction: Some(prediction),
         });
     }
@@ -353,6 +377,7 @@ impl<'a> Builder<'a> {
             topics: self.created_topics,
             keys: self.keys,
             secrets: self.created_secrets,
+            buckets: self.created_buckets,
         }
     }
 }

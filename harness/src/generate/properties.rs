@@ -196,6 +196,10 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
             found.extend(check_listing(generated, result, observed, &facts.caller, &urls, step.number));
             continue;
         }
+        if step.call.operation == "ListBuckets" {
+            found.extend(check_bucket_listing(generated, result, observed, &facts.caller, step.number));
+            continue;
+        }
         if step.call.operation == "ListSecrets" {
             found.extend(check_secret_listing(generated, observed, &facts.caller, &secret_arns, step.number));
             continue;
@@ -350,6 +354,56 @@ fn check_secret_listing(
                 kind: DisagreementKind::IncompleteListing { operation: operation.clone() },
                 step,
                 detail: format!("{arn} is missing"),
+            });
+        }
+    }
+    found
+}
+
+/// Checks a ListBuckets response: an account's buckets in every region,
+/// and no bucket another account owns.
+fn check_bucket_listing(
+    generated: &Generated,
+    result: &ScenarioResult,
+    observed: &StepResult,
+    caller: &Namespace,
+    step: usize,
+) -> Vec<Disagreement> {
+    let operation = "s3.ListBuckets".to_owned();
+    let listed: Vec<&str> = observed
+        .outcome
+        .as_ref()
+        .and_then(|outcome| outcome.response.get("Buckets")?.as_array())
+        .map(|items| items.iter().filter_map(|item| item.get("Name")?.as_str()).collect())
+        .unwrap_or_default();
+    let alive = live_before(
+        generated,
+        result,
+        step,
+        generated.buckets.len(),
+        |facts| facts.bucket,
+        ("CreateBucket", "DeleteBucket"),
+    );
+
+    let mut found = Vec::new();
+    for (index, bucket) in generated.buckets.iter().enumerate() {
+        let owned = bucket.namespace.account_id == caller.account_id;
+        let is_listed = listed.contains(&bucket.name.as_str());
+        if is_listed && !owned {
+            found.push(Disagreement {
+                kind: DisagreementKind::LeakedListing { operation: operation.clone() },
+                step,
+                detail: format!(
+                    "bucket {} of {} is listed for {}",
+                    bucket.name, bucket.namespace.account_id, caller.account_id
+                ),
+            });
+        }
+        if owned && alive[index] && !is_listed {
+            found.push(Disagreement {
+                kind: DisagreementKind::IncompleteListing { operation: operation.clone() },
+                step,
+                detail: format!("bucket {} is missing", bucket.name),
             });
         }
     }

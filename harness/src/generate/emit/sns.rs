@@ -31,18 +31,8 @@ impl Builder<'_> {
             variable: topic.variable.clone(),
             path: ResponsePath::parse("TopicArn").expect("a member name is a response path"),
         };
-        self.push_step("sns", &namespace, "CreateTopic", input, vec![capture], None);
-        self.facts.push(StepFacts {
-            fixture: true,
-            caller: namespace,
-            boundary: Some(Boundary::Same),
-            address_kind: Some(AddressKind::Name),
-            queue: None,
-            topic: Some(self.topics.len()),
-            key: None,
-            secret: None,
-            prediction: None,
-        });
+        let target = Target { topic: Some(self.topics.len()), ..Target::default() };
+        self.push_fixture("sns", &namespace, vec![("CreateTopic", input, vec![capture])], target);
         self.created_topics.push(topic.clone());
         self.topics.push(topic);
     }

@@ -32,18 +32,8 @@ impl Builder<'_> {
             variable: queue.variable.clone(),
             path: ResponsePath::parse("QueueUrl").expect("a member name is a response path"),
         };
-        self.push_step("sqs", &namespace, "CreateQueue", input, vec![capture], None);
-        self.facts.push(StepFacts {
-            fixture: true,
-            caller: namespace,
-            boundary: Some(Boundary::Same),
-            address_kind: Some(AddressKind::Name),
-            queue: Some(self.queues.len()),
-            topic: None,
-            key: None,
-            secret: None,
-            prediction: None,
-        });
+        let target = Target { queue: Some(self.queues.len()), ..Target::default() };
+        self.push_fixture("sqs", &namespace, vec![("CreateQueue", input, vec![capture])], target);
         self.created.push(queue.clone());
         self.queues.push(queue);
     }
