@@ -339,12 +339,7 @@ fn check_secret_listing(
     step: usize,
 ) -> Vec<Disagreement> {
     let operation = "secretsmanager.ListSecrets".to_owned();
-    let listed: Vec<&str> = observed
-        .outcome
-        .as_ref()
-        .and_then(|outcome| outcome.response.get("SecretList")?.as_array())
-        .map(|items| items.iter().filter_map(|item| item.get("ARN")?.as_str()).collect())
-        .unwrap_or_default();
+    let listed = listed_strings(observed, "SecretList", Some("ARN"));
 
     let mut found = leaked_arns(&listed, caller, &operation, step);
     for (secret, arn) in generated.secrets.iter().zip(arns) {
@@ -370,12 +365,7 @@ fn check_bucket_listing(
     step: usize,
 ) -> Vec<Disagreement> {
     let operation = "s3.ListBuckets".to_owned();
-    let listed: Vec<&str> = observed
-        .outcome
-        .as_ref()
-        .and_then(|outcome| outcome.response.get("Buckets")?.as_array())
-        .map(|items| items.iter().filter_map(|item| item.get("Name")?.as_str()).collect())
-        .unwrap_or_default();
+    let listed = listed_strings(observed, "Buckets", Some("Name"));
     let alive = live_before(
         generated,
         result,
@@ -457,12 +447,7 @@ fn check_alias_listing(
     step: usize,
 ) -> Vec<Disagreement> {
     let operation = "kms.ListAliases".to_owned();
-    let listed: Vec<&str> = observed
-        .outcome
-        .as_ref()
-        .and_then(|outcome| outcome.response.get("Aliases")?.as_array())
-        .map(|items| items.iter().filter_map(|item| item.get("AliasArn")?.as_str()).collect())
-        .unwrap_or_default();
+    let listed = listed_strings(observed, "Aliases", Some("AliasArn"));
 
     let mut found = leaked_arns(&listed, caller, &operation, step);
 
@@ -479,6 +464,21 @@ fn check_alias_listing(
         }
     }
     found
+}
+
+/// Returns the strings a listing response holds in its `list` member: the
+/// items themselves, or each item's `member`.
+fn listed_strings<'a>(observed: &'a StepResult, list: &str, member: Option<&str>) -> Vec<&'a str> {
+    let Some(items) = observed.outcome.as_ref().and_then(|outcome| outcome.response.get(list)?.as_array()) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| match member {
+            Some(member) => item.get(member)?.as_str(),
+            None => item.as_str(),
+        })
+        .collect()
 }
 
 /// Reports every listed ARN that does not name the caller's namespace.
@@ -537,12 +537,7 @@ fn check_topic_listing(
     step: usize,
 ) -> Vec<Disagreement> {
     let operation = "sns.ListTopics".to_owned();
-    let listed: Vec<&str> = observed
-        .outcome
-        .as_ref()
-        .and_then(|outcome| outcome.response.get("Topics")?.as_array())
-        .map(|items| items.iter().filter_map(|item| item.get("TopicArn")?.as_str()).collect())
-        .unwrap_or_default();
+    let listed = listed_strings(observed, "Topics", Some("TopicArn"));
 
     let mut found = leaked_arns(&listed, caller, &operation, step);
 
@@ -576,12 +571,7 @@ fn check_listing(
     step: usize,
 ) -> Vec<Disagreement> {
     let operation = "sqs.ListQueues".to_owned();
-    let listed: Vec<&str> = observed
-        .outcome
-        .as_ref()
-        .and_then(|outcome| outcome.response.get("QueueUrls")?.as_array())
-        .map(|items| items.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
+    let listed = listed_strings(observed, "QueueUrls", None);
 
     let mut found = Vec::new();
     for url in &listed {
