@@ -229,9 +229,9 @@ pub enum KeyAddressForm {
 pub enum KmsCall {
     DescribeKey(Pick, KeyAddressForm),
     Encrypt(Pick, KeyAddressForm),
-    /// By key id only, because GetKeyPolicy takes no alias and LocalStack
+    /// By key id or key ARN, because GetKeyPolicy takes no alias. LocalStack
     /// does not list it as working across accounts.
-    GetKeyPolicy(Pick),
+    GetKeyPolicy(Pick, bool),
     ListAliases,
 }
 
@@ -239,7 +239,7 @@ impl KmsCall {
     /// Returns the key the call addresses; `None` for ListAliases.
     pub fn key(&self) -> Option<Pick> {
         match self {
-            KmsCall::DescribeKey(key, _) | KmsCall::Encrypt(key, _) | KmsCall::GetKeyPolicy(key) => Some(*key),
+            KmsCall::DescribeKey(key, _) | KmsCall::Encrypt(key, _) | KmsCall::GetKeyPolicy(key, _) => Some(*key),
             KmsCall::ListAliases => None,
         }
     }
@@ -342,7 +342,7 @@ fn kms_call() -> BoxedStrategy<ServiceCall> {
     prop_oneof![
         (pick(), key_address_form()).prop_map(|(key, form)| KmsCall::DescribeKey(key, form)),
         (pick(), key_address_form()).prop_map(|(key, form)| KmsCall::Encrypt(key, form)),
-        pick().prop_map(KmsCall::GetKeyPolicy),
+        (pick(), any::<bool>()).prop_map(|(key, by_arn)| KmsCall::GetKeyPolicy(key, by_arn)),
         Just(KmsCall::ListAliases),
     ]
     .prop_map(ServiceCall::Kms)

@@ -439,6 +439,9 @@ pub fn decide_key_access(
 ) -> Result<(), OutcomeClass> {
     let cross_account = caller.account_id != key.namespace.account_id;
     match profile {
+        // LocalStack lists the operations that reach another account's key;
+        // the others act on the caller's own keys, where this one does not exist.
+        Profile::Localstack if cross_account && !facts.localstack_cross_account => Err(OutcomeClass::NotFound),
         Profile::Localstack => Ok(()),
         Profile::Aws if cross_account && !facts.grantable_across_accounts => Err(OutcomeClass::NotFound),
         Profile::LocalstackEnforceIam | Profile::Aws => {

@@ -68,7 +68,9 @@ impl Builder<'_> {
             }
             KmsCall::DescribeKey(_, form) => ("DescribeKey", *form),
             KmsCall::Encrypt(_, form) => ("Encrypt", *form),
-            KmsCall::GetKeyPolicy(_) => ("GetKeyPolicy", KeyAddressForm::Id),
+            KmsCall::GetKeyPolicy(_, by_arn) => {
+                ("GetKeyPolicy", if *by_arn { KeyAddressForm::Arn } else { KeyAddressForm::Id })
+            }
         };
         let Some(selected) = call.key() else { return };
         let target = selected.index(self.primary_keys);
