@@ -4,8 +4,8 @@
 //! Resources and calls choose their namespace and their target by
 //! [`Pick`], so every choice stays valid while the lists shrink. A call may
 //! ask for a decoy: a resource of the same name as its target, created in
-//! the caller's own namespace, which a target that answers an ARN or URL
-//! from the wrong namespace would return instead of the addressed one.
+//! the caller's own namespace. A target that resolves an ARN or URL in the
+//! wrong namespace returns the decoy instead of the addressed resource.
 
 use proptest::prelude::*;
 

@@ -86,3 +86,22 @@ fn slug(text: &str) -> String {
     let trimmed = slug.trim_matches('-');
     trimmed.chars().take(100).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::slug;
+
+    #[test]
+    fn slug_keeps_letters_digits_and_single_hyphens() {
+        assert_eq!(
+            slug("moto: wrong class: sqs.GetQueueUrl cross-account"),
+            "moto-wrong-class-sqs-getqueueurl-cross-account"
+        );
+        assert_eq!(slug("  a -- b  "), "a-b");
+    }
+
+    #[test]
+    fn slug_is_at_most_one_hundred_characters() {
+        assert_eq!(slug(&"x".repeat(300)).len(), 100);
+    }
+}

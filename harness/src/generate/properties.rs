@@ -4,9 +4,9 @@
 //!
 //! Properties, checked on every response that succeeded:
 //!
-//! - a call that names a queue by URL is answered by that queue: the
-//!   `QueueArn` and the `owner` tag in the response are the addressed
-//!   queue's, not those of a same-named queue of another namespace;
+//! - a response to a call that names a queue by URL describes that queue:
+//!   the `QueueArn` and the `owner` tag are the addressed queue's, not those
+//!   of a same-named queue of another namespace;
 //! - a bare queue name finds the queue of the namespace it acts in;
 //! - ListQueues and ListTopics list only resources of the caller's own
 //!   namespace, and every live one of them;

@@ -180,6 +180,13 @@ mod tests {
     }
 
     #[test]
+    fn pick_selects_modulo_length() {
+        assert_eq!(Pick(7).index(3), 1);
+        assert_eq!(Pick(11).index(4), 3);
+        assert_eq!(*Pick(5).get(&["a", "b"]), "b");
+    }
+
+    #[test]
     fn encoded_keys_have_twenty_characters() {
         assert_eq!(KeyForm::Lsia.access_key_id("111111111111").len(), 20);
         assert_eq!(KeyForm::Lkia.access_key_id("999999999999").len(), 20);

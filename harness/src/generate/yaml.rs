@@ -25,8 +25,9 @@ pub fn to_yaml(scenario: &Scenario, header: &[String]) -> String {
     }
 
     let document = scenario_value(scenario);
-    // Serialising a tree of plain strings, maps and lists cannot fail.
-    text.push_str(&serde_yaml::to_string(&document).unwrap_or_default());
+    // The tree holds only string keys, strings, numbers, booleans, maps and
+    // lists, which serde_yaml always serialises.
+    text.push_str(&serde_yaml::to_string(&document).expect("a tree with string keys serialises as YAML"));
     text
 }
 
