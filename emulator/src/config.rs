@@ -17,6 +17,20 @@ pub struct Config {
     pub hostname: String,
     /// The port put into returned URLs; `None` uses the port the server listens on.
     pub advertised_port: Option<u16>,
+    /// A rule broken on purpose, for tests that prove the harness finds it.
+    #[cfg(feature = "planted-faults")]
+    pub planted_fault: Option<PlantedFault>,
+}
+
+/// A rule the emulator breaks on purpose. Only the `planted-faults` feature,
+/// which only test builds enable, compiles these in; no profile and no
+/// `crosscheck serve` option selects one.
+#[cfg(feature = "planted-faults")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlantedFault {
+    /// GetQueueAttributes on a queue URL of another account returns the
+    /// caller's own queue of the same name when the caller has one.
+    SqsAnswersCallersSameNamedQueue,
 }
 
 impl Default for Config {
@@ -27,6 +41,8 @@ impl Default for Config {
             queue_url_strategy: QueueUrlStrategy::default(),
             hostname: DEFAULT_HOSTNAME.to_owned(),
             advertised_port: None,
+            #[cfg(feature = "planted-faults")]
+            planted_fault: None,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Command-line parsing, the `serve` command, and dispatch to `run`
-//! ([`run`]), `report` ([`report`]), `diff` ([`diff`]) and `policy`.
+//! ([`run`]), `explore` ([`explore`]), `report` ([`report`]), `diff`
+//! ([`diff`]) and `policy`.
 //!
 //! Exit status: 0 the target conforms, 1 it differs, 2 the run could not be
 //! made (bad arguments, endpoint unreachable, invalid scenario).
@@ -8,6 +9,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 mod diff;
+mod explore;
 mod policy;
 mod progress;
 mod report;
@@ -29,6 +31,7 @@ pub const EXIT_DIFFERS: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
 pub use self::diff::DiffArgs;
+pub use self::explore::ExploreArgs;
 pub use self::report::ReportArgs;
 pub use self::run::RunArgs;
 
@@ -55,6 +58,8 @@ enum Command {
     Diff(DiffArgs),
     /// Evaluate or analyze IAM policy documents.
     Policy(policy::PolicyArgs),
+    /// Run generated multi-account worlds against a target and write each shrunk disagreement as a scenario.
+    Explore(ExploreArgs),
 }
 
 /// Options of `crosscheck serve`.
@@ -102,6 +107,10 @@ impl ServeArgs {
     }
 
     /// The emulator configuration these options select.
+    #[allow(
+        clippy::needless_update,
+        reason = "test builds add fields to Config, such as planted faults, that no option sets"
+    )]
     pub fn config(&self) -> Config {
         Config {
             access: AccessRules { profile: self.profile, enforce_iam: self.enforce_iam },
@@ -109,6 +118,7 @@ impl ServeArgs {
             queue_url_strategy: self.queue_url_strategy,
             hostname: self.hostname.clone(),
             advertised_port: self.advertised_port,
+            ..Config::default()
         }
     }
 }
@@ -126,7 +136,7 @@ pub fn main() -> ExitCode {
     // would bury the progress lines, so it logs warnings only by default.
     init_tracing(match cli.command {
         Command::Serve(_) => "info",
-        Command::Run(_) | Command::Report(_) | Command::Diff(_) | Command::Policy(_) => "warn",
+        Command::Run(_) | Command::Explore(_) | Command::Report(_) | Command::Diff(_) | Command::Policy(_) => "warn",
     });
 
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -140,6 +150,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Serve(args) => runtime.block_on(serve(args)),
         Command::Run(args) => runtime.block_on(run::run(args)),
+        Command::Explore(args) => runtime.block_on(explore::run(args)),
         Command::Report(args) => report::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Policy(args) => policy::run(args),

@@ -52,6 +52,10 @@ pub enum Error {
     /// The bundled emulator could not start listening.
     #[error("the bundled emulator could not start on 127.0.0.1: {0}")]
     TargetStart(#[source] std::io::Error),
+
+    /// The case generator could not produce a case.
+    #[error("the case generator failed: {0}")]
+    Generate(String),
 }
 
 impl Error {

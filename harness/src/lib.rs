@@ -44,6 +44,7 @@ pub mod check;
 pub mod cli;
 pub mod driver;
 pub mod error;
+pub mod generate;
 pub mod matrix;
 pub mod outcome;
 pub mod report;

@@ -28,6 +28,8 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crosscheck::driver::Registry;
+use crosscheck::generate::case::Service;
+use crosscheck::generate::explore::{ExploreOptions, Explorer};
 use crosscheck::matrix::run::{MatrixOptions, run_matrix};
 use crosscheck::matrix::{BOUNDARIES, Catalog};
 use crosscheck::report::matrix::{CellVerdict, MatrixRun};
@@ -292,6 +294,57 @@ async fn check_peer_matrix(peer: &Peer, service: &str, profile: Profile) {
         run.cells.len()
     );
     assert_peer_snapshot(peer, service, &run, &name_prefix);
+}
+
+/// The generated cases `moto_explore_under_localstack` runs, and their seed,
+/// over every service the generators cover. `.ci/run`'s `crosscheck explore`
+/// line uses the same values.
+const EXPLORE_CASES: u32 = 80;
+const EXPLORE_SEED: u64 = 9;
+
+/// Runs `crosscheck explore`'s generated worlds against `peer` and compares
+/// the counts of disagreement kinds with the snapshot
+/// `snapshots/peers/explore@<peer>-<profile>.snap`. Counterexamples are not
+/// shrunk, because the snapshot records only the counts.
+async fn check_peer_explore(peer: &Peer, profile: Profile) {
+    let Some(endpoint) = endpoint_from_env(peer) else {
+        eprintln!("skipped: {} is not set, so {} is not explored", peer.endpoint_variable, peer.software);
+        return;
+    };
+    let target = peer_target(peer, &endpoint);
+    let _only_run = PEER_RUNS.lock().await;
+    reset_peer(peer, &endpoint).await;
+
+    let registry = Registry::with_default_drivers();
+    let options = ExploreOptions {
+        cases: EXPLORE_CASES,
+        seed: EXPLORE_SEED,
+        profile,
+        services: Service::ALL.to_vec(),
+        max_shrink_runs: 0,
+    };
+    let mut explorer = Explorer::new(options, &target, None, &registry);
+    let report = explorer
+        .run(|_| {})
+        .await
+        .unwrap_or_else(|error| panic!("exploring {} at {endpoint} failed: {error}", peer.name));
+
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(workspace_root().join("snapshots/peers"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_snapshot_suffix(format!("{}-{profile}", peer.name));
+    settings.set_description(format!(
+        "crosscheck explore --cases {EXPLORE_CASES} --seed {EXPLORE_SEED} --profile {profile} against {}: cases per disagreement kind",
+        peer.software
+    ));
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!("explore", report.summary()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs moto running; set CROSSCHECK_MOTO_ENDPOINT (.ci/run does)"]
+async fn moto_explore_under_localstack() {
+    check_peer_explore(&MOTO, Profile::Localstack).await;
 }
 
 /// Declares one ignored test per catalog and profile for a peer, named

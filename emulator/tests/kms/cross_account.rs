@@ -523,3 +523,31 @@ async fn grant_operations_condition_key_decides() {
     assert_eq!(outcome(&denied), "AccessDeniedException", "ReEncryptFrom is not allowed");
     server.shutdown().await;
 }
+
+/// LocalStack lists the KMS operations that reach another account's key
+/// (<https://docs.localstack.cloud/references/cross-account-access/>); the
+/// others act only on the caller's own keys, so a key ARN of another
+/// account names no key for them, as a bare key id of another account does.
+#[tokio::test]
+async fn localstack_hides_unlisted_operations_by_arn() {
+    let server = start().await;
+    let owner = client(&server, OWNER, HOME_REGION);
+    let other = client(&server, OTHER, HOME_REGION);
+    let (_, key_arn) = symmetric_key(&owner).await;
+
+    let policy = other.get_key_policy().key_id(&key_arn).policy_name("default").send().await;
+    assert_eq!(outcome(&policy), "NotFoundException", "GetKeyPolicy by key ARN from another account");
+    let disable = other.disable_key().key_id(&key_arn).send().await;
+    assert_eq!(outcome(&disable), "NotFoundException", "DisableKey by key ARN from another account");
+    let describe = other.update_key_description().key_id(&key_arn).description("changed").send().await;
+    assert_eq!(outcome(&describe), "NotFoundException", "UpdateKeyDescription by key ARN from another account");
+
+    let metadata = owner.describe_key().key_id(&key_arn).send().await.expect("the owner describes the key");
+    let metadata = metadata.key_metadata().expect("KeyMetadata");
+    assert!(metadata.enabled(), "the refused DisableKey left the key enabled");
+    assert_eq!(metadata.description(), Some(""), "the refused UpdateKeyDescription left the description");
+
+    let listed = other.describe_key().key_id(&key_arn).send().await;
+    assert_eq!(outcome(&listed), "ok", "DescribeKey, which LocalStack lists, still reaches the key");
+    server.shutdown().await;
+}

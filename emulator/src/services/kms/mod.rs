@@ -303,6 +303,18 @@ impl Kms {
     /// Asks the access rules whether the caller may use `key` for `key_use`.
     fn authorize(&self, context: &RequestContext, key: &Key, key_use: KeyUse<'_>, address: &str) -> AwsResult<()> {
         grants::check_grant_tokens(key_use.grant_tokens)?;
+        // LocalStack lists the operations that reach another account's key
+        // (https://docs.localstack.cloud/references/cross-account-access/);
+        // the others act on the caller's own keys, which do not include this
+        // one, so it is reported as not found, like a bare key id of another
+        // account. The other profiles decide below.
+        let cross_account = context.caller.account_id != key.namespace.account_id;
+        if cross_account
+            && self.access.effective_profile() == Profile::Localstack
+            && !CROSS_ACCOUNT_OPERATIONS.contains(&key_use.permission)
+        {
+            return Err(errors::key_not_found(&key.arn));
+        }
         let action = format!("kms:{}", key_use.permission);
 
         let authorization;

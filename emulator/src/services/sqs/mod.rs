@@ -80,6 +80,8 @@ pub struct Sqs {
     advertised_host: String,
     /// Shared with the message move tasks that run in the background.
     namespaces: Arc<Namespaces<QueueRegistry>>,
+    #[cfg(feature = "planted-faults")]
+    planted_fault: Option<crate::config::PlantedFault>,
 }
 
 impl Sqs {
@@ -89,6 +91,8 @@ impl Sqs {
             queue_url_strategy: config.queue_url_strategy,
             advertised_host,
             namespaces: Arc::default(),
+            #[cfg(feature = "planted-faults")]
+            planted_fault: config.planted_fault,
         }
     }
 
@@ -215,6 +219,10 @@ impl Sqs {
         };
 
         let address = parse_queue_url(queue_url).map_err(|error| errors::invalid_address(queue_url, error.reason))?;
+        #[cfg(feature = "planted-faults")]
+        if let Some(queue) = self.planted_same_named_queue(context, operation, &address) {
+            return Ok(queue);
+        }
         let region = address.region.as_deref().unwrap_or(&context.caller.region);
         let namespace = Namespace::new(&address.account_id, region);
         let queue = self
@@ -235,6 +243,24 @@ impl Sqs {
         self.authorize(context, operation, arn, &namespace, policy.as_ref().map(|p| &p.policy), queue_url)?;
 
         queue.ok_or_else(|| errors::queue_does_not_exist(queue_url))
+    }
+
+    /// Returns the caller's own queue of the addressed name when the planted
+    /// fault [`crate::config::PlantedFault::SqsAnswersCallersSameNamedQueue`]
+    /// is on and the URL names another account.
+    #[cfg(feature = "planted-faults")]
+    fn planted_same_named_queue(
+        &self,
+        context: &RequestContext,
+        operation: &str,
+        address: &crate::arn::QueueAddress,
+    ) -> Option<Arc<Queue>> {
+        let planted = self.planted_fault == Some(crate::config::PlantedFault::SqsAnswersCallersSameNamedQueue);
+        if !planted || operation != "GetQueueAttributes" || address.account_id == context.caller.account_id {
+            return None;
+        }
+        let own = Self::caller_namespace(context);
+        self.namespaces.get(&own).and_then(|registry| registry.get(&address.queue_name))
     }
 
     /// Resolves the queue an ARN in member `parameter` names, checks access,

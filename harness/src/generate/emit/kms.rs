@@ -1,0 +1,128 @@
+//! KMS keys and aliases in generated scenarios: their fixture steps, their
+//! calls by key id, key ARN, alias name or alias ARN, and the model's
+//! predictions for them.
+
+use super::*;
+
+impl Builder<'_> {
+    /// Adds the CreateKey and CreateAlias steps of a new key, unless an
+    /// alias of that name already exists in `namespace`.
+    pub(super) fn create_key(&mut self, namespace: Namespace, base_alias: &str, policy: Option<&PolicySpec>) {
+        let alias = format!("{base_alias}{}", self.name_suffix);
+        if self.keys.iter().any(|key| key.namespace == namespace && key.alias == alias) {
+            return;
+        }
+        let number = self.keys.len() + 1;
+        let description = format!("key {number}");
+        let document = policy.map(|policy| {
+            let generated = policy.to_json(&self.case.world, KMS_POLICY_ACTIONS, "*");
+            let mut document: Value = serde_json::from_str(&generated).expect("the grammar writes JSON");
+            if let Some(statements) = document["Statement"].as_array_mut() {
+                statements.insert(0, model::owner_key_statement(&namespace.account_id));
+            }
+            document.to_string()
+        });
+        let key = KeyState::new(&alias, namespace.clone(), number, description, document.as_deref());
+
+        let input = json!({
+            "Description": key.description,
+            "Tags": [{ "TagKey": "owner", "TagValue": format!("{}/{}", namespace.account_id, namespace.region) }],
+        });
+        let captures = vec![
+            Capture {
+                variable: key.variable.clone(),
+                path: ResponsePath::parse("KeyMetadata.Arn").expect("a member path is a response path"),
+            },
+            Capture {
+                variable: key.id_variable.clone(),
+                path: ResponsePath::parse("KeyMetadata.KeyId").expect("a member path is a response path"),
+            },
+        ];
+        let alias_input = json!({ "AliasName": alias, "TargetKeyId": format!("${{{}}}", key.id_variable) });
+        let mut steps = vec![("CreateKey", input, captures), ("CreateAlias", alias_input, Vec::new())];
+        // The generated policy comes last, because it may deny the owner the
+        // CreateAlias call. KMS rejects a policy that would lock the caller
+        // out of PutKeyPolicy unless the request bypasses that check.
+        if let Some(document) = &document {
+            let mut policy_input = json!({
+                "KeyId": format!("${{{}}}", key.id_variable),
+                "PolicyName": "default",
+                "Policy": document,
+            });
+            let placeholder = format!("arn:aws:kms:{}:{}:key/generated", namespace.region, namespace.account_id);
+            if model::needs_lockout_bypass(&key.policy, &namespace, &placeholder) {
+                policy_input["BypassPolicyLockoutSafetyCheck"] = json!(true);
+            }
+            steps.push(("PutKeyPolicy", policy_input, Vec::new()));
+        }
+        let target = Target { key: Some(self.keys.len()), ..Target::default() };
+        self.push_fixture("kms", &namespace, steps, target);
+        self.keys.push(key);
+    }
+
+    pub(super) fn kms_call(&mut self, caller: &Namespace, call: &KmsCall) {
+        let (operation, form) = match call {
+            KmsCall::ListAliases => {
+                self.push_call_without_address("kms", caller, "ListAliases", json!({}));
+                return;
+            }
+            KmsCall::DescribeKey(_, form) => ("DescribeKey", *form),
+            KmsCall::Encrypt(_, form) => ("Encrypt", *form),
+            KmsCall::GetKeyPolicy(_, by_arn) => {
+                ("GetKeyPolicy", if *by_arn { KeyAddressForm::Arn } else { KeyAddressForm::Id })
+            }
+        };
+        let Some(selected) = call.key() else { return };
+        let target = selected.index(self.primary_keys);
+        let key = &self.keys[target];
+        let (address, kind, named) = match form {
+            KeyAddressForm::Id => (format!("${{{}}}", key.id_variable), AddressKind::Id, caller.clone()),
+            KeyAddressForm::Arn => (format!("${{{}}}", key.variable), AddressKind::Arn, key.namespace.clone()),
+            KeyAddressForm::AliasName => (key.alias.clone(), AddressKind::AliasName, caller.clone()),
+            KeyAddressForm::AliasArn => (key.alias_arn.clone(), AddressKind::AliasArn, key.namespace.clone()),
+        };
+        let mut input = match operation {
+            "Encrypt" => json!({ "Plaintext": "Z2VuZXJhdGVk" }),
+            "GetKeyPolicy" => json!({ "PolicyName": "default" }),
+            _ => json!({}),
+        };
+        input["KeyId"] = json!(address);
+
+        // The key the address finds: by id or ARN the key itself, when the
+        // id is looked up in the key's own namespace; by alias the key the
+        // alias of that name in the named namespace points to.
+        let found = match form {
+            KeyAddressForm::Id if key.namespace != *caller => None,
+            KeyAddressForm::Id | KeyAddressForm::Arn => Some(target),
+            KeyAddressForm::AliasName | KeyAddressForm::AliasArn => {
+                self.keys.iter().position(|candidate| candidate.namespace == named && candidate.alias == key.alias)
+            }
+        };
+        let facts = model::facts("kms", operation);
+        let prediction = if self.profile == Profile::Aws && named.region != caller.region {
+            Prediction::error(facts.other_region)
+        } else {
+            match found {
+                None => Prediction::error(OutcomeClass::NotFound),
+                Some(index) => match model::decide_key_access(self.profile, caller, &self.keys[index], facts) {
+                    Err(class) => Prediction::error(class),
+                    Ok(()) => {
+                        let found_key = &self.keys[index];
+                        let arn = format!("${{{}}}", found_key.variable);
+                        match operation {
+                            "DescribeKey" => Prediction::ok(Some(json!({ "KeyMetadata": {
+                                "Arn": arn,
+                                "AWSAccountId": found_key.namespace.account_id,
+                                "Description": found_key.description,
+                            }}))),
+                            "Encrypt" => Prediction::ok(Some(json!({ "KeyId": arn }))),
+                            _ => Prediction::ok(None),
+                        }
+                    }
+                },
+            }
+        };
+        let target = Target { key: found, ..Target::default() };
+        self.push_call("kms", caller, operation, input, prediction, Some(named), kind, target);
+    }
+}

@@ -1,0 +1,193 @@
+//! Generated worlds against the bundled emulator over the wire: every call's
+//! outcome class is the model's prediction, and no response breaks the
+//! properties `crosscheck::generate::properties` checks.
+//!
+//! The case count and the seed are fixed, so the run is repeatable and stays
+//! well under a minute. A failure is shrunk by proptest and kept in
+//! `proptest-regressions/explore.txt`, which later runs replay first.
+
+use std::path::Path;
+
+use crosscheck::driver::Registry;
+use crosscheck::generate::case::{Service, case};
+use crosscheck::generate::counterexample::to_scenario_yaml;
+use crosscheck::generate::emit::emit;
+use crosscheck::generate::explore::{DEFAULT_MAX_SHRINK_RUNS, ExploreOptions, Explorer};
+use crosscheck::generate::properties::judge;
+use crosscheck::generate::yaml::to_yaml;
+use crosscheck::runner::run_scenario;
+use crosscheck::scenario::load_str;
+use crosscheck::target::TargetSpec;
+use crosscheck_emulator::access::Profile;
+use proptest::test_runner::{Config, FileFailurePersistence, RngSeed, TestCaseError, TestRunner};
+
+const PROFILES: [Profile; 3] = [Profile::Localstack, Profile::LocalstackEnforceIam, Profile::Aws];
+
+/// Cases per profile in the wire test.
+const WIRE_CASES: u32 = 96;
+
+/// The seed every run starts from.
+const SEED: u64 = 20_261_205;
+
+fn runner(cases: u32, file: &'static str) -> TestRunner {
+    TestRunner::new(Config {
+        cases,
+        rng_seed: RngSeed::Fixed(SEED),
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(file))),
+        ..Config::default()
+    })
+}
+
+#[test]
+fn generated_scenario_round_trips_through_yaml() {
+    let registry = Registry::with_default_drivers();
+    for profile in PROFILES {
+        let mut runner = runner(64, "proptest-regressions/explore-yaml.txt");
+        let result = runner.run(&case(&Service::ALL), |case| {
+            let generated = emit(&case, profile, "");
+            let text = to_yaml(&generated.scenario, &["written by the round-trip test".to_owned()]);
+            let loaded = load_str(&text, Path::new("generated.yaml"), "generated.yaml", &registry)
+                .map_err(|error| TestCaseError::fail(format!("{error}\n{text}")))?;
+
+            let original = &generated.scenario;
+            proptest::prop_assert_eq!(&loaded.name, &original.name);
+            proptest::prop_assert_eq!(&loaded.tags, &original.tags);
+            proptest::prop_assert_eq!(&loaded.profiles, &original.profiles);
+            proptest::prop_assert_eq!(&loaded.actors, &original.actors);
+            proptest::prop_assert_eq!(loaded.steps.len(), original.steps.len());
+            for (read, written) in loaded.steps.iter().zip(&original.steps) {
+                proptest::prop_assert_eq!(read.number, written.number);
+                proptest::prop_assert_eq!(&read.actor, &written.actor, "step {}", written.number);
+                proptest::prop_assert_eq!(&read.call, &written.call, "step {}", written.number);
+                proptest::prop_assert_eq!(&read.input, &written.input, "step {}", written.number);
+                proptest::prop_assert_eq!(&read.captures, &written.captures, "step {}", written.number);
+                proptest::prop_assert_eq!(&read.expect, &written.expect, "step {}", written.number);
+            }
+            Ok(())
+        });
+        if let Err(error) = result {
+            panic!("profile {profile}: {error}");
+        }
+    }
+}
+
+fn check_profile(profile: Profile) {
+    let registry = Registry::with_default_drivers();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime starts");
+    let mut runner = runner(WIRE_CASES, "proptest-regressions/explore.txt");
+
+    let result = runner.run(&case(&Service::ALL), |case| {
+        let generated = emit(&case, profile, "");
+        let result = runtime
+            .block_on(run_scenario(&generated.scenario, profile, &TargetSpec::Bundled, &registry))
+            .map_err(|error| TestCaseError::fail(format!("the bundled emulator did not start: {error}")))?;
+        let disagreements = judge(&generated, &result);
+        if disagreements.is_empty() {
+            return Ok(());
+        }
+        let lines: Vec<String> = disagreements
+            .iter()
+            .map(|disagreement| format!("step {}: {}: {}", disagreement.step, disagreement.kind, disagreement.detail))
+            .collect();
+        Err(TestCaseError::fail(format!("{}\n{}", lines.join("\n"), to_yaml(&generated.scenario, &[]))))
+    });
+    if let Err(error) = result {
+        panic!("profile {profile}: {error}");
+    }
+}
+
+#[test]
+fn bundled_matches_model_under_localstack() {
+    check_profile(Profile::Localstack);
+}
+
+#[test]
+fn bundled_matches_model_under_localstack_enforce_iam() {
+    check_profile(Profile::LocalstackEnforceIam);
+}
+
+#[test]
+fn bundled_matches_model_under_aws() {
+    check_profile(Profile::Aws);
+}
+
+/// Starts the emulator under `profile` on a free port of 127.0.0.1 and
+/// returns it with its URL as a live target.
+async fn start_emulator(profile: Profile) -> (crosscheck_emulator::server::ServerHandle, TargetSpec) {
+    let config = crosscheck_emulator::Config { access: profile.into(), ..crosscheck_emulator::Config::default() };
+    let server =
+        crosscheck_emulator::server::start(([127, 0, 0, 1], 0).into(), config).await.expect("the emulator starts");
+    let target = TargetSpec::resolve(&server.endpoint_url(), None).expect("an endpoint URL is a target");
+    (server, target)
+}
+
+#[tokio::test]
+async fn explorer_shrinks_profile_mismatch() {
+    // The target follows localstack while the model predicts aws, so every
+    // cross-account or cross-region call that localstack allows disagrees.
+    let (server, target) = start_emulator(Profile::Localstack).await;
+    let registry = Registry::with_default_drivers();
+    let options = ExploreOptions {
+        cases: 2,
+        seed: SEED,
+        profile: Profile::Aws,
+        services: vec![Service::Sqs],
+        max_shrink_runs: DEFAULT_MAX_SHRINK_RUNS,
+    };
+    let mut explorer = Explorer::new(options.clone(), &target, None, &registry);
+    let report = explorer.run(|_| {}).await.expect("the exploration runs");
+
+    assert!(!report.counts.is_empty(), "no disagreement found:\n{}", report.summary());
+    assert!(!report.counterexamples.is_empty(), "no counterexample written");
+    for example in &report.counterexamples {
+        let text = to_scenario_yaml(example, &options, "found.yaml");
+        let loaded = load_str(&text, Path::new("found.yaml"), "found.yaml", &registry)
+            .unwrap_or_else(|error| panic!("the counterexample does not load: {error}\n{text}"));
+        assert!(loaded.steps.len() <= 4, "{} steps after shrinking:\n{text}", loaded.steps.len());
+
+        let rerun = run_scenario(&loaded, Profile::Aws, &target, &registry).await.expect("the target runs");
+        let differs = rerun.steps.iter().filter(|step| !step.verdict.holds()).count();
+        assert!(differs > 0, "the written counterexample holds on the target:\n{text}");
+    }
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn lockstep_reports_targets_differ() {
+    // The bundled emulator follows aws like the model; the second target
+    // follows localstack, so the two part ways on every call across a boundary.
+    let (server, second) = start_emulator(Profile::Localstack).await;
+    let registry = Registry::with_default_drivers();
+    let options = ExploreOptions {
+        cases: 2,
+        seed: SEED,
+        profile: Profile::Aws,
+        services: vec![Service::Sqs],
+        max_shrink_runs: DEFAULT_MAX_SHRINK_RUNS,
+    };
+    let first = TargetSpec::Bundled;
+    let mut explorer = Explorer::new(options.clone(), &first, Some(&second), &registry);
+    let report = explorer.run(|_| {}).await.expect("the exploration runs");
+    server.shutdown().await;
+
+    let between = format!("bundled versus {}", second.name());
+    assert!(report.counts.keys().any(|(target, _)| *target == between), "{}", report.summary());
+    assert!(
+        report.counts.keys().all(|(target, _)| target != "bundled"),
+        "bundled disagrees with the model:\n{}",
+        report.summary()
+    );
+
+    let example = report
+        .counterexamples
+        .iter()
+        .find(|example| example.group.0 == between)
+        .expect("a counterexample of the targets' difference");
+    let text = to_scenario_yaml(example, &options, "found.yaml");
+    let observed_line = text.lines().find(|line| {
+        line.contains("sqs.") && line.contains("bundled: ") && line.contains(&format!("{}: ", second.name()))
+    });
+    assert!(observed_line.is_some(), "the observed outcomes of both targets are recorded:\n{text}");
+    load_str(&text, Path::new("found.yaml"), "found.yaml", &registry)
+        .unwrap_or_else(|error| panic!("the counterexample does not load: {error}\n{text}"));
+}
