@@ -16,7 +16,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use aws_config::SdkConfig;
 use aws_sdk_kms::Client;
 use aws_sdk_kms::types::{
     AliasListEntry, DataKeyPairSpec, DataKeySpec, EncryptionAlgorithmSpec, GrantConstraints, GrantListEntry,
@@ -28,10 +27,7 @@ use base64::Engine;
 use serde_json::{Map, Value};
 
 use self::operations::OPERATIONS;
-use super::{
-    CallFuture, Driver, Input, InputError, JsonObject, Operation, StatusRecorder, check_input, debug_check_output,
-    outcome_of,
-};
+use super::{Input, InputError, JsonObject, StatusRecorder, outcome_of};
 use crate::outcome::Outcome;
 
 mod operations;
@@ -40,27 +36,7 @@ mod operations;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct KmsDriver;
 
-impl Driver for KmsDriver {
-    fn service(&self) -> &'static str {
-        "kms"
-    }
-
-    fn operations(&self) -> &'static [Operation] {
-        OPERATIONS
-    }
-
-    fn call<'a>(&'a self, config: &'a SdkConfig, operation: &'a str, input: &'a Map<String, Value>) -> CallFuture<'a> {
-        Box::pin(async move {
-            let declared = check_input(OPERATIONS, operation, input)?;
-            let recorder = StatusRecorder::default();
-            let client_config = aws_sdk_kms::config::Builder::from(config).interceptor(recorder.clone()).build();
-            let client = Client::from_conf(client_config);
-            let outcome = call_operation(&client, operation, Input::new(input), &recorder).await?;
-            debug_check_output(declared, &outcome);
-            Ok(outcome)
-        })
-    }
-}
+sdk_driver!(KmsDriver, service: "kms", operations: OPERATIONS, sdk: aws_sdk_kms, call: call_operation);
 
 async fn call_operation(
     client: &Client,
@@ -736,6 +712,7 @@ fn sorted_strings(map: HashMap<String, String>) -> Value {
 mod tests {
     use super::*;
     use crate::driver::shape::{self, Rules};
+    use crate::driver::Operation;
 
     fn declared(name: &str) -> &'static Operation {
         OPERATIONS.iter().find(|operation| operation.name == name).expect("a declared operation")

@@ -15,7 +15,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use aws_config::SdkConfig;
 use aws_sdk_sqs::Client;
 use aws_sdk_sqs::types::{
     BatchResultErrorEntry, ChangeMessageVisibilityBatchRequestEntry, DeleteMessageBatchRequestEntry, Message,
@@ -27,10 +26,7 @@ use base64::Engine;
 use serde_json::{Map, Value};
 
 use self::operations::OPERATIONS;
-use super::{
-    CallFuture, Driver, Input, InputError, JsonObject, Operation, StatusRecorder, check_input, debug_check_output,
-    outcome_of,
-};
+use super::{Input, InputError, JsonObject, StatusRecorder, outcome_of};
 use crate::driver::input::NestedInput;
 use crate::outcome::Outcome;
 
@@ -40,27 +36,7 @@ mod operations;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SqsDriver;
 
-impl Driver for SqsDriver {
-    fn service(&self) -> &'static str {
-        "sqs"
-    }
-
-    fn operations(&self) -> &'static [Operation] {
-        OPERATIONS
-    }
-
-    fn call<'a>(&'a self, config: &'a SdkConfig, operation: &'a str, input: &'a Map<String, Value>) -> CallFuture<'a> {
-        Box::pin(async move {
-            let declared = check_input(OPERATIONS, operation, input)?;
-            let recorder = StatusRecorder::default();
-            let sqs_config = aws_sdk_sqs::config::Builder::from(config).interceptor(recorder.clone()).build();
-            let client = Client::from_conf(sqs_config);
-            let outcome = call_operation(&client, operation, Input::new(input), &recorder).await?;
-            debug_check_output(declared, &outcome);
-            Ok(outcome)
-        })
-    }
-}
+sdk_driver!(SqsDriver, service: "sqs", operations: OPERATIONS, sdk: aws_sdk_sqs, call: call_operation);
 
 async fn call_operation(
     client: &Client,
@@ -490,7 +466,6 @@ fn change_visibility_entry(entry: &NestedInput<'_>) -> Result<ChangeMessageVisib
         .map_err(|error| input.build_error(&error))
 }
 
-
 fn batch_result(successful: Vec<Value>, failed: &[BatchResultErrorEntry]) -> Value {
     let failed: Vec<Value> = failed
         .iter()
@@ -557,6 +532,7 @@ mod tests {
 
     use super::*;
     use crate::driver::shape::{self, Rules};
+    use crate::driver::{Operation, check_input};
 
     fn declared(name: &str) -> &'static Operation {
         OPERATIONS.iter().find(|operation| operation.name == name).expect("a declared operation")
