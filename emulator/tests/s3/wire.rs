@@ -377,6 +377,43 @@ async fn storage_classes_are_stored_and_validated() {
 }
 
 #[tokio::test]
+async fn copy_in_place_changes_storage_class() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "class-change").await;
+    put(&s3, "class-change", "k", b"body").await;
+
+    let unchanged = s3.copy_object().bucket("class-change").key("k").copy_source("class-change/k").send().await;
+    assert_eq!(outcome(&unchanged), "InvalidRequest", "a copy in place that changes nothing");
+
+    let changed = s3
+        .copy_object()
+        .bucket("class-change")
+        .key("k")
+        .copy_source("class-change/k")
+        .storage_class(StorageClass::StandardIa)
+        .send()
+        .await;
+    assert_eq!(outcome(&changed), "ok", "a copy in place into STANDARD_IA");
+    let head = s3.head_object().bucket("class-change").key("k").send().await.expect("HeadObject");
+    assert_eq!(head.storage_class(), Some(&StorageClass::StandardIa), "the object is now STANDARD_IA");
+    assert_eq!(get(&s3, "class-change", "k").await, b"body", "the copy in place keeps the bytes");
+
+    let back = s3
+        .copy_object()
+        .bucket("class-change")
+        .key("k")
+        .copy_source("class-change/k")
+        .storage_class(StorageClass::Standard)
+        .send()
+        .await;
+    assert_eq!(outcome(&back), "ok", "a copy in place back into STANDARD");
+    let head = s3.head_object().bucket("class-change").key("k").send().await.expect("HeadObject");
+    assert_eq!(head.storage_class(), None, "the object is STANDARD again");
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn delete_objects_needs_md5_or_checksum() {
     let server = start().await;
     let s3 = client(&server, OWNER, HOME_REGION);

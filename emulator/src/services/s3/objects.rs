@@ -617,8 +617,17 @@ pub fn copy_object(s3: &S3, request: &S3Request<'_>, bucket: &Bucket) -> S3Resul
     let replace_metadata = directive(request, "x-amz-metadata-directive")?;
     let replace_tags = directive(request, "x-amz-tagging-directive")?;
     let (source, object) = copy_source_object(s3, request)?;
+    // A copy takes the storage class the request names, STANDARD without one.
+    let storage_class = requested_storage_class(request.headers)?;
 
-    if source.bucket == bucket.name && source.key == key && !replace_metadata {
+    // Copying an object onto itself is how S3 changes its storage class, so a
+    // copy in place is legal when it replaces the metadata or names another class
+    // (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/sc-howtoset.html>).
+    // NOTE: a copy in place that names the class the object already has is
+    // rejected here, but AWS was not measured for that case.
+    let changes_storage_class = request.header("x-amz-storage-class").is_some()
+        && storage_class.as_deref().unwrap_or(STANDARD) != object.headers.storage_class();
+    if source.bucket == bucket.name && source.key == key && !replace_metadata && !changes_storage_class {
         return Err(errors::invalid_request(
             "This copy request is illegal because it is trying to copy an object to itself without changing the \
              object's metadata, storage class, website redirect location or encryption attributes.",
@@ -629,8 +638,7 @@ pub fn copy_object(s3: &S3, request: &S3Request<'_>, bucket: &Bucket) -> S3Resul
     }
     let tags = if replace_tags { tags_from_header(request)? } else { object.tags.clone() };
     let mut headers = if replace_metadata { object_headers(request.headers)? } else { object.headers.clone() };
-    // A copy takes the storage class the request names, STANDARD without one.
-    headers.storage_class = requested_storage_class(request.headers)?;
+    headers.storage_class = storage_class;
     let owner = object_owner(request, bucket)?;
     let checksum = match request.header("x-amz-checksum-algorithm") {
         Some(name) => {
