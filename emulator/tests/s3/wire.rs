@@ -447,6 +447,50 @@ async fn delete_objects_needs_md5_or_checksum() {
 }
 
 #[tokio::test]
+async fn sdk_checksum_algorithm_alone_is_rejected() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "sdk-algorithm").await;
+    put(&s3, "sdk-algorithm", "kept", b"kept").await;
+    let authorization = authorization(OWNER, HOME_REGION);
+
+    let head = format!(
+        "PUT /sdk-algorithm/new HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {authorization}\r\n\
+         x-amz-content-sha256: UNSIGNED-PAYLOAD\r\nx-amz-sdk-checksum-algorithm: CRC64NVME\r\n"
+    );
+    let response = exchange(&server, &head, b"hello").await;
+    let text = response.text();
+    assert_eq!(response.status, 400, "PutObject with only x-amz-sdk-checksum-algorithm: {text}");
+    assert!(text.contains("<Code>InvalidRequest</Code>"), "PutObject code: {text}");
+    assert!(text.contains("x-amz-sdk-checksum-algorithm"), "the message names the header: {text}");
+    let stored = s3.head_object().bucket("sdk-algorithm").key("new").send().await;
+    assert_eq!(outcome(&stored), "NotFound", "the rejected PutObject stored nothing");
+
+    let body = b"<Delete><Object><Key>kept</Key></Object></Delete>";
+    let head = format!(
+        "POST /sdk-algorithm?delete HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {authorization}\r\n\
+         x-amz-content-sha256: UNSIGNED-PAYLOAD\r\nx-amz-sdk-checksum-algorithm: CRC32\r\n"
+    );
+    let response = exchange(&server, &head, body).await;
+    let text = response.text();
+    assert_eq!(response.status, 400, "DeleteObjects with only x-amz-sdk-checksum-algorithm: {text}");
+    assert!(text.contains("<Code>InvalidRequest</Code>"), "DeleteObjects code: {text}");
+    assert_eq!(get(&s3, "sdk-algorithm", "kept").await, b"kept", "the rejected DeleteObjects deleted nothing");
+
+    let algorithm_only = head.replace("x-amz-sdk-checksum-algorithm", "x-amz-checksum-algorithm");
+    let response = exchange(&server, &algorithm_only, body).await;
+    let text = response.text();
+    assert_eq!(response.status, 400, "DeleteObjects with only x-amz-checksum-algorithm: {text}");
+    assert!(text.contains("Content-MD5"), "the message names Content-MD5: {text}");
+    assert_eq!(get(&s3, "sdk-algorithm", "kept").await, b"kept", "DeleteObjects without a checksum deleted nothing");
+
+    let with_crc32 = format!("{head}x-amz-checksum-crc32: {}\r\n", BASE64.encode(crc32fast::hash(body).to_be_bytes()));
+    let response = exchange(&server, &with_crc32, body).await;
+    assert_eq!(response.status, 200, "DeleteObjects with the algorithm and its checksum: {}", response.text());
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn invalid_range_names_object_size() {
     let server = start().await;
     let s3 = client(&server, OWNER, HOME_REGION);

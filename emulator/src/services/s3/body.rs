@@ -232,6 +232,16 @@ fn requested_checksum(headers: &HeaderMap) -> S3Result<Option<(ChecksumAlgorithm
         if let Some(value) = header(headers, name) {
             let algorithm = ChecksumAlgorithm::parse(value)
                 .ok_or_else(|| errors::invalid_request(format!("Checksum algorithm provided is unsupported: {value}. Please try again with any of the valid types: {}", ChecksumAlgorithm::NAMES)))?;
+            // x-amz-sdk-checksum-algorithm only names the algorithm of a
+            // checksum sent in a header or trailer, and S3 rejects it alone
+            // with this message, as quoted in a stack trace from S3 in
+            // <https://github.com/apache/hadoop/pull/6467>.
+            if name == "x-amz-sdk-checksum-algorithm" {
+                return Err(errors::invalid_request(
+                    "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer \
+                     headers were found.",
+                ));
+            }
             return Ok(Some((algorithm, None)));
         }
     }

@@ -526,7 +526,12 @@ pub fn delete_object(request: &S3Request<'_>, bucket: &Bucket) -> HttpResponse {
 /// checksum on every DeleteObjects request
 /// (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html>).
 pub fn delete_objects(s3: &S3, request: &S3Request<'_>, bucket: &Bucket, payload: &Payload) -> S3Result<HttpResponse> {
-    if request.header("content-md5").is_none() && payload.checksum.is_none() {
+    // A checksum counts only when the request sends its value, in a header or a trailer.
+    let sends_checksum = request.header("x-amz-trailer").is_some()
+        || super::body::ChecksumAlgorithm::ALL
+            .into_iter()
+            .any(|algorithm| request.header(algorithm.header_name()).is_some());
+    if request.header("content-md5").is_none() && !(payload.checksum.is_some() && sends_checksum) {
         return Err(errors::missing_content_md5());
     }
     let root = xml::parse(&payload.data, "Delete")?;
