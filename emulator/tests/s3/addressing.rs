@@ -253,3 +253,39 @@ async fn localstack_serves_every_region() {
     assert_eq!(head.bucket_region(), Some(HOME_REGION), "the bucket keeps its region");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn incomplete_presigned_url_is_rejected() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "query-auth").await;
+    put(&s3, "query-auth", "k", b"x").await;
+
+    let five_minutes = PresigningConfig::expires_in(Duration::from_secs(300)).expect("presigning config");
+    let presigned = s3.get_object().bucket("query-auth").key("k").presigned(five_minutes).await.expect("presign");
+    let uri: http::Uri = presigned.uri().parse().expect("presigned URI");
+    let query = uri.query().expect("a presigned URL has a query string");
+    let request_for = |query: &str| format!("GET /query-auth/k?{query} HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+
+    let response = exchange(&server, &request_for(query), b"").await;
+    assert_eq!(response.status, 200, "the whole presigned URL: {}", response.text());
+
+    // Dropping a parameter must not make a URL valid for longer, or at all.
+    for dropped in ["X-Amz-Expires", "X-Amz-Date", "X-Amz-Signature", "X-Amz-Credential", "X-Amz-SignedHeaders"] {
+        let kept: Vec<&str> = query.split('&').filter(|pair| !pair.starts_with(&format!("{dropped}="))).collect();
+        let response = exchange(&server, &request_for(&kept.join("&")), b"").await;
+        let text = response.text();
+        assert_eq!(response.status, 400, "presigned URL without {dropped}: {text}");
+        assert!(text.contains("<Code>AuthorizationQueryParametersError</Code>"), "code without {dropped}: {text}");
+        assert!(text.contains(dropped), "the message names {dropped}: {text}");
+    }
+
+    let expires = query.split('&').find(|pair| pair.starts_with("X-Amz-Expires=")).expect("X-Amz-Expires");
+    let week_and_a_second = query.replace(expires, "X-Amz-Expires=604801");
+    let response = exchange(&server, &request_for(&week_and_a_second), b"").await;
+    let text = response.text();
+    assert_eq!(response.status, 400, "X-Amz-Expires over a week: {text}");
+    assert!(text.contains("<Code>AuthorizationQueryParametersError</Code>"), "code over a week: {text}");
+    assert!(text.contains("604800"), "the message names the maximum: {text}");
+    server.shutdown().await;
+}

@@ -530,19 +530,37 @@ impl S3 {
         Err(errors::wrong_region(&bucket.name, signed_region, bucket.region(), request.is_head()))
     }
 
-    /// Rejects a presigned URL whose `X-Amz-Expires` (SigV4) or `Expires` (SigV2) has passed.
+    /// Rejects a presigned URL that lacks a SigV4 query parameter
+    /// (`AuthorizationQueryParametersError`), or whose `X-Amz-Expires` (SigV4)
+    /// or `Expires` (SigV2) has passed.
     fn check_presigned_expiry(&self, request: &S3Request<'_>) -> S3Result<()> {
         if request.has_param("AWSAccessKeyId") {
             return check_legacy_presigned_expiry(request);
         }
-        let (Some(date), Some(expires)) = (request.param("X-Amz-Date"), request.param("X-Amz-Expires")) else {
+        if !QUERY_AUTH_PARAMETERS.iter().any(|name| request.has_param(name)) {
             return Ok(());
-        };
-        let expires: u64 = expires.parse().ok().filter(|seconds| (1..=604_800).contains(seconds)).ok_or_else(|| {
-            errors::access_denied("X-Amz-Expires must be between 1 and 604800 seconds").with("X-Amz-Expires", expires)
+        }
+        if let Some(missing) = QUERY_AUTH_PARAMETERS.iter().find(|name| !request.has_param(name)) {
+            return Err(errors::authorization_query_parameters(format!(
+                "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, \
+                 X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters; {missing} is missing."
+            )));
+        }
+        let date = request.param("X-Amz-Date").unwrap_or_default();
+        let expires = request.param("X-Amz-Expires").unwrap_or_default();
+        let expires: u64 = expires.parse().map_err(|_| {
+            errors::authorization_query_parameters(format!("X-Amz-Expires should be a number, found {expires:?}"))
         })?;
-        let signed_at = parse_amz_date(date)
-            .ok_or_else(|| errors::access_denied(format!("X-Amz-Date {date:?} is not in the form YYYYMMDDTHHMMSSZ")))?;
+        // S3's message for this case, as quoted in <https://github.com/aws/aws-cli/issues/5464>.
+        if expires > MAX_PRESIGNED_EXPIRES_SECONDS {
+            return Err(errors::authorization_query_parameters(format!(
+                "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less \
+                 than {MAX_PRESIGNED_EXPIRES_SECONDS} seconds, found {expires}"
+            )));
+        }
+        let signed_at = parse_amz_date(date).ok_or_else(|| {
+            errors::authorization_query_parameters(format!("X-Amz-Date {date:?} is not in the form YYYYMMDDTHHMMSSZ"))
+        })?;
         let now = unix_seconds(SystemTime::now());
         let expires_at = signed_at + i64::try_from(expires).unwrap_or(i64::MAX);
         if now > expires_at {
@@ -670,6 +688,14 @@ pub fn http_date(time: SystemTime) -> String {
 /// epoch, has passed, as boto3 presigns S3 URLs by default. See "Query string
 /// request authentication alternative" in
 /// <https://docs.aws.amazon.com/AmazonS3/latest/API/RESTAuthentication.html>.
+/// The query parameters of a SigV4 presigned URL, all required
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html>).
+const QUERY_AUTH_PARAMETERS: [&str; 6] =
+    ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Expires"];
+
+/// Maximum validity of a SigV4 presigned URL: seven days, in seconds.
+const MAX_PRESIGNED_EXPIRES_SECONDS: u64 = 604_800;
+
 fn check_legacy_presigned_expiry(request: &S3Request<'_>) -> S3Result<()> {
     let Some(expires) = request.param("Expires") else {
         return Ok(());
