@@ -240,6 +240,42 @@ async fn multipart_wrong_full_object_checksum_is_rejected() {
 }
 
 #[tokio::test]
+async fn part_with_other_algorithm_is_rejected() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "crc64-part-mismatch").await;
+    let created = s3
+        .create_multipart_upload()
+        .bucket("crc64-part-mismatch")
+        .key("k")
+        .checksum_algorithm(ChecksumAlgorithm::Crc64Nvme)
+        .send()
+        .await
+        .expect("CreateMultipartUpload with CRC64NVME");
+    let upload_id = created.upload_id().expect("UploadId").to_owned();
+
+    let uploaded = s3
+        .upload_part()
+        .bucket("crc64-part-mismatch")
+        .key("k")
+        .upload_id(&upload_id)
+        .part_number(1)
+        .checksum_algorithm(ChecksumAlgorithm::Crc32)
+        .body(ByteStream::from_static(b"part one"))
+        .send()
+        .await;
+    assert_eq!(outcome(&uploaded), "InvalidRequest", "a CRC32 part of a CRC64NVME upload");
+    let message = message_of(&uploaded);
+    assert!(message.contains("crc64nvme"), "the message names the upload's algorithm: {message}");
+    assert!(message.contains("crc32"), "the message names the part's algorithm: {message}");
+
+    let parts =
+        s3.list_parts().bucket("crc64-part-mismatch").key("k").upload_id(&upload_id).send().await.expect("ListParts");
+    assert!(parts.parts().is_empty(), "the rejected part was not stored: {:?}", parts.parts());
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn composite_crc64_nvme_upload_is_rejected() {
     let server = start().await;
     let s3 = client(&server, OWNER, HOME_REGION);
