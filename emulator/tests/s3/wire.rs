@@ -169,6 +169,10 @@ async fn multipart_crc64_nvme_is_full_object() {
         );
     }
 
+    let listed = s3.list_parts().bucket("crc64-parts").key("k").upload_id(&upload_id).send().await.expect("ListParts");
+    assert_eq!(listed.checksum_algorithm(), Some(&ChecksumAlgorithm::Crc64Nvme), "ListParts ChecksumAlgorithm");
+    assert_eq!(listed.checksum_type(), Some(&ChecksumType::FullObject), "ListParts ChecksumType");
+
     let expected = crc64_nvme_base64(&whole);
     let completed = s3
         .complete_multipart_upload()

@@ -400,6 +400,13 @@ pub fn list_parts(request: &S3Request<'_>, bucket: &Bucket) -> S3Result<HttpResp
     owner_elements(&mut document, "Initiator", &upload.initiator);
     owner_elements(&mut document, "Owner", bucket.owner());
     document.element("StorageClass", upload.headers.storage_class());
+    // The upload's algorithm and checksum type: members of ListPartsOutput in
+    // the S3 API model, as the aws-sdk-s3 crate exposes them.
+    if let Some(algorithm) = upload.checksum_algorithm {
+        document
+            .element("ChecksumAlgorithm", algorithm.as_str())
+            .element("ChecksumType", if upload.full_object_checksum { FULL_OBJECT } else { COMPOSITE });
+    }
     Ok(xml_response(StatusCode::OK, document.finish("ListPartsResult")))
 }
 
