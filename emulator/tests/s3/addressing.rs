@@ -272,8 +272,8 @@ async fn incomplete_presigned_url_is_rejected() {
 
     // Dropping a parameter must not make a URL valid for longer, or at all.
     for dropped in ["X-Amz-Expires", "X-Amz-Date", "X-Amz-Signature", "X-Amz-Credential", "X-Amz-SignedHeaders"] {
-        let kept: Vec<&str> = query.split('&').filter(|pair| !pair.starts_with(&format!("{dropped}="))).collect();
-        let response = exchange(&server, &request_for(&kept.join("&")), b"").await;
+        let remaining: Vec<&str> = query.split('&').filter(|pair| !pair.starts_with(&format!("{dropped}="))).collect();
+        let response = exchange(&server, &request_for(&remaining.join("&")), b"").await;
         let text = response.text();
         assert_eq!(response.status, 400, "presigned URL without {dropped}: {text}");
         assert!(text.contains("<Code>AuthorizationQueryParametersError</Code>"), "code without {dropped}: {text}");
@@ -287,5 +287,39 @@ async fn incomplete_presigned_url_is_rejected() {
     assert_eq!(response.status, 400, "X-Amz-Expires over a week: {text}");
     assert!(text.contains("<Code>AuthorizationQueryParametersError</Code>"), "code over a week: {text}");
     assert!(text.contains("604800"), "the message names the maximum: {text}");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn presigned_put_without_signed_header_is_rejected() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "signed-headers").await;
+
+    let five_minutes = PresigningConfig::expires_in(Duration::from_secs(300)).expect("presigning config");
+    let presigned = s3
+        .put_object()
+        .bucket("signed-headers")
+        .key("typed")
+        .content_type("text/plain")
+        .presigned(five_minutes)
+        .await
+        .expect("presign PutObject");
+    assert!(presigned.uri().contains("content-type"), "the URL signs Content-Type: {}", presigned.uri());
+    let uri: http::Uri = presigned.uri().parse().expect("presigned URI");
+    let target = uri.path_and_query().expect("a path").as_str();
+
+    // The URL signs Content-Type, so a request without that header cannot match its signature.
+    let head = format!("PUT {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\n");
+    let response = exchange(&server, &head, b"body").await;
+    let text = response.text();
+    assert_eq!(response.status, 403, "presigned PUT without Content-Type: {text}");
+    assert!(text.contains("<Code>SignatureDoesNotMatch</Code>"), "code without Content-Type: {text}");
+    assert!(text.contains("content-type"), "the message names the header: {text}");
+    let stored = s3.head_object().bucket("signed-headers").key("typed").send().await;
+    assert_eq!(outcome(&stored), "NotFound", "the rejected PUT stored nothing");
+
+    let response = send_presigned(&server, &presigned, b"body").await;
+    assert_eq!(response.status, 200, "presigned PUT with its signed headers: {}", response.text());
     server.shutdown().await;
 }

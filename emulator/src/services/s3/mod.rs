@@ -531,8 +531,9 @@ impl S3 {
     }
 
     /// Rejects a presigned URL that lacks a SigV4 query parameter
-    /// (`AuthorizationQueryParametersError`), or whose `X-Amz-Expires` (SigV4)
-    /// or `Expires` (SigV2) has passed.
+    /// (`AuthorizationQueryParametersError`), whose `X-Amz-Expires` (SigV4)
+    /// or `Expires` (SigV2) has passed, or whose request lacks a header the
+    /// SigV4 URL signs (`SignatureDoesNotMatch`).
     fn check_presigned_expiry(&self, request: &S3Request<'_>) -> S3Result<()> {
         if request.has_param("AWSAccessKeyId") {
             return check_legacy_presigned_expiry(request);
@@ -568,6 +569,23 @@ impl S3 {
                 .with("X-Amz-Expires", expires.to_string())
                 .with("Expires", timestamp(expires_at))
                 .with("ServerTime", timestamp(now)));
+        }
+
+        // The emulator cannot recompute a signature without the secret key,
+        // but a request that lacks a header the URL signs can never match it.
+        let signed_headers = request.param("X-Amz-SignedHeaders").unwrap_or_default();
+        if let Some(missing) =
+            signed_headers.split(';').find(|name| !name.is_empty() && !request.headers.contains_key(*name))
+        {
+            return Err(errors::S3Error::new(
+                "SignatureDoesNotMatch",
+                403,
+                format!(
+                    "The request signature we calculated does not match the signature you provided: the URL signs \
+                     the {missing} header, which the request does not send."
+                ),
+            )
+            .with("SignedHeaders", signed_headers));
         }
         Ok(())
     }
