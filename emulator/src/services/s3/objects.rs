@@ -349,7 +349,12 @@ pub fn parse_range(value: &str, size: u64) -> S3Result<Option<ByteRange>> {
     let Some((first, last)) = spec.split_once('-') else {
         return Ok(None);
     };
-    let number = |text: &str| text.trim().parse::<u64>().ok();
+    // A position too large for u64 is still a position, past the end of any object.
+    let number = |text: &str| {
+        let digits = text.trim();
+        let valid = !digits.is_empty() && digits.bytes().all(|byte| byte.is_ascii_digit());
+        valid.then(|| digits.parse::<u64>().unwrap_or(u64::MAX))
+    };
     let range = match (first.trim().is_empty(), last.trim().is_empty()) {
         (true, true) => return Ok(None),
         // `bytes=-N`: the last N bytes.
@@ -739,6 +744,15 @@ mod tests {
         assert_eq!(parse_range("bytes=0-1,5-6", 100), Ok(None));
         assert_eq!(parse_range("bytes=100-", 100).map_err(|e| e.code().to_owned()), Err("InvalidRange".to_owned()));
         assert_eq!(parse_range("bytes=-0", 100).map_err(|e| e.code().to_owned()), Err("InvalidRange".to_owned()));
+    }
+
+    #[test]
+    fn ranges_beyond_u64_are_not_ignored() {
+        let huge = "99999999999999999999999";
+        assert_eq!(parse_range(&format!("bytes=0-{huge}"), 100), Ok(Some(ByteRange { first: 0, last: 99 })));
+        assert_eq!(parse_range(&format!("bytes=-{huge}"), 100), Ok(Some(ByteRange { first: 0, last: 99 })));
+        let past_end = parse_range(&format!("bytes={huge}-"), 100).map_err(|e| e.code().to_owned());
+        assert_eq!(past_end, Err("InvalidRange".to_owned()));
     }
 
     #[test]
