@@ -323,3 +323,26 @@ async fn presigned_put_without_signed_header_is_rejected() {
     assert_eq!(response.status, 200, "presigned PUT with its signed headers: {}", response.text());
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn incomplete_sigv2_presigned_url_is_denied() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "query-auth-v2").await;
+    put(&s3, "query-auth-v2", "k", b"x").await;
+    let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).expect("clock after 1970").as_secs();
+
+    let parameters =
+        [format!("AWSAccessKeyId={OWNER}"), "Signature=c2lnbmF0dXJl".to_owned(), format!("Expires={}", now + 300)];
+    for dropped in ["Signature", "Expires"] {
+        let query: Vec<&str> =
+            parameters.iter().map(String::as_str).filter(|pair| !pair.starts_with(&format!("{dropped}="))).collect();
+        let head = format!("GET /query-auth-v2/k?{} HTTP/1.1\r\nHost: 127.0.0.1\r\n", query.join("&"));
+        let response = exchange(&server, &head, b"").await;
+        let text = response.text();
+        assert_eq!(response.status, 403, "SigV2 URL without {dropped}: {text}");
+        assert!(text.contains("<Code>AccessDenied</Code>"), "code without {dropped}: {text}");
+        assert!(text.contains("Query-string authentication requires"), "message without {dropped}: {text}");
+    }
+    server.shutdown().await;
+}

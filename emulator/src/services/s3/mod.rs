@@ -702,10 +702,6 @@ pub fn http_date(time: SystemTime) -> String {
     httpdate::fmt_http_date(time)
 }
 
-/// Rejects a SigV2 presigned URL whose `Expires`, in seconds since the Unix
-/// epoch, has passed, as boto3 presigns S3 URLs by default. See "Query string
-/// request authentication alternative" in
-/// <https://docs.aws.amazon.com/AmazonS3/latest/API/RESTAuthentication.html>.
 /// The query parameters of a SigV4 presigned URL, all required
 /// (<https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html>).
 const QUERY_AUTH_PARAMETERS: [&str; 6] =
@@ -714,9 +710,18 @@ const QUERY_AUTH_PARAMETERS: [&str; 6] =
 /// Maximum validity of a SigV4 presigned URL: seven days, in seconds.
 const MAX_PRESIGNED_EXPIRES_SECONDS: u64 = 604_800;
 
+/// Rejects a SigV2 presigned URL, as boto3 presigns S3 URLs by default, that
+/// lacks `Signature` or `Expires`, or whose `Expires`, in seconds since the
+/// Unix epoch, has passed. See "Query string request authentication
+/// alternative" in <https://docs.aws.amazon.com/AmazonS3/latest/API/RESTAuthentication.html>.
 fn check_legacy_presigned_expiry(request: &S3Request<'_>) -> S3Result<()> {
-    let Some(expires) = request.param("Expires") else {
-        return Ok(());
+    // The message for a SigV2 URL without one of its three parameters, as a
+    // request through CloudFront to S3 quoted it in <https://github.com/aws/aws-sdk-php/issues/97>.
+    // NOTE: the AccessDenied code and 403 status are assumed, not measured.
+    let (Some(expires), true) = (request.param("Expires"), request.has_param("Signature")) else {
+        return Err(errors::access_denied(
+            "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters",
+        ));
     };
     let expires_at: i64 = expires.parse().map_err(|_| {
         errors::access_denied(format!("Expires {expires:?} is not a number of seconds since the epoch"))
