@@ -454,6 +454,40 @@ async fn copy_in_place_changes_storage_class() {
 }
 
 #[tokio::test]
+async fn upload_part_copy_of_archived_object_is_rejected() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "archived-part").await;
+    s3.put_object()
+        .bucket("archived-part")
+        .key("cold")
+        .storage_class(StorageClass::Glacier)
+        .body(ByteStream::from_static(b"archived bytes"))
+        .send()
+        .await
+        .expect("PutObject into GLACIER");
+    let created =
+        s3.create_multipart_upload().bucket("archived-part").key("copy").send().await.expect("CreateMultipartUpload");
+    let upload_id = created.upload_id().expect("UploadId").to_owned();
+
+    let copied = s3
+        .upload_part_copy()
+        .bucket("archived-part")
+        .key("copy")
+        .upload_id(&upload_id)
+        .part_number(1)
+        .copy_source("archived-part/cold")
+        .send()
+        .await;
+    assert_eq!(outcome(&copied), "InvalidObjectState", "UploadPartCopy from a GLACIER object never restored");
+
+    let parts =
+        s3.list_parts().bucket("archived-part").key("copy").upload_id(&upload_id).send().await.expect("ListParts");
+    assert!(parts.parts().is_empty(), "the rejected copy stored no part: {:?}", parts.parts());
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn delete_objects_needs_md5_or_checksum() {
     let server = start().await;
     let s3 = client(&server, OWNER, HOME_REGION);

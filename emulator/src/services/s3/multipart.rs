@@ -197,6 +197,8 @@ pub fn upload_part_copy(s3: &S3, request: &S3Request<'_>, bucket: &Bucket) -> S3
     let number = part_number(request)?;
     check_upload(request, bucket)?;
     let (_, object) = copy_source_object(s3, request)?;
+    // An archived source, like CopyObject's, is readable only after a restore.
+    super::objects::check_not_archived(&object)?;
 
     let size = object.data.len();
     let data = match request.header("x-amz-copy-source-range") {

@@ -79,6 +79,16 @@ const STORAGE_CLASSES: [&str; 15] = [
 /// (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html>).
 const ARCHIVED_STORAGE_CLASSES: [&str; 2] = ["GLACIER", "DEEP_ARCHIVE"];
 
+/// Rejects reading the bytes of an archived object, which S3 serves only
+/// after a restore, with `InvalidObjectState`.
+pub fn check_not_archived(object: &Object) -> S3Result<()> {
+    let storage_class = object.headers.storage_class();
+    if ARCHIVED_STORAGE_CLASSES.contains(&storage_class) {
+        return Err(errors::invalid_object_state(storage_class));
+    }
+    Ok(())
+}
+
 /// Reads `x-amz-storage-class`: `None` for STANDARD or no header,
 /// `InvalidStorageClass` for a class S3 does not know.
 pub fn requested_storage_class(headers: &HeaderMap) -> S3Result<Option<String>> {
@@ -643,9 +653,7 @@ pub fn copy_object(s3: &S3, request: &S3Request<'_>, bucket: &Bucket) -> S3Resul
              object's metadata, storage class, website redirect location or encryption attributes.",
         ));
     }
-    if ARCHIVED_STORAGE_CLASSES.contains(&object.headers.storage_class()) {
-        return Err(errors::invalid_object_state(object.headers.storage_class()));
-    }
+    check_not_archived(&object)?;
     let tags = if replace_tags { tags_from_header(request)? } else { object.tags.clone() };
     let mut headers = if replace_metadata { object_headers(request.headers)? } else { object.headers.clone() };
     headers.storage_class = storage_class;
