@@ -68,6 +68,7 @@ async fn crc64_nvme_is_verified_and_returned() {
         .await
         .expect("PutObject with CRC64NVME");
     assert_eq!(put.checksum_crc64_nvme(), Some(expected.as_str()), "PutObject returns the CRC64NVME checksum");
+    assert_eq!(put.checksum_type(), Some(&ChecksumType::FullObject), "PutObject checksum type");
 
     let read = s3
         .get_object()

@@ -218,6 +218,9 @@ pub fn put_object(request: &S3Request<'_>, bucket: &Bucket, payload: Payload) ->
     set_header(&mut response, "etag", &etag);
     if let Some((algorithm, value)) = &payload.checksum {
         set_header(&mut response, algorithm.header_name(), value);
+        // A single PutObject's checksum always covers the whole object (the
+        // ChecksumType member of PutObjectOutput in the AWS SDK references).
+        set_header(&mut response, "x-amz-checksum-type", "FULL_OBJECT");
     }
     Ok(response)
 }
