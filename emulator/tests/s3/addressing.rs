@@ -91,6 +91,8 @@ async fn raw_virtual_host_names_find_the_bucket() {
         "host.bucket.s3.amazonaws.com".to_owned(),
         format!("host.bucket.s3.{HOME_REGION}.amazonaws.com"),
         format!("host.bucket.s3-{HOME_REGION}.amazonaws.com"),
+        // A fully qualified name, as the harness resolver also accepts it.
+        format!("host.bucket.s3.localhost.localstack.cloud.:{port}"),
     ];
     for host in hosts {
         let head =
