@@ -337,7 +337,6 @@ impl S3 {
         }
     }
 
-    /// Reports whether a request that names no JSON or query operation is for S3.
     /// Returns an object's bytes, for services of the emulator that read
     /// objects on a caller's behalf, such as Lambda deployment packages.
     /// Bucket policies are not consulted.
@@ -347,6 +346,8 @@ impl S3 {
         state.objects.get(key).map(|object| object.data.clone())
     }
 
+    /// Reports whether `host` names an S3 bucket in virtual-host style, which
+    /// routes a request that names no JSON or query operation to S3.
     pub fn host_is_virtual(&self, host: &str) -> bool {
         parse_s3_host(host, &self.hostname).is_some_and(|parsed| parsed.bucket.is_some())
     }
