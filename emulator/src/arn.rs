@@ -505,7 +505,8 @@ pub fn parse_s3_host(host: &str, configured_hostname: &str) -> Option<S3Host> {
     let name = host.rsplit_once(':').map_or(host, |(name, port)| {
         if port.bytes().all(|b| b.is_ascii_digit()) { name } else { host }
     });
-    let name = name.to_ascii_lowercase();
+    // A fully qualified name may end in a dot, which names the same host.
+    let name = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();
 
     for base in ["amazonaws.com", configured_hostname] {
         if let Some(found) = parse_s3_endpoint(&name, base) {
@@ -540,7 +541,7 @@ fn parse_s3_endpoint(name: &str, base: &str) -> Option<S3Host> {
         return None;
     };
     let bucket_labels = &labels[..labels.len() - endpoint_labels];
-    let bucket = (!bucket_labels.is_empty()).then(|| bucket_labels.join("."));
+    let bucket = Some(bucket_labels.join(".")).filter(|bucket| !bucket.is_empty());
     Some(S3Host { bucket, region })
 }
 
@@ -1208,5 +1209,18 @@ mod tests {
         assert_eq!(parse("localhost.localstack.cloud:4566"), None);
         assert_eq!(parse("127.0.0.1:4566"), None);
         assert_eq!(parse("sqs.us-east-1.amazonaws.com"), None);
+    }
+
+    #[test]
+    fn s3_host_trailing_dot_and_empty_label() {
+        let parse = |host: &str| parse_s3_host(host, "localhost.localstack.cloud");
+        let virtual_host = Some(S3Host { bucket: Some("b1".to_owned()), region: None });
+
+        // A fully qualified name ends in a dot and names the same host.
+        assert_eq!(parse("b1.s3.localhost.localstack.cloud.:4566"), virtual_host);
+        assert_eq!(parse("b1.s3.amazonaws.com."), virtual_host);
+
+        // An empty label in front of the endpoint names no bucket.
+        assert_eq!(parse(".s3.localhost.localstack.cloud:4566"), Some(S3Host { bucket: None, region: None }));
     }
 }

@@ -187,7 +187,9 @@ async fn run_step(
     // the namespace it resolved to: the creator's account and the region the
     // driver read from the input. A successful call that frees the name
     // (DeleteBucket) releases the claim, so the next creator claims it anew.
+    // A presigned step sends nothing to the target, so it claims nothing.
     if outcome.class == OutcomeClass::Ok
+        && !step.presign
         && let Some(resolved) = address.as_ref().filter(|resolved| resolved.kind == AddressKind::GlobalName)
         && let Some(value) = address_value(operation, &input)
     {

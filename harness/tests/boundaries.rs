@@ -6,6 +6,9 @@
 //! runs one scenario against the bundled target, whose URLs carry the region,
 //! and against an emulator started with the `off` strategy, and compares the
 //! boundary each step records.
+//!
+//! A presigned step sends nothing, so it must not claim the bucket name it
+//! names for its actor's account.
 
 use std::path::Path;
 
@@ -64,5 +67,54 @@ async fn boundaries_match_without_region_in_url() {
 
     for boundary in [Boundary::Same, Boundary::CrossAccount, Boundary::CrossRegion, Boundary::CrossAccountAndRegion] {
         assert!(found.contains(&Some(boundary)), "{SCENARIO}: no step records {boundary}: {found:?}");
+    }
+}
+
+/// Another account presigns a URL for a bucket name before the owner
+/// creates the bucket, and only then does the owner create it.
+const PRESIGN_BEFORE_CREATE: &str = r#"
+name: presigned URL for a bucket created later
+profiles: [localstack]
+actors:
+  owner: { account: "111111111111", region: eu-west-1 }
+  other: { account: "222222222222", region: eu-west-1 }
+steps:
+  - actor: other
+    call: s3.GetObject
+    presign: true
+    input: { Bucket: presigned-early, Key: k }
+  - actor: owner
+    call: s3.CreateBucket
+    input: { Bucket: presigned-early, CreateBucketConfiguration: { LocationConstraint: eu-west-1 } }
+  - actor: owner
+    call: s3.PutObject
+    input: { Bucket: presigned-early, Key: k, Body: "x" }
+"#;
+
+#[tokio::test]
+async fn presign_claims_no_bucket_name() {
+    let registry = Registry::with_default_drivers();
+    let scenario = crosscheck::scenario::load_str(
+        PRESIGN_BEFORE_CREATE,
+        Path::new("presign_before_create.yaml"),
+        "presign_before_create.yaml",
+        &registry,
+    )
+    .expect("the scenario loads");
+
+    let run = run_scenario(&scenario, Profile::Localstack, &TargetSpec::Bundled, &registry)
+        .await
+        .expect("the bundled run starts");
+
+    // Presigning sends nothing, so the owner's calls act on its own bucket.
+    for step in &run.steps[1..] {
+        assert_eq!(
+            step.boundary,
+            Some(Boundary::Same),
+            "step {} ({} by {}): the owner's own bucket",
+            step.number,
+            step.operation,
+            step.actor
+        );
     }
 }

@@ -91,6 +91,8 @@ async fn raw_virtual_host_names_find_the_bucket() {
         "host.bucket.s3.amazonaws.com".to_owned(),
         format!("host.bucket.s3.{HOME_REGION}.amazonaws.com"),
         format!("host.bucket.s3-{HOME_REGION}.amazonaws.com"),
+        // A fully qualified name, as the harness resolver also accepts it.
+        format!("host.bucket.s3.localhost.localstack.cloud.:{port}"),
     ];
     for host in hosts {
         let head =
@@ -251,5 +253,98 @@ async fn localstack_serves_every_region() {
     assert_eq!(get(&owner, "unified", "k").await, b"from another region", "one endpoint serves every region");
     let head = elsewhere.head_bucket().bucket("unified").send().await.expect("HeadBucket from another region");
     assert_eq!(head.bucket_region(), Some(HOME_REGION), "the bucket keeps its region");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn incomplete_presigned_url_is_rejected() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "query-auth").await;
+    put(&s3, "query-auth", "k", b"x").await;
+
+    let five_minutes = PresigningConfig::expires_in(Duration::from_secs(300)).expect("presigning config");
+    let presigned = s3.get_object().bucket("query-auth").key("k").presigned(five_minutes).await.expect("presign");
+    let uri: http::Uri = presigned.uri().parse().expect("presigned URI");
+    let query = uri.query().expect("a presigned URL has a query string");
+    let request_for = |query: &str| format!("GET /query-auth/k?{query} HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+
+    let response = exchange(&server, &request_for(query), b"").await;
+    assert_eq!(response.status, 200, "the whole presigned URL: {}", response.text());
+
+    // Dropping a parameter must not make a URL valid for longer, or at all.
+    for dropped in ["X-Amz-Expires", "X-Amz-Date", "X-Amz-Signature", "X-Amz-Credential", "X-Amz-SignedHeaders"] {
+        let remaining: Vec<&str> = query.split('&').filter(|pair| !pair.starts_with(&format!("{dropped}="))).collect();
+        let response = exchange(&server, &request_for(&remaining.join("&")), b"").await;
+        let text = response.text();
+        assert_eq!(response.status, 400, "presigned URL without {dropped}: {text}");
+        assert!(text.contains("<Code>AuthorizationQueryParametersError</Code>"), "code without {dropped}: {text}");
+        assert!(text.contains(dropped), "the message names {dropped}: {text}");
+    }
+
+    let expires = query.split('&').find(|pair| pair.starts_with("X-Amz-Expires=")).expect("X-Amz-Expires");
+    let week_and_a_second = query.replace(expires, "X-Amz-Expires=604801");
+    let response = exchange(&server, &request_for(&week_and_a_second), b"").await;
+    let text = response.text();
+    assert_eq!(response.status, 400, "X-Amz-Expires over a week: {text}");
+    assert!(text.contains("<Code>AuthorizationQueryParametersError</Code>"), "code over a week: {text}");
+    assert!(text.contains("604800"), "the message names the maximum: {text}");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn presigned_put_without_signed_header_is_rejected() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "signed-headers").await;
+
+    let five_minutes = PresigningConfig::expires_in(Duration::from_secs(300)).expect("presigning config");
+    let presigned = s3
+        .put_object()
+        .bucket("signed-headers")
+        .key("typed")
+        .content_type("text/plain")
+        .presigned(five_minutes)
+        .await
+        .expect("presign PutObject");
+    assert!(presigned.uri().contains("content-type"), "the URL signs Content-Type: {}", presigned.uri());
+    let uri: http::Uri = presigned.uri().parse().expect("presigned URI");
+    let target = uri.path_and_query().expect("a path").as_str();
+
+    // The URL signs Content-Type, so a request without that header cannot match its signature.
+    let head = format!("PUT {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\n");
+    let response = exchange(&server, &head, b"body").await;
+    let text = response.text();
+    assert_eq!(response.status, 403, "presigned PUT without Content-Type: {text}");
+    assert!(text.contains("<Code>SignatureDoesNotMatch</Code>"), "code without Content-Type: {text}");
+    assert!(text.contains("content-type"), "the message names the header: {text}");
+    let stored = s3.head_object().bucket("signed-headers").key("typed").send().await;
+    assert_eq!(outcome(&stored), "NotFound", "the rejected PUT stored nothing");
+
+    let response = send_presigned(&server, &presigned, b"body").await;
+    assert_eq!(response.status, 200, "presigned PUT with its signed headers: {}", response.text());
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn incomplete_sigv2_presigned_url_is_denied() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "query-auth-v2").await;
+    put(&s3, "query-auth-v2", "k", b"x").await;
+    let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).expect("clock after 1970").as_secs();
+
+    let parameters =
+        [format!("AWSAccessKeyId={OWNER}"), "Signature=c2lnbmF0dXJl".to_owned(), format!("Expires={}", now + 300)];
+    for dropped in ["Signature", "Expires"] {
+        let query: Vec<&str> =
+            parameters.iter().map(String::as_str).filter(|pair| !pair.starts_with(&format!("{dropped}="))).collect();
+        let head = format!("GET /query-auth-v2/k?{} HTTP/1.1\r\nHost: 127.0.0.1\r\n", query.join("&"));
+        let response = exchange(&server, &head, b"").await;
+        let text = response.text();
+        assert_eq!(response.status, 403, "SigV2 URL without {dropped}: {text}");
+        assert!(text.contains("<Code>AccessDenied</Code>"), "code without {dropped}: {text}");
+        assert!(text.contains("Query-string authentication requires"), "message without {dropped}: {text}");
+    }
     server.shutdown().await;
 }

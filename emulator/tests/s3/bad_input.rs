@@ -2,6 +2,8 @@
 //! change nothing.
 
 use aws_sdk_s3::primitives::ByteStream;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 
 use crate::common::{
     HOME_REGION, OWNER, authorization, client, create_bucket, error_of, exchange, outcome, put, start,
@@ -49,7 +51,8 @@ async fn malformed_xml_bodies_are_rejected() {
         );
         // DeleteObjects needs a checksum before its body is parsed at all.
         if request_line.ends_with("?delete") {
-            head.push_str("x-amz-sdk-checksum-algorithm: CRC32\r\n");
+            let crc32 = BASE64.encode(crc32fast::hash(body.as_bytes()).to_be_bytes());
+            head.push_str(&format!("x-amz-checksum-crc32: {crc32}\r\n"));
         }
         let response = exchange(&server, &head, body.as_bytes()).await;
         let text = response.text();

@@ -193,7 +193,8 @@ async fn bad_chunked_bodies_store_nothing() {
     let truncated = complete[..complete.len() / 2].to_vec();
     let mut bad_size = b"zz\r\n".to_vec();
     bad_size.extend_from_slice(&complete);
-    let cases: [BadBodyCase<'_>; 5] = [
+    let crc32c = format!("x-amz-checksum-crc32c:{}", BASE64.encode(crc32c_bitwise(&data).to_be_bytes()));
+    let cases: [BadBodyCase<'_>; 7] = [
         (
             "wrong-trailer",
             unsigned,
@@ -206,6 +207,25 @@ async fn bad_chunked_bodies_store_nothing() {
         ("bad-size", unsigned, None, bad_size, "IncompleteBody", 400),
         ("no-signature", signed, None, chunked(&data, 4096, false, &[]), "SignatureDoesNotMatch", 403),
         ("short-length", unsigned, None, chunked(&data[..100], 50, false, &[]), "IncompleteBody", 400),
+        // S3 rejects a trailer that is missing or differs from x-amz-trailer with
+        // MalformedTrailerError, as quoted in <https://github.com/versity/versitygw/issues/1600>
+        // and <https://github.com/versity/versitygw/issues/1691>.
+        (
+            "missing-trailer",
+            unsigned,
+            Some("x-amz-checksum-crc32"),
+            chunked(&data, 4096, false, &[]),
+            "MalformedTrailerError",
+            400,
+        ),
+        (
+            "other-trailer",
+            unsigned,
+            Some("x-amz-checksum-crc32"),
+            chunked(&data, 4096, false, &[&crc32c]),
+            "MalformedTrailerError",
+            400,
+        ),
     ];
     for (key, content_sha256, trailer, body, code, status) in cases {
         let head = chunked_head(key, content_sha256, data.len(), trailer);

@@ -68,6 +68,7 @@ async fn crc64_nvme_is_verified_and_returned() {
         .await
         .expect("PutObject with CRC64NVME");
     assert_eq!(put.checksum_crc64_nvme(), Some(expected.as_str()), "PutObject returns the CRC64NVME checksum");
+    assert_eq!(put.checksum_type(), Some(&ChecksumType::FullObject), "PutObject checksum type");
 
     let read = s3
         .get_object()
@@ -169,6 +170,10 @@ async fn multipart_crc64_nvme_is_full_object() {
         );
     }
 
+    let listed = s3.list_parts().bucket("crc64-parts").key("k").upload_id(&upload_id).send().await.expect("ListParts");
+    assert_eq!(listed.checksum_algorithm(), Some(&ChecksumAlgorithm::Crc64Nvme), "ListParts ChecksumAlgorithm");
+    assert_eq!(listed.checksum_type(), Some(&ChecksumType::FullObject), "ListParts ChecksumType");
+
     let expected = crc64_nvme_base64(&whole);
     let completed = s3
         .complete_multipart_upload()
@@ -236,6 +241,42 @@ async fn multipart_wrong_full_object_checksum_is_rejected() {
     assert_eq!(outcome(&completed), "BadDigest", "a wrong full-object checksum");
     let read = s3.head_object().bucket("crc64-bad-total").key("k").send().await;
     assert_eq!(outcome(&read), "NotFound", "no object after a rejected completion");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn part_with_other_algorithm_is_rejected() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "crc64-part-mismatch").await;
+    let created = s3
+        .create_multipart_upload()
+        .bucket("crc64-part-mismatch")
+        .key("k")
+        .checksum_algorithm(ChecksumAlgorithm::Crc64Nvme)
+        .send()
+        .await
+        .expect("CreateMultipartUpload with CRC64NVME");
+    let upload_id = created.upload_id().expect("UploadId").to_owned();
+
+    let uploaded = s3
+        .upload_part()
+        .bucket("crc64-part-mismatch")
+        .key("k")
+        .upload_id(&upload_id)
+        .part_number(1)
+        .checksum_algorithm(ChecksumAlgorithm::Crc32)
+        .body(ByteStream::from_static(b"part one"))
+        .send()
+        .await;
+    assert_eq!(outcome(&uploaded), "InvalidRequest", "a CRC32 part of a CRC64NVME upload");
+    let message = message_of(&uploaded);
+    assert!(message.contains("crc64nvme"), "the message names the upload's algorithm: {message}");
+    assert!(message.contains("crc32"), "the message names the part's algorithm: {message}");
+
+    let parts =
+        s3.list_parts().bucket("crc64-part-mismatch").key("k").upload_id(&upload_id).send().await.expect("ListParts");
+    assert!(parts.parts().is_empty(), "the rejected part was not stored: {:?}", parts.parts());
     server.shutdown().await;
 }
 
@@ -377,6 +418,77 @@ async fn storage_classes_are_stored_and_validated() {
 }
 
 #[tokio::test]
+async fn copy_in_place_changes_storage_class() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "class-change").await;
+    put(&s3, "class-change", "k", b"body").await;
+
+    let unchanged = s3.copy_object().bucket("class-change").key("k").copy_source("class-change/k").send().await;
+    assert_eq!(outcome(&unchanged), "InvalidRequest", "a copy in place that changes nothing");
+
+    let changed = s3
+        .copy_object()
+        .bucket("class-change")
+        .key("k")
+        .copy_source("class-change/k")
+        .storage_class(StorageClass::StandardIa)
+        .send()
+        .await;
+    assert_eq!(outcome(&changed), "ok", "a copy in place into STANDARD_IA");
+    let head = s3.head_object().bucket("class-change").key("k").send().await.expect("HeadObject");
+    assert_eq!(head.storage_class(), Some(&StorageClass::StandardIa), "the object is now STANDARD_IA");
+    assert_eq!(get(&s3, "class-change", "k").await, b"body", "the copy in place keeps the bytes");
+
+    let back = s3
+        .copy_object()
+        .bucket("class-change")
+        .key("k")
+        .copy_source("class-change/k")
+        .storage_class(StorageClass::Standard)
+        .send()
+        .await;
+    assert_eq!(outcome(&back), "ok", "a copy in place back into STANDARD");
+    let head = s3.head_object().bucket("class-change").key("k").send().await.expect("HeadObject");
+    assert_eq!(head.storage_class(), None, "the object is STANDARD again");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn upload_part_copy_of_archived_object_is_rejected() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "archived-part").await;
+    s3.put_object()
+        .bucket("archived-part")
+        .key("cold")
+        .storage_class(StorageClass::Glacier)
+        .body(ByteStream::from_static(b"archived bytes"))
+        .send()
+        .await
+        .expect("PutObject into GLACIER");
+    let created =
+        s3.create_multipart_upload().bucket("archived-part").key("copy").send().await.expect("CreateMultipartUpload");
+    let upload_id = created.upload_id().expect("UploadId").to_owned();
+
+    let copied = s3
+        .upload_part_copy()
+        .bucket("archived-part")
+        .key("copy")
+        .upload_id(&upload_id)
+        .part_number(1)
+        .copy_source("archived-part/cold")
+        .send()
+        .await;
+    assert_eq!(outcome(&copied), "InvalidObjectState", "UploadPartCopy from a GLACIER object never restored");
+
+    let parts =
+        s3.list_parts().bucket("archived-part").key("copy").upload_id(&upload_id).send().await.expect("ListParts");
+    assert!(parts.parts().is_empty(), "the rejected copy stored no part: {:?}", parts.parts());
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn delete_objects_needs_md5_or_checksum() {
     let server = start().await;
     let s3 = client(&server, OWNER, HOME_REGION);
@@ -406,6 +518,50 @@ async fn delete_objects_needs_md5_or_checksum() {
     let delete = Delete::builder().objects(identifier).build().expect("a Delete");
     let deleted = s3.delete_objects().bucket("multi-delete").delete(delete).send().await;
     assert_eq!(outcome(&deleted), "ok", "DeleteObjects through the SDK");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn sdk_checksum_algorithm_alone_is_rejected() {
+    let server = start().await;
+    let s3 = client(&server, OWNER, HOME_REGION);
+    create_bucket(&s3, "sdk-algorithm").await;
+    put(&s3, "sdk-algorithm", "kept", b"kept").await;
+    let authorization = authorization(OWNER, HOME_REGION);
+
+    let head = format!(
+        "PUT /sdk-algorithm/new HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {authorization}\r\n\
+         x-amz-content-sha256: UNSIGNED-PAYLOAD\r\nx-amz-sdk-checksum-algorithm: CRC64NVME\r\n"
+    );
+    let response = exchange(&server, &head, b"hello").await;
+    let text = response.text();
+    assert_eq!(response.status, 400, "PutObject with only x-amz-sdk-checksum-algorithm: {text}");
+    assert!(text.contains("<Code>InvalidRequest</Code>"), "PutObject code: {text}");
+    assert!(text.contains("x-amz-sdk-checksum-algorithm"), "the message names the header: {text}");
+    let stored = s3.head_object().bucket("sdk-algorithm").key("new").send().await;
+    assert_eq!(outcome(&stored), "NotFound", "the rejected PutObject stored nothing");
+
+    let body = b"<Delete><Object><Key>kept</Key></Object></Delete>";
+    let head = format!(
+        "POST /sdk-algorithm?delete HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {authorization}\r\n\
+         x-amz-content-sha256: UNSIGNED-PAYLOAD\r\nx-amz-sdk-checksum-algorithm: CRC32\r\n"
+    );
+    let response = exchange(&server, &head, body).await;
+    let text = response.text();
+    assert_eq!(response.status, 400, "DeleteObjects with only x-amz-sdk-checksum-algorithm: {text}");
+    assert!(text.contains("<Code>InvalidRequest</Code>"), "DeleteObjects code: {text}");
+    assert_eq!(get(&s3, "sdk-algorithm", "kept").await, b"kept", "the rejected DeleteObjects deleted nothing");
+
+    let algorithm_only = head.replace("x-amz-sdk-checksum-algorithm", "x-amz-checksum-algorithm");
+    let response = exchange(&server, &algorithm_only, body).await;
+    let text = response.text();
+    assert_eq!(response.status, 400, "DeleteObjects with only x-amz-checksum-algorithm: {text}");
+    assert!(text.contains("Content-MD5"), "the message names Content-MD5: {text}");
+    assert_eq!(get(&s3, "sdk-algorithm", "kept").await, b"kept", "DeleteObjects without a checksum deleted nothing");
+
+    let with_crc32 = format!("{head}x-amz-checksum-crc32: {}\r\n", BASE64.encode(crc32fast::hash(body).to_be_bytes()));
+    let response = exchange(&server, &with_crc32, body).await;
+    assert_eq!(response.status, 200, "DeleteObjects with the algorithm and its checksum: {}", response.text());
     server.shutdown().await;
 }
 

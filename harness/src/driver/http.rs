@@ -43,7 +43,7 @@ const REQUEST_INPUT: Structure = Structure {
     name: "HttpRequest",
     members: &[
         Member::optional("Method", Shape::String),
-        Member::optional("Url", Shape::String),
+        Member::required("Url", Shape::String),
         Member::optional("Headers", Shape::Map(&Shape::String)),
         Member::optional("Body", Shape::String),
         Member::optional("ResponseHeaders", Shape::List(&Shape::String)),

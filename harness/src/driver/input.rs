@@ -71,6 +71,11 @@ impl<'a> Input<'a> {
         InputError { path: self.path(member), message: message.into() }
     }
 
+    /// Returns the names of the members that are present and not null.
+    pub fn member_names(&self) -> impl Iterator<Item = &'a str> {
+        self.object.iter().filter(|(_, value)| !value.is_null()).map(|(name, _)| name.as_str())
+    }
+
     fn get(&self, member: &str) -> Option<&'a Value> {
         self.object.get(member).filter(|value| !value.is_null())
     }

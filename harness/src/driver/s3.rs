@@ -73,6 +73,7 @@ const PRESIGNED_EXPIRY: Duration = Duration::from_secs(60 * 60);
 /// Presigns GetObject or PutObject. A presigned PutObject carries no body:
 /// the `http.Request` step that uses the URL sends it.
 async fn presign_operation(client: &Client, operation: &str, input: Input<'_>) -> Result<Outcome, InputError> {
+    check_presigned_members(operation, input)?;
     let config = PresigningConfig::expires_in(PRESIGNED_EXPIRY).map_err(|error| input.build_error(&error))?;
     let presigned = match operation {
         "GetObject" => client
@@ -83,31 +84,46 @@ async fn presign_operation(client: &Client, operation: &str, input: Input<'_>) -
             .presigned(config)
             .await
             .map_err(|error| DisplayErrorContext(&error).to_string()),
-        "PutObject" => {
-            for member in ["Body", "BodyBase64"] {
-                if input.string(member)?.is_some() {
-                    return Err(InputError {
-                        path: member.to_owned(),
-                        message: "a presigned PutObject carries no body; send it in the http.Request step".to_owned(),
-                    });
-                }
-            }
-            client
-                .put_object()
-                .set_bucket(input.string("Bucket")?)
-                .set_key(input.string("Key")?)
-                .set_content_type(input.string("ContentType")?)
-                .set_expected_bucket_owner(input.string("ExpectedBucketOwner")?)
-                .presigned(config)
-                .await
-                .map_err(|error| DisplayErrorContext(&error).to_string())
-        }
+        "PutObject" => client
+            .put_object()
+            .set_bucket(input.string("Bucket")?)
+            .set_key(input.string("Key")?)
+            .set_content_type(input.string("ContentType")?)
+            .set_expected_bucket_owner(input.string("ExpectedBucketOwner")?)
+            .presigned(config)
+            .await
+            .map_err(|error| DisplayErrorContext(&error).to_string()),
         _ => return Err(unlisted_operation("s3", operation)),
     };
     Ok(match presigned {
         Ok(request) => presigned_outcome(request.method(), request.uri(), request.headers()),
         Err(reason) => Outcome::transport_failure(None, format!("presigning {operation} failed: {reason}")),
     })
+}
+
+/// Rejects input members that a presigned request of `operation` would not
+/// carry, so that no member of a presigned step is silently dropped.
+fn check_presigned_members(operation: &str, input: Input<'_>) -> Result<(), InputError> {
+    let presigned: &[&str] = match operation {
+        "GetObject" => &["Bucket", "Key", "ExpectedBucketOwner"],
+        "PutObject" => &["Bucket", "Key", "ContentType", "ExpectedBucketOwner"],
+        _ => return Err(unlisted_operation("s3", operation)),
+    };
+    for member in input.member_names() {
+        if presigned.contains(&member) {
+            continue;
+        }
+        let message = if operation == "PutObject" && (member == "Body" || member == "BodyBase64") {
+            "a presigned PutObject carries no body; send it in the http.Request step".to_owned()
+        } else {
+            format!(
+                "a presigned {operation} carries only {}; send other parameters as headers of the http.Request step",
+                presigned.join(", ")
+            )
+        };
+        return Err(InputError { path: member.to_owned(), message });
+    }
+    Ok(())
 }
 
 /// Chooses path style for endpoints whose host cannot carry a bucket name.
@@ -1024,6 +1040,21 @@ mod tests {
 
     use super::*;
     use crate::driver::operation_table_checks::{object, rendered_fits};
+
+    #[test]
+    fn presign_rejects_members_it_cannot_send() {
+        let input = object(json!({ "Bucket": "b", "Key": "k", "Range": "bytes=0-1" }));
+        let error = check_presigned_members("GetObject", Input::new(&input)).expect_err("Range is not presigned");
+        assert_eq!(error.path, "Range");
+        assert!(error.message.contains("Bucket, Key"), "{}", error.message);
+
+        let input = object(json!({ "Bucket": "b", "Key": "k", "Metadata": { "a": "b" } }));
+        let error = check_presigned_members("PutObject", Input::new(&input)).expect_err("Metadata is not presigned");
+        assert_eq!(error.path, "Metadata");
+
+        let input = object(json!({ "Bucket": "b", "Key": "k", "ContentType": "text/plain" }));
+        assert!(check_presigned_members("PutObject", Input::new(&input)).is_ok(), "ContentType is presigned");
+    }
 
     #[test]
     fn path_style_for_ip_and_localhost() {

@@ -40,7 +40,8 @@
 //! - `presign: true` on a step makes the actor presign the call (S3
 //!   GetObject and PutObject) instead of sending it. The step's response is
 //!   the presigned request: `Method`, `URL`, and the `Headers` a client must
-//!   send. A later `http.Request` step sends it without credentials:
+//!   send. Its input takes only `Bucket`, `Key`, `ExpectedBucketOwner` and,
+//!   for PutObject, `ContentType`. A later `http.Request` step sends it without credentials:
 //!   `input: { Method: PUT, Url: "${url}", Body: "..." }`, with
 //!   `ResponseHeaders: [etag]` naming the response headers to record. Its
 //!   response has `Status`, `Headers` and `Body`, and a 4xx or 5xx status is

@@ -456,3 +456,22 @@ fn unknown_addressing_fails() {
     assert_eq!(error.key, "actors.owner.addressing");
     assert!(error.message.contains("virtual-host"), "{}", error.message);
 }
+
+#[test]
+fn http_request_without_url_fails() {
+    let text = r#"
+name: plain request without a URL
+profiles: [localstack]
+actors:
+  browser: { account: "111111111111", region: eu-west-1 }
+steps:
+  - actor: browser
+    call: http.Request
+    input: { Method: GET }
+"#;
+
+    let error = load_text(text).expect_err("http.Request needs a Url");
+    assert_eq!(error.line, 9, "{error}");
+    assert!(error.key.starts_with("step 1: input"), "{error}");
+    assert!(error.message.contains("Url"), "{error}");
+}

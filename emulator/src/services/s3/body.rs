@@ -232,6 +232,16 @@ fn requested_checksum(headers: &HeaderMap) -> S3Result<Option<(ChecksumAlgorithm
         if let Some(value) = header(headers, name) {
             let algorithm = ChecksumAlgorithm::parse(value)
                 .ok_or_else(|| errors::invalid_request(format!("Checksum algorithm provided is unsupported: {value}. Please try again with any of the valid types: {}", ChecksumAlgorithm::NAMES)))?;
+            // x-amz-sdk-checksum-algorithm only names the algorithm of a
+            // checksum sent in a header or trailer, and S3 rejects it alone
+            // with this message, as quoted in a stack trace from S3 in
+            // <https://github.com/apache/hadoop/pull/6467>.
+            if name == "x-amz-sdk-checksum-algorithm" {
+                return Err(errors::invalid_request(
+                    "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer \
+                     headers were found.",
+                ));
+            }
             return Ok(Some((algorithm, None)));
         }
     }
@@ -366,14 +376,14 @@ where
             .with("CalculatedDigest", BASE64.encode(md5)));
     }
 
+    let trailer_announced = header(headers, "x-amz-trailer").is_some();
     let checksum = match (checksum, computed) {
         (Some((algorithm, header_value)), Some(computed)) => {
-            let sent = header_value.or_else(|| {
-                trailers
-                    .iter()
-                    .find(|(name, _)| name.eq_ignore_ascii_case(algorithm.header_name()))
-                    .map(|(_, value)| value.clone())
-            });
+            let sent = match header_value {
+                Some(value) => Some(value),
+                None if trailer_announced => Some(announced_trailer(&trailers, algorithm)?),
+                None => None,
+            };
             let computed = BASE64.encode(computed);
             if let Some(sent) = sent {
                 verify_checksum(algorithm, &sent, &computed)?;
@@ -384,6 +394,31 @@ where
     };
 
     Ok(Payload { data, md5, checksum })
+}
+
+/// Returns the value of the checksum trailer that `x-amz-trailer` announced.
+/// S3 rejects a body whose trailer is missing or names another checksum with
+/// `MalformedTrailerError`, as quoted in
+/// <https://github.com/versity/versitygw/issues/1600> and
+/// <https://github.com/versity/versitygw/issues/1691>.
+fn announced_trailer(trailers: &[(String, String)], algorithm: ChecksumAlgorithm) -> S3Result<String> {
+    let malformed = || {
+        S3Error::new(
+            "MalformedTrailerError",
+            400,
+            format!(
+                "The request contained trailing data that was not well-formed or did not conform to our published \
+                 schema: x-amz-trailer announced {}, but the body's trailer does not carry exactly that checksum.",
+                algorithm.header_name()
+            ),
+        )
+    };
+    // The chunk decoder stores trailer names trimmed and in lower case.
+    let mut checksums = trailers.iter().filter(|(name, _)| name.starts_with("x-amz-checksum-"));
+    match (checksums.next(), checksums.next()) {
+        (Some((name, value)), None) if name == algorithm.header_name() => Ok(value.clone()),
+        _ => Err(malformed()),
+    }
 }
 
 /// Compares a sent checksum with the computed one.

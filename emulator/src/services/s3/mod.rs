@@ -337,7 +337,6 @@ impl S3 {
         }
     }
 
-    /// Reports whether a request that names no JSON or query operation is for S3.
     /// Returns an object's bytes, for services of the emulator that read
     /// objects on a caller's behalf, such as Lambda deployment packages.
     /// Bucket policies are not consulted.
@@ -347,6 +346,8 @@ impl S3 {
         state.objects.get(key).map(|object| object.data.clone())
     }
 
+    /// Reports whether `host` names an S3 bucket in virtual-host style, which
+    /// routes a request that names no JSON or query operation to S3.
     pub fn host_is_virtual(&self, host: &str) -> bool {
         parse_s3_host(host, &self.hostname).is_some_and(|parsed| parsed.bucket.is_some())
     }
@@ -530,19 +531,38 @@ impl S3 {
         Err(errors::wrong_region(&bucket.name, signed_region, bucket.region(), request.is_head()))
     }
 
-    /// Rejects a presigned URL whose `X-Amz-Expires` (SigV4) or `Expires` (SigV2) has passed.
+    /// Rejects a presigned URL that lacks a SigV4 query parameter
+    /// (`AuthorizationQueryParametersError`), whose `X-Amz-Expires` (SigV4)
+    /// or `Expires` (SigV2) has passed, or whose request lacks a header the
+    /// SigV4 URL signs (`SignatureDoesNotMatch`).
     fn check_presigned_expiry(&self, request: &S3Request<'_>) -> S3Result<()> {
         if request.has_param("AWSAccessKeyId") {
             return check_legacy_presigned_expiry(request);
         }
-        let (Some(date), Some(expires)) = (request.param("X-Amz-Date"), request.param("X-Amz-Expires")) else {
+        if !QUERY_AUTH_PARAMETERS.iter().any(|name| request.has_param(name)) {
             return Ok(());
-        };
-        let expires: u64 = expires.parse().ok().filter(|seconds| (1..=604_800).contains(seconds)).ok_or_else(|| {
-            errors::access_denied("X-Amz-Expires must be between 1 and 604800 seconds").with("X-Amz-Expires", expires)
+        }
+        if let Some(missing) = QUERY_AUTH_PARAMETERS.iter().find(|name| !request.has_param(name)) {
+            return Err(errors::authorization_query_parameters(format!(
+                "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, \
+                 X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters; {missing} is missing."
+            )));
+        }
+        let date = request.param("X-Amz-Date").unwrap_or_default();
+        let expires = request.param("X-Amz-Expires").unwrap_or_default();
+        let expires: u64 = expires.parse().map_err(|_| {
+            errors::authorization_query_parameters(format!("X-Amz-Expires should be a number, found {expires:?}"))
         })?;
-        let signed_at = parse_amz_date(date)
-            .ok_or_else(|| errors::access_denied(format!("X-Amz-Date {date:?} is not in the form YYYYMMDDTHHMMSSZ")))?;
+        // S3's message for this case, as quoted in <https://github.com/aws/aws-cli/issues/5464>.
+        if expires > MAX_PRESIGNED_EXPIRES_SECONDS {
+            return Err(errors::authorization_query_parameters(format!(
+                "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less \
+                 than {MAX_PRESIGNED_EXPIRES_SECONDS} seconds, found {expires}"
+            )));
+        }
+        let signed_at = parse_amz_date(date).ok_or_else(|| {
+            errors::authorization_query_parameters(format!("X-Amz-Date {date:?} is not in the form YYYYMMDDTHHMMSSZ"))
+        })?;
         let now = unix_seconds(SystemTime::now());
         let expires_at = signed_at + i64::try_from(expires).unwrap_or(i64::MAX);
         if now > expires_at {
@@ -550,6 +570,23 @@ impl S3 {
                 .with("X-Amz-Expires", expires.to_string())
                 .with("Expires", timestamp(expires_at))
                 .with("ServerTime", timestamp(now)));
+        }
+
+        // The emulator cannot recompute a signature without the secret key,
+        // but a request that lacks a header the URL signs can never match it.
+        let signed_headers = request.param("X-Amz-SignedHeaders").unwrap_or_default();
+        if let Some(missing) =
+            signed_headers.split(';').find(|name| !name.is_empty() && !request.headers.contains_key(*name))
+        {
+            return Err(errors::S3Error::new(
+                "SignatureDoesNotMatch",
+                403,
+                format!(
+                    "The request signature we calculated does not match the signature you provided: the URL signs \
+                     the {missing} header, which the request does not send."
+                ),
+            )
+            .with("SignedHeaders", signed_headers));
         }
         Ok(())
     }
@@ -666,13 +703,26 @@ pub fn http_date(time: SystemTime) -> String {
     httpdate::fmt_http_date(time)
 }
 
-/// Rejects a SigV2 presigned URL whose `Expires`, in seconds since the Unix
-/// epoch, has passed, as boto3 presigns S3 URLs by default. See "Query string
-/// request authentication alternative" in
-/// <https://docs.aws.amazon.com/AmazonS3/latest/API/RESTAuthentication.html>.
+/// The query parameters of a SigV4 presigned URL, all required
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html>).
+const QUERY_AUTH_PARAMETERS: [&str; 6] =
+    ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Expires"];
+
+/// Maximum validity of a SigV4 presigned URL: seven days, in seconds.
+const MAX_PRESIGNED_EXPIRES_SECONDS: u64 = 604_800;
+
+/// Rejects a SigV2 presigned URL, as boto3 presigns S3 URLs by default, that
+/// lacks `Signature` or `Expires`, or whose `Expires`, in seconds since the
+/// Unix epoch, has passed. See "Query string request authentication
+/// alternative" in <https://docs.aws.amazon.com/AmazonS3/latest/API/RESTAuthentication.html>.
 fn check_legacy_presigned_expiry(request: &S3Request<'_>) -> S3Result<()> {
-    let Some(expires) = request.param("Expires") else {
-        return Ok(());
+    // The message for a SigV2 URL without one of its three parameters, as a
+    // request through CloudFront to S3 quoted it in <https://github.com/aws/aws-sdk-php/issues/97>.
+    // NOTE: the AccessDenied code and 403 status are assumed, not measured.
+    let (Some(expires), true) = (request.param("Expires"), request.has_param("Signature")) else {
+        return Err(errors::access_denied(
+            "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters",
+        ));
     };
     let expires_at: i64 = expires.parse().map_err(|_| {
         errors::access_denied(format!("Expires {expires:?} is not a number of seconds since the epoch"))

@@ -79,6 +79,16 @@ const STORAGE_CLASSES: [&str; 15] = [
 /// (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html>).
 const ARCHIVED_STORAGE_CLASSES: [&str; 2] = ["GLACIER", "DEEP_ARCHIVE"];
 
+/// Rejects reading the bytes of an archived object, which S3 serves only
+/// after a restore, with `InvalidObjectState`.
+pub fn check_not_archived(object: &Object) -> S3Result<()> {
+    let storage_class = object.headers.storage_class();
+    if ARCHIVED_STORAGE_CLASSES.contains(&storage_class) {
+        return Err(errors::invalid_object_state(storage_class));
+    }
+    Ok(())
+}
+
 /// Reads `x-amz-storage-class`: `None` for STANDARD or no header,
 /// `InvalidStorageClass` for a class S3 does not know.
 pub fn requested_storage_class(headers: &HeaderMap) -> S3Result<Option<String>> {
@@ -208,6 +218,9 @@ pub fn put_object(request: &S3Request<'_>, bucket: &Bucket, payload: Payload) ->
     set_header(&mut response, "etag", &etag);
     if let Some((algorithm, value)) = &payload.checksum {
         set_header(&mut response, algorithm.header_name(), value);
+        // A single PutObject's checksum always covers the whole object (the
+        // ChecksumType member of PutObjectOutput in the AWS SDK references).
+        set_header(&mut response, "x-amz-checksum-type", "FULL_OBJECT");
     }
     Ok(response)
 }
@@ -349,7 +362,12 @@ pub fn parse_range(value: &str, size: u64) -> S3Result<Option<ByteRange>> {
     let Some((first, last)) = spec.split_once('-') else {
         return Ok(None);
     };
-    let number = |text: &str| text.trim().parse::<u64>().ok();
+    // A position too large for u64 is still a position, past the end of any object.
+    let number = |text: &str| {
+        let digits = text.trim();
+        let valid = !digits.is_empty() && digits.bytes().all(|byte| byte.is_ascii_digit());
+        valid.then(|| digits.parse::<u64>().unwrap_or(u64::MAX))
+    };
     let range = match (first.trim().is_empty(), last.trim().is_empty()) {
         (true, true) => return Ok(None),
         // `bytes=-N`: the last N bytes.
@@ -526,7 +544,12 @@ pub fn delete_object(request: &S3Request<'_>, bucket: &Bucket) -> HttpResponse {
 /// checksum on every DeleteObjects request
 /// (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html>).
 pub fn delete_objects(s3: &S3, request: &S3Request<'_>, bucket: &Bucket, payload: &Payload) -> S3Result<HttpResponse> {
-    if request.header("content-md5").is_none() && payload.checksum.is_none() {
+    // A checksum counts only when the request sends its value, in a header or a trailer.
+    let sends_checksum = request.header("x-amz-trailer").is_some()
+        || super::body::ChecksumAlgorithm::ALL
+            .into_iter()
+            .any(|algorithm| request.header(algorithm.header_name()).is_some());
+    if request.header("content-md5").is_none() && !(payload.checksum.is_some() && sends_checksum) {
         return Err(errors::missing_content_md5());
     }
     let root = xml::parse(&payload.data, "Delete")?;
@@ -617,20 +640,26 @@ pub fn copy_object(s3: &S3, request: &S3Request<'_>, bucket: &Bucket) -> S3Resul
     let replace_metadata = directive(request, "x-amz-metadata-directive")?;
     let replace_tags = directive(request, "x-amz-tagging-directive")?;
     let (source, object) = copy_source_object(s3, request)?;
+    // A copy takes the storage class the request names, STANDARD without one.
+    let storage_class = requested_storage_class(request.headers)?;
 
-    if source.bucket == bucket.name && source.key == key && !replace_metadata {
+    // Copying an object onto itself is how S3 changes its storage class, so a
+    // copy in place is legal when it replaces the metadata or names another class
+    // (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/sc-howtoset.html>).
+    // NOTE: a copy in place that names the class the object already has is
+    // rejected here, but AWS was not measured for that case.
+    let changes_storage_class = request.header("x-amz-storage-class").is_some()
+        && storage_class.as_deref().unwrap_or(STANDARD) != object.headers.storage_class();
+    if source.bucket == bucket.name && source.key == key && !replace_metadata && !changes_storage_class {
         return Err(errors::invalid_request(
             "This copy request is illegal because it is trying to copy an object to itself without changing the \
              object's metadata, storage class, website redirect location or encryption attributes.",
         ));
     }
-    if ARCHIVED_STORAGE_CLASSES.contains(&object.headers.storage_class()) {
-        return Err(errors::invalid_object_state(object.headers.storage_class()));
-    }
+    check_not_archived(&object)?;
     let tags = if replace_tags { tags_from_header(request)? } else { object.tags.clone() };
     let mut headers = if replace_metadata { object_headers(request.headers)? } else { object.headers.clone() };
-    // A copy takes the storage class the request names, STANDARD without one.
-    headers.storage_class = requested_storage_class(request.headers)?;
+    headers.storage_class = storage_class;
     let owner = object_owner(request, bucket)?;
     let checksum = match request.header("x-amz-checksum-algorithm") {
         Some(name) => {
@@ -726,6 +755,15 @@ mod tests {
         assert_eq!(parse_range("bytes=0-1,5-6", 100), Ok(None));
         assert_eq!(parse_range("bytes=100-", 100).map_err(|e| e.code().to_owned()), Err("InvalidRange".to_owned()));
         assert_eq!(parse_range("bytes=-0", 100).map_err(|e| e.code().to_owned()), Err("InvalidRange".to_owned()));
+    }
+
+    #[test]
+    fn ranges_beyond_u64_are_not_ignored() {
+        let huge = "99999999999999999999999";
+        assert_eq!(parse_range(&format!("bytes=0-{huge}"), 100), Ok(Some(ByteRange { first: 0, last: 99 })));
+        assert_eq!(parse_range(&format!("bytes=-{huge}"), 100), Ok(Some(ByteRange { first: 0, last: 99 })));
+        let past_end = parse_range(&format!("bytes={huge}-"), 100).map_err(|e| e.code().to_owned());
+        assert_eq!(past_end, Err("InvalidRange".to_owned()));
     }
 
     #[test]
