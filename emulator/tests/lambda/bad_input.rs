@@ -144,3 +144,41 @@ async fn bad_layer_arns_are_rejected() {
     assert!(listed.functions().is_empty(), "no function was created");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn zero_padded_version_is_not_a_version() {
+    // Lambda version qualifiers are the strings "1", "2", ...; "01" names no version,
+    // so it must not reach version 1 behind the back of the aliases that reference it.
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    create_function(&lambda, "padded", Runtime::Python312, "app.handler", python_zip()).await;
+    lambda.publish_version().function_name("padded").send().await.expect("PublishVersion");
+    lambda.create_alias().function_name("padded").name("live").function_version("1").send().await.expect("CreateAlias");
+
+    let padded_alias = lambda.create_alias().function_name("padded").name("padded").function_version("01").send().await;
+    assert_eq!(outcome(&padded_alias), "ResourceNotFoundException", "CreateAlias with FunctionVersion 01");
+    let aliases = lambda.list_aliases().function_name("padded").send().await.expect("ListAliases");
+    assert_eq!(aliases.aliases().len(), 1, "only the alias live exists");
+
+    let padded_get = lambda.get_function().function_name("padded").qualifier("01").send().await;
+    assert_eq!(outcome(&padded_get), "ResourceNotFoundException", "GetFunction with Qualifier 01");
+
+    let padded_delete = lambda.delete_function().function_name("padded").qualifier("01").send().await;
+    assert_eq!(outcome(&padded_delete), "ResourceNotFoundException", "DeleteFunction with Qualifier 01");
+    let version = lambda.get_function().function_name("padded").qualifier("1").send().await;
+    assert_eq!(outcome(&version), "ok", "version 1 survives");
+    let through_alias = lambda.get_function().function_name("padded").qualifier("live").send().await;
+    assert_eq!(outcome(&through_alias), "ok", "the alias live still reaches version 1");
+
+    let padded_permission = lambda
+        .add_permission()
+        .function_name("padded")
+        .qualifier("01")
+        .statement_id("padded")
+        .action("lambda:InvokeFunction")
+        .principal(crate::common::OTHER)
+        .send()
+        .await;
+    assert_eq!(outcome(&padded_permission), "ResourceNotFoundException", "AddPermission with Qualifier 01");
+    server.shutdown().await;
+}

@@ -11,7 +11,7 @@ use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::model::{Alias, Code, Function, LATEST, LayerUse, VersionConfig};
+use super::model::{Alias, Code, Function, LATEST, LayerUse, VersionConfig, version_number};
 use super::pagination::{self, PageRequest};
 use super::{Lambda, LambdaRequest, Operation, empty_response, errors, json_response, layers, timestamp_now, zip};
 use crate::arn::{format_function_arn, parse_function_address};
@@ -479,7 +479,10 @@ pub fn delete_function(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResul
                 "$LATEST version cannot be deleted without deleting the function.".to_owned(),
             )),
             Some(qualifier) => {
-                let Ok(number) = qualifier.parse::<u64>() else {
+                let Some(number) = version_number(qualifier) else {
+                    if qualifier.bytes().all(|byte| byte.is_ascii_digit()) {
+                        return Err(errors::function_not_found(&target.resource_arn()));
+                    }
                     return Err(errors::invalid_parameter(format!(
                         "Deletion of aliases is not supported by DeleteFunction; use DeleteAlias for {qualifier}."
                     )));
@@ -730,7 +733,7 @@ fn check_alias_target(
     version: &str,
     weights: &BTreeMap<String, f64>,
 ) -> AwsResult<()> {
-    if !function.has_qualifier(version) || version.parse::<u64>().is_err() && version != LATEST {
+    if !function.has_qualifier(version) || version_number(version).is_none() && version != LATEST {
         return Err(errors::not_found(format!(
             "Function not found: {}",
             format_function_arn(&target.namespace, &function.name, Some(version))
@@ -760,7 +763,7 @@ fn check_alias_target(
                 "Invalid function version {extra}. Function version {extra} is already included in routing configuration."
             )));
         }
-        if !extra.parse::<u64>().is_ok_and(|number| function.versions.contains_key(&number)) {
+        if !version_number(extra).is_some_and(|number| function.versions.contains_key(&number)) {
             return Err(errors::invalid_parameter(format!(
                 "Function version {extra} in RoutingConfig does not exist."
             )));
