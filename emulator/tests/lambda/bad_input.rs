@@ -147,8 +147,8 @@ async fn bad_layer_arns_are_rejected() {
 
 #[tokio::test]
 async fn zero_padded_version_is_not_a_version() {
-    // Lambda version qualifiers are the strings "1", "2", ...; "01" names no version,
-    // so it must not reach version 1 behind the back of the aliases that reference it.
+    // Lambda names versions "1", "2", ... so "01" names no version, and it must not
+    // reach version 1 behind the back of the aliases that reference it.
     let server = start().await;
     let lambda = client(&server, OWNER, REGION);
     create_function(&lambda, "padded", Runtime::Python312, "app.handler", python_zip()).await;
@@ -180,5 +180,80 @@ async fn zero_padded_version_is_not_a_version() {
         .send()
         .await;
     assert_eq!(outcome(&padded_permission), "ResourceNotFoundException", "AddPermission with Qualifier 01");
+    server.shutdown().await;
+}
+
+/// Builds a package with `app.py` and one more entry named `name`.
+fn zip_with_entry(name: &str) -> Vec<u8> {
+    crate::common::zip(&[("app.py", crate::common::PYTHON_APP.as_bytes(), 0o644), (name, b"print('x')\n", 0o644)])
+}
+
+#[tokio::test]
+async fn unsafe_zip_paths_are_rejected() {
+    // The package is unpacked at invocation time, so an entry that cannot be
+    // unpacked safely must be rejected when the code is uploaded.
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    for name in ["../escape.py", "/absolute.py", "lib/../../escape.py", "./app.py", ""] {
+        let result = create_raw(&lambda, "unsafe-path", Runtime::Python312, zip_with_entry(name)).await;
+        assert_eq!(result, "InvalidParameterValueException", "CreateFunction with entry {name:?}");
+    }
+    let listed = lambda.list_functions().send().await.expect("ListFunctions");
+    assert!(listed.functions().is_empty(), "no function was created");
+
+    let arn = create_function(&lambda, "safe", Runtime::Python312, "app.handler", python_zip()).await;
+    let before = lambda.get_function().function_name(&arn).send().await.expect("GetFunction");
+    let update = lambda
+        .update_function_code()
+        .function_name("safe")
+        .zip_file(Blob::new(zip_with_entry("../escape.py")))
+        .send()
+        .await;
+    assert_eq!(outcome(&update), "InvalidParameterValueException", "UpdateFunctionCode with ../escape.py");
+    let after = lambda.get_function().function_name(&arn).send().await.expect("GetFunction");
+    let sha = |output: &aws_sdk_lambda::operation::get_function::GetFunctionOutput| {
+        output.configuration().and_then(|configuration| configuration.code_sha256()).map(str::to_owned)
+    };
+    assert_eq!(sha(&before), sha(&after), "the code is unchanged");
+
+    let layer = lambda
+        .publish_layer_version()
+        .layer_name("unsafe")
+        .content(
+            aws_sdk_lambda::types::LayerVersionContentInput::builder()
+                .zip_file(Blob::new(zip_with_entry("../../etc/escape")))
+                .build(),
+        )
+        .send()
+        .await;
+    assert_eq!(outcome(&layer), "InvalidParameterValueException", "PublishLayerVersion with ../../etc/escape");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn oversized_unzipped_package_is_rejected() {
+    // Lambda rejects a package over 262144000 bytes unpacked when it is uploaded.
+    // The entry declares 300 MiB in the central directory but stores a few bytes.
+    let mut package = python_zip();
+    let central = package.windows(4).position(|window| window == b"PK\x01\x02").expect("a central directory entry");
+    package[central + 24..central + 28].copy_from_slice(&(300u32 * 1024 * 1024).to_le_bytes());
+
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    let result = lambda
+        .create_function()
+        .function_name("huge")
+        .runtime(Runtime::Python312)
+        .role(ROLE)
+        .handler("app.handler")
+        .code(FunctionCode::builder().zip_file(Blob::new(package)).build())
+        .send()
+        .await;
+    let error = result.expect_err("a package over 262144000 bytes unpacked");
+    assert_eq!(error_of(&error), ("InvalidParameterValueException".to_owned(), 400));
+    let message = aws_sdk_lambda::error::ProvideErrorMetadata::message(&error).unwrap_or_default().to_owned();
+    assert!(message.contains("262144000"), "the message names the limit: {message}");
+    let listed = lambda.list_functions().send().await.expect("ListFunctions");
+    assert!(listed.functions().is_empty(), "no function was created");
     server.shutdown().await;
 }

@@ -190,10 +190,23 @@ pub fn read_code(lambda: &Lambda, code: &FunctionCode) -> AwsResult<Arc<Code>> {
             "Please provide a source for function code: ZipFile, or S3Bucket and S3Key.".to_owned(),
         ));
     };
-    if let Err(error) = zip::list_entries(&zip) {
-        return Err(errors::invalid_parameter(format!(
-            "Could not unzip uploaded file. Please check your file, then try to upload again. ({error})"
-        )));
+    // Lambda checks the unpacked size on upload, with this message and status 400
+    // (seen in https://github.com/aws-samples/serverless-pdf-chat/issues/51).
+    // Entries that could not be unpacked safely are rejected here too, because
+    // they would otherwise fail every Invoke.
+    match zip::check(&zip) {
+        Ok(_) => {}
+        Err(zip::ZipError::TooLarge) => {
+            return Err(errors::invalid_parameter(format!(
+                "Unzipped size must be smaller than {} bytes",
+                zip::MAX_UNZIPPED_BYTES
+            )));
+        }
+        Err(error) => {
+            return Err(errors::invalid_parameter(format!(
+                "Could not unzip uploaded file. Please check your file, then try to upload again. ({error})"
+            )));
+        }
     }
     Ok(Arc::new(Code::new(zip)))
 }
