@@ -472,3 +472,32 @@ async fn zero_concurrency_throttles() {
     assert_eq!(crate::common::error_of(&error), ("TooManyRequestsException".to_owned(), 429));
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn shutdown_kills_new_session_child() {
+    if !interpreter_available("python3") {
+        return;
+    }
+    // A child that calls setsid leaves the worker's process group, so killing
+    // the group alone would leave it running after the emulator stops.
+    let app = br#"
+import subprocess
+def handler(event, context):
+    child = subprocess.Popen(["sleep", "300"], start_new_session=True)
+    return {"child": child.pid}
+"#;
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    create_function(&lambda, "detacher", Runtime::Python312, "app.handler", zip(&[("app.py", app, 0o644)])).await;
+    let output = lambda.invoke().function_name("detacher").send().await.expect("Invoke");
+    let child = u32::try_from(body(&output)["child"].as_u64().expect("child pid")).expect("pid fits");
+    assert!(process_alive(child), "the detached child runs before shutdown");
+
+    server.shutdown().await;
+    let child_gone = wait_until_gone(child).await;
+    if !child_gone {
+        // Do not leave the test's own process behind when the assertion fails.
+        let _ = std::process::Command::new("kill").args(["-s", "KILL", &child.to_string()]).status();
+    }
+    assert!(child_gone, "the detached child {child} survived shutdown");
+}

@@ -8,7 +8,8 @@
 //! small runtime client for Python and Node.js ([`PYTHON_CLIENT`],
 //! [`NODE_CLIENT`]). It serves the Runtime API on its own loopback port. Its
 //! child process runs in a process group of its own, so stopping the worker
-//! kills every process the handler started. Workers are reused while warm, stopped after
+//! kills every process the handler started, and on Linux also those that left
+//! the group but kept the worker's marker variable. Workers are reused while warm, stopped after
 //! [`IDLE_TIMEOUT`] without use, on timeout, when the function changes and
 //! when the server shuts down.
 //!
@@ -269,6 +270,8 @@ struct Shared {
 pub struct Worker {
     key: String,
     process_group: u32,
+    /// The value of [`WORKER_MARKER`] in the environment of this worker's processes.
+    marker: String,
     directory: TempDirectory,
     shared: Arc<Shared>,
     queue: mpsc::Sender<Pending>,
@@ -294,6 +297,7 @@ impl Worker {
         }
         *stopped = true;
         kill_process_group(self.process_group);
+        kill_marked_processes(&self.marker);
         let _ = self.stop_server.send(true);
         self.directory.remove();
         tracing::debug!(worker = %self.key, process_group = self.process_group, "stopped Lambda worker");
@@ -418,6 +422,57 @@ fn kill_process_group(process_group: u32) {
     if let Err(error) = status {
         tracing::warn!(%error, process_group, "could not run kill for a Lambda worker");
     }
+}
+
+/// The environment variable that marks every process of a worker, so the
+/// descendants that left the worker's process group with `setsid` are found.
+const WORKER_MARKER: &str = "CROSSCHECK_LAMBDA_WORKER";
+
+/// Kills with SIGKILL every process whose environment has [`WORKER_MARKER`]
+/// set to `marker`.
+///
+/// NOTE: this reads `/proc`, so it finds nothing outside Linux, and it misses
+/// a descendant that was started with a cleared environment.
+fn kill_marked_processes(marker: &str) {
+    let variable = format!("{WORKER_MARKER}={marker}");
+    // A marked process may fork while its parent is being killed, so a few passes run.
+    for _ in 0..3 {
+        let pids = marked_processes(variable.as_bytes());
+        if pids.is_empty() {
+            return;
+        }
+        tracing::debug!(?pids, "killing Lambda worker processes outside the process group");
+        let status = Command::new("kill")
+            .args(["-s", "KILL", "--"])
+            .args(&pids)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        if let Err(error) = status {
+            tracing::warn!(%error, ?pids, "could not run kill for Lambda worker processes");
+            return;
+        }
+    }
+}
+
+/// Lists the ids of the live processes whose environment contains `variable` (`NAME=value`).
+fn marked_processes(variable: &[u8]) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let pid = entry.file_name().into_string().ok()?;
+            if !pid.bytes().all(|byte| byte.is_ascii_digit()) {
+                return None;
+            }
+            // A zombie's environ is empty, so processes already killed are not listed again.
+            let environ = std::fs::read(entry.path().join("environ")).ok()?;
+            environ.split(|byte| *byte == 0).any(|entry| entry == variable).then_some(pid)
+        })
+        .collect()
 }
 
 /// The facts about a function version that a worker needs to run it.
@@ -615,7 +670,9 @@ impl Workers {
         let (stop_server, server_stopped) = watch::channel(false);
         tokio::spawn(serve_runtime_api(listener, shared.clone(), server_stopped));
 
-        let environment = child_environment(function, &directory, port, &command.path_prefix);
+        let marker = uuid::Uuid::new_v4().simple().to_string();
+        let mut environment = child_environment(function, &directory, port, &command.path_prefix);
+        environment.insert(WORKER_MARKER.to_owned(), marker.clone());
         let mut child_command = Command::new(&command.program);
         child_command
             .args(&command.args)
@@ -661,6 +718,7 @@ impl Workers {
         Ok(Worker {
             key: function.version_arn.clone(),
             process_group,
+            marker,
             directory: directory_guard,
             shared,
             queue,
