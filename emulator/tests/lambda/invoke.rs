@@ -501,3 +501,61 @@ def handler(event, context):
     }
     assert!(child_gone, "the detached child {child} survived shutdown");
 }
+
+#[tokio::test]
+async fn code_update_lets_running_invocation_finish() {
+    if !interpreter_available("python3") {
+        return;
+    }
+    // An invocation that is already running finishes with the code it started
+    // with, and only later invocations get the new code.
+    let handler = |version: &str| {
+        format!(
+            "import os, time\ndef handler(event, context):\n    if event.get('started'):\n        open(event['started'], 'w').write('x')\n        time.sleep(2)\n    return {{'code': '{version}', 'pid': os.getpid()}}\n"
+        )
+    };
+    let started = std::env::temp_dir().join(format!("crosscheck-lambda-update-{}", std::process::id()));
+    let _ = std::fs::remove_file(&started);
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    let old_code = handler("v1");
+    create_function(
+        &lambda,
+        "updated",
+        Runtime::Python312,
+        "app.handler",
+        zip(&[("app.py", old_code.as_bytes(), 0o644)]),
+    )
+    .await;
+
+    let running = tokio::spawn({
+        let lambda = lambda.clone();
+        let event = json!({ "started": started.to_string_lossy() });
+        async move { lambda.invoke().function_name("updated").payload(payload(&event)).send().await }
+    });
+    let mut waited = 0;
+    while !started.exists() && waited < 200 {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        waited += 1;
+    }
+    assert!(started.exists(), "the first invocation started within 10 s");
+    let new_code = handler("v2");
+    lambda
+        .update_function_code()
+        .function_name("updated")
+        .zip_file(Blob::new(zip(&[("app.py", new_code.as_bytes(), 0o644)])))
+        .send()
+        .await
+        .expect("UpdateFunctionCode");
+
+    let first = running.await.expect("the invocation task").expect("Invoke");
+    let _ = std::fs::remove_file(&started);
+    assert_eq!(first.function_error(), None, "the running invocation was not killed: {:?}", body(&first));
+    assert_eq!(body(&first)["code"], "v1", "the running invocation finishes with the old code");
+    let old_pid = u32::try_from(body(&first)["pid"].as_u64().expect("pid")).expect("pid fits");
+    assert!(wait_until_gone(old_pid).await, "the old worker {old_pid} stops after its invocation");
+
+    let second = lambda.invoke().function_name("updated").send().await.expect("Invoke after the update");
+    assert_eq!(body(&second)["code"], "v2", "the next invocation runs the new code");
+    server.shutdown().await;
+}

@@ -577,7 +577,7 @@ pub fn update_function_code(lambda: &Lambda, request: &LambdaRequest<'_>) -> Aws
             if input.publish.unwrap_or(false) { publish(function, None) } else { function.latest.clone() };
         Ok((configuration_json(function, &output_config), target.arn()))
     })?;
-    lambda.workers.stop_function(&format!("{arn}:{LATEST}"));
+    lambda.workers.retire_function(&format!("{arn}:{LATEST}"));
     Ok(json_response(StatusCode::OK, &body, &request.context.request_id))
 }
 
@@ -644,7 +644,7 @@ pub fn update_function_configuration(lambda: &Lambda, request: &LambdaRequest<'_
         });
         Ok((configuration_json(function, &function.latest), target.arn()))
     })?;
-    lambda.workers.stop_function(&format!("{arn}:{LATEST}"));
+    lambda.workers.retire_function(&format!("{arn}:{LATEST}"));
     Ok(json_response(StatusCode::OK, &body, &request.context.request_id))
 }
 

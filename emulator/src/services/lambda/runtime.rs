@@ -497,6 +497,20 @@ pub struct Workers {
     /// Set by [`Workers::stop_all`], so an asynchronous invocation still in
     /// flight at shutdown cannot start a process that no one stops.
     closed: std::sync::atomic::AtomicBool,
+    /// Workers taken out of their pool by [`Workers::retire_function`] while
+    /// they ran an invocation. Each stops when its lease ends and drops the
+    /// last reference, or at [`Workers::stop_all`], whichever comes first.
+    retired: Mutex<Vec<Weak<Worker>>>,
+}
+
+/// Removes from `map` the pools of `arn` and of every version under it, and returns their workers.
+fn take_function_pools(map: &mut HashMap<String, Pool>, arn: &str) -> Vec<Arc<Worker>> {
+    let keys: Vec<String> = map
+        .keys()
+        .filter(|key| *key == arn || key.strip_prefix(arn).is_some_and(|rest| rest.starts_with(':')))
+        .cloned()
+        .collect();
+    keys.iter().filter_map(|key| map.remove(key)).flatten().collect()
 }
 
 /// Numbers worker directories; global, because several emulators may share one process.
@@ -516,16 +530,33 @@ pub enum StartError {
 impl Workers {
     /// Stops and removes the workers of `arn` and of every version under it.
     pub fn stop_function(&self, arn: &str) {
-        let removed: Vec<Arc<Worker>> = {
-            let mut map = lock(&self.by_key);
-            let keys: Vec<String> = map
-                .keys()
-                .filter(|key| *key == arn || key.strip_prefix(arn).is_some_and(|rest| rest.starts_with(':')))
-                .cloned()
-                .collect();
-            keys.iter().filter_map(|key| map.remove(key)).flatten().collect()
-        };
+        let removed = take_function_pools(&mut lock(&self.by_key), arn);
         for worker in removed {
+            worker.stop();
+        }
+    }
+
+    /// Removes the workers of `arn` and of every version under it from their
+    /// pools, so the next invocation starts with the function's current code.
+    /// Idle workers stop now. A busy worker finishes its invocation with the
+    /// code it started with and stops when its lease ends.
+    ///
+    /// NOTE: unverified that Lambda lets a running invocation finish on the old
+    /// code. Its UpdateFunctionConfiguration reference states only that a
+    /// function can still be invoked while an update is in progress.
+    pub fn retire_function(&self, arn: &str) {
+        let idle: Vec<Arc<Worker>> = {
+            let mut map = lock(&self.by_key);
+            let removed = take_function_pools(&mut map, arn);
+            // Leases are taken under the map lock, so a worker idle here cannot be leased before it stops.
+            let (busy, idle): (Pool, Pool) =
+                removed.into_iter().partition(|worker| worker.in_use.load(Ordering::SeqCst));
+            let mut retired = lock(&self.retired);
+            retired.retain(|worker| worker.strong_count() > 0);
+            retired.extend(busy.iter().map(Arc::downgrade));
+            idle
+        };
+        for worker in idle {
             worker.stop();
         }
     }
@@ -539,7 +570,8 @@ impl Workers {
     pub fn stop_all(&self) {
         self.closed.store(true, Ordering::SeqCst);
         let removed: Vec<Arc<Worker>> = lock(&self.by_key).drain().flat_map(|(_, pool)| pool).collect();
-        for worker in removed {
+        let retired: Vec<Arc<Worker>> = lock(&self.retired).drain(..).filter_map(|worker| worker.upgrade()).collect();
+        for worker in removed.into_iter().chain(retired) {
             worker.stop();
         }
     }
