@@ -257,3 +257,45 @@ async fn oversized_unzipped_package_is_rejected() {
     assert!(listed.functions().is_empty(), "no function was created");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn invalid_environment_is_rejected() {
+    // Keys follow [a-zA-Z]([a-zA-Z0-9_])+ and all variables together take at most 4 KB
+    // (https://docs.aws.amazon.com/lambda/latest/dg/API_Environment.html,
+    // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html).
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    let create = |variables: aws_sdk_lambda::types::Environment| {
+        lambda
+            .create_function()
+            .function_name("env")
+            .runtime(Runtime::Python312)
+            .role(ROLE)
+            .handler("app.handler")
+            .environment(variables)
+            .code(FunctionCode::builder().zip_file(Blob::new(python_zip())).build())
+            .send()
+    };
+    for key in ["1BAD", "A", "A-B", "A=B", "_LEADING"] {
+        let variables = aws_sdk_lambda::types::Environment::builder().variables(key, "value").build();
+        assert_eq!(outcome(&create(variables).await), "ValidationException", "variable name {key:?}");
+    }
+    let large = aws_sdk_lambda::types::Environment::builder().variables("LARGE", "x".repeat(5000)).build();
+    assert_eq!(outcome(&create(large).await), "InvalidParameterValueException", "variables over 4 KB");
+    let listed = lambda.list_functions().send().await.expect("ListFunctions");
+    assert!(listed.functions().is_empty(), "no function was created");
+
+    create_function(&lambda, "env-update", Runtime::Python312, "app.handler", python_zip()).await;
+    let update = lambda
+        .update_function_configuration()
+        .function_name("env-update")
+        .environment(aws_sdk_lambda::types::Environment::builder().variables("9LIVES", "x").build())
+        .send()
+        .await;
+    assert_eq!(outcome(&update), "ValidationException", "UpdateFunctionConfiguration with 9LIVES");
+    let configuration =
+        lambda.get_function_configuration().function_name("env-update").send().await.expect("GetFunctionConfiguration");
+    let variables = configuration.environment().and_then(|environment| environment.variables());
+    assert!(variables.is_none_or(|variables| variables.is_empty()), "the configuration is unchanged: {variables:?}");
+    server.shutdown().await;
+}

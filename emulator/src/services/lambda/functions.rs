@@ -245,7 +245,34 @@ const RESERVED_VARIABLES: &[&str] = &[
     "LAMBDA_RUNTIME_DIR",
 ];
 
+/// Maximum size of a function's variables together, measured as their JSON object
+/// (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html>).
+const MAX_ENVIRONMENT_BYTES: usize = 4 * 1024;
+
+/// Reports whether `name` matches the documented key pattern `[a-zA-Z]([a-zA-Z0-9_])+`
+/// (<https://docs.aws.amazon.com/lambda/latest/dg/API_Environment.html>).
+fn is_variable_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes.next().is_some_and(|first| first.is_ascii_alphabetic())
+        && name.len() >= 2
+        && bytes.all(|byte| byte.is_ascii_alphanumeric() || byte == b'_')
+}
+
 fn check_environment(variables: &BTreeMap<String, String>) -> AwsResult<()> {
+    if let Some(name) = variables.keys().find(|name| !is_variable_name(name)) {
+        return Err(errors::validation(
+            "environment.variables",
+            name,
+            "Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+",
+        ));
+    }
+    // NOTE: unverified that Lambda measures the 4 KB as the JSON object, and its exact message.
+    let size = serde_json::to_string(variables).map_or(usize::MAX, |json| json.len());
+    if size > MAX_ENVIRONMENT_BYTES {
+        return Err(errors::invalid_parameter(format!(
+            "Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. The variables take {size} bytes; the limit is {MAX_ENVIRONMENT_BYTES}."
+        )));
+    }
     let reserved: Vec<&str> =
         variables.keys().map(String::as_str).filter(|name| RESERVED_VARIABLES.contains(name)).collect();
     if reserved.is_empty() {
