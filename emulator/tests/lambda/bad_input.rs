@@ -299,3 +299,58 @@ async fn invalid_environment_is_rejected() {
     assert!(variables.is_none_or(|variables| variables.is_empty()), "the configuration is unchanged: {variables:?}");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn invalid_handler_and_description_are_rejected() {
+    // Handler: at most 128 characters matching [^\s]+; Description: at most 256 characters
+    // (https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html).
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    let long_handler = format!("app.{}", "h".repeat(125));
+    for handler in ["", "app handler", "app.handler\n", long_handler.as_str()] {
+        let result = lambda
+            .create_function()
+            .function_name("handler")
+            .runtime(Runtime::Python312)
+            .role(ROLE)
+            .handler(handler)
+            .code(FunctionCode::builder().zip_file(Blob::new(python_zip())).build())
+            .send()
+            .await;
+        assert_eq!(outcome(&result), "ValidationException", "handler {handler:?}");
+    }
+    let description = lambda
+        .create_function()
+        .function_name("handler")
+        .runtime(Runtime::Python312)
+        .role(ROLE)
+        .handler("app.handler")
+        .description("d".repeat(257))
+        .code(FunctionCode::builder().zip_file(Blob::new(python_zip())).build())
+        .send()
+        .await;
+    assert_eq!(outcome(&description), "ValidationException", "a description of 257 characters");
+    let listed = lambda.list_functions().send().await.expect("ListFunctions");
+    assert!(listed.functions().is_empty(), "no function was created");
+
+    create_function(&lambda, "handler-update", Runtime::Python312, "app.handler", python_zip()).await;
+    let update =
+        lambda.update_function_configuration().function_name("handler-update").handler("app. handler").send().await;
+    assert_eq!(outcome(&update), "ValidationException", "UpdateFunctionConfiguration with a space in the handler");
+    let update_description = lambda
+        .update_function_configuration()
+        .function_name("handler-update")
+        .description("d".repeat(257))
+        .send()
+        .await;
+    assert_eq!(outcome(&update_description), "ValidationException", "UpdateFunctionConfiguration with 257 characters");
+    let configuration = lambda
+        .get_function_configuration()
+        .function_name("handler-update")
+        .send()
+        .await
+        .expect("GetFunctionConfiguration");
+    assert_eq!(configuration.handler(), Some("app.handler"), "the handler is unchanged");
+    assert_eq!(configuration.description(), Some(""), "the description is unchanged");
+    server.shutdown().await;
+}

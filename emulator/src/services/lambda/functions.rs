@@ -300,6 +300,30 @@ fn check_role(role: &str) -> AwsResult<()> {
     }
 }
 
+/// Checks `Handler` against its model: at most 128 characters matching `[^\s]+`
+/// (<https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html>).
+fn check_handler(handler: &str) -> AwsResult<()> {
+    if handler.chars().count() > 128 {
+        return Err(errors::validation("handler", handler, "Member must have length less than or equal to 128"));
+    }
+    if handler.is_empty() || handler.chars().any(char::is_whitespace) {
+        return Err(errors::validation("handler", handler, "Member must satisfy regular expression pattern: [^\\s]+"));
+    }
+    Ok(())
+}
+
+/// Checks `Description` against its model: at most 256 characters.
+fn check_description(description: &str) -> AwsResult<()> {
+    if description.chars().count() > 256 {
+        return Err(errors::validation(
+            "description",
+            description,
+            "Member must have length less than or equal to 256",
+        ));
+    }
+    Ok(())
+}
+
 fn check_timeout(timeout: i64) -> AwsResult<u64> {
     if (1..=900).contains(&timeout) {
         Ok(timeout.unsigned_abs())
@@ -379,6 +403,10 @@ pub fn create_function(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResul
     let handler = input
         .handler
         .ok_or_else(|| errors::invalid_parameter("Handler is required for .zip file archive functions.".to_owned()))?;
+    check_handler(&handler)?;
+    if let Some(description) = &input.description {
+        check_description(description)?;
+    }
     let role = input.role.ok_or_else(|| errors::validation("role", "null", "Member must not be null"))?;
     check_role(&role)?;
     let timeout = check_timeout(input.timeout.unwrap_or(3))?;
@@ -629,6 +657,12 @@ pub fn update_function_configuration(lambda: &Lambda, request: &LambdaRequest<'_
     }
     if let Some(role) = &input.role {
         check_role(role)?;
+    }
+    if let Some(handler) = &input.handler {
+        check_handler(handler)?;
+    }
+    if let Some(description) = &input.description {
+        check_description(description)?;
     }
     let timeout = input.timeout.map(check_timeout).transpose()?;
     let memory_size = input.memory_size.map(check_memory).transpose()?;
