@@ -22,6 +22,17 @@ fn body(output: &aws_sdk_lambda::operation::invoke::InvokeOutput) -> Value {
         .unwrap_or_else(|error| panic!("payload {:?} is not JSON: {error}", String::from_utf8_lossy(bytes)))
 }
 
+/// Replaces the `/usr/bin/env python3` of a bootstrap's first line with the
+/// interpreter's absolute path, because the worker's `PATH` may not contain it.
+fn with_python_path(bootstrap: &[u8]) -> String {
+    let python = std::process::Command::new("python3")
+        .args(["-c", "import sys; print(sys.executable)"])
+        .output()
+        .expect("python3 runs");
+    let python = String::from_utf8_lossy(&python.stdout).trim().to_owned();
+    String::from_utf8_lossy(bootstrap).replace("/usr/bin/env python3", &python)
+}
+
 /// Waits up to one second for `pid` to disappear, because SIGKILL is delivered asynchronously.
 async fn wait_until_gone(pid: u32) -> bool {
     for _ in 0..50 {
@@ -214,12 +225,7 @@ while True:
 "#;
     let server = start().await;
     let lambda = client(&server, OWNER, REGION);
-    let python = std::process::Command::new("python3")
-        .args(["-c", "import sys; print(sys.executable)"])
-        .output()
-        .expect("python3 runs");
-    let python = String::from_utf8_lossy(&python.stdout).trim().to_owned();
-    let script = String::from_utf8_lossy(bootstrap).replace("/usr/bin/env python3", &python);
+    let script = with_python_path(bootstrap);
     create_function(
         &lambda,
         "custom",
@@ -557,5 +563,44 @@ async fn code_update_lets_running_invocation_finish() {
 
     let second = lambda.invoke().function_name("updated").send().await.expect("Invoke after the update");
     assert_eq!(body(&second)["code"], "v2", "the next invocation runs the new code");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn runtime_api_unknown_path_keeps_invocation() {
+    if !interpreter_available("python3") {
+        return;
+    }
+    // A POST to an unknown path under /invocation/{id}/ gets 404 and must not
+    // end the invocation, so the runtime can still post its response.
+    let bootstrap = br#"#!/usr/bin/env python3
+import json, os, urllib.error, urllib.request
+api = "http://" + os.environ["AWS_LAMBDA_RUNTIME_API"] + "/2018-06-01/runtime/invocation/"
+while True:
+    with urllib.request.urlopen(api + "next") as response:
+        request_id = response.headers["Lambda-Runtime-Aws-Request-Id"]
+        response.read()
+    try:
+        urllib.request.urlopen(urllib.request.Request(api + request_id + "/unknown", data=b"{}", method="POST")).read()
+        status = 202
+    except urllib.error.HTTPError as error:
+        status = error.code
+    body = json.dumps({"unknown_path_status": status}).encode()
+    urllib.request.urlopen(urllib.request.Request(api + request_id + "/response", data=body, method="POST")).read()
+"#;
+    let script = with_python_path(bootstrap);
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    create_function(
+        &lambda,
+        "unknown-path",
+        Runtime::from("provided.al2023"),
+        "x",
+        zip(&[("bootstrap", script.as_bytes(), 0o755)]),
+    )
+    .await;
+    let output = lambda.invoke().function_name("unknown-path").send().await.expect("Invoke");
+    assert_eq!(output.function_error(), None, "the invocation still succeeds: {:?}", body(&output));
+    assert_eq!(body(&output)["unknown_path_status"], 404, "the unknown path gets 404");
     server.shutdown().await;
 }

@@ -1042,23 +1042,30 @@ async fn runtime_api(shared: &Shared, request: hyper::Request<hyper::body::Incom
         );
     };
     let (request_id, kind) = rest.split_once('/').unwrap_or((rest, ""));
+    // The kind is checked before the result is taken, so a request to an
+    // unknown path leaves the invocation waiting for its real outcome.
+    if kind != "response" && kind != "error" {
+        return runtime_response(
+            StatusCode::NOT_FOUND,
+            r#"{"errorType":"NotFound","errorMessage":"unknown Runtime API path"}"#,
+        );
+    }
     let Some(sender) = lock(&shared.results).remove(request_id) else {
         return runtime_response(
             StatusCode::BAD_REQUEST,
             r#"{"errorType":"InvalidRequestID","errorMessage":"unknown or finished request id"}"#,
         );
     };
-    let outcome = match (kind, body) {
-        ("response", Ok(body)) => Outcome::Response(body),
-        ("error", Ok(body)) => Outcome::Error(body),
-        (_, Err(())) => Outcome::Error(Bytes::from(
+    let outcome = match body {
+        Ok(body) if kind == "response" => Outcome::Response(body),
+        Ok(body) => Outcome::Error(body),
+        Err(()) => Outcome::Error(Bytes::from(
             serde_json::json!({
                 "errorType": "Function.ResponseSizeTooLarge",
                 "errorMessage": format!("Response payload size exceeded maximum allowed payload size ({MAX_RESPONSE_BYTES} bytes)."),
             })
             .to_string(),
         )),
-        _ => return runtime_response(StatusCode::NOT_FOUND, r#"{"errorType":"NotFound","errorMessage":"unknown Runtime API path"}"#),
     };
     let _ = sender.send(outcome);
     runtime_response(StatusCode::ACCEPTED, r#"{"status":"OK"}"#)
