@@ -604,3 +604,27 @@ while True:
     assert_eq!(body(&output)["unknown_path_status"], 404, "the unknown path gets 404");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn python_unserializable_result_is_marshal_error() {
+    if !interpreter_available("python3") {
+        return;
+    }
+    // The Python runtime reports a result json.dumps cannot encode as
+    // Runtime.MarshalError and logs the error line.
+    let app = b"def handler(event, context):\n    return {1, 2}\n";
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    create_function(&lambda, "set-result", Runtime::Python312, "app.handler", zip(&[("app.py", app, 0o644)])).await;
+    let output = lambda.invoke().function_name("set-result").log_type(LogType::Tail).send().await.expect("Invoke");
+    assert_eq!(output.function_error(), Some("Unhandled"));
+    let error = body(&output);
+    assert_eq!(error["errorType"], "Runtime.MarshalError");
+    let message = error["errorMessage"].as_str().unwrap_or_default();
+    assert!(message.starts_with("Unable to marshal response: "), "errorMessage {message:?}");
+    let log =
+        base64::engine::general_purpose::STANDARD.decode(output.log_result().expect("LogResult")).expect("base64");
+    let log = String::from_utf8_lossy(&log);
+    assert!(log.contains("[ERROR] Runtime.MarshalError: Unable to marshal response"), "log tail {log:?}");
+    server.shutdown().await;
+}

@@ -114,9 +114,21 @@ def main():
         try:
             event = json.loads(payload) if payload else None
             result = handler(event, Context(headers))
-            post("/invocation/%s/response" % request_id, result)
         except Exception as error:
-            post("/invocation/%s/error" % request_id, error_body(error), "Unhandled")
+            body = error_body(error)
+            print("[ERROR] %s: %s" % (body["errorType"], body["errorMessage"]), file=sys.stderr, flush=True)
+            post("/invocation/%s/error" % request_id, body, "Unhandled")
+            continue
+        # Lambda reports a result that json.dumps cannot encode as Runtime.MarshalError.
+        try:
+            encoded = json.dumps(result).encode()
+        except Exception as error:
+            message = "Unable to marshal response: %s" % error
+            print("[ERROR] Runtime.MarshalError: %s" % message, file=sys.stderr, flush=True)
+            body = {"errorMessage": message, "errorType": "Runtime.MarshalError"}
+            post("/invocation/%s/error" % request_id, body, "Runtime.MarshalError")
+            continue
+        post("/invocation/%s/response" % request_id, encoded)
 
 main()
 "#;
