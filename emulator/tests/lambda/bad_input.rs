@@ -354,3 +354,34 @@ async fn invalid_handler_and_description_are_rejected() {
     assert_eq!(configuration.description(), Some(""), "the description is unchanged");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn unusual_valid_json_payload_is_accepted() {
+    if !crate::common::interpreter_available("python3") {
+        return;
+    }
+    // RFC 8259 allows numbers of any size and unpaired surrogate escapes, so
+    // these payloads are JSON and reach the handler.
+    let app = b"def handler(event, context):\n    return {'type': type(event).__name__}\n";
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    create_function(
+        &lambda,
+        "echo-type",
+        Runtime::Python312,
+        "app.handler",
+        crate::common::zip(&[("app.py", app, 0o644)]),
+    )
+    .await;
+    for (payload, expected_type) in
+        [("1".repeat(400), "int"), ("1e400".to_owned(), "float"), (r#""\ud800""#.to_owned(), "str")]
+    {
+        let result = lambda.invoke().function_name("echo-type").payload(Blob::new(payload.clone())).send().await;
+        let output = result.unwrap_or_else(|error| panic!("payload {payload:.20}: {:?}", error_of(&error)));
+        assert_eq!(output.function_error(), None, "payload {payload:.20}");
+        let body: serde_json::Value =
+            serde_json::from_slice(output.payload().expect("Payload").as_ref()).expect("a JSON result");
+        assert_eq!(body["type"], expected_type, "payload {payload:.20}");
+    }
+    server.shutdown().await;
+}
