@@ -628,3 +628,30 @@ async fn python_unserializable_result_is_marshal_error() {
     assert!(log.contains("[ERROR] Runtime.MarshalError: Unable to marshal response"), "log tail {log:?}");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn response_limit_is_6291556_bytes() {
+    if !interpreter_available("python3") {
+        return;
+    }
+    // Lambda's synchronous response limit is 6291556 bytes, 100 bytes more
+    // than the request limit; the handler returns a JSON string of n + 2 bytes.
+    let app = b"def handler(event, context):\n    return 'x' * event['n']\n";
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    create_function(&lambda, "sized", Runtime::Python312, "app.handler", zip(&[("app.py", app, 0o644)])).await;
+
+    let at_limit = lambda.invoke().function_name("sized").payload(payload(&json!({ "n": 6_291_554 }))).send().await;
+    let at_limit = at_limit.expect("Invoke at the limit");
+    assert_eq!(at_limit.function_error(), None, "a response of 6291556 bytes is allowed");
+    assert_eq!(at_limit.payload().map(|payload| payload.as_ref().len()), Some(6_291_556));
+
+    let over = lambda.invoke().function_name("sized").payload(payload(&json!({ "n": 6_291_555 }))).send().await;
+    let over = over.expect("Invoke over the limit");
+    assert_eq!(over.function_error(), Some("Unhandled"), "a response of 6291557 bytes is too large");
+    let error = body(&over);
+    assert_eq!(error["errorType"], "Function.ResponseSizeTooLarge");
+    let message = error["errorMessage"].as_str().unwrap_or_default();
+    assert!(message.contains("(6291556 bytes)"), "errorMessage {message:?}");
+    server.shutdown().await;
+}

@@ -43,9 +43,10 @@ pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// How often idle workers are looked for.
 const REAP_INTERVAL: Duration = Duration::from_secs(5);
 
-/// Largest response payload of a synchronous invocation, 6 MB
-/// (<https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html>).
-pub const MAX_RESPONSE_BYTES: usize = 6 * 1024 * 1024;
+/// Maximum response payload of a synchronous invocation: 6 MB plus 100 bytes,
+/// the value Lambda names in its Function.ResponseSizeTooLarge message
+/// (quoted in <https://github.com/DataBiosphere/azul/issues/8258>).
+pub const MAX_RESPONSE_BYTES: usize = 6 * 1024 * 1024 + 100;
 
 /// How much of a worker's output is kept for `LogType: Tail`.
 const LOG_BUFFER_BYTES: usize = 64 * 1024;
