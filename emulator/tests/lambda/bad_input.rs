@@ -385,3 +385,38 @@ async fn unusual_valid_json_payload_is_accepted() {
     }
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn layer_compatible_runtimes_follow_model() {
+    // CompatibleRuntimes and the CompatibleRuntime filter take any value of the
+    // API's Runtime enum, including runtimes the emulator cannot run, and
+    // ListLayers returns only layers with a matching version
+    // (https://docs.aws.amazon.com/lambda/latest/api/API_ListLayers.html).
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    let publish = |name: &'static str, runtimes: &[&str]| {
+        let mut request = lambda.publish_layer_version().layer_name(name).content(
+            aws_sdk_lambda::types::LayerVersionContentInput::builder().zip_file(Blob::new(python_zip())).build(),
+        );
+        for runtime in runtimes {
+            request = request.compatible_runtimes(Runtime::from(*runtime));
+        }
+        request.send()
+    };
+    assert_eq!(outcome(&publish("mixed", &["python3.12", "java21", "ruby3.3"]).await), "ok", "known runtimes");
+    assert_eq!(outcome(&publish("node-only", &["nodejs20.x"]).await), "ok", "one runtime");
+    assert_eq!(outcome(&publish("bogus", &["cobol85"]).await), "ValidationException", "an unknown runtime");
+
+    let java = lambda.list_layers().compatible_runtime(Runtime::from("java21")).send().await.expect("ListLayers");
+    let names: Vec<&str> = java.layers().iter().filter_map(|layer| layer.layer_name()).collect();
+    assert_eq!(names, ["mixed"], "only the layer compatible with java21");
+    let all = lambda.list_layers().send().await.expect("ListLayers");
+    assert_eq!(all.layers().len(), 2, "no filter lists every layer");
+
+    let bad_filter = lambda.list_layers().compatible_runtime(Runtime::from("cobol85")).send().await;
+    assert_eq!(outcome(&bad_filter), "ValidationException", "ListLayers with an unknown runtime");
+    let bad_versions_filter =
+        lambda.list_layer_versions().layer_name("mixed").compatible_runtime(Runtime::from("cobol85")).send().await;
+    assert_eq!(outcome(&bad_versions_filter), "ValidationException", "ListLayerVersions with an unknown runtime");
+    server.shutdown().await;
+}
