@@ -22,6 +22,17 @@ fn body(output: &aws_sdk_lambda::operation::invoke::InvokeOutput) -> Value {
         .unwrap_or_else(|error| panic!("payload {:?} is not JSON: {error}", String::from_utf8_lossy(bytes)))
 }
 
+/// Replaces the `/usr/bin/env python3` of a bootstrap's first line with the
+/// interpreter's absolute path, because the worker's `PATH` may not contain it.
+fn with_python_path(bootstrap: &[u8]) -> String {
+    let python = std::process::Command::new("python3")
+        .args(["-c", "import sys; print(sys.executable)"])
+        .output()
+        .expect("python3 runs");
+    let python = String::from_utf8_lossy(&python.stdout).trim().to_owned();
+    String::from_utf8_lossy(bootstrap).replace("/usr/bin/env python3", &python)
+}
+
 /// Waits up to one second for `pid` to disappear, because SIGKILL is delivered asynchronously.
 async fn wait_until_gone(pid: u32) -> bool {
     for _ in 0..50 {
@@ -214,12 +225,7 @@ while True:
 "#;
     let server = start().await;
     let lambda = client(&server, OWNER, REGION);
-    let python = std::process::Command::new("python3")
-        .args(["-c", "import sys; print(sys.executable)"])
-        .output()
-        .expect("python3 runs");
-    let python = String::from_utf8_lossy(&python.stdout).trim().to_owned();
-    let script = String::from_utf8_lossy(bootstrap).replace("/usr/bin/env python3", &python);
+    let script = with_python_path(bootstrap);
     create_function(
         &lambda,
         "custom",
@@ -470,5 +476,182 @@ async fn zero_concurrency_throttles() {
         .expect("PutFunctionConcurrency");
     let error = lambda.invoke().function_name("throttled").send().await.expect_err("throttled");
     assert_eq!(crate::common::error_of(&error), ("TooManyRequestsException".to_owned(), 429));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn shutdown_kills_new_session_child() {
+    if !interpreter_available("python3") {
+        return;
+    }
+    // A child that calls setsid leaves the worker's process group, so killing
+    // the group alone would leave it running after the emulator stops.
+    let app = br#"
+import subprocess
+def handler(event, context):
+    child = subprocess.Popen(["sleep", "300"], start_new_session=True)
+    return {"child": child.pid}
+"#;
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    create_function(&lambda, "detacher", Runtime::Python312, "app.handler", zip(&[("app.py", app, 0o644)])).await;
+    let output = lambda.invoke().function_name("detacher").send().await.expect("Invoke");
+    let child = u32::try_from(body(&output)["child"].as_u64().expect("child pid")).expect("pid fits");
+    assert!(process_alive(child), "the detached child runs before shutdown");
+
+    server.shutdown().await;
+    let child_gone = wait_until_gone(child).await;
+    if !child_gone {
+        // Do not leave the test's own process behind when the assertion fails.
+        let _ = std::process::Command::new("kill").args(["-s", "KILL", &child.to_string()]).status();
+    }
+    assert!(child_gone, "the detached child {child} survived shutdown");
+}
+
+#[tokio::test]
+async fn code_update_lets_running_invocation_finish() {
+    if !interpreter_available("python3") {
+        return;
+    }
+    // An invocation that is already running finishes with the code it started
+    // with, and only later invocations get the new code.
+    let handler = |version: &str| {
+        format!(
+            "import os, time\ndef handler(event, context):\n    if event.get('started'):\n        open(event['started'], 'w').write('x')\n        time.sleep(2)\n    return {{'code': '{version}', 'pid': os.getpid()}}\n"
+        )
+    };
+    let started = std::env::temp_dir().join(format!("crosscheck-lambda-update-{}", std::process::id()));
+    let _ = std::fs::remove_file(&started);
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    let old_code = handler("v1");
+    create_function(
+        &lambda,
+        "updated",
+        Runtime::Python312,
+        "app.handler",
+        zip(&[("app.py", old_code.as_bytes(), 0o644)]),
+    )
+    .await;
+
+    let running = tokio::spawn({
+        let lambda = lambda.clone();
+        let event = json!({ "started": started.to_string_lossy() });
+        async move { lambda.invoke().function_name("updated").payload(payload(&event)).send().await }
+    });
+    let mut waited = 0;
+    while !started.exists() && waited < 200 {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        waited += 1;
+    }
+    assert!(started.exists(), "the first invocation started within 10 s");
+    let new_code = handler("v2");
+    lambda
+        .update_function_code()
+        .function_name("updated")
+        .zip_file(Blob::new(zip(&[("app.py", new_code.as_bytes(), 0o644)])))
+        .send()
+        .await
+        .expect("UpdateFunctionCode");
+
+    let first = running.await.expect("the invocation task").expect("Invoke");
+    let _ = std::fs::remove_file(&started);
+    assert_eq!(first.function_error(), None, "the running invocation was not killed: {:?}", body(&first));
+    assert_eq!(body(&first)["code"], "v1", "the running invocation finishes with the old code");
+    let old_pid = u32::try_from(body(&first)["pid"].as_u64().expect("pid")).expect("pid fits");
+    assert!(wait_until_gone(old_pid).await, "the old worker {old_pid} stops after its invocation");
+
+    let second = lambda.invoke().function_name("updated").send().await.expect("Invoke after the update");
+    assert_eq!(body(&second)["code"], "v2", "the next invocation runs the new code");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn runtime_api_unknown_path_keeps_invocation() {
+    if !interpreter_available("python3") {
+        return;
+    }
+    // A POST to an unknown path under /invocation/{id}/ gets 404 and must not
+    // end the invocation, so the runtime can still post its response.
+    let bootstrap = br#"#!/usr/bin/env python3
+import json, os, urllib.error, urllib.request
+api = "http://" + os.environ["AWS_LAMBDA_RUNTIME_API"] + "/2018-06-01/runtime/invocation/"
+while True:
+    with urllib.request.urlopen(api + "next") as response:
+        request_id = response.headers["Lambda-Runtime-Aws-Request-Id"]
+        response.read()
+    try:
+        urllib.request.urlopen(urllib.request.Request(api + request_id + "/unknown", data=b"{}", method="POST")).read()
+        status = 202
+    except urllib.error.HTTPError as error:
+        status = error.code
+    body = json.dumps({"unknown_path_status": status}).encode()
+    urllib.request.urlopen(urllib.request.Request(api + request_id + "/response", data=body, method="POST")).read()
+"#;
+    let script = with_python_path(bootstrap);
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    create_function(
+        &lambda,
+        "unknown-path",
+        Runtime::from("provided.al2023"),
+        "x",
+        zip(&[("bootstrap", script.as_bytes(), 0o755)]),
+    )
+    .await;
+    let output = lambda.invoke().function_name("unknown-path").send().await.expect("Invoke");
+    assert_eq!(output.function_error(), None, "the invocation still succeeds: {:?}", body(&output));
+    assert_eq!(body(&output)["unknown_path_status"], 404, "the unknown path gets 404");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn python_unserializable_result_is_marshal_error() {
+    if !interpreter_available("python3") {
+        return;
+    }
+    // The Python runtime reports a result json.dumps cannot encode as
+    // Runtime.MarshalError and logs the error line.
+    let app = b"def handler(event, context):\n    return {1, 2}\n";
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    create_function(&lambda, "set-result", Runtime::Python312, "app.handler", zip(&[("app.py", app, 0o644)])).await;
+    let output = lambda.invoke().function_name("set-result").log_type(LogType::Tail).send().await.expect("Invoke");
+    assert_eq!(output.function_error(), Some("Unhandled"));
+    let error = body(&output);
+    assert_eq!(error["errorType"], "Runtime.MarshalError");
+    let message = error["errorMessage"].as_str().unwrap_or_default();
+    assert!(message.starts_with("Unable to marshal response: "), "errorMessage {message:?}");
+    let log =
+        base64::engine::general_purpose::STANDARD.decode(output.log_result().expect("LogResult")).expect("base64");
+    let log = String::from_utf8_lossy(&log);
+    assert!(log.contains("[ERROR] Runtime.MarshalError: Unable to marshal response"), "log tail {log:?}");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn response_limit_is_6291556_bytes() {
+    if !interpreter_available("python3") {
+        return;
+    }
+    // Lambda's synchronous response limit is 6291556 bytes, 100 bytes more
+    // than the request limit; the handler returns a JSON string of n + 2 bytes.
+    let app = b"def handler(event, context):\n    return 'x' * event['n']\n";
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    create_function(&lambda, "sized", Runtime::Python312, "app.handler", zip(&[("app.py", app, 0o644)])).await;
+
+    let at_limit = lambda.invoke().function_name("sized").payload(payload(&json!({ "n": 6_291_554 }))).send().await;
+    let at_limit = at_limit.expect("Invoke at the limit");
+    assert_eq!(at_limit.function_error(), None, "a response of 6291556 bytes is allowed");
+    assert_eq!(at_limit.payload().map(|payload| payload.as_ref().len()), Some(6_291_556));
+
+    let over = lambda.invoke().function_name("sized").payload(payload(&json!({ "n": 6_291_555 }))).send().await;
+    let over = over.expect("Invoke over the limit");
+    assert_eq!(over.function_error(), Some("Unhandled"), "a response of 6291557 bytes is too large");
+    let error = body(&over);
+    assert_eq!(error["errorType"], "Function.ResponseSizeTooLarge");
+    let message = error["errorMessage"].as_str().unwrap_or_default();
+    assert!(message.contains("(6291556 bytes)"), "errorMessage {message:?}");
     server.shutdown().await;
 }

@@ -11,7 +11,7 @@ use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::model::{Alias, Code, Function, LATEST, LayerUse, VersionConfig};
+use super::model::{Alias, Code, Function, LATEST, LayerUse, VersionConfig, version_number};
 use super::pagination::{self, PageRequest};
 use super::{Lambda, LambdaRequest, Operation, empty_response, errors, json_response, layers, timestamp_now, zip};
 use crate::arn::{format_function_arn, parse_function_address};
@@ -190,10 +190,23 @@ pub fn read_code(lambda: &Lambda, code: &FunctionCode) -> AwsResult<Arc<Code>> {
             "Please provide a source for function code: ZipFile, or S3Bucket and S3Key.".to_owned(),
         ));
     };
-    if let Err(error) = zip::list_entries(&zip) {
-        return Err(errors::invalid_parameter(format!(
-            "Could not unzip uploaded file. Please check your file, then try to upload again. ({error})"
-        )));
+    // Lambda checks the unpacked size on upload, with this message and status 400
+    // (seen in https://github.com/aws-samples/serverless-pdf-chat/issues/51).
+    // Entries that could not be unpacked safely are rejected here too, because
+    // they would otherwise fail every Invoke.
+    match zip::check(&zip) {
+        Ok(_) => {}
+        Err(zip::ZipError::TooLarge) => {
+            return Err(errors::invalid_parameter(format!(
+                "Unzipped size must be smaller than {} bytes",
+                zip::MAX_UNZIPPED_BYTES
+            )));
+        }
+        Err(error) => {
+            return Err(errors::invalid_parameter(format!(
+                "Could not unzip uploaded file. Please check your file, then try to upload again. ({error})"
+            )));
+        }
     }
     Ok(Arc::new(Code::new(zip)))
 }
@@ -232,7 +245,34 @@ const RESERVED_VARIABLES: &[&str] = &[
     "LAMBDA_RUNTIME_DIR",
 ];
 
+/// Maximum size of a function's variables together, measured as their JSON object
+/// (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html>).
+const MAX_ENVIRONMENT_BYTES: usize = 4 * 1024;
+
+/// Reports whether `name` matches the documented key pattern `[a-zA-Z]([a-zA-Z0-9_])+`
+/// (<https://docs.aws.amazon.com/lambda/latest/dg/API_Environment.html>).
+fn is_variable_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes.next().is_some_and(|first| first.is_ascii_alphabetic())
+        && name.len() >= 2
+        && bytes.all(|byte| byte.is_ascii_alphanumeric() || byte == b'_')
+}
+
 fn check_environment(variables: &BTreeMap<String, String>) -> AwsResult<()> {
+    if let Some(name) = variables.keys().find(|name| !is_variable_name(name)) {
+        return Err(errors::validation(
+            "environment.variables",
+            name,
+            "Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+",
+        ));
+    }
+    // NOTE: unverified that Lambda measures the 4 KB as the JSON object, and its exact message.
+    let size = serde_json::to_string(variables).map_or(usize::MAX, |json| json.len());
+    if size > MAX_ENVIRONMENT_BYTES {
+        return Err(errors::invalid_parameter(format!(
+            "Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. The variables take {size} bytes; the limit is {MAX_ENVIRONMENT_BYTES}."
+        )));
+    }
     let reserved: Vec<&str> =
         variables.keys().map(String::as_str).filter(|name| RESERVED_VARIABLES.contains(name)).collect();
     if reserved.is_empty() {
@@ -258,6 +298,30 @@ fn check_role(role: &str) -> AwsResult<()> {
             "Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+",
         ))
     }
+}
+
+/// Checks `Handler` against its model: at most 128 characters matching `[^\s]+`
+/// (<https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html>).
+fn check_handler(handler: &str) -> AwsResult<()> {
+    if handler.chars().count() > 128 {
+        return Err(errors::validation("handler", handler, "Member must have length less than or equal to 128"));
+    }
+    if handler.is_empty() || handler.chars().any(char::is_whitespace) {
+        return Err(errors::validation("handler", handler, "Member must satisfy regular expression pattern: [^\\s]+"));
+    }
+    Ok(())
+}
+
+/// Checks `Description` against its model: at most 256 characters.
+fn check_description(description: &str) -> AwsResult<()> {
+    if description.chars().count() > 256 {
+        return Err(errors::validation(
+            "description",
+            description,
+            "Member must have length less than or equal to 256",
+        ));
+    }
+    Ok(())
 }
 
 fn check_timeout(timeout: i64) -> AwsResult<u64> {
@@ -339,6 +403,10 @@ pub fn create_function(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResul
     let handler = input
         .handler
         .ok_or_else(|| errors::invalid_parameter("Handler is required for .zip file archive functions.".to_owned()))?;
+    check_handler(&handler)?;
+    if let Some(description) = &input.description {
+        check_description(description)?;
+    }
     let role = input.role.ok_or_else(|| errors::validation("role", "null", "Member must not be null"))?;
     check_role(&role)?;
     let timeout = check_timeout(input.timeout.unwrap_or(3))?;
@@ -479,7 +547,10 @@ pub fn delete_function(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResul
                 "$LATEST version cannot be deleted without deleting the function.".to_owned(),
             )),
             Some(qualifier) => {
-                let Ok(number) = qualifier.parse::<u64>() else {
+                let Some(number) = version_number(qualifier) else {
+                    if qualifier.bytes().all(|byte| byte.is_ascii_digit()) {
+                        return Err(errors::function_not_found(&target.resource_arn()));
+                    }
                     return Err(errors::invalid_parameter(format!(
                         "Deletion of aliases is not supported by DeleteFunction; use DeleteAlias for {qualifier}."
                     )));
@@ -561,7 +632,7 @@ pub fn update_function_code(lambda: &Lambda, request: &LambdaRequest<'_>) -> Aws
             if input.publish.unwrap_or(false) { publish(function, None) } else { function.latest.clone() };
         Ok((configuration_json(function, &output_config), target.arn()))
     })?;
-    lambda.workers.stop_function(&format!("{arn}:{LATEST}"));
+    lambda.workers.retire_function(&format!("{arn}:{LATEST}"));
     Ok(json_response(StatusCode::OK, &body, &request.context.request_id))
 }
 
@@ -586,6 +657,12 @@ pub fn update_function_configuration(lambda: &Lambda, request: &LambdaRequest<'_
     }
     if let Some(role) = &input.role {
         check_role(role)?;
+    }
+    if let Some(handler) = &input.handler {
+        check_handler(handler)?;
+    }
+    if let Some(description) = &input.description {
+        check_description(description)?;
     }
     let timeout = input.timeout.map(check_timeout).transpose()?;
     let memory_size = input.memory_size.map(check_memory).transpose()?;
@@ -628,7 +705,7 @@ pub fn update_function_configuration(lambda: &Lambda, request: &LambdaRequest<'_
         });
         Ok((configuration_json(function, &function.latest), target.arn()))
     })?;
-    lambda.workers.stop_function(&format!("{arn}:{LATEST}"));
+    lambda.workers.retire_function(&format!("{arn}:{LATEST}"));
     Ok(json_response(StatusCode::OK, &body, &request.context.request_id))
 }
 
@@ -730,7 +807,7 @@ fn check_alias_target(
     version: &str,
     weights: &BTreeMap<String, f64>,
 ) -> AwsResult<()> {
-    if !function.has_qualifier(version) || version.parse::<u64>().is_err() && version != LATEST {
+    if !function.has_qualifier(version) || version_number(version).is_none() && version != LATEST {
         return Err(errors::not_found(format!(
             "Function not found: {}",
             format_function_arn(&target.namespace, &function.name, Some(version))
@@ -760,7 +837,7 @@ fn check_alias_target(
                 "Invalid function version {extra}. Function version {extra} is already included in routing configuration."
             )));
         }
-        if !extra.parse::<u64>().is_ok_and(|number| function.versions.contains_key(&number)) {
+        if !version_number(extra).is_some_and(|number| function.versions.contains_key(&number)) {
             return Err(errors::invalid_parameter(format!(
                 "Function version {extra} in RoutingConfig does not exist."
             )));

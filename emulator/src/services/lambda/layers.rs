@@ -160,10 +160,8 @@ pub fn publish_layer_version(lambda: &Lambda, request: &LambdaRequest<'_>) -> Aw
     let (namespace, name) = layer_name(request, &request.labels[0])?;
     let content = input.content.ok_or_else(|| errors::validation("content", "null", "Member must not be null"))?;
     let runtimes = input.compatible_runtimes.unwrap_or_default();
-    if let Some(runtime) = runtimes.iter().find(|runtime| !RUNTIMES.contains(&runtime.as_str())) {
-        return Err(errors::invalid_parameter(format!(
-            "Value {runtime} at 'compatibleRuntimes' failed to satisfy constraint: Member must satisfy enum value set"
-        )));
+    for runtime in &runtimes {
+        check_runtime_value("compatibleRuntimes", runtime)?;
     }
     let code =
         read_code(lambda, &super::functions::code_from_parts(content.zip_file, content.s3_bucket, content.s3_key))?;
@@ -227,11 +225,34 @@ pub fn get_layer_version_by_arn(lambda: &Lambda, request: &LambdaRequest<'_>) ->
     respond_layer_version(lambda, request, &address.namespace, &address.name, address.version)
 }
 
+/// Checks a runtime named in a layer request against [`RUNTIMES`].
+/// NOTE: unverified that Lambda reports an unknown value here as ValidationException.
+fn check_runtime_value(member: &str, runtime: &str) -> AwsResult<()> {
+    if RUNTIMES.contains(&runtime) {
+        return Ok(());
+    }
+    Err(errors::validation(member, runtime, &format!("Member must satisfy enum value set: [{}]", RUNTIMES.join(", "))))
+}
+
+/// Reads the optional `CompatibleRuntime` filter of the list operations.
+fn runtime_filter<'a>(request: &'a LambdaRequest<'_>) -> AwsResult<Option<&'a str>> {
+    let runtime = request.param("CompatibleRuntime");
+    if let Some(runtime) = runtime {
+        check_runtime_value("compatibleRuntime", runtime)?;
+    }
+    Ok(runtime)
+}
+
+/// Reports whether `version` matches the optional runtime filter.
+fn matches_runtime(version: &LayerVersion, runtime: Option<&str>) -> bool {
+    runtime.is_none_or(|runtime| version.compatible_runtimes.iter().any(|compatible| compatible == runtime))
+}
+
 pub fn list_layer_versions(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<HttpResponse> {
     let (namespace, name) = layer_name(request, &request.labels[0])?;
+    let runtime = runtime_filter(request)?;
     let arn = format_layer_arn(&namespace, &name, None);
     lambda.authorize(request, Operation::ListLayerVersions, &arn, &namespace, None)?;
-    let runtime = request.param("CompatibleRuntime");
     let page_request = PageRequest::from_request(request, pagination::MAX_ITEMS_LIMIT)?;
     let mut items = Vec::new();
     if let Some(registry) = lambda.layers.get(&namespace)
@@ -239,7 +260,7 @@ pub fn list_layer_versions(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsR
     {
         // Newest version first, as Lambda lists them.
         for version in layer.versions.values().rev() {
-            if runtime.is_some_and(|runtime| !version.compatible_runtimes.iter().any(|r| r == runtime)) {
+            if !matches_runtime(version, runtime) {
                 continue;
             }
             let body = layer_version_list_item(&namespace, &name, version);
@@ -257,11 +278,13 @@ pub fn list_layers(lambda: &Lambda, request: &LambdaRequest<'_>) -> AwsResult<Ht
         return get_layer_version_by_arn(lambda, request);
     }
     let namespace = request.caller_namespace();
+    let runtime = runtime_filter(request)?;
     let page_request = PageRequest::from_request(request, pagination::MAX_ITEMS_LIMIT)?;
     let mut items = Vec::new();
     if let Some(registry) = lambda.layers.get(&namespace) {
         for (name, layer) in registry.lock().iter() {
-            let Some(latest) = layer.versions.values().next_back() else {
+            // LatestMatchingVersion is the newest version that matches the runtime filter.
+            let Some(latest) = layer.versions.values().rev().find(|version| matches_runtime(version, runtime)) else {
                 continue;
             };
             let body = json!({

@@ -12,6 +12,15 @@ use crate::store::Namespace;
 /// The version name of a function's unpublished, editable configuration.
 pub const LATEST: &str = "$LATEST";
 
+/// Parses a qualifier as a published version number. Lambda names versions
+/// "1", "2", ... and matches qualifiers as strings, so "01" or "+1" is not
+/// version 1 (`str::parse::<u64>` would accept both).
+pub fn version_number(qualifier: &str) -> Option<u64> {
+    let canonical =
+        !qualifier.is_empty() && !qualifier.starts_with('0') && qualifier.bytes().all(|byte| byte.is_ascii_digit());
+    canonical.then(|| qualifier.parse().ok()).flatten()
+}
+
 /// A deployment package: the zip file and its digest.
 #[derive(Debug)]
 pub struct Code {
@@ -132,7 +141,7 @@ impl Function {
         match qualifier {
             None | Some(LATEST) => Some(self.latest.clone()),
             Some(qualifier) => {
-                if let Ok(number) = qualifier.parse::<u64>() {
+                if let Some(number) = version_number(qualifier) {
                     return self.versions.get(&number).cloned();
                 }
                 let alias = self.aliases.get(qualifier)?;
@@ -144,7 +153,7 @@ impl Function {
     /// Reports whether a qualifier names an existing version or alias.
     pub fn has_qualifier(&self, qualifier: &str) -> bool {
         qualifier == LATEST
-            || qualifier.parse::<u64>().is_ok_and(|number| self.versions.contains_key(&number))
+            || version_number(qualifier).is_some_and(|number| self.versions.contains_key(&number))
             || self.aliases.contains_key(qualifier)
     }
 }

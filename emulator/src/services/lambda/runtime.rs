@@ -8,7 +8,8 @@
 //! small runtime client for Python and Node.js ([`PYTHON_CLIENT`],
 //! [`NODE_CLIENT`]). It serves the Runtime API on its own loopback port. Its
 //! child process runs in a process group of its own, so stopping the worker
-//! kills every process the handler started. Workers are reused while warm, stopped after
+//! kills every process the handler started, and on Linux also those that left
+//! the group but kept the worker's marker variable. Workers are reused while warm, stopped after
 //! [`IDLE_TIMEOUT`] without use, on timeout, when the function changes and
 //! when the server shuts down.
 //!
@@ -42,9 +43,10 @@ pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// How often idle workers are looked for.
 const REAP_INTERVAL: Duration = Duration::from_secs(5);
 
-/// Largest response payload of a synchronous invocation, 6 MB
-/// (<https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html>).
-pub const MAX_RESPONSE_BYTES: usize = 6 * 1024 * 1024;
+/// Maximum response payload of a synchronous invocation: 6 MB plus 100 bytes,
+/// the value Lambda names in its Function.ResponseSizeTooLarge message
+/// (quoted in <https://github.com/DataBiosphere/azul/issues/8258>).
+pub const MAX_RESPONSE_BYTES: usize = 6 * 1024 * 1024 + 100;
 
 /// How much of a worker's output is kept for `LogType: Tail`.
 const LOG_BUFFER_BYTES: usize = 64 * 1024;
@@ -113,9 +115,21 @@ def main():
         try:
             event = json.loads(payload) if payload else None
             result = handler(event, Context(headers))
-            post("/invocation/%s/response" % request_id, result)
         except Exception as error:
-            post("/invocation/%s/error" % request_id, error_body(error), "Unhandled")
+            body = error_body(error)
+            print("[ERROR] %s: %s" % (body["errorType"], body["errorMessage"]), file=sys.stderr, flush=True)
+            post("/invocation/%s/error" % request_id, body, "Unhandled")
+            continue
+        # Lambda reports a result that json.dumps cannot encode as Runtime.MarshalError.
+        try:
+            encoded = json.dumps(result).encode()
+        except Exception as error:
+            message = "Unable to marshal response: %s" % error
+            print("[ERROR] Runtime.MarshalError: %s" % message, file=sys.stderr, flush=True)
+            body = {"errorMessage": message, "errorType": "Runtime.MarshalError"}
+            post("/invocation/%s/error" % request_id, body, "Runtime.MarshalError")
+            continue
+        post("/invocation/%s/response" % request_id, encoded)
 
 main()
 "#;
@@ -269,6 +283,8 @@ struct Shared {
 pub struct Worker {
     key: String,
     process_group: u32,
+    /// The value of [`WORKER_MARKER`] in the environment of this worker's processes.
+    marker: String,
     directory: TempDirectory,
     shared: Arc<Shared>,
     queue: mpsc::Sender<Pending>,
@@ -294,6 +310,7 @@ impl Worker {
         }
         *stopped = true;
         kill_process_group(self.process_group);
+        kill_marked_processes(&self.marker);
         let _ = self.stop_server.send(true);
         self.directory.remove();
         tracing::debug!(worker = %self.key, process_group = self.process_group, "stopped Lambda worker");
@@ -420,6 +437,57 @@ fn kill_process_group(process_group: u32) {
     }
 }
 
+/// The environment variable that marks every process of a worker, so the
+/// descendants that left the worker's process group with `setsid` are found.
+const WORKER_MARKER: &str = "CROSSCHECK_LAMBDA_WORKER";
+
+/// Kills with SIGKILL every process whose environment has [`WORKER_MARKER`]
+/// set to `marker`.
+///
+/// NOTE: this reads `/proc`, so it finds nothing outside Linux, and it misses
+/// a descendant that was started with a cleared environment.
+fn kill_marked_processes(marker: &str) {
+    let variable = format!("{WORKER_MARKER}={marker}");
+    // A marked process may fork while its parent is being killed, so a few passes run.
+    for _ in 0..3 {
+        let pids = marked_processes(variable.as_bytes());
+        if pids.is_empty() {
+            return;
+        }
+        tracing::debug!(?pids, "killing Lambda worker processes outside the process group");
+        let status = Command::new("kill")
+            .args(["-s", "KILL", "--"])
+            .args(&pids)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        if let Err(error) = status {
+            tracing::warn!(%error, ?pids, "could not run kill for Lambda worker processes");
+            return;
+        }
+    }
+}
+
+/// Lists the ids of the live processes whose environment contains `variable` (`NAME=value`).
+fn marked_processes(variable: &[u8]) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let pid = entry.file_name().into_string().ok()?;
+            if !pid.bytes().all(|byte| byte.is_ascii_digit()) {
+                return None;
+            }
+            // A zombie's environ is empty, so processes already killed are not listed again.
+            let environ = std::fs::read(entry.path().join("environ")).ok()?;
+            environ.split(|byte| *byte == 0).any(|entry| entry == variable).then_some(pid)
+        })
+        .collect()
+}
+
 /// The facts about a function version that a worker needs to run it.
 pub struct FunctionInfo<'a> {
     /// The function ARN qualified with the version, the worker's key.
@@ -442,6 +510,20 @@ pub struct Workers {
     /// Set by [`Workers::stop_all`], so an asynchronous invocation still in
     /// flight at shutdown cannot start a process that no one stops.
     closed: std::sync::atomic::AtomicBool,
+    /// Workers taken out of their pool by [`Workers::retire_function`] while
+    /// they ran an invocation. Each stops when its lease ends and drops the
+    /// last reference, or at [`Workers::stop_all`], whichever comes first.
+    retired: Mutex<Vec<Weak<Worker>>>,
+}
+
+/// Removes from `map` the pools of `arn` and of every version under it, and returns their workers.
+fn take_function_pools(map: &mut HashMap<String, Pool>, arn: &str) -> Vec<Arc<Worker>> {
+    let keys: Vec<String> = map
+        .keys()
+        .filter(|key| *key == arn || key.strip_prefix(arn).is_some_and(|rest| rest.starts_with(':')))
+        .cloned()
+        .collect();
+    keys.iter().filter_map(|key| map.remove(key)).flatten().collect()
 }
 
 /// Numbers worker directories; global, because several emulators may share one process.
@@ -461,16 +543,33 @@ pub enum StartError {
 impl Workers {
     /// Stops and removes the workers of `arn` and of every version under it.
     pub fn stop_function(&self, arn: &str) {
-        let removed: Vec<Arc<Worker>> = {
-            let mut map = lock(&self.by_key);
-            let keys: Vec<String> = map
-                .keys()
-                .filter(|key| *key == arn || key.strip_prefix(arn).is_some_and(|rest| rest.starts_with(':')))
-                .cloned()
-                .collect();
-            keys.iter().filter_map(|key| map.remove(key)).flatten().collect()
-        };
+        let removed = take_function_pools(&mut lock(&self.by_key), arn);
         for worker in removed {
+            worker.stop();
+        }
+    }
+
+    /// Removes the workers of `arn` and of every version under it from their
+    /// pools, so the next invocation starts with the function's current code.
+    /// Idle workers stop now. A busy worker finishes its invocation with the
+    /// code it started with and stops when its lease ends.
+    ///
+    /// NOTE: unverified that Lambda lets a running invocation finish on the old
+    /// code. Its UpdateFunctionConfiguration reference states only that a
+    /// function can still be invoked while an update is in progress.
+    pub fn retire_function(&self, arn: &str) {
+        let idle: Vec<Arc<Worker>> = {
+            let mut map = lock(&self.by_key);
+            let removed = take_function_pools(&mut map, arn);
+            // Leases are taken under the map lock, so a worker idle here cannot be leased before it stops.
+            let (busy, idle): (Pool, Pool) =
+                removed.into_iter().partition(|worker| worker.in_use.load(Ordering::SeqCst));
+            let mut retired = lock(&self.retired);
+            retired.retain(|worker| worker.strong_count() > 0);
+            retired.extend(busy.iter().map(Arc::downgrade));
+            idle
+        };
+        for worker in idle {
             worker.stop();
         }
     }
@@ -484,7 +583,8 @@ impl Workers {
     pub fn stop_all(&self) {
         self.closed.store(true, Ordering::SeqCst);
         let removed: Vec<Arc<Worker>> = lock(&self.by_key).drain().flat_map(|(_, pool)| pool).collect();
-        for worker in removed {
+        let retired: Vec<Arc<Worker>> = lock(&self.retired).drain(..).filter_map(|worker| worker.upgrade()).collect();
+        for worker in removed.into_iter().chain(retired) {
             worker.stop();
         }
     }
@@ -615,7 +715,9 @@ impl Workers {
         let (stop_server, server_stopped) = watch::channel(false);
         tokio::spawn(serve_runtime_api(listener, shared.clone(), server_stopped));
 
-        let environment = child_environment(function, &directory, port, &command.path_prefix);
+        let marker = uuid::Uuid::new_v4().simple().to_string();
+        let mut environment = child_environment(function, &directory, port, &command.path_prefix);
+        environment.insert(WORKER_MARKER.to_owned(), marker.clone());
         let mut child_command = Command::new(&command.program);
         child_command
             .args(&command.args)
@@ -661,6 +763,7 @@ impl Workers {
         Ok(Worker {
             key: function.version_arn.clone(),
             process_group,
+            marker,
             directory: directory_guard,
             shared,
             queue,
@@ -952,23 +1055,30 @@ async fn runtime_api(shared: &Shared, request: hyper::Request<hyper::body::Incom
         );
     };
     let (request_id, kind) = rest.split_once('/').unwrap_or((rest, ""));
+    // The kind is checked before the result is taken, so a request to an
+    // unknown path leaves the invocation waiting for its real outcome.
+    if kind != "response" && kind != "error" {
+        return runtime_response(
+            StatusCode::NOT_FOUND,
+            r#"{"errorType":"NotFound","errorMessage":"unknown Runtime API path"}"#,
+        );
+    }
     let Some(sender) = lock(&shared.results).remove(request_id) else {
         return runtime_response(
             StatusCode::BAD_REQUEST,
             r#"{"errorType":"InvalidRequestID","errorMessage":"unknown or finished request id"}"#,
         );
     };
-    let outcome = match (kind, body) {
-        ("response", Ok(body)) => Outcome::Response(body),
-        ("error", Ok(body)) => Outcome::Error(body),
-        (_, Err(())) => Outcome::Error(Bytes::from(
+    let outcome = match body {
+        Ok(body) if kind == "response" => Outcome::Response(body),
+        Ok(body) => Outcome::Error(body),
+        Err(()) => Outcome::Error(Bytes::from(
             serde_json::json!({
                 "errorType": "Function.ResponseSizeTooLarge",
                 "errorMessage": format!("Response payload size exceeded maximum allowed payload size ({MAX_RESPONSE_BYTES} bytes)."),
             })
             .to_string(),
         )),
-        _ => return runtime_response(StatusCode::NOT_FOUND, r#"{"errorType":"NotFound","errorMessage":"unknown Runtime API path"}"#),
     };
     let _ = sender.send(outcome);
     runtime_response(StatusCode::ACCEPTED, r#"{"status":"OK"}"#)

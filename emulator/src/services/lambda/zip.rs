@@ -128,14 +128,16 @@ fn entry_data(data: &[u8], entry: &Entry) -> Result<Vec<u8>, ZipError> {
     }
 }
 
-/// Unpacks every entry under `directory`. Paths that are absolute or climb
-/// out with `..` are rejected before anything is written.
-pub fn extract(data: &[u8], directory: &Path) -> Result<(), ZipError> {
+/// Lists the entries and checks that they can be unpacked: every path is
+/// relative, made of plain names only (no `..`, `.`, root or empty name), and
+/// the recorded sizes add up to at most [`MAX_UNZIPPED_BYTES`].
+pub fn check(data: &[u8]) -> Result<Vec<Entry>, ZipError> {
     let entries = list_entries(data)?;
     let mut total = 0u64;
     for entry in &entries {
         let path = Path::new(&entry.name);
-        if !path.components().all(|component| matches!(component, Component::Normal(_))) {
+        let plain = path.components().all(|component| matches!(component, Component::Normal(_)));
+        if !plain || path.components().next().is_none() || entry.name.contains('\0') {
             return Err(ZipError::UnsafePath(entry.name.clone()));
         }
         total += entry.uncompressed_size;
@@ -143,6 +145,13 @@ pub fn extract(data: &[u8], directory: &Path) -> Result<(), ZipError> {
     if total > MAX_UNZIPPED_BYTES {
         return Err(ZipError::TooLarge);
     }
+    Ok(entries)
+}
+
+/// Unpacks every entry under `directory`, after [`check`] has passed, so an
+/// unsafe or oversized package writes nothing.
+pub fn extract(data: &[u8], directory: &Path) -> Result<(), ZipError> {
+    let entries = check(data)?;
     for entry in &entries {
         let destination = directory.join(&entry.name);
         if entry.name.ends_with('/') {
