@@ -8,6 +8,8 @@
 //! disagreement, step back otherwise, and stop after a bounded number of runs.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crosscheck_emulator::access::Profile;
@@ -77,7 +79,10 @@ pub struct Counterexample {
 /// The result of an exploration.
 #[derive(Debug, Clone, Default)]
 pub struct ExploreReport {
+    /// The number of cases that ran: `--cases`, or fewer when the run was stopped.
     pub cases: u32,
+    /// Whether the stop flag ended the run before every case ran.
+    pub interrupted: bool,
     /// Per group, the number of cases that showed it.
     pub counts: BTreeMap<(String, DisagreementKind), u32>,
     pub counterexamples: Vec<Counterexample>,
@@ -86,7 +91,11 @@ pub struct ExploreReport {
 impl ExploreReport {
     /// Renders the counts per group, one line each, sorted; the text CI snapshots.
     pub fn summary(&self) -> String {
-        let mut text = format!("cases: {}\n", self.cases);
+        let mut text = if self.interrupted {
+            format!("cases: {} (interrupted)\n", self.cases)
+        } else {
+            format!("cases: {}\n", self.cases)
+        };
         if self.counts.is_empty() {
             text.push_str("no disagreements\n");
         }
@@ -108,6 +117,8 @@ pub struct Explorer<'a> {
     /// Set once per exploration, so that two explorations against the same
     /// live target never share resource names.
     token: u64,
+    /// Set from outside (on Ctrl-C) to end the run after the current case.
+    stop: Arc<AtomicBool>,
 }
 
 impl<'a> Explorer<'a> {
@@ -119,7 +130,18 @@ impl<'a> Explorer<'a> {
     ) -> Explorer<'a> {
         let millis = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_millis());
         let token = u64::try_from(millis % 0x10_0000).unwrap_or(0);
-        Explorer { options, first, second, registry, runs: 0, token }
+        Explorer { options, first, second, registry, runs: 0, token, stop: Arc::new(AtomicBool::new(false)) }
+    }
+
+    /// Returns the flag that stops the run: once it is set, the current case
+    /// finishes, a shrink in progress keeps the smallest case it has, and
+    /// [`Explorer::run`] returns the report of the cases that ran.
+    pub fn stop_flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.stop)
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
     }
 
     /// Runs the exploration; `progress` receives one line per case and per shrink.
@@ -134,6 +156,11 @@ impl<'a> Explorer<'a> {
         let mut report = ExploreReport { cases: self.options.cases, ..ExploreReport::default() };
 
         for number in 1..=self.options.cases {
+            if self.stopped() {
+                report.cases = number - 1;
+                report.interrupted = true;
+                break;
+            }
             // A copy of the generator's state before the case, to rebuild the
             // same case for each kind of disagreement it shows.
             let rng_before = runner.rng().clone();
@@ -186,7 +213,7 @@ impl<'a> Explorer<'a> {
         let mut smallest = tree.current();
         let mut runs = 0;
         if tree.simplify() {
-            while runs < self.options.max_shrink_runs {
+            while runs < self.options.max_shrink_runs && !self.stopped() {
                 runs += 1;
                 let candidate = tree.current();
                 let (findings, _, _) = self.run_case(&candidate).await?;
@@ -205,7 +232,7 @@ impl<'a> Explorer<'a> {
         // that only an earlier form of the calls needed can survive. Removing
         // single resources and calls afterwards catches those.
         let mut removed = true;
-        while removed {
+        while removed && !self.stopped() {
             removed = false;
             let candidates = (0..smallest.resources.len())
                 .filter(|_| smallest.resources.len() > 1)
@@ -221,7 +248,7 @@ impl<'a> Explorer<'a> {
                 }))
                 .collect::<Vec<_>>();
             for candidate in candidates {
-                if runs >= self.options.max_shrink_runs {
+                if runs >= self.options.max_shrink_runs || self.stopped() {
                     break;
                 }
                 runs += 1;
