@@ -153,6 +153,45 @@ async fn explorer_shrinks_profile_mismatch() {
 }
 
 #[tokio::test]
+async fn counterexamples_share_no_resource_names() {
+    // On a live target every counterexample of one folder runs against the
+    // same state, so two files that create a same-named queue meet each
+    // other's queues. The target follows localstack while the model
+    // predicts aws, so several kinds of disagreement show up.
+    let (server, target) = start_emulator(Profile::Localstack).await;
+    let registry = Registry::with_default_drivers();
+    let options = ExploreOptions {
+        cases: 20,
+        seed: SEED,
+        profile: Profile::Aws,
+        services: vec![Service::Sqs],
+        max_shrink_runs: 50,
+    };
+    let mut explorer = Explorer::new(options.clone(), &target, None, &registry);
+    let report = explorer.run(|_| {}).await.expect("the exploration runs");
+    server.shutdown().await;
+    assert!(report.counterexamples.len() >= 2, "fewer than two counterexamples:\n{}", report.summary());
+
+    let mut owners: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    for (index, example) in report.counterexamples.iter().enumerate() {
+        let id = format!("{index:02}.yaml");
+        let text = to_scenario_yaml(example, &options, &id);
+        assert!(text.contains(&format!("--target {}", target.name())), "the command names the target:\n{text}");
+        assert!(text.contains("--max-shrink-runs 50"), "the command names the shrink bound:\n{text}");
+
+        let loaded = load_str(&text, Path::new(&id), &id, &registry)
+            .unwrap_or_else(|error| panic!("the counterexample does not load: {error}\n{text}"));
+        for step in loaded.steps.iter().filter(|step| step.call.to_string() == "sqs.CreateQueue") {
+            let name = step.input["QueueName"].as_str().expect("CreateQueue names its queue").to_owned();
+            if let Some(other) = owners.get(&name).filter(|other| **other != id) {
+                panic!("{id} and {other} both create queue {name}:\n{text}");
+            }
+            owners.insert(name, id.clone());
+        }
+    }
+}
+
+#[tokio::test]
 async fn lockstep_reports_targets_differ() {
     // The bundled emulator follows aws like the model; the second target
     // follows localstack, so the two part ways on every call across a boundary.

@@ -6,29 +6,46 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::emit::emit;
-use super::explore::{Counterexample, ExploreOptions};
+use super::explore::{Counterexample, DEFAULT_MAX_SHRINK_RUNS, ExploreOptions};
 use super::yaml::to_yaml;
 use crate::error::{Error, Result};
 
 /// Renders `example` as scenario YAML with its observations as comments.
 pub fn to_scenario_yaml(example: &Counterexample, options: &ExploreOptions, id: &str) -> String {
     let (target, kind) = &example.group;
-    // The plain names read better than the per-run names a live target needed.
-    let mut scenario = emit(&example.case, options.profile, "").scenario;
+    // A live target keeps what every scenario creates, so counterexamples
+    // run from one folder would meet each other's same-named resources and
+    // answer from those. A suffix fixed by the seed, the case and the group
+    // keeps their names apart and the file the same on every run.
+    let name_suffix = format!("-{:08x}", fnv1a(&format!("{}/{}/{target}/{kind}", options.seed, example.case_number)));
+    let mut scenario = emit(&example.case, options.profile, &name_suffix).scenario;
     scenario.id = id.to_owned();
     scenario.path = PathBuf::from(id);
     scenario.name = format!("explore counterexample: {kind}");
     scenario.tags.push("found".to_owned());
 
+    let mut command = String::from("crosscheck explore");
+    let mut target_names = example.observations.iter().map(|observation| observation.target.as_str());
+    if let Some(first) = target_names.next() {
+        let _ = write!(command, " --target {first}");
+    }
+    if let Some(second) = target_names.next() {
+        let _ = write!(command, " --against {second}");
+    }
     let services: Vec<&str> = options.services.iter().map(|service| service.as_str()).collect();
+    let _ = write!(
+        command,
+        " --profile {} --seed {} --cases {} --services {}",
+        options.profile,
+        options.seed,
+        options.cases,
+        services.join(",")
+    );
+    if options.max_shrink_runs != DEFAULT_MAX_SHRINK_RUNS {
+        let _ = write!(command, " --max-shrink-runs {}", options.max_shrink_runs);
+    }
     let mut header = vec![
-        format!(
-            "Counterexample from `crosscheck explore --profile {} --seed {} --cases {} --services {}`,",
-            options.profile,
-            options.seed,
-            options.cases,
-            services.join(",")
-        ),
+        format!("Counterexample from `{command}`,"),
         format!("case {}, shrunk in {} runs.", example.case_number, example.shrink_runs),
         format!("Disagreement on {target}: {kind}"),
     ];
@@ -51,10 +68,9 @@ pub fn to_scenario_yaml(example: &Counterexample, options: &ExploreOptions, id: 
         }
         header.push(line.trim_end_matches(';').to_owned());
     }
-    if example.observations.iter().any(|observation| observation.target != crate::target::BUNDLED) {
-        header.push(String::new());
-        header.push("On live targets the resource names carried a per-run suffix, such as orders-1a2b-7.".to_owned());
-    }
+    header.push(String::new());
+    header.push(format!("Resource names end in {name_suffix} here. During the exploration they had no suffix"));
+    header.push("on the bundled emulator and a per-run suffix, such as orders-1a2b-7, on live targets.".to_owned());
     header.push(String::new());
     to_yaml(&scenario, &header)
 }
@@ -73,6 +89,17 @@ pub fn write_all(examples: &[Counterexample], options: &ExploreOptions, out: &Pa
     Ok(paths)
 }
 
+/// Hashes `text` with 32-bit FNV-1a, which gives the same value on every
+/// platform and Rust version, unlike the standard library's hasher.
+fn fnv1a(text: &str) -> u32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in text.bytes() {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash
+}
+
 /// Turns a group's text into a file name part: lower-case letters, digits and hyphens.
 fn slug(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
@@ -89,7 +116,14 @@ fn slug(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::slug;
+    use super::{fnv1a, slug};
+
+    #[test]
+    fn fnv1a_matches_known_values() {
+        // "" hashes to the offset basis, and "a" to its commonly listed value.
+        assert_eq!(fnv1a(""), 0x811c_9dc5);
+        assert_eq!(fnv1a("a"), 0xe40c_292c);
+    }
 
     #[test]
     fn slug_keeps_letters_digits_and_single_hyphens() {
