@@ -72,6 +72,13 @@ pub fn to_scenario_yaml(example: &Counterexample, options: &ExploreOptions, id: 
     header.push(format!("Resource names end in {name_suffix} here. During the exploration they had no suffix"));
     header.push("on the bundled emulator and a per-run suffix, such as orders-1a2b-7, on live targets.".to_owned());
     header.push(String::new());
+    // Details quote the names as they ran, which change from run to run on a
+    // live target, so they are given this file's names instead.
+    if !example.name_suffix.is_empty() {
+        for line in &mut header {
+            *line = line.replace(&example.name_suffix, &name_suffix);
+        }
+    }
     to_yaml(&scenario, &header)
 }
 
@@ -116,7 +123,52 @@ fn slug(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{fnv1a, slug};
+    use crosscheck_emulator::access::Profile;
+    use proptest::strategy::{Strategy, ValueTree};
+    use proptest::test_runner::TestRunner;
+
+    use super::{fnv1a, slug, to_scenario_yaml};
+    use crate::generate::case::{Service, case};
+    use crate::generate::emit::emit;
+    use crate::generate::explore::{Counterexample, DEFAULT_MAX_SHRINK_RUNS, ExploreOptions, Finding};
+    use crate::generate::properties::{Disagreement, DisagreementKind};
+
+    #[test]
+    fn header_quotes_file_names_not_run_names() {
+        let generated_case =
+            case(&[Service::Sqs]).new_tree(&mut TestRunner::deterministic()).expect("a case generates").current();
+        let run_suffix = "-5eed1-42";
+        let kind = DisagreementKind::LeakedListing { operation: "sqs.ListQueues".to_owned() };
+        let example = Counterexample {
+            group: ("moto".to_owned(), kind.clone()),
+            case_number: 3,
+            case: generated_case.clone(),
+            generated: emit(&generated_case, Profile::Localstack, run_suffix),
+            name_suffix: run_suffix.to_owned(),
+            findings: vec![Finding {
+                target: "moto".to_owned(),
+                disagreement: Disagreement { kind, step: 2, detail: format!("listed orders{run_suffix}") },
+            }],
+            observations: Vec::new(),
+            shrink_runs: 0,
+        };
+        let options = ExploreOptions {
+            cases: 5,
+            seed: 1,
+            profile: Profile::Localstack,
+            services: vec![Service::Sqs],
+            max_shrink_runs: DEFAULT_MAX_SHRINK_RUNS,
+        };
+
+        let text = to_scenario_yaml(&example, &options, "01.yaml");
+        assert!(!text.contains(run_suffix), "the run's names are left in the file:\n{text}");
+        let file_suffix = text
+            .lines()
+            .find_map(|line| line.strip_prefix("# Resource names end in "))
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no line names the file's suffix:\n{text}"));
+        assert!(text.contains(&format!("listed orders{file_suffix}")), "the detail names the file's queue:\n{text}");
+    }
 
     #[test]
     fn fnv1a_matches_known_values() {

@@ -70,6 +70,9 @@ pub struct Counterexample {
     pub case: Case,
     /// The scenario of the shrunk case, as it ran.
     pub generated: Generated,
+    /// The suffix its resource names carried in that run: empty on the
+    /// bundled emulator, unique to the run on live targets.
+    pub name_suffix: String,
     pub findings: Vec<Finding>,
     pub observations: Vec<Observation>,
     /// How many runs shrinking made.
@@ -117,6 +120,8 @@ pub struct Explorer<'a> {
     /// Set once per exploration, so that two explorations against the same
     /// live target never share resource names.
     token: u64,
+    /// The resource-name suffix of the latest case run.
+    last_name_suffix: String,
     /// Set from outside (on Ctrl-C) to end the run after the current case.
     stop: Arc<AtomicBool>,
 }
@@ -130,7 +135,16 @@ impl<'a> Explorer<'a> {
     ) -> Explorer<'a> {
         let millis = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_millis());
         let token = u64::try_from(millis % 0x10_0000).unwrap_or(0);
-        Explorer { options, first, second, registry, runs: 0, token, stop: Arc::new(AtomicBool::new(false)) }
+        Explorer {
+            options,
+            first,
+            second,
+            registry,
+            runs: 0,
+            token,
+            last_name_suffix: String::new(),
+            stop: Arc::new(AtomicBool::new(false)),
+        }
     }
 
     /// Returns the flag that stops the run: once it is set, the current case
@@ -262,7 +276,16 @@ impl<'a> Explorer<'a> {
         }
 
         let (findings, generated, observations) = self.run_case(&smallest).await?;
-        Ok(Counterexample { group, case_number, case: smallest, generated, findings, observations, shrink_runs: runs })
+        Ok(Counterexample {
+            group,
+            case_number,
+            case: smallest,
+            generated,
+            name_suffix: self.last_name_suffix.clone(),
+            findings,
+            observations,
+            shrink_runs: runs,
+        })
     }
 
     /// Runs `case` on every target and returns what disagrees.
@@ -272,6 +295,7 @@ impl<'a> Explorer<'a> {
             || self.second.is_some_and(|second| !matches!(second, TargetSpec::Bundled));
         let suffix = if live { format!("-{:x}-{}", self.token, self.runs) } else { String::new() };
         let generated = emit(case, self.options.profile, &suffix);
+        self.last_name_suffix = suffix;
 
         let mut findings = Vec::new();
         let mut observations = Vec::new();
