@@ -46,25 +46,7 @@ fn explore_zero_cases_exits_two() {
 
 #[test]
 fn explore_ctrl_c_writes_found_counterexamples() {
-    // The server follows localstack while the model predicts aws, so the
-    // first cross-account SQS call disagrees.
-    let mut server = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--profile", "localstack"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("crosscheck serve starts");
-    let server_lines = lines_of(server.stdout.take().expect("stdout is piped"));
-    let ready = wait_for_line(&server_lines, "listening on");
-    let endpoint = ready
-        .as_deref()
-        .and_then(|line| line.split_whitespace().find(|word| word.starts_with("http://")))
-        .map(|url| url.trim_end_matches(|character: char| !character.is_ascii_alphanumeric()).to_owned());
-    let Some(endpoint) = endpoint else {
-        stop(&mut server);
-        panic!("no endpoint URL in the readiness line {ready:?}");
-    };
-
+    let (mut server, endpoint) = serve_localstack();
     let out = tempfile_dir("interrupted");
     let mut explorer = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
         .args(["explore", "--target", &endpoint, "--profile", "aws", "--services", "sqs", "--seed", "1"])
@@ -87,6 +69,53 @@ fn explore_ctrl_c_writes_found_counterexamples() {
     assert!(stdout.contains("counterexample: "), "the counterexample found is reported: {stdout}");
     let written = std::fs::read_dir(&out).map(Iterator::count).unwrap_or(0);
     assert!(written > 0, "no counterexample file in {}", out.display());
+}
+
+#[test]
+fn explore_replaces_earlier_counterexamples() {
+    let (mut server, endpoint) = serve_localstack();
+    let out = tempfile_dir("replaced");
+    let out_text = out.to_str().expect("UTF-8");
+    let first =
+        explore(&["--target", &endpoint, "--profile", "aws", "--services", "sqs", "--cases", "3", "--out", out_text]);
+    stop(&mut server);
+    assert_eq!(first.status.code(), Some(1), "{}", String::from_utf8_lossy(&first.stderr));
+    let notes = out.join("01-notes.yaml");
+    std::fs::write(&notes, "# written by hand\n").expect("the notes file is written");
+
+    let second = explore(&["--cases", "2", "--out", out_text]);
+    let stderr = String::from_utf8_lossy(&second.stderr);
+
+    assert_eq!(second.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("removed "), "the removal is reported: {stderr}");
+    let left: Vec<String> = std::fs::read_dir(&out)
+        .expect("the folder reads")
+        .map(|entry| entry.expect("the entry reads").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, vec!["01-notes.yaml".to_owned()], "only the file explore did not write is left");
+}
+
+/// Starts `crosscheck serve` under localstack on a free port and returns it
+/// with its endpoint URL. With `--profile aws`, exploring it disagrees on
+/// the first cross-account call that localstack allows.
+fn serve_localstack() -> (Child, String) {
+    let mut server = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--profile", "localstack"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("crosscheck serve starts");
+    let server_lines = lines_of(server.stdout.take().expect("stdout is piped"));
+    let ready = wait_for_line(&server_lines, "listening on");
+    let endpoint = ready
+        .as_deref()
+        .and_then(|line| line.split_whitespace().find(|word| word.starts_with("http://")))
+        .map(|url| url.trim_end_matches(|character: char| !character.is_ascii_alphanumeric()).to_owned());
+    let Some(endpoint) = endpoint else {
+        stop(&mut server);
+        panic!("no endpoint URL in the readiness line {ready:?}");
+    };
+    (server, endpoint)
 }
 
 /// Sends each line `stream` produces to the returned receiver, from a thread.

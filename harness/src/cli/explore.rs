@@ -139,6 +139,18 @@ async fn run_with_status(args: ExploreArgs) -> u8 {
     };
 
     print!("{}", report.summary());
+    match counterexample::remove_earlier(&args.out) {
+        Ok(removed) if !removed.is_empty() => eprintln!(
+            "removed {} counterexample file(s) of an earlier exploration from {}",
+            removed.len(),
+            args.out.display()
+        ),
+        Ok(_) => {}
+        Err(error) => {
+            eprintln!("error: {error}");
+            return EXIT_USAGE;
+        }
+    }
     match counterexample::write_all(&report.counterexamples, &options, &args.out) {
         Ok(paths) => {
             for path in paths {

@@ -82,6 +82,38 @@ pub fn to_scenario_yaml(example: &Counterexample, options: &ExploreOptions, id: 
     to_yaml(&scenario, &header)
 }
 
+/// The start of the first line of every counterexample file.
+const HEADER_START: &str = "# Counterexample from `crosscheck explore";
+
+/// Removes the counterexample files an earlier exploration wrote to `out`
+/// and returns their paths, so the folder shows only the current run's.
+/// Only `NN-*.yaml` files whose first line is a counterexample header go.
+pub fn remove_earlier(out: &Path) -> Result<Vec<PathBuf>> {
+    let entries = match std::fs::read_dir(out) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(error) => return Err(Error::io(out, error)),
+    };
+    let mut removed = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|error| Error::io(out, error))?.path();
+        let Some(name) = path.file_name().and_then(|name| name.to_str()) else { continue };
+        let numbered =
+            name.len() > 3 && name.as_bytes()[..2].iter().all(u8::is_ascii_digit) && name[2..].starts_with('-');
+        if !numbered || !name.ends_with(".yaml") || !path.is_file() {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).map_err(|error| Error::io(&path, error))?;
+        if !text.starts_with(HEADER_START) {
+            continue;
+        }
+        std::fs::remove_file(&path).map_err(|error| Error::io(&path, error))?;
+        removed.push(path);
+    }
+    removed.sort();
+    Ok(removed)
+}
+
 /// Writes every counterexample to `out` as `NN-<kind>.yaml` and returns the paths.
 pub fn write_all(examples: &[Counterexample], options: &ExploreOptions, out: &Path) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(out).map_err(|error| Error::io(out, error))?;
