@@ -293,6 +293,8 @@ impl<'a> Explorer<'a> {
         self.runs += 1;
         let live = !matches!(self.first, TargetSpec::Bundled)
             || self.second.is_some_and(|second| !matches!(second, TargetSpec::Bundled));
+        // NOTE: nothing deletes a case's resources afterwards, so a live
+        // target keeps every resource of every run, shrinking runs included.
         let suffix = if live { format!("-{:x}-{}", self.token, self.runs) } else { String::new() };
         let generated = emit(case, self.options.profile, &suffix);
         self.last_name_suffix = suffix;
