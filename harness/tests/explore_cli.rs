@@ -38,6 +38,17 @@ fn explore_unknown_service_exits_two() {
 }
 
 #[test]
+fn explore_against_same_target_exits_two() {
+    // Findings and counts are keyed by target name, so a target run against
+    // itself would merge both runs' findings under one name.
+    let output = explore(&["--cases", "1", "--target", "bundled", "--against", "bundled"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--against names the same target as --target"), "{stderr}");
+}
+
+#[test]
 fn explore_zero_cases_exits_two() {
     let output = explore(&["--cases", "0"]);
 

@@ -97,6 +97,13 @@ async fn run_with_status(args: ExploreArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
+    if let Some(second) = second.as_ref().filter(|second| second.name() == first.name()) {
+        eprintln!(
+            "error: --against names the same target as --target ({}); name another target to compare with",
+            second.name()
+        );
+        return EXIT_USAGE;
+    }
     if let Err(error) = crate::report::files::check_out_folder(&args.out) {
         eprintln!("error: {error}");
         return EXIT_USAGE;
