@@ -106,6 +106,34 @@ fn explore_replaces_earlier_counterexamples() {
     assert_eq!(left, vec!["01-notes.yaml".to_owned()], "only the file explore did not write is left");
 }
 
+#[test]
+fn explore_stopped_target_exits_two() {
+    let (mut server, endpoint) = serve_localstack();
+    let out = tempfile_dir("stopped");
+    let mut explorer = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
+        .args(["explore", "--target", &endpoint, "--cases", "100000", "--out", out.to_str().expect("UTF-8")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("crosscheck explore starts");
+    let progress = lines_of(explorer.stderr.take().expect("stderr is piped"));
+    let started = wait_for_line(&progress, "case 3/");
+    stop(&mut server);
+    let status = wait_or_kill(&mut explorer);
+    let rest: Vec<String> = progress.iter().collect();
+    let mut stdout = String::new();
+    explorer.stdout.take().expect("stdout is piped").read_to_string(&mut stdout).expect("stdout reads");
+
+    assert!(started.is_some(), "the exploration did not start");
+    assert_eq!(status.and_then(|status| status.code()), Some(2), "{stdout}\n{}", rest.join("\n"));
+    assert!(
+        rest.iter().any(|line| line.contains("does not respond")),
+        "the error names the cause:\n{}",
+        rest.join("\n")
+    );
+    assert!(!stdout.contains("counterexample: "), "no counterexample of a stopped target: {stdout}");
+}
+
 /// Starts `crosscheck serve` under localstack on a free port and returns it
 /// with its endpoint URL. With `--profile aws`, exploring it disagrees on
 /// the first cross-account call that localstack allows.

@@ -21,9 +21,10 @@ use super::emit::{Generated, emit};
 use super::properties::{Disagreement, DisagreementKind, judge};
 use crate::driver::Registry;
 use crate::error::{Error, Result};
-use crate::report::ScenarioResult;
+use crate::outcome::OutcomeClass;
+use crate::report::{ScenarioResult, StepResult};
 use crate::runner::run_scenario;
-use crate::target::TargetSpec;
+use crate::target::{TargetSpec, preflight};
 
 /// The default bound on the runs one shrink may make.
 pub const DEFAULT_MAX_SHRINK_RUNS: u32 = 300;
@@ -303,6 +304,12 @@ impl<'a> Explorer<'a> {
         let mut observations = Vec::new();
         for target in std::iter::once(self.first).chain(self.second) {
             let result = run_scenario(&generated.scenario, self.options.profile, target, self.registry).await?;
+            // A call without any response is a finding only while the target
+            // still responds. Once it has stopped, every later case would
+            // fail its set-up and be written as a counterexample.
+            if !matches!(target, TargetSpec::Bundled) && result.steps.iter().any(got_no_response) {
+                preflight(target, &[]).await?;
+            }
             for disagreement in judge(&generated, &result) {
                 findings.push(Finding { target: target.name().to_owned(), disagreement });
             }
@@ -313,6 +320,13 @@ impl<'a> Explorer<'a> {
         }
         Ok((findings, generated, observations))
     }
+}
+
+/// Reports whether `step` ran and got neither a status nor an error code.
+fn got_no_response(step: &StepResult) -> bool {
+    step.outcome.as_ref().is_some_and(|outcome| {
+        outcome.class == OutcomeClass::Error && outcome.code.is_none() && outcome.status.is_none()
+    })
 }
 
 /// Returns the steps whose outcome class differs between two targets.
