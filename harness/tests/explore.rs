@@ -176,7 +176,8 @@ async fn counterexamples_share_no_resource_names() {
     for (index, example) in report.counterexamples.iter().enumerate() {
         let id = format!("{index:02}.yaml");
         let text = to_scenario_yaml(example, &options, &id);
-        assert!(text.contains(&format!("--target {}", target.name())), "the command names the target:\n{text}");
+        let endpoint = target.endpoint_url().expect("a live target has an endpoint");
+        assert!(text.contains(&format!("--target {endpoint} ")), "the command selects the target:\n{text}");
         assert!(text.contains("--max-shrink-runs 50"), "the command names the shrink bound:\n{text}");
 
         let loaded = load_str(&text, Path::new(&id), &id, &registry)

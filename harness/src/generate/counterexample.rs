@@ -25,11 +25,11 @@ pub fn to_scenario_yaml(example: &Counterexample, options: &ExploreOptions, id: 
     scenario.tags.push("found".to_owned());
 
     let mut command = String::from("crosscheck explore");
-    let mut target_names = example.observations.iter().map(|observation| observation.target.as_str());
-    if let Some(first) = target_names.next() {
+    let mut target_arguments = example.target_arguments.iter();
+    if let Some(first) = target_arguments.next() {
         let _ = write!(command, " --target {first}");
     }
-    if let Some(second) = target_names.next() {
+    if let Some(second) = target_arguments.next() {
         let _ = write!(command, " --against {second}");
     }
     let services: Vec<&str> = options.services.iter().map(|service| service.as_str()).collect();
@@ -183,6 +183,7 @@ mod tests {
             }],
             observations: Vec::new(),
             shrink_runs: 0,
+            target_arguments: vec!["moto".to_owned()],
         };
         let options = ExploreOptions {
             cases: 5,

@@ -78,6 +78,9 @@ pub struct Counterexample {
     pub observations: Vec<Observation>,
     /// How many runs shrinking made.
     pub shrink_runs: u32,
+    /// The `--target` and, in lockstep, `--against` values that select the
+    /// targets again, for the command in the file's header.
+    pub target_arguments: Vec<String>,
 }
 
 /// The result of an exploration.
@@ -286,6 +289,7 @@ impl<'a> Explorer<'a> {
             findings,
             observations,
             shrink_runs: runs,
+            target_arguments: std::iter::once(self.first).chain(self.second).map(TargetSpec::argument).collect(),
         })
     }
 
