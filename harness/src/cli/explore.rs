@@ -56,7 +56,7 @@ pub struct ExploreArgs {
     #[arg(long, default_value = "localstack")]
     pub profile: Profile,
 
-    /// Folder the shrunk counterexamples are written to, one scenario file each; created when missing.
+    /// Folder the shrunk counterexamples are written to, one scenario file each; created when missing. Counterexample files of an earlier run there are removed first.
     #[arg(long, default_value = "reports/explore")]
     pub out: PathBuf,
 
