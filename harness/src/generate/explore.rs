@@ -88,7 +88,8 @@ pub struct Counterexample {
 pub struct ExploreReport {
     /// The number of cases that ran: `--cases`, or fewer when the run was stopped.
     pub cases: u32,
-    /// Whether the stop flag ended the run before every case ran.
+    /// Whether the stop flag was set, so that cases were left out or a
+    /// shrink ended early.
     pub interrupted: bool,
     /// Per group, the number of cases that showed it.
     pub counts: BTreeMap<(String, DisagreementKind), u32>,
@@ -218,6 +219,9 @@ impl<'a> Explorer<'a> {
                 report.counterexamples.push(counterexample);
             }
         }
+        // A stop during the last case's shrink leaves no case out but still
+        // cuts the shrink short.
+        report.interrupted |= self.stopped();
         Ok(report)
     }
 
