@@ -153,6 +153,89 @@ async fn explorer_shrinks_profile_mismatch() {
 }
 
 #[tokio::test]
+async fn counterexamples_share_no_resource_names() {
+    // On a live target every counterexample of one folder runs against the
+    // same state, so two files that create a same-named queue meet each
+    // other's queues. The target follows localstack while the model
+    // predicts aws, so several kinds of disagreement show up.
+    let (server, target) = start_emulator(Profile::Localstack).await;
+    let registry = Registry::with_default_drivers();
+    let options = ExploreOptions {
+        cases: 20,
+        seed: SEED,
+        profile: Profile::Aws,
+        services: vec![Service::Sqs],
+        max_shrink_runs: 50,
+    };
+    let mut explorer = Explorer::new(options.clone(), &target, None, &registry);
+    let report = explorer.run(|_| {}).await.expect("the exploration runs");
+    server.shutdown().await;
+    assert!(report.counterexamples.len() >= 2, "fewer than two counterexamples:\n{}", report.summary());
+
+    let mut owners: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    for (index, example) in report.counterexamples.iter().enumerate() {
+        let id = format!("{index:02}.yaml");
+        let text = to_scenario_yaml(example, &options, &id);
+        let endpoint = target.endpoint_url().expect("a live target has an endpoint");
+        assert!(text.contains(&format!("--target {endpoint} ")), "the command selects the target:\n{text}");
+        assert!(text.contains("--max-shrink-runs 50"), "the command names the shrink bound:\n{text}");
+
+        let loaded = load_str(&text, Path::new(&id), &id, &registry)
+            .unwrap_or_else(|error| panic!("the counterexample does not load: {error}\n{text}"));
+        for step in loaded.steps.iter().filter(|step| step.call.to_string() == "sqs.CreateQueue") {
+            let name = step.input["QueueName"].as_str().expect("CreateQueue names its queue").to_owned();
+            if let Some(other) = owners.get(&name).filter(|other| **other != id) {
+                panic!("{id} and {other} both create queue {name}:\n{text}");
+            }
+            owners.insert(name, id.clone());
+        }
+    }
+}
+
+#[tokio::test]
+async fn stop_during_last_shrink_is_reported() {
+    // The target follows localstack while the model predicts aws. The first
+    // run finds the first case that disagrees; the second run ends there and
+    // is stopped while it shrinks, so no case is left out but the shrink is.
+    let (server, target) = start_emulator(Profile::Localstack).await;
+    let registry = Registry::with_default_drivers();
+    let mut options = ExploreOptions {
+        cases: 20,
+        seed: SEED,
+        profile: Profile::Aws,
+        services: vec![Service::Sqs],
+        max_shrink_runs: 50,
+    };
+    let mut lines = Vec::new();
+    let mut explorer = Explorer::new(options.clone(), &target, None, &registry);
+    explorer.run(|line| lines.push(line.to_owned())).await.expect("the exploration runs");
+    let first_shrunk = lines
+        .iter()
+        .find(|line| line.contains(": shrinking "))
+        .and_then(|line| line.strip_prefix("case "))
+        .and_then(|rest| rest.split(':').next())
+        .and_then(|number| number.parse::<u32>().ok())
+        .unwrap_or_else(|| panic!("no case was shrunk:\n{}", lines.join("\n")));
+
+    options.cases = first_shrunk;
+    let mut explorer = Explorer::new(options, &target, None, &registry);
+    let stop = explorer.stop_flag();
+    let report = explorer
+        .run(|line| {
+            if line.contains(": shrinking ") {
+                stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        })
+        .await
+        .expect("the exploration runs");
+    server.shutdown().await;
+
+    assert!(report.interrupted, "a stopped shrink is not reported:\n{}", report.summary());
+    assert_eq!(report.cases, first_shrunk, "every case ran");
+    assert!(!report.counterexamples.is_empty(), "the case found is still written");
+}
+
+#[tokio::test]
 async fn lockstep_reports_targets_differ() {
     // The bundled emulator follows aws like the model; the second target
     // follows localstack, so the two part ways on every call across a boundary.

@@ -8,9 +8,14 @@
 //! goes to stderr, the summary of disagreement kinds to stdout, and one
 //! scenario per shrunk counterexample to `--out`. Exit status: 0 when nothing
 //! disagrees, 1 when something does, 2 when the exploration could not run.
+//!
+//! The first Ctrl-C stops the run after the current case: the summary and
+//! the counterexamples found so far are still written, and the exit status
+//! is 130. A second Ctrl-C exits at once.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::Ordering;
 
 use clap::Args;
 use crosscheck_emulator::access::Profile;
@@ -51,7 +56,7 @@ pub struct ExploreArgs {
     #[arg(long, default_value = "localstack")]
     pub profile: Profile,
 
-    /// Folder the shrunk counterexamples are written to, one scenario file each; created when missing.
+    /// Folder the shrunk counterexamples are written to, one scenario file each; created when missing. Counterexample files of an earlier run there are removed first.
     #[arg(long, default_value = "reports/explore")]
     pub out: PathBuf,
 
@@ -92,6 +97,13 @@ async fn run_with_status(args: ExploreArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
+    if let Some(second) = second.as_ref().filter(|second| second.name() == first.name()) {
+        eprintln!(
+            "error: --against names the same target as --target ({}); name another target to compare with",
+            second.name()
+        );
+        return EXIT_USAGE;
+    }
     if let Err(error) = crate::report::files::check_out_folder(&args.out) {
         eprintln!("error: {error}");
         return EXIT_USAGE;
@@ -122,7 +134,10 @@ async fn run_with_status(args: ExploreArgs) -> u8 {
     };
     let registry = Registry::with_default_drivers();
     let mut explorer = Explorer::new(options.clone(), &first, second.as_ref(), &registry);
-    let report = match explorer.run(|line| eprintln!("{line}")).await {
+    let interrupt_watch = tokio::spawn(stop_on_interrupt(explorer.stop_flag()));
+    let outcome = explorer.run(|line| eprintln!("{line}")).await;
+    interrupt_watch.abort();
+    let report = match outcome {
         Ok(report) => report,
         Err(error) => {
             eprintln!("error: {error}");
@@ -131,6 +146,18 @@ async fn run_with_status(args: ExploreArgs) -> u8 {
     };
 
     print!("{}", report.summary());
+    match counterexample::remove_earlier(&args.out) {
+        Ok(removed) if !removed.is_empty() => eprintln!(
+            "removed {} counterexample file(s) of an earlier exploration from {}",
+            removed.len(),
+            args.out.display()
+        ),
+        Ok(_) => {}
+        Err(error) => {
+            eprintln!("error: {error}");
+            return EXIT_USAGE;
+        }
+    }
     match counterexample::write_all(&report.counterexamples, &options, &args.out) {
         Ok(paths) => {
             for path in paths {
@@ -142,7 +169,32 @@ async fn run_with_status(args: ExploreArgs) -> u8 {
             return EXIT_USAGE;
         }
     }
-    if report.counts.is_empty() { EXIT_SUCCESS } else { EXIT_DIFFERS }
+    if report.interrupted {
+        EXIT_INTERRUPTED
+    } else if report.counts.is_empty() {
+        EXIT_SUCCESS
+    } else {
+        EXIT_DIFFERS
+    }
+}
+
+/// The exit status after Ctrl-C, 128 plus SIGINT's number as shells report it.
+const EXIT_INTERRUPTED: u8 = 130;
+
+/// Sets `stop` on the first Ctrl-C and exits the process on the second.
+async fn stop_on_interrupt(stop: std::sync::Arc<std::sync::atomic::AtomicBool>) {
+    if let Err(error) = tokio::signal::ctrl_c().await {
+        eprintln!("warning: Ctrl-C cannot stop the exploration early, because its handler failed: {error}");
+        return;
+    }
+    stop.store(true, Ordering::SeqCst);
+    eprintln!(
+        "interrupted: finishing the current case, then writing the summary and the counterexamples found so far. \
+         Press Ctrl-C again to quit at once"
+    );
+    if tokio::signal::ctrl_c().await.is_ok() {
+        std::process::exit(i32::from(EXIT_INTERRUPTED));
+    }
 }
 
 /// Parses `--services`, rejecting names the generators do not cover.

@@ -8,6 +8,8 @@
 //! disagreement, step back otherwise, and stop after a bounded number of runs.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crosscheck_emulator::access::Profile;
@@ -19,9 +21,10 @@ use super::emit::{Generated, emit};
 use super::properties::{Disagreement, DisagreementKind, judge};
 use crate::driver::Registry;
 use crate::error::{Error, Result};
-use crate::report::ScenarioResult;
+use crate::outcome::OutcomeClass;
+use crate::report::{ScenarioResult, StepResult};
 use crate::runner::run_scenario;
-use crate::target::TargetSpec;
+use crate::target::{TargetSpec, preflight};
 
 /// The default bound on the runs one shrink may make.
 pub const DEFAULT_MAX_SHRINK_RUNS: u32 = 300;
@@ -68,16 +71,26 @@ pub struct Counterexample {
     pub case: Case,
     /// The scenario of the shrunk case, as it ran.
     pub generated: Generated,
+    /// The suffix its resource names carried in that run: empty on the
+    /// bundled emulator, unique to the run on live targets.
+    pub name_suffix: String,
     pub findings: Vec<Finding>,
     pub observations: Vec<Observation>,
     /// How many runs shrinking made.
     pub shrink_runs: u32,
+    /// The `--target` and, in lockstep, `--against` values that select the
+    /// targets again, for the command in the file's header.
+    pub target_arguments: Vec<String>,
 }
 
 /// The result of an exploration.
 #[derive(Debug, Clone, Default)]
 pub struct ExploreReport {
+    /// The number of cases that ran: `--cases`, or fewer when the run was stopped.
     pub cases: u32,
+    /// Whether the stop flag was set, so that cases were left out or a
+    /// shrink ended early.
+    pub interrupted: bool,
     /// Per group, the number of cases that showed it.
     pub counts: BTreeMap<(String, DisagreementKind), u32>,
     pub counterexamples: Vec<Counterexample>,
@@ -86,7 +99,11 @@ pub struct ExploreReport {
 impl ExploreReport {
     /// Renders the counts per group, one line each, sorted; the text CI snapshots.
     pub fn summary(&self) -> String {
-        let mut text = format!("cases: {}\n", self.cases);
+        let mut text = if self.interrupted {
+            format!("cases: {} (interrupted)\n", self.cases)
+        } else {
+            format!("cases: {}\n", self.cases)
+        };
         if self.counts.is_empty() {
             text.push_str("no disagreements\n");
         }
@@ -108,6 +125,10 @@ pub struct Explorer<'a> {
     /// Set once per exploration, so that two explorations against the same
     /// live target never share resource names.
     token: u64,
+    /// The resource-name suffix of the latest case run.
+    last_name_suffix: String,
+    /// Set from outside (on Ctrl-C) to end the run after the current case.
+    stop: Arc<AtomicBool>,
 }
 
 impl<'a> Explorer<'a> {
@@ -119,7 +140,27 @@ impl<'a> Explorer<'a> {
     ) -> Explorer<'a> {
         let millis = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_millis());
         let token = u64::try_from(millis % 0x10_0000).unwrap_or(0);
-        Explorer { options, first, second, registry, runs: 0, token }
+        Explorer {
+            options,
+            first,
+            second,
+            registry,
+            runs: 0,
+            token,
+            last_name_suffix: String::new(),
+            stop: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// Returns the flag that stops the run: once it is set, the current case
+    /// finishes, a shrink in progress keeps the smallest case it has, and
+    /// [`Explorer::run`] returns the report of the cases that ran.
+    pub fn stop_flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.stop)
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
     }
 
     /// Runs the exploration; `progress` receives one line per case and per shrink.
@@ -134,6 +175,11 @@ impl<'a> Explorer<'a> {
         let mut report = ExploreReport { cases: self.options.cases, ..ExploreReport::default() };
 
         for number in 1..=self.options.cases {
+            if self.stopped() {
+                report.cases = number - 1;
+                report.interrupted = true;
+                break;
+            }
             // A copy of the generator's state before the case, to rebuild the
             // same case for each kind of disagreement it shows.
             let rng_before = runner.rng().clone();
@@ -173,6 +219,9 @@ impl<'a> Explorer<'a> {
                 report.counterexamples.push(counterexample);
             }
         }
+        // A stop during the last case's shrink leaves no case out but still
+        // cuts the shrink short.
+        report.interrupted |= self.stopped();
         Ok(report)
     }
 
@@ -186,7 +235,7 @@ impl<'a> Explorer<'a> {
         let mut smallest = tree.current();
         let mut runs = 0;
         if tree.simplify() {
-            while runs < self.options.max_shrink_runs {
+            while runs < self.options.max_shrink_runs && !self.stopped() {
                 runs += 1;
                 let candidate = tree.current();
                 let (findings, _, _) = self.run_case(&candidate).await?;
@@ -205,7 +254,7 @@ impl<'a> Explorer<'a> {
         // that only an earlier form of the calls needed can survive. Removing
         // single resources and calls afterwards catches those.
         let mut removed = true;
-        while removed {
+        while removed && !self.stopped() {
             removed = false;
             let candidates = (0..smallest.resources.len())
                 .filter(|_| smallest.resources.len() > 1)
@@ -221,7 +270,7 @@ impl<'a> Explorer<'a> {
                 }))
                 .collect::<Vec<_>>();
             for candidate in candidates {
-                if runs >= self.options.max_shrink_runs {
+                if runs >= self.options.max_shrink_runs || self.stopped() {
                     break;
                 }
                 runs += 1;
@@ -235,7 +284,17 @@ impl<'a> Explorer<'a> {
         }
 
         let (findings, generated, observations) = self.run_case(&smallest).await?;
-        Ok(Counterexample { group, case_number, case: smallest, generated, findings, observations, shrink_runs: runs })
+        Ok(Counterexample {
+            group,
+            case_number,
+            case: smallest,
+            generated,
+            name_suffix: self.last_name_suffix.clone(),
+            findings,
+            observations,
+            shrink_runs: runs,
+            target_arguments: std::iter::once(self.first).chain(self.second).map(TargetSpec::argument).collect(),
+        })
     }
 
     /// Runs `case` on every target and returns what disagrees.
@@ -243,13 +302,22 @@ impl<'a> Explorer<'a> {
         self.runs += 1;
         let live = !matches!(self.first, TargetSpec::Bundled)
             || self.second.is_some_and(|second| !matches!(second, TargetSpec::Bundled));
+        // NOTE: nothing deletes a case's resources afterwards, so a live
+        // target keeps every resource of every run, shrinking runs included.
         let suffix = if live { format!("-{:x}-{}", self.token, self.runs) } else { String::new() };
         let generated = emit(case, self.options.profile, &suffix);
+        self.last_name_suffix = suffix;
 
         let mut findings = Vec::new();
         let mut observations = Vec::new();
         for target in std::iter::once(self.first).chain(self.second) {
             let result = run_scenario(&generated.scenario, self.options.profile, target, self.registry).await?;
+            // A call without any response is a finding only while the target
+            // still responds. Once it has stopped, every later case would
+            // fail its set-up and be written as a counterexample.
+            if !matches!(target, TargetSpec::Bundled) && result.steps.iter().any(got_no_response) {
+                preflight(target, &[]).await?;
+            }
             for disagreement in judge(&generated, &result) {
                 findings.push(Finding { target: target.name().to_owned(), disagreement });
             }
@@ -260,6 +328,13 @@ impl<'a> Explorer<'a> {
         }
         Ok((findings, generated, observations))
     }
+}
+
+/// Reports whether `step` ran and got neither a status nor an error code.
+fn got_no_response(step: &StepResult) -> bool {
+    step.outcome.as_ref().is_some_and(|outcome| {
+        outcome.class == OutcomeClass::Error && outcome.code.is_none() && outcome.status.is_none()
+    })
 }
 
 /// Returns the steps whose outcome class differs between two targets.

@@ -145,6 +145,17 @@ impl TargetSpec {
         }
     }
 
+    /// Returns the `--target` value that selects this target again:
+    /// `bundled`, the endpoint URL of a target given as a URL, or the name
+    /// of a target from the target file.
+    pub fn argument(&self) -> String {
+        let TargetSpec::Live(live) = self else { return BUNDLED.to_owned() };
+        let given_as_url = live.config.endpoint_url.as_deref().filter(
+            |url| matches!(parse_builtin(url), Some(Ok(TargetSpec::Live(parsed))) if parsed.config == live.config),
+        );
+        given_as_url.map_or_else(|| live.config.name.clone(), str::to_owned)
+    }
+
     /// Returns the endpoint URL of a live target; `None` for the bundled
     /// target, whose port is chosen when it starts, and for AWS's own endpoints.
     pub fn endpoint_url(&self) -> Option<&str> {
@@ -346,6 +357,21 @@ fn resolving_http_client(address: IpAddr) -> SharedHttpClient {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn argument_selects_target_again() {
+        let url = "http://127.0.0.1:4566";
+        let from_url = super::TargetSpec::resolve(url, None).expect("a URL is a target");
+        assert_eq!(from_url.argument(), url);
+        assert_eq!(super::TargetSpec::Bundled.argument(), "bundled");
+
+        let named = super::TargetSpec::live(super::LiveTargetConfig {
+            name: "moto".to_owned(),
+            endpoint_url: Some(url.to_owned()),
+            strategy: super::AccountStrategy::access_key(),
+        });
+        assert_eq!(named.argument(), "moto");
+    }
+
     use super::*;
 
     fn actor(account_id: &str, access_key_id: &str) -> Actor {
