@@ -320,7 +320,7 @@ async fn check_peer_explore(peer: &Peer, profile: Profile) {
         cases: EXPLORE_CASES,
         seed: EXPLORE_SEED,
         profile,
-        services: Service::ALL.to_vec(),
+        services: Service::IN_PROCESS.to_vec(),
         max_shrink_runs: 0,
     };
     let mut explorer = Explorer::new(options, &target, None, &registry);

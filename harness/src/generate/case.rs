@@ -21,11 +21,19 @@ pub enum Service {
     Kms,
     SecretsManager,
     S3,
+    Lambda,
 }
 
 impl Service {
     /// Every covered service.
-    pub const ALL: [Service; 5] = [Service::Sqs, Service::Sns, Service::Kms, Service::SecretsManager, Service::S3];
+    pub const ALL: [Service; 6] =
+        [Service::Sqs, Service::Sns, Service::Kms, Service::SecretsManager, Service::S3, Service::Lambda];
+
+    /// The services whose calls the emulator serves within its own process.
+    /// Lambda's Invoke starts a runtime process, so tests that run many
+    /// cases leave Lambda out and run fewer Lambda cases apart.
+    pub const IN_PROCESS: [Service; 5] =
+        [Service::Sqs, Service::Sns, Service::Kms, Service::SecretsManager, Service::S3];
 
     /// Returns the name scenarios and `--services` use.
     pub fn as_str(self) -> &'static str {
@@ -35,6 +43,7 @@ impl Service {
             Service::Kms => "kms",
             Service::SecretsManager => "secretsmanager",
             Service::S3 => "s3",
+            Service::Lambda => "lambda",
         }
     }
 
@@ -64,6 +73,12 @@ pub const BUCKET_NAMES: [&str; 2] = ["crosscheck-shared", "crosscheck-archive"];
 /// Object keys a case draws from.
 pub const OBJECT_KEYS: [&str; 2] = ["a.txt", "b.txt"];
 
+/// Function names a case draws from, two for the same reason as queues.
+pub const FUNCTION_NAMES: [&str; 2] = ["pricing", "greeter"];
+
+/// The alias a function with an alias gets, pointing at its version 1.
+pub const FUNCTION_ALIAS: &str = "live";
+
 /// One generated case.
 #[derive(Debug, Clone)]
 pub struct Case {
@@ -80,6 +95,44 @@ pub enum ResourceSpec {
     Key(KeySpec),
     Secret(SecretSpec),
     Bucket(BucketSpec),
+    Function(FunctionSpec),
+}
+
+/// A Lambda function: its name, its namespace, whether it gets version 1 and
+/// the alias [`FUNCTION_ALIAS`], and the permission AddPermission adds.
+#[derive(Debug, Clone)]
+pub struct FunctionSpec {
+    /// Selects one of [`FUNCTION_NAMES`].
+    pub name: Pick,
+    pub place: Place,
+    pub alias: bool,
+    pub permission: Option<PermissionSpec>,
+}
+
+/// A function permission that grants `lambda:InvokeFunction` to one
+/// account of the world, in one of the principal forms AddPermission takes
+/// (<https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html>).
+#[derive(Debug, Clone)]
+pub struct PermissionSpec {
+    pub principal: PrincipalForm,
+    /// The granted account.
+    pub account: Pick,
+    /// Whether the permission is added on the alias (`Qualifier`) instead
+    /// of the unqualified function. Ignored for a function without an alias.
+    pub on_alias: bool,
+}
+
+/// How AddPermission names the granted account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrincipalForm {
+    /// The 12-digit account id.
+    AccountId,
+    /// The account root ARN, `arn:aws:iam::ACCOUNT:root`.
+    RootArn,
+    /// `*` with `SourceAccount` set to the account, which becomes an
+    /// `AWS:SourceAccount` condition. A direct call carries no source
+    /// account, so the statement never matches one.
+    AnyWithSourceAccount,
 }
 
 /// An S3 bucket: its name, its owner's namespace (the account, and the
@@ -147,6 +200,49 @@ pub enum ServiceCall {
     Kms(KmsCall),
     SecretsManager(SecretCall),
     S3(S3Call),
+    Lambda(LambdaCall),
+}
+
+/// The address form a Lambda call names its function by
+/// (<https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FunctionAddressForm {
+    /// The function's name, in the caller's own namespace.
+    Name,
+    /// `ACCOUNT:function:NAME`, in the caller's region.
+    PartialArn,
+    /// The unqualified function ARN.
+    Arn,
+    /// The function ARN qualified with [`FUNCTION_ALIAS`]; the plain ARN
+    /// for a function without an alias.
+    AliasArn,
+}
+
+/// A generated Lambda call. Each `Pick` selects one of the case's functions.
+#[derive(Debug, Clone)]
+pub enum LambdaCall {
+    Invoke(Pick, FunctionAddressForm),
+    GetFunction(Pick, FunctionAddressForm),
+    GetFunctionConfiguration(Pick, FunctionAddressForm),
+    GetPolicy(Pick, FunctionAddressForm),
+    /// The caller deletes its own function of the selected name, then the
+    /// next calls show whether a same-named function elsewhere survived.
+    DeleteFunction(Pick),
+    ListFunctions,
+}
+
+impl LambdaCall {
+    /// Returns the function the call addresses and the form; `None` for ListFunctions.
+    pub fn function(&self) -> Option<(Pick, FunctionAddressForm)> {
+        match self {
+            LambdaCall::Invoke(function, form)
+            | LambdaCall::GetFunction(function, form)
+            | LambdaCall::GetFunctionConfiguration(function, form)
+            | LambdaCall::GetPolicy(function, form) => Some((*function, *form)),
+            LambdaCall::DeleteFunction(function) => Some((*function, FunctionAddressForm::Name)),
+            LambdaCall::ListFunctions => None,
+        }
+    }
 }
 
 /// A generated S3 call. Each first `Pick` selects one of the case's
@@ -389,6 +485,49 @@ fn s3_call() -> BoxedStrategy<ServiceCall> {
     .boxed()
 }
 
+fn principal_form() -> impl Strategy<Value = PrincipalForm> {
+    prop_oneof![Just(PrincipalForm::AccountId), Just(PrincipalForm::RootArn), Just(PrincipalForm::AnyWithSourceAccount)]
+}
+
+fn permission() -> impl Strategy<Value = PermissionSpec> {
+    (principal_form(), pick(), any::<bool>()).prop_map(|(principal, account, on_alias)| PermissionSpec {
+        principal,
+        account,
+        on_alias,
+    })
+}
+
+fn function() -> BoxedStrategy<ResourceSpec> {
+    (pick(), place(), any::<bool>(), prop_oneof![1 => Just(None), 2 => permission().prop_map(Some)])
+        .prop_map(|(name, place, alias, permission)| {
+            ResourceSpec::Function(FunctionSpec { name, place, alias, permission })
+        })
+        .boxed()
+}
+
+fn function_address_form() -> impl Strategy<Value = FunctionAddressForm> {
+    prop_oneof![
+        Just(FunctionAddressForm::Arn),
+        Just(FunctionAddressForm::Name),
+        Just(FunctionAddressForm::PartialArn),
+        Just(FunctionAddressForm::AliasArn),
+    ]
+}
+
+fn lambda_call() -> BoxedStrategy<ServiceCall> {
+    prop_oneof![
+        3 => (pick(), function_address_form()).prop_map(|(function, form)| LambdaCall::Invoke(function, form)),
+        2 => (pick(), function_address_form()).prop_map(|(function, form)| LambdaCall::GetFunction(function, form)),
+        2 => (pick(), function_address_form())
+            .prop_map(|(function, form)| LambdaCall::GetFunctionConfiguration(function, form)),
+        2 => (pick(), function_address_form()).prop_map(|(function, form)| LambdaCall::GetPolicy(function, form)),
+        1 => pick().prop_map(LambdaCall::DeleteFunction),
+        1 => Just(LambdaCall::ListFunctions),
+    ]
+    .prop_map(ServiceCall::Lambda)
+    .boxed()
+}
+
 fn sqs_call() -> BoxedStrategy<ServiceCall> {
     prop_oneof![
         pick().prop_map(SqsCall::GetQueueAttributes),
@@ -434,6 +573,7 @@ pub fn case(services: &[Service]) -> impl Strategy<Value = Case> {
             Service::Kms => key(),
             Service::SecretsManager => secret(),
             Service::S3 => bucket(),
+            Service::Lambda => function(),
         })
         .collect();
     let call_strategies: Vec<BoxedStrategy<ServiceCall>> = services
@@ -444,6 +584,7 @@ pub fn case(services: &[Service]) -> impl Strategy<Value = Case> {
             Service::Kms => kms_call(),
             Service::SecretsManager => secret_call(),
             Service::S3 => s3_call(),
+            Service::Lambda => lambda_call(),
         })
         .collect();
     let resources = proptest::collection::vec(proptest::strategy::Union::new(resource_strategies), 1..=3);

@@ -4,13 +4,15 @@
 //!
 //! Every resource gets marks that tell it apart from a same-named resource of
 //! another namespace: a `VisibilityTimeout` (queues), `DisplayName` (topics)
-//! or `Description` (keys, secrets) no other resource of the case has, and an `owner`
-//! tag naming its account and region. A call that reads a resource expects
+//! or `Description` (keys, secrets, functions) no other resource of the case
+//! has, and an `owner` tag naming its account and region. A function's
+//! handler returns its mark and the ARN it was invoked by. A call that reads a resource expects
 //! those marks and its ARN, and a queue read expects its message count too.
 //! So a target that returns a resource of the wrong namespace fails the
 //! step's `ok` subset.
 
 mod kms;
+mod lambda;
 mod s3;
 mod secretsmanager;
 mod sns;
@@ -22,11 +24,12 @@ use crosscheck_emulator::store::Namespace;
 use serde_json::{Map, Value, json};
 
 use super::case::{
-    ALIAS_NAMES, BUCKET_NAMES, Case, KeyAddressForm, KmsCall, OBJECT_KEYS, QUEUE_NAMES, ResourceSpec, S3Call,
-    SECRET_NAMES, SecretAddressForm, SecretCall, ServiceCall, SnsCall, SqsCall, TOPIC_NAMES,
+    ALIAS_NAMES, BUCKET_NAMES, Case, FUNCTION_ALIAS, FUNCTION_NAMES, FunctionAddressForm, KeyAddressForm, KmsCall,
+    LambdaCall, OBJECT_KEYS, PermissionSpec, PrincipalForm, QUEUE_NAMES, ResourceSpec, S3Call, SECRET_NAMES,
+    SecretAddressForm, SecretCall, ServiceCall, SnsCall, SqsCall, TOPIC_NAMES,
 };
 use super::model::{
-    self, BucketState, KMS_POLICY_ACTIONS, KeyState, Prediction, QueueState, S3_POLICY_ACTIONS,
+    self, BucketState, FunctionState, KMS_POLICY_ACTIONS, KeyState, Prediction, QueueState, S3_POLICY_ACTIONS,
     SECRETSMANAGER_POLICY_ACTIONS, SNS_POLICY_ACTIONS, SQS_POLICY_ACTIONS, SecretState, TopicState,
 };
 use super::policy::PolicySpec;
@@ -59,6 +62,8 @@ pub struct Generated {
     pub secrets: Vec<SecretState>,
     /// Every bucket the fixture creates, as created.
     pub buckets: Vec<BucketState>,
+    /// Every Lambda function the fixture creates, decoys included, as created.
+    pub functions: Vec<FunctionState>,
 }
 
 /// The resource a call step addresses.
@@ -69,6 +74,7 @@ struct Target {
     key: Option<usize>,
     secret: Option<usize>,
     bucket: Option<usize>,
+    function: Option<usize>,
 }
 
 /// The model's facts about one step.
@@ -90,6 +96,8 @@ pub struct StepFacts {
     pub secret: Option<usize>,
     /// The bucket the step names or creates, as an index into [`Generated::buckets`].
     pub bucket: Option<usize>,
+    /// The function the step addresses or creates, as an index into [`Generated::functions`].
+    pub function: Option<usize>,
     /// `None` for fixture steps.
     pub prediction: Option<Prediction>,
 }
@@ -122,6 +130,9 @@ struct Builder<'a> {
     created_secrets: Vec<SecretState>,
     buckets: Vec<BucketState>,
     created_buckets: Vec<BucketState>,
+    functions: Vec<FunctionState>,
+    primary_functions: usize,
+    created_functions: Vec<FunctionState>,
     steps: Vec<Step>,
     facts: Vec<StepFacts>,
     created: Vec<QueueState>,
@@ -145,6 +156,9 @@ impl<'a> Builder<'a> {
             created_secrets: Vec::new(),
             buckets: Vec::new(),
             created_buckets: Vec::new(),
+            functions: Vec::new(),
+            primary_functions: 0,
+            created_functions: Vec::new(),
             steps: Vec::new(),
             facts: Vec::new(),
             created: Vec::new(),
@@ -179,8 +193,14 @@ impl<'a> Builder<'a> {
                     let name = BUCKET_NAMES[spec.name.index(BUCKET_NAMES.len())];
                     self.create_bucket(namespace, name, spec.policy.as_ref());
                 }
+                ResourceSpec::Function(spec) => {
+                    let namespace = self.case.world.namespace(spec.place);
+                    let name = FUNCTION_NAMES[spec.name.index(FUNCTION_NAMES.len())];
+                    self.create_function(namespace, name, spec.alias, spec.permission.as_ref());
+                }
             }
         }
+        self.primary_functions = self.functions.len();
         self.primary_keys = self.keys.len();
         self.primary_secrets = self.secrets.len();
         self.primary_queues = self.queues.len();
@@ -204,6 +224,14 @@ impl<'a> Builder<'a> {
                     let target = selected.index(self.primary_topics);
                     let base_name = self.topics[target].name.trim_end_matches(self.name_suffix).to_owned();
                     self.create_topic(caller, &base_name, None);
+                }
+                ServiceCall::Lambda(lambda_call) => {
+                    let Some((selected, _)) = lambda_call.function().filter(|_| self.primary_functions > 0) else {
+                        continue;
+                    };
+                    let target = selected.index(self.primary_functions);
+                    let base_name = self.functions[target].name.trim_end_matches(self.name_suffix).to_owned();
+                    self.create_function(caller, &base_name, false, None);
                 }
                 // Bucket names are global, so a bucket has no same-named decoy.
                 ServiceCall::S3(_) => {}
@@ -247,6 +275,9 @@ impl<'a> Builder<'a> {
                 ServiceCall::S3(s3_call) if !self.buckets.is_empty() || s3_call.bucket().is_none() => {
                     self.s3_call(&caller, s3_call);
                 }
+                ServiceCall::Lambda(lambda_call) if self.primary_functions > 0 || lambda_call.function().is_none() => {
+                    self.lambda_call(&caller, lambda_call);
+                }
                 _ => {}
             }
         }
@@ -273,6 +304,7 @@ impl<'a> Builder<'a> {
                 key: target.key,
                 secret: target.secret,
                 bucket: target.bucket,
+                function: target.function,
                 prediction: None,
             });
         }
@@ -326,6 +358,7 @@ impl<'a> Builder<'a> {
             key: target.key,
             secret: target.secret,
             bucket: target.bucket,
+            function: target.function,
             prediction: Some(prediction),
         });
     }
@@ -343,6 +376,7 @@ impl<'a> Builder<'a> {
             key: None,
             secret: None,
             bucket: None,
+            function: None,
             prediction: Some(prediction),
         });
     }
@@ -379,6 +413,7 @@ impl<'a> Builder<'a> {
             keys: self.keys,
             secrets: self.created_secrets,
             buckets: self.created_buckets,
+            functions: self.created_functions,
         }
     }
 }

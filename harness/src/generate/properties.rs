@@ -151,6 +151,13 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
                 let owner = &generated.keys[key].namespace;
                 let detail = format!("{arn} does not name {}/{}", owner.account_id, owner.region);
                 push(&mut found, DisagreementKind::ForeignAddress { operation }, detail);
+            } else if let Some(function) = facts.function
+                && step.call.operation == "CreateFunction"
+                && let Some(arn) = outcome.response.get("FunctionArn").and_then(Value::as_str)
+                && arn != generated.functions[function].arn
+            {
+                let detail = format!("{arn} is not the ARN {}", generated.functions[function].arn);
+                push(&mut found, DisagreementKind::ForeignAddress { operation }, detail);
             } else if let Some(secret) = facts.secret
                 && let Some(arn) = outcome.response.get("ARN").and_then(Value::as_str)
                 && !arn.starts_with(&format!("{}-", generated.secrets[secret].partial_arn))
@@ -177,10 +184,11 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
             continue;
         }
 
-        let answered_by = match (facts.topic, facts.key, facts.secret) {
-            (Some(topic), _, _) => wrong_topic(generated, topic, &step.call.operation, &outcome.response),
-            (_, Some(key), _) => wrong_key(generated, key, &step.call.operation, &outcome.response, &key_arns),
-            (_, _, Some(secret)) => wrong_secret(generated, secret, &outcome.response, &secret_arns),
+        let answered_by = match (facts.function, facts.topic, facts.key, facts.secret) {
+            (Some(function), ..) => wrong_function(generated, function, &step.call.operation, &outcome.response),
+            (_, Some(topic), _, _) => wrong_topic(generated, topic, &step.call.operation, &outcome.response),
+            (_, _, Some(key), _) => wrong_key(generated, key, &step.call.operation, &outcome.response, &key_arns),
+            (_, _, _, Some(secret)) => wrong_secret(generated, secret, &outcome.response, &secret_arns),
             _ => wrong_namespace(generated, facts.queue, &step.call.operation, &outcome.response, &urls),
         };
         if let Some(detail) = answered_by {
@@ -206,6 +214,10 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
         }
         if step.call.operation == "ListAliases" {
             found.extend(check_alias_listing(generated, result, observed, &facts.caller, step.number));
+            continue;
+        }
+        if step.call.operation == "ListFunctions" {
+            found.extend(check_function_listing(generated, result, observed, &facts.caller, step.number));
             continue;
         }
         if step.call.operation == "ListTopics" {
@@ -536,25 +548,51 @@ fn check_topic_listing(
     caller: &Namespace,
     step: usize,
 ) -> Vec<Disagreement> {
-    let operation = "sns.ListTopics".to_owned();
-    let listed = listed_strings(observed, "Topics", Some("TopicArn"));
+    let listing = ArnListing {
+        operation: "sns.ListTopics",
+        list: ("Topics", "TopicArn"),
+        resources: generated.topics.iter().map(|topic| (&topic.namespace, topic.arn.as_str())).collect(),
+        resource: |facts| facts.topic,
+        lifecycle: ("CreateTopic", "DeleteTopic"),
+    };
+    check_arn_listing(generated, result, observed, caller, step, &listing)
+}
 
-    let mut found = leaked_arns(&listed, caller, &operation, step);
+/// A listing operation that returns resources by ARN, such as ListTopics.
+struct ArnListing<'a> {
+    operation: &'static str,
+    /// The response's list member and the ARN member of each item.
+    list: (&'static str, &'static str),
+    /// The namespace and ARN of every resource of the listed kind, in the
+    /// order of the indexes `resource` returns.
+    resources: Vec<(&'a Namespace, &'a str)>,
+    /// Reads the step's index of the listed kind.
+    resource: fn(&StepFacts) -> Option<usize>,
+    /// The operations that create and delete a resource of the kind.
+    lifecycle: (&'static str, &'static str),
+}
 
-    let alive = live_before(
-        generated,
-        result,
-        step,
-        generated.topics.len(),
-        |facts| facts.topic,
-        ("CreateTopic", "DeleteTopic"),
-    );
-    for (index, topic) in generated.topics.iter().enumerate() {
-        if topic.namespace == *caller && alive[index] && !listed.contains(&topic.arn.as_str()) {
+/// Checks a listing by ARN: no resource of another namespace, and every
+/// live resource of the caller's namespace.
+fn check_arn_listing(
+    generated: &Generated,
+    result: &ScenarioResult,
+    observed: &StepResult,
+    caller: &Namespace,
+    step: usize,
+    listing: &ArnListing<'_>,
+) -> Vec<Disagreement> {
+    let listed = listed_strings(observed, listing.list.0, Some(listing.list.1));
+
+    let mut found = leaked_arns(&listed, caller, listing.operation, step);
+
+    let alive = live_before(generated, result, step, listing.resources.len(), listing.resource, listing.lifecycle);
+    for (index, (namespace, arn)) in listing.resources.iter().enumerate() {
+        if *namespace == caller && alive[index] && !listed.contains(arn) {
             found.push(Disagreement {
-                kind: DisagreementKind::IncompleteListing { operation: operation.clone() },
+                kind: DisagreementKind::IncompleteListing { operation: listing.operation.to_owned() },
                 step,
-                detail: format!("{} is missing", topic.arn),
+                detail: format!("{arn} is missing"),
             });
         }
     }
@@ -637,4 +675,51 @@ fn live_before(
         }
     }
     alive
+}
+
+/// Checks that a successful response comes from the addressed function: the
+/// handler's payload and the configuration's `Description` carry the mark
+/// of the function that answered.
+fn wrong_function(generated: &Generated, function: usize, operation: &str, response: &Value) -> Option<String> {
+    let pointer = match operation {
+        "Invoke" => "/Payload/mark",
+        "GetFunction" => "/Configuration/Description",
+        "GetFunctionConfiguration" => "/Description",
+        _ => return None,
+    };
+    let observed = response.pointer(pointer)?.as_str()?;
+    let addressed = &generated.functions[function];
+    if observed == addressed.mark {
+        return None;
+    }
+    let other = generated.functions.iter().find(|candidate| candidate.mark == observed);
+    Some(match other {
+        Some(other) => format!(
+            "addressed {} in {}/{}, answered by the function of {}/{}",
+            addressed.name,
+            addressed.namespace.account_id,
+            addressed.namespace.region,
+            other.namespace.account_id,
+            other.namespace.region
+        ),
+        None => format!("addressed {}, answered with the mark {observed:?}", addressed.arn),
+    })
+}
+
+/// Checks a ListFunctions response: only the caller's live functions, all of them.
+fn check_function_listing(
+    generated: &Generated,
+    result: &ScenarioResult,
+    observed: &StepResult,
+    caller: &Namespace,
+    step: usize,
+) -> Vec<Disagreement> {
+    let listing = ArnListing {
+        operation: "lambda.ListFunctions",
+        list: ("Functions", "FunctionArn"),
+        resources: generated.functions.iter().map(|function| (&function.namespace, function.arn.as_str())).collect(),
+        resource: |facts| facts.function,
+        lifecycle: ("CreateFunction", "DeleteFunction"),
+    };
+    check_arn_listing(generated, result, observed, caller, step, &listing)
 }

@@ -1,0 +1,249 @@
+//! Lambda functions in generated scenarios: their fixture steps (the
+//! function, version 1 and its alias, a permission), their calls by name,
+//! partial ARN, full ARN and alias ARN, and the model's predictions for them.
+//!
+//! Each function's handler returns the ARN it was invoked by and the
+//! function's mark, so the payload shows when a same-named function of
+//! another namespace ran instead
+//! (<https://docs.aws.amazon.com/lambda/latest/dg/python-context.html>).
+
+use super::*;
+
+/// The statement id of the permission a generated function gets.
+const PERMISSION_SID: &str = "generated-grant";
+
+impl Builder<'_> {
+    /// Adds the CreateFunction step of a new function, PublishVersion and
+    /// CreateAlias when it has an alias, and AddPermission when it has a
+    /// permission, unless a function of that name already exists in `namespace`.
+    pub(super) fn create_function(
+        &mut self,
+        namespace: Namespace,
+        base_name: &str,
+        alias: bool,
+        permission: Option<&PermissionSpec>,
+    ) {
+        let name = format!("{base_name}{}", self.name_suffix);
+        if self.functions.iter().any(|function| function.namespace == namespace && function.name == name) {
+            return;
+        }
+        let number = self.functions.len() + 1;
+        let mark = format!("function {number}");
+        let arn = format!("arn:aws:lambda:{}:{}:function:{name}", namespace.region, namespace.account_id);
+        let handler = format!(
+            "def handler(event, context):\n    return {{\"arn\": context.invoked_function_arn, \"mark\": \"{mark}\"}}\n"
+        );
+        let variable = format!("f{number}");
+        let mut function = FunctionState {
+            name: name.clone(),
+            namespace: namespace.clone(),
+            variable: variable.clone(),
+            arn,
+            mark: mark.clone(),
+            alias,
+            policy: None,
+            alias_policy: None,
+            exists: true,
+        };
+
+        let create = json!({
+            "FunctionName": name,
+            "Runtime": "python3.12",
+            "Role": format!("arn:aws:iam::{}:role/{name}", namespace.account_id),
+            "Handler": "index.handler",
+            "Description": mark,
+            "Code": { "ZipFile": { "Files": { "index.py": handler } } },
+        });
+        let capture =
+            Capture { variable, path: ResponsePath::parse("FunctionArn").expect("a member name is a response path") };
+        let mut steps = vec![("CreateFunction", create, vec![capture])];
+        if alias {
+            steps.push(("PublishVersion", json!({ "FunctionName": name }), Vec::new()));
+            steps.push((
+                "CreateAlias",
+                json!({ "FunctionName": name, "Name": FUNCTION_ALIAS, "FunctionVersion": "1" }),
+                Vec::new(),
+            ));
+        }
+        if let Some(permission) = permission {
+            let on_alias = alias && permission.on_alias;
+            let (input, document) = self.permission(&function, permission, on_alias);
+            let policy = crosscheck_policy::Policy::parse(&document, crosscheck_policy::PolicyType::Resource)
+                .expect("generated function policies are valid");
+            if on_alias {
+                function.alias_policy = Some(policy);
+            } else {
+                function.policy = Some(policy);
+            }
+            steps.push(("AddPermission", input, Vec::new()));
+        }
+
+        let target = Target { function: Some(self.functions.len()), ..Target::default() };
+        self.push_fixture("lambda", &namespace, steps, target);
+        self.created_functions.push(function.clone());
+        self.functions.push(function);
+    }
+
+    /// Builds AddPermission's input and the policy document it leaves on the
+    /// function, as Lambda writes it: an account id becomes the account's root
+    /// ARN, and `SourceAccount` an `AWS:SourceAccount` condition
+    /// (<https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html>).
+    fn permission(&self, function: &FunctionState, permission: &PermissionSpec, on_alias: bool) -> (Value, String) {
+        let account_id = self.case.world.account(permission.account).id.clone();
+        let root = format!("arn:aws:iam::{account_id}:root");
+        let mut input = json!({
+            "FunctionName": function.name,
+            "StatementId": PERMISSION_SID,
+            "Action": "lambda:InvokeFunction",
+        });
+        let mut statement = json!({
+            "Sid": PERMISSION_SID,
+            "Effect": "Allow",
+            "Action": "lambda:InvokeFunction",
+            "Resource": function.qualified_arn(on_alias.then_some(FUNCTION_ALIAS)),
+        });
+        match permission.principal {
+            PrincipalForm::AccountId => {
+                input["Principal"] = json!(account_id);
+                statement["Principal"] = json!({ "AWS": root });
+            }
+            PrincipalForm::RootArn => {
+                input["Principal"] = json!(root);
+                statement["Principal"] = json!({ "AWS": root });
+            }
+            PrincipalForm::AnyWithSourceAccount => {
+                input["Principal"] = json!("*");
+                input["SourceAccount"] = json!(account_id);
+                statement["Principal"] = json!("*");
+                statement["Condition"] = json!({ "StringEquals": { "AWS:SourceAccount": account_id } });
+            }
+        }
+        if on_alias {
+            input["Qualifier"] = json!(FUNCTION_ALIAS);
+        }
+        let document = json!({ "Version": "2012-10-17", "Statement": [statement] }).to_string();
+        (input, document)
+    }
+
+    pub(super) fn lambda_call(&mut self, caller: &Namespace, call: &LambdaCall) {
+        let Some((selected, form)) = call.function() else {
+            self.push_call_without_address("lambda", caller, "ListFunctions", json!({}));
+            return;
+        };
+        let target = selected.index(self.primary_functions);
+        let operation = match call {
+            LambdaCall::Invoke(..) => "Invoke",
+            LambdaCall::GetFunction(..) => "GetFunction",
+            LambdaCall::GetFunctionConfiguration(..) => "GetFunctionConfiguration",
+            LambdaCall::GetPolicy(..) => "GetPolicy",
+            LambdaCall::DeleteFunction(..) => "DeleteFunction",
+            LambdaCall::ListFunctions => return,
+        };
+        self.push_function_call(caller, operation, target, form);
+
+        // A deletion is followed by a read of the selected function by its
+        // ARN, which must still find it unless the caller deleted that very
+        // function: deleting in one namespace never affects another's.
+        if operation == "DeleteFunction" {
+            self.push_function_call(caller, "GetFunctionConfiguration", target, FunctionAddressForm::Arn);
+        }
+    }
+
+    fn push_function_call(&mut self, caller: &Namespace, operation: &str, target: usize, form: FunctionAddressForm) {
+        let function = &self.functions[target];
+        let name = function.name.clone();
+        let qualified = form == FunctionAddressForm::AliasArn && function.alias;
+        let (address, kind, named) = match form {
+            FunctionAddressForm::Name => (name.clone(), AddressKind::Name, caller.clone()),
+            FunctionAddressForm::PartialArn => (
+                format!("{}:function:{name}", function.namespace.account_id),
+                AddressKind::PartialArn,
+                Namespace::new(&function.namespace.account_id, &caller.region),
+            ),
+            FunctionAddressForm::Arn | FunctionAddressForm::AliasArn if qualified => (
+                format!("${{{}}}:{FUNCTION_ALIAS}", function.variable),
+                AddressKind::QualifiedArn,
+                function.namespace.clone(),
+            ),
+            FunctionAddressForm::Arn | FunctionAddressForm::AliasArn => {
+                (format!("${{{}}}", function.variable), AddressKind::Arn, function.namespace.clone())
+            }
+        };
+        let mut input = json!({ "FunctionName": address });
+        if operation == "Invoke" {
+            input["Payload"] = json!({ "step": self.steps.len() + 1 });
+        }
+
+        let found = self.functions.iter().position(|candidate| candidate.namespace == named && candidate.name == name);
+        let qualifier = qualified.then_some(FUNCTION_ALIAS);
+        let prediction = self.predict_function_call(caller, operation, &named, &name, found, qualifier);
+        let target = Target { function: found, ..Target::default() };
+        self.push_call("lambda", caller, operation, input, prediction, Some(named), kind, target);
+    }
+
+    /// Predicts a call on the function `name` of `named`, which is
+    /// `functions[found]` when the case created one there, and applies a
+    /// predicted success to the model's state.
+    ///
+    /// Lambda decides access before it looks the function up, as the other
+    /// services do, so a missing function of another account is `denied`
+    /// where policies are evaluated.
+    fn predict_function_call(
+        &mut self,
+        caller: &Namespace,
+        operation: &str,
+        named: &Namespace,
+        name: &str,
+        found: Option<usize>,
+        qualifier: Option<&str>,
+    ) -> Prediction {
+        let facts = model::facts("lambda", operation);
+        let live = found.filter(|index| self.functions[*index].exists);
+        let arn = match qualifier {
+            Some(qualifier) => {
+                format!("arn:aws:lambda:{}:{}:function:{name}:{qualifier}", named.region, named.account_id)
+            }
+            None => format!("arn:aws:lambda:{}:{}:function:{name}", named.region, named.account_id),
+        };
+        let policy = live.and_then(|index| {
+            let function = &self.functions[index];
+            if qualifier.is_some() { function.alias_policy.as_ref() } else { function.policy.as_ref() }
+        });
+        if let Err(class) = model::decide_access(self.profile, caller, named, &arn, policy, facts) {
+            return Prediction::error(class);
+        }
+        let Some(index) = live else {
+            return Prediction::error(OutcomeClass::NotFound);
+        };
+
+        let function = &mut self.functions[index];
+        match operation {
+            "Invoke" => Prediction::ok(Some(json!({
+                "StatusCode": 200,
+                "Payload": { "arn": arn, "mark": function.mark },
+            }))),
+            "GetFunction" => {
+                Prediction::ok(Some(json!({ "Configuration": { "FunctionName": name, "Description": function.mark } })))
+            }
+            "GetFunctionConfiguration" => {
+                Prediction::ok(Some(json!({ "FunctionName": name, "Description": function.mark })))
+            }
+            "GetPolicy" => {
+                let has_policy =
+                    if qualifier.is_some() { function.alias_policy.is_some() } else { function.policy.is_some() };
+                if has_policy {
+                    Prediction::ok(Some(json!({ "Policy": { "Statement": [{ "Sid": PERMISSION_SID }] } })))
+                } else {
+                    Prediction::error(OutcomeClass::NotFound)
+                }
+            }
+            "DeleteFunction" => {
+                function.exists = false;
+                function.policy = None;
+                function.alias_policy = None;
+                Prediction::ok(None)
+            }
+            _ => Prediction::ok(None),
+        }
+    }
+}
