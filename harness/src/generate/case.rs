@@ -329,14 +329,15 @@ pub enum KmsCall {
     /// does not list it as working across accounts.
     GetKeyPolicy(Pick, bool),
     ListAliases,
+    ListKeys,
 }
 
 impl KmsCall {
-    /// Returns the key the call addresses; `None` for ListAliases.
+    /// Returns the key the call addresses; `None` for ListAliases and ListKeys.
     pub fn key(&self) -> Option<Pick> {
         match self {
             KmsCall::DescribeKey(key, _) | KmsCall::Encrypt(key, _) | KmsCall::GetKeyPolicy(key, _) => Some(*key),
-            KmsCall::ListAliases => None,
+            KmsCall::ListAliases | KmsCall::ListKeys => None,
         }
     }
 }
@@ -440,6 +441,7 @@ fn kms_call() -> BoxedStrategy<ServiceCall> {
         (pick(), key_address_form()).prop_map(|(key, form)| KmsCall::Encrypt(key, form)),
         (pick(), any::<bool>()).prop_map(|(key, by_arn)| KmsCall::GetKeyPolicy(key, by_arn)),
         Just(KmsCall::ListAliases),
+        Just(KmsCall::ListKeys),
     ]
     .prop_map(ServiceCall::Kms)
     .boxed()

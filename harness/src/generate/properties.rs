@@ -28,6 +28,7 @@ use crosscheck_emulator::store::Namespace;
 use serde_json::Value;
 
 use super::emit::{Generated, StepFacts};
+use super::model::FunctionState;
 use crate::outcome::OutcomeClass;
 use crate::report::{ScenarioResult, StepResult, Verdict};
 
@@ -200,6 +201,12 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
             push(&mut found, kind, detail);
             continue;
         }
+        if let Some(function) = facts.function
+            && let Some(detail) = foreign_function_arn(&generated.functions[function], &outcome.response)
+        {
+            push(&mut found, DisagreementKind::ForeignAddress { operation }, detail);
+            continue;
+        }
         if step.call.operation == "ListQueues" {
             found.extend(check_listing(generated, result, observed, &facts.caller, &urls, step.number));
             continue;
@@ -214,6 +221,23 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
         }
         if step.call.operation == "ListAliases" {
             found.extend(check_alias_listing(generated, result, observed, &facts.caller, step.number));
+            continue;
+        }
+        if step.call.operation == "ListKeys" {
+            let listing = ArnListing {
+                operation: "kms.ListKeys",
+                list: ("Keys", "KeyArn"),
+                resources: generated
+                    .keys
+                    .iter()
+                    .zip(&key_arns)
+                    .map(|(key, arn)| (&key.namespace, arn.as_deref().unwrap_or_default()))
+                    .collect(),
+                resource: |facts| facts.key,
+                // Keys are never deleted in a generated case.
+                lifecycle: ("CreateKey", ""),
+            };
+            found.extend(check_arn_listing(generated, result, observed, &facts.caller, step.number, &listing));
             continue;
         }
         if step.call.operation == "ListFunctions" {
@@ -722,4 +746,23 @@ fn check_function_listing(
         lifecycle: ("CreateFunction", "DeleteFunction"),
     };
     check_arn_listing(generated, result, observed, caller, step, &listing)
+}
+
+/// Checks that the `FunctionArn` of a function's configuration, as
+/// GetFunctionConfiguration and GetFunction return it, names the function's
+/// owner and the function's name.
+fn foreign_function_arn(function: &FunctionState, response: &Value) -> Option<String> {
+    let arn = response
+        .get("FunctionArn")
+        .or_else(|| response.pointer("/Configuration/FunctionArn"))
+        .and_then(Value::as_str)?;
+    // A qualified call may return the ARN with its qualifier, an eighth part.
+    let unqualified = arn.split(':').take(7).collect::<Vec<_>>().join(":");
+    if arn_namespace(arn).as_ref() == Some(&function.namespace) && unqualified == function.arn {
+        return None;
+    }
+    Some(format!(
+        "{arn} does not name {} of {}/{}",
+        function.name, function.namespace.account_id, function.namespace.region
+    ))
 }

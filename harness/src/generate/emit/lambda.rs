@@ -139,17 +139,32 @@ impl Builder<'_> {
             LambdaCall::DeleteFunction(..) => "DeleteFunction",
             LambdaCall::ListFunctions => return,
         };
-        self.push_function_call(caller, operation, target, form);
+        let deleted = self.push_function_call(caller, operation, target, form);
 
-        // A deletion is followed by a read of the selected function by its
-        // ARN, which must still find it unless the caller deleted that very
-        // function: deleting in one namespace never affects another's.
+        // Each owner of another live function of the deleted one's name
+        // reads it by ARN: deleting in one namespace never affects another's.
         if operation == "DeleteFunction" {
-            self.push_function_call(caller, "GetFunctionConfiguration", target, FunctionAddressForm::Arn);
+            let name = self.functions[target].name.clone();
+            let same_named: Vec<usize> = (0..self.functions.len())
+                .filter(|index| Some(*index) != deleted)
+                .filter(|index| self.functions[*index].name == name && self.functions[*index].exists)
+                .collect();
+            for index in same_named {
+                let owner = self.functions[index].namespace.clone();
+                self.push_function_call(&owner, "GetFunctionConfiguration", index, FunctionAddressForm::Arn);
+            }
         }
     }
 
-    fn push_function_call(&mut self, caller: &Namespace, operation: &str, target: usize, form: FunctionAddressForm) {
+    /// Adds the step of `operation` on function `target`, named in `form`,
+    /// and returns the function the address finds, if the case created one there.
+    fn push_function_call(
+        &mut self,
+        caller: &Namespace,
+        operation: &str,
+        target: usize,
+        form: FunctionAddressForm,
+    ) -> Option<usize> {
         let function = &self.functions[target];
         let name = function.name.clone();
         let qualified = form == FunctionAddressForm::AliasArn && function.alias;
@@ -179,6 +194,7 @@ impl Builder<'_> {
         let prediction = self.predict_function_call(caller, operation, &named, &name, found, qualifier);
         let target = Target { function: found, ..Target::default() };
         self.push_call("lambda", caller, operation, input, prediction, Some(named), kind, target);
+        found
     }
 
     /// Predicts a call on the function `name` of `named`, which is
