@@ -8,17 +8,26 @@
 //!   the `QueueArn` and the `owner` tag are the addressed queue's, not those
 //!   of a same-named queue of another namespace;
 //! - a bare queue name finds the queue of the namespace it acts in;
-//! - ListQueues and ListTopics list only resources of the caller's own
-//!   namespace, and every live one of them;
-//! - the URL CreateQueue returns names the creating account and region, and
-//!   the ARN CreateTopic returns is the topic's own;
 //! - a call that names a topic by ARN is answered by that topic (its
-//!   `TopicArn` attribute and its `owner` tag).
+//!   `TopicArn` attribute and its `owner` tag), a key or secret call by that
+//!   key or secret, and a function call by that function (the mark its
+//!   handler returns and its `Description`);
+//! - ListQueues, ListTopics, ListKeys, ListAliases, ListSecrets,
+//!   ListFunctions and ListBuckets list only resources of the caller's own
+//!   namespace (account, for buckets), and every live one of them;
+//! - the URL CreateQueue returns and the ARNs CreateTopic, CreateKey,
+//!   CreateSecret and CreateFunction return name the creating account and
+//!   region, and so does the `FunctionArn` of GetFunction and
+//!   GetFunctionConfiguration.
 //!
-//! Message counts and the effect of deletions across namespaces are part of
-//! the predicted outcomes (`ApproximateNumberOfMessages`, `not-found` after
-//! DeleteQueue), so a target that breaks them shows as a wrong class or a
-//! wrong response.
+//! Message and object counts are predicted (`ApproximateNumberOfMessages`
+//! after each SendMessage and PurgeQueue, `KeyCount` after each PutObject
+//! and DeleteObject), so a message or object that lands in another
+//! namespace shows as a wrong response. After DeleteQueue, DeleteTopic and
+//! DeleteFunction, the owner of every other same-named resource reads it,
+//! and the model predicts that it still exists.
+//! NOTE: KMS keys, secrets and buckets are never deleted in a generated
+//! case, so deletions of those are not probed.
 
 use std::fmt;
 
