@@ -28,7 +28,7 @@ const WIRE_CASES: u32 = 96;
 
 /// Cases per profile in the wire test of Lambda, fewer because every Invoke
 /// starts a Python process.
-const LAMBDA_CASES: u32 = 32;
+const LAMBDA_CASES: u32 = 64;
 
 /// The seed every run starts from.
 const SEED: u64 = 20_261_205;

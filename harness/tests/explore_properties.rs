@@ -10,7 +10,7 @@
 
 use crosscheck::driver::Registry;
 use crosscheck::generate::case::{
-    BucketSpec, CallSpec, Case, FunctionAddressForm, FunctionSpec, KeySpec, KmsCall, LambdaCall, QueueSpec,
+    BucketSpec, CallSpec, Case, FunctionAddressForm, FunctionSpec, KeySpec, KmsCall, LambdaCall, LayerSpec, QueueSpec,
     ResourceSpec, S3Call, ServiceCall, SqsCall,
 };
 use crosscheck::generate::emit::{Generated, emit};
@@ -274,4 +274,35 @@ async fn list_keys_catches_leak_and_gap() {
     let found = kinds(&judge(&generated, &result));
     assert!(found.contains(&"leaked listing: kms.ListKeys".to_owned()), "{found:?}");
     assert!(found.contains(&"incomplete listing: kms.ListKeys".to_owned()), "{found:?}");
+}
+
+#[tokio::test]
+async fn layer_use_catches_same_named_layer() {
+    let case = Case {
+        world: world(),
+        resources: vec![ResourceSpec::Layer(LayerSpec { place: OWNER, grant: None })],
+        calls: vec![
+            call(CALLER, true, ServiceCall::Lambda(LambdaCall::UseLayer(Pick(0)))),
+            call(CALLER, false, ServiceCall::Lambda(LambdaCall::ListLayers)),
+        ],
+    };
+    let (generated, mut result) = honest_run(&case).await;
+
+    // The function imported the caller's own same-named layer, and the
+    // listing shows the owner's layer instead of the caller's.
+    let invoke = step_index(&generated, "lambda.Invoke");
+    response_mut(&mut result, invoke)["Payload"]["layer"] = json!(generated.layers[1].mark);
+    let list = step_index(&generated, "lambda.ListLayers");
+    response_mut(&mut result, list)["Layers"] = json!([{ "LayerArn": generated.layers[0].arn }]);
+
+    let found = judge(&generated, &result);
+    assert!(
+        found.iter().any(|disagreement| disagreement.step == invoke + 1
+            && matches!(disagreement.kind, DisagreementKind::WrongNamespaceAnswered { .. })),
+        "{:?}",
+        kinds(&found)
+    );
+    let found = kinds(&found);
+    assert!(found.contains(&"leaked listing: lambda.ListLayers".to_owned()), "{found:?}");
+    assert!(found.contains(&"incomplete listing: lambda.ListLayers".to_owned()), "{found:?}");
 }

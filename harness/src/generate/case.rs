@@ -79,6 +79,9 @@ pub const FUNCTION_NAMES: [&str; 2] = ["pricing", "greeter"];
 /// The alias a function with an alias gets, pointing at its version 1.
 pub const FUNCTION_ALIAS: &str = "live";
 
+/// The name of every generated Lambda layer; a second layer of a namespace is never published.
+pub const LAYER_NAME: &str = "shared-lib";
+
 /// One generated case.
 #[derive(Debug, Clone)]
 pub struct Case {
@@ -96,6 +99,16 @@ pub enum ResourceSpec {
     Secret(SecretSpec),
     Bucket(BucketSpec),
     Function(FunctionSpec),
+    Layer(LayerSpec),
+}
+
+/// A Lambda layer with one version: its namespace, and the account that
+/// AddLayerVersionPermission grants `lambda:GetLayerVersion`, if any
+/// (<https://docs.aws.amazon.com/lambda/latest/dg/permissions-layer-cross-account.html>).
+#[derive(Debug, Clone)]
+pub struct LayerSpec {
+    pub place: Place,
+    pub grant: Option<Pick>,
 }
 
 /// A Lambda function: its name, its namespace, whether it gets version 1 and
@@ -229,10 +242,15 @@ pub enum LambdaCall {
     /// next calls show whether a same-named function elsewhere survived.
     DeleteFunction(Pick),
     ListFunctions,
+    /// The caller creates a function that uses the selected layer's version
+    /// 1 by its ARN, and invokes it when that succeeds.
+    UseLayer(Pick),
+    ListLayers,
 }
 
 impl LambdaCall {
-    /// Returns the function the call addresses and the form; `None` for ListFunctions.
+    /// Returns the function the call addresses and the form; `None` for the
+    /// listings and for the layer calls.
     pub fn function(&self) -> Option<(Pick, FunctionAddressForm)> {
         match self {
             LambdaCall::Invoke(function, form)
@@ -240,7 +258,7 @@ impl LambdaCall {
             | LambdaCall::GetFunctionConfiguration(function, form)
             | LambdaCall::GetPolicy(function, form) => Some((*function, *form)),
             LambdaCall::DeleteFunction(function) => Some((*function, FunctionAddressForm::Name)),
-            LambdaCall::ListFunctions => None,
+            LambdaCall::ListFunctions | LambdaCall::UseLayer(_) | LambdaCall::ListLayers => None,
         }
     }
 }
@@ -507,6 +525,16 @@ fn function() -> BoxedStrategy<ResourceSpec> {
         .boxed()
 }
 
+fn layer() -> BoxedStrategy<ResourceSpec> {
+    (place(), proptest::option::of(pick()))
+        .prop_map(|(place, grant)| ResourceSpec::Layer(LayerSpec { place, grant }))
+        .boxed()
+}
+
+fn lambda_resource() -> BoxedStrategy<ResourceSpec> {
+    prop_oneof![3 => function(), 1 => layer()].boxed()
+}
+
 fn function_address_form() -> impl Strategy<Value = FunctionAddressForm> {
     prop_oneof![
         Just(FunctionAddressForm::Arn),
@@ -525,6 +553,8 @@ fn lambda_call() -> BoxedStrategy<ServiceCall> {
         2 => (pick(), function_address_form()).prop_map(|(function, form)| LambdaCall::GetPolicy(function, form)),
         1 => pick().prop_map(LambdaCall::DeleteFunction),
         1 => Just(LambdaCall::ListFunctions),
+        2 => pick().prop_map(LambdaCall::UseLayer),
+        1 => Just(LambdaCall::ListLayers),
     ]
     .prop_map(ServiceCall::Lambda)
     .boxed()
@@ -575,7 +605,7 @@ pub fn case(services: &[Service]) -> impl Strategy<Value = Case> {
             Service::Kms => key(),
             Service::SecretsManager => secret(),
             Service::S3 => bucket(),
-            Service::Lambda => function(),
+            Service::Lambda => lambda_resource(),
         })
         .collect();
     let call_strategies: Vec<BoxedStrategy<ServiceCall>> = services

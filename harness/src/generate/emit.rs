@@ -25,12 +25,12 @@ use serde_json::{Map, Value, json};
 
 use super::case::{
     ALIAS_NAMES, BUCKET_NAMES, Case, FUNCTION_ALIAS, FUNCTION_NAMES, FunctionAddressForm, KeyAddressForm, KmsCall,
-    LambdaCall, OBJECT_KEYS, PermissionSpec, PrincipalForm, QUEUE_NAMES, ResourceSpec, S3Call, SECRET_NAMES,
-    SecretAddressForm, SecretCall, ServiceCall, SnsCall, SqsCall, TOPIC_NAMES,
+    LAYER_NAME, LambdaCall, OBJECT_KEYS, PermissionSpec, PrincipalForm, QUEUE_NAMES, ResourceSpec, S3Call,
+    SECRET_NAMES, SecretAddressForm, SecretCall, ServiceCall, SnsCall, SqsCall, TOPIC_NAMES,
 };
 use super::model::{
-    self, BucketState, FunctionState, KMS_POLICY_ACTIONS, KeyState, Prediction, QueueState, S3_POLICY_ACTIONS,
-    SECRETSMANAGER_POLICY_ACTIONS, SNS_POLICY_ACTIONS, SQS_POLICY_ACTIONS, SecretState, TopicState,
+    self, BucketState, FunctionState, KMS_POLICY_ACTIONS, KeyState, LayerState, Prediction, QueueState,
+    S3_POLICY_ACTIONS, SECRETSMANAGER_POLICY_ACTIONS, SNS_POLICY_ACTIONS, SQS_POLICY_ACTIONS, SecretState, TopicState,
 };
 use super::policy::PolicySpec;
 use super::world::Pick;
@@ -64,6 +64,8 @@ pub struct Generated {
     pub buckets: Vec<BucketState>,
     /// Every Lambda function the fixture creates, decoys included, as created.
     pub functions: Vec<FunctionState>,
+    /// Every Lambda layer the fixture publishes, decoys included.
+    pub layers: Vec<LayerState>,
 }
 
 /// The resource a call step addresses.
@@ -75,6 +77,7 @@ struct Target {
     secret: Option<usize>,
     bucket: Option<usize>,
     function: Option<usize>,
+    layer: Option<usize>,
 }
 
 /// The model's facts about one step.
@@ -98,6 +101,8 @@ pub struct StepFacts {
     pub bucket: Option<usize>,
     /// The function the step addresses or creates, as an index into [`Generated::functions`].
     pub function: Option<usize>,
+    /// The layer the step uses or publishes, as an index into [`Generated::layers`].
+    pub layer: Option<usize>,
     /// `None` for fixture steps.
     pub prediction: Option<Prediction>,
 }
@@ -133,6 +138,8 @@ struct Builder<'a> {
     functions: Vec<FunctionState>,
     primary_functions: usize,
     created_functions: Vec<FunctionState>,
+    layers: Vec<LayerState>,
+    primary_layers: usize,
     steps: Vec<Step>,
     facts: Vec<StepFacts>,
     created: Vec<QueueState>,
@@ -159,6 +166,8 @@ impl<'a> Builder<'a> {
             functions: Vec::new(),
             primary_functions: 0,
             created_functions: Vec::new(),
+            layers: Vec::new(),
+            primary_layers: 0,
             steps: Vec::new(),
             facts: Vec::new(),
             created: Vec::new(),
@@ -198,9 +207,15 @@ impl<'a> Builder<'a> {
                     let name = FUNCTION_NAMES[spec.name.index(FUNCTION_NAMES.len())];
                     self.create_function(namespace, name, spec.alias, spec.permission.as_ref());
                 }
+                ResourceSpec::Layer(spec) => {
+                    let namespace = self.case.world.namespace(spec.place);
+                    let grant = spec.grant.map(|account| self.case.world.account(account).id.clone());
+                    self.publish_layer(namespace, grant.as_deref());
+                }
             }
         }
         self.primary_functions = self.functions.len();
+        self.primary_layers = self.layers.len();
         self.primary_keys = self.keys.len();
         self.primary_secrets = self.secrets.len();
         self.primary_queues = self.queues.len();
@@ -224,6 +239,11 @@ impl<'a> Builder<'a> {
                     let target = selected.index(self.primary_topics);
                     let base_name = self.topics[target].name.trim_end_matches(self.name_suffix).to_owned();
                     self.create_topic(caller, &base_name, None);
+                }
+                ServiceCall::Lambda(LambdaCall::UseLayer(_)) => {
+                    if self.primary_layers > 0 {
+                        self.publish_layer(caller, None);
+                    }
                 }
                 ServiceCall::Lambda(lambda_call) => {
                     let Some((selected, _)) = lambda_call.function().filter(|_| self.primary_functions > 0) else {
@@ -305,6 +325,7 @@ impl<'a> Builder<'a> {
                 secret: target.secret,
                 bucket: target.bucket,
                 function: target.function,
+                layer: target.layer,
                 prediction: None,
             });
         }
@@ -359,6 +380,7 @@ impl<'a> Builder<'a> {
             secret: target.secret,
             bucket: target.bucket,
             function: target.function,
+            layer: target.layer,
             prediction: Some(prediction),
         });
     }
@@ -377,6 +399,7 @@ impl<'a> Builder<'a> {
             secret: None,
             bucket: None,
             function: None,
+            layer: None,
             prediction: Some(prediction),
         });
     }
@@ -414,6 +437,7 @@ impl<'a> Builder<'a> {
             secrets: self.created_secrets,
             buckets: self.created_buckets,
             functions: self.created_functions,
+            layers: self.layers,
         }
     }
 }

@@ -226,6 +226,10 @@ pub const OPERATIONS: &[OperationFacts] = &[
     lambda("GetFunctionConfiguration", "lambda:GetFunctionConfiguration"),
     lambda("GetPolicy", "lambda:GetPolicy"),
     lambda("Invoke", "lambda:InvokeFunction"),
+    // CreateFunction checks lambda:GetLayerVersion on each layer version it
+    // names. NOTE: under `aws` the emulator denies another region's layer
+    // (AccessDeniedException); the error AWS returns is unverified.
+    OperationFacts { other_region: OutcomeClass::Denied, ..lambda("GetLayerVersion", "lambda:GetLayerVersion") },
 ];
 
 /// Action patterns the policy grammar draws from for bucket policies.
@@ -570,6 +574,25 @@ impl FunctionState {
             Some(qualifier) => format!("{}:{qualifier}", self.arn),
             None => self.arn.clone(),
         }
+    }
+}
+
+/// A Lambda layer and its version 1 as the model tracks them.
+#[derive(Debug, Clone)]
+pub struct LayerState {
+    pub namespace: Namespace,
+    /// The layer ARN, without a version.
+    pub arn: String,
+    /// A string unique in the case, which the layer's module exports.
+    pub mark: String,
+    /// The policy AddLayerVersionPermission leaves on version 1.
+    pub policy: Option<Policy>,
+}
+
+impl LayerState {
+    /// Returns the ARN of version 1.
+    pub fn version_arn(&self) -> String {
+        format!("{}:1", self.arn)
     }
 }
 

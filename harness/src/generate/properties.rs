@@ -10,10 +10,11 @@
 //! - a bare queue name finds the queue of the namespace it acts in;
 //! - a call that names a topic by ARN is answered by that topic (its
 //!   `TopicArn` attribute and its `owner` tag), a key or secret call by that
-//!   key or secret, and a function call by that function (the mark its
-//!   handler returns and its `Description`);
+//!   key or secret, a function call by that function (the mark its
+//!   handler returns and its `Description`), and a function made with a
+//!   layer imports that layer's module, not a same-named layer's;
 //! - ListQueues, ListTopics, ListKeys, ListAliases, ListSecrets,
-//!   ListFunctions and ListBuckets list only resources of the caller's own
+//!   ListFunctions, ListLayers and ListBuckets list only resources of the caller's own
 //!   namespace (account, for buckets), and every live one of them;
 //! - the URL CreateQueue returns and the ARNs CreateTopic, CreateKey,
 //!   CreateSecret and CreateFunction return name the creating account and
@@ -195,6 +196,7 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
         }
 
         let answered_by = match (facts.function, facts.topic, facts.key, facts.secret) {
+            _ if facts.layer.is_some() => wrong_layer(generated, facts.layer, &step.call.operation, &outcome.response),
             (Some(function), ..) => wrong_function(generated, function, &step.call.operation, &outcome.response),
             (_, Some(topic), _, _) => wrong_topic(generated, topic, &step.call.operation, &outcome.response),
             (_, _, Some(key), _) => wrong_key(generated, key, &step.call.operation, &outcome.response, &key_arns),
@@ -245,6 +247,18 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
                 resource: |facts| facts.key,
                 // Keys are never deleted in a generated case.
                 lifecycle: ("CreateKey", ""),
+            };
+            found.extend(check_arn_listing(generated, result, observed, &facts.caller, step.number, &listing));
+            continue;
+        }
+        if step.call.operation == "ListLayers" {
+            let listing = ArnListing {
+                operation: "lambda.ListLayers",
+                list: ("Layers", "LayerArn"),
+                resources: generated.layers.iter().map(|layer| (&layer.namespace, layer.arn.as_str())).collect(),
+                resource: |facts| facts.layer,
+                // Layers are never deleted in a generated case.
+                lifecycle: ("PublishLayerVersion", ""),
             };
             found.extend(check_arn_listing(generated, result, observed, &facts.caller, step.number, &listing));
             continue;
@@ -774,4 +788,28 @@ fn foreign_function_arn(function: &FunctionState, response: &Value) -> Option<St
         "{arn} does not name {} of {}/{}",
         function.name, function.namespace.account_id, function.namespace.region
     ))
+}
+
+/// Checks that a function made with a layer imported that layer's module,
+/// not the module of a same-named layer of another namespace.
+fn wrong_layer(generated: &Generated, layer: Option<usize>, operation: &str, response: &Value) -> Option<String> {
+    if operation != "Invoke" {
+        return None;
+    }
+    let addressed = &generated.layers[layer?];
+    let observed = response.pointer("/Payload/layer")?.as_str()?;
+    if observed == addressed.mark {
+        return None;
+    }
+    let other = generated.layers.iter().find(|candidate| candidate.mark == observed);
+    Some(match other {
+        Some(other) => format!(
+            "used the layer of {}/{}, answered with the layer of {}/{}",
+            addressed.namespace.account_id,
+            addressed.namespace.region,
+            other.namespace.account_id,
+            other.namespace.region
+        ),
+        None => format!("used {}, answered with the mark {observed:?}", addressed.version_arn()),
+    })
 }

@@ -1,6 +1,9 @@
-//! Lambda functions in generated scenarios: their fixture steps (the
-//! function, version 1 and its alias, a permission), their calls by name,
-//! partial ARN, full ARN and alias ARN, and the model's predictions for them.
+//! Lambda functions and layers in generated scenarios, and the model's
+//! predictions for them. A function's fixture creates it, and optionally
+//! version 1 with an alias and a permission. A layer's fixture publishes it
+//! and optionally grants it to one account. Calls name a function by name,
+//! partial ARN, full ARN or alias ARN, and create functions that use a
+//! layer by its version ARN.
 //!
 //! Each function's handler returns the ARN it was invoked by and the
 //! function's mark, so the payload shows when a same-named function of
@@ -125,11 +128,118 @@ impl Builder<'_> {
         (input, document)
     }
 
-    pub(super) fn lambda_call(&mut self, caller: &Namespace, call: &LambdaCall) {
-        let Some((selected, form)) = call.function() else {
-            self.push_call_without_address("lambda", caller, "ListFunctions", json!({}));
+    /// Adds the PublishLayerVersion step of a layer whose module exports a
+    /// mark, and AddLayerVersionPermission when `grant` names an account,
+    /// unless `namespace` already has a layer.
+    pub(super) fn publish_layer(&mut self, namespace: Namespace, grant: Option<&str>) {
+        if self.layers.iter().any(|layer| layer.namespace == namespace) {
             return;
+        }
+        let name = format!("{LAYER_NAME}{}", self.name_suffix);
+        let number = self.layers.len() + 1;
+        let mut layer = LayerState {
+            arn: format!("arn:aws:lambda:{}:{}:layer:{name}", namespace.region, namespace.account_id),
+            namespace: namespace.clone(),
+            mark: format!("layer {number}"),
+            policy: None,
         };
+
+        // The Python runtime puts a layer's python/ folder on sys.path
+        // (https://docs.aws.amazon.com/lambda/latest/dg/packaging-layers.html).
+        let module = format!("MARK = \"{}\"\n", layer.mark);
+        let publish = json!({
+            "LayerName": name,
+            "Description": layer.mark,
+            "CompatibleRuntimes": ["python3.12"],
+            "Content": { "ZipFile": { "Files": { "python/shared_mark.py": module } } },
+        });
+        let mut steps = vec![("PublishLayerVersion", publish, Vec::new())];
+        if let Some(account_id) = grant {
+            let grant_input = json!({
+                "LayerName": name,
+                "VersionNumber": 1,
+                "StatementId": PERMISSION_SID,
+                "Action": "lambda:GetLayerVersion",
+                "Principal": account_id,
+            });
+            let document = json!({ "Version": "2012-10-17", "Statement": [{
+                "Sid": PERMISSION_SID,
+                "Effect": "Allow",
+                "Principal": { "AWS": format!("arn:aws:iam::{account_id}:root") },
+                "Action": "lambda:GetLayerVersion",
+                "Resource": layer.version_arn(),
+            }]});
+            let policy =
+                crosscheck_policy::Policy::parse(&document.to_string(), crosscheck_policy::PolicyType::Resource)
+                    .expect("generated layer policies are valid");
+            layer.policy = Some(policy);
+            steps.push(("AddLayerVersionPermission", grant_input, Vec::new()));
+        }
+
+        let target = Target { layer: Some(self.layers.len()), ..Target::default() };
+        self.push_fixture("lambda", &namespace, steps, target);
+        self.layers.push(layer);
+    }
+
+    /// Adds a CreateFunction step of the caller that uses version 1 of layer
+    /// `selected`, and when the model predicts success, an Invoke that shows
+    /// which layer's module the function imported.
+    fn use_layer(&mut self, caller: &Namespace, selected: Pick) {
+        if self.primary_layers == 0 {
+            return;
+        }
+        let target = selected.index(self.primary_layers);
+        let layer = &self.layers[target];
+        let version_arn = layer.version_arn();
+        let owner = layer.namespace.clone();
+        let mark = layer.mark.clone();
+        let name = format!("uses-layer-{}{}", self.steps.len() + 1, self.name_suffix);
+        let handler = "import shared_mark\n\ndef handler(event, context):\n    return {\"layer\": shared_mark.MARK}\n";
+        let input = json!({
+            "FunctionName": name,
+            "Runtime": "python3.12",
+            "Role": format!("arn:aws:iam::{}:role/{name}", caller.account_id),
+            "Handler": "app.handler",
+            "Layers": [version_arn],
+            "Code": { "ZipFile": { "Files": { "app.py": handler } } },
+        });
+
+        let facts = model::facts("lambda", "GetLayerVersion");
+        let decision = model::decide_access(self.profile, caller, &owner, &version_arn, layer.policy.as_ref(), facts);
+        let prediction = match decision {
+            Ok(()) => Prediction::ok(Some(json!({ "Layers": [{ "Arn": version_arn }] }))),
+            Err(class) => Prediction::error(class),
+        };
+        let created = prediction.class == OutcomeClass::Ok;
+        let target = Target { layer: Some(target), ..Target::default() };
+        let kind = AddressKind::LayerVersionArn;
+        self.push_call("lambda", caller, "CreateFunction", input, prediction, Some(owner), kind, target);
+
+        if created {
+            let invoke = json!({ "FunctionName": name, "Payload": {} });
+            let prediction = Prediction::ok(Some(json!({ "StatusCode": 200, "Payload": { "layer": mark } })));
+            let resource = Some(caller.clone());
+            self.push_call("lambda", caller, "Invoke", invoke, prediction, resource, AddressKind::Name, target);
+        }
+    }
+
+    pub(super) fn lambda_call(&mut self, caller: &Namespace, call: &LambdaCall) {
+        match call {
+            LambdaCall::ListFunctions => {
+                self.push_call_without_address("lambda", caller, "ListFunctions", json!({}));
+                return;
+            }
+            LambdaCall::ListLayers => {
+                self.push_call_without_address("lambda", caller, "ListLayers", json!({}));
+                return;
+            }
+            LambdaCall::UseLayer(selected) => {
+                self.use_layer(caller, *selected);
+                return;
+            }
+            _ => {}
+        }
+        let Some((selected, form)) = call.function() else { return };
         let target = selected.index(self.primary_functions);
         let operation = match call {
             LambdaCall::Invoke(..) => "Invoke",
@@ -137,7 +247,7 @@ impl Builder<'_> {
             LambdaCall::GetFunctionConfiguration(..) => "GetFunctionConfiguration",
             LambdaCall::GetPolicy(..) => "GetPolicy",
             LambdaCall::DeleteFunction(..) => "DeleteFunction",
-            LambdaCall::ListFunctions => return,
+            LambdaCall::ListFunctions | LambdaCall::ListLayers | LambdaCall::UseLayer(_) => return,
         };
         let deleted = self.push_function_call(caller, operation, target, form);
 
