@@ -18,6 +18,7 @@ use crosscheck::generate::properties::{Disagreement, DisagreementKind, judge};
 use crosscheck::generate::world::{Account, KeyForm, Pick, Place, World};
 use crosscheck::report::ScenarioResult;
 use crosscheck::runner::run_scenario;
+use crosscheck::scenario::Addressing;
 use crosscheck::target::TargetSpec;
 use crosscheck_emulator::access::Profile;
 use serde_json::{Value, json};
@@ -28,8 +29,12 @@ const CALLER: Place = Place { account: Pick(0), region: Pick(0) };
 fn world() -> World {
     World {
         accounts: vec![
-            Account { id: "111111111111".to_owned(), key_form: KeyForm::AccountId },
-            Account { id: "222222222222".to_owned(), key_form: KeyForm::AccountId },
+            Account { id: "111111111111".to_owned(), key_form: KeyForm::AccountId, addressing: Addressing::Default },
+            Account {
+                id: "222222222222".to_owned(),
+                key_form: KeyForm::AccountId,
+                addressing: Addressing::VirtualHost,
+            },
         ],
         regions: vec!["us-east-1".to_owned()],
     }
