@@ -11,7 +11,7 @@
 use crosscheck::driver::Registry;
 use crosscheck::generate::case::{
     BucketSpec, CallSpec, Case, FunctionAddressForm, FunctionSpec, KeySpec, KmsCall, LambdaCall, LayerSpec, QueueSpec,
-    ResourceSpec, S3Call, ServiceCall, SqsCall,
+    ResourceSpec, S3Call, SecretCall, SecretSpec, ServiceCall, SqsCall,
 };
 use crosscheck::generate::emit::{Generated, emit};
 use crosscheck::generate::properties::{Disagreement, DisagreementKind, judge};
@@ -310,4 +310,28 @@ async fn layer_use_catches_same_named_layer() {
     let found = kinds(&found);
     assert!(found.contains(&"leaked listing: lambda.ListLayers".to_owned()), "{found:?}");
     assert!(found.contains(&"incomplete listing: lambda.ListLayers".to_owned()), "{found:?}");
+}
+
+#[tokio::test]
+async fn secret_deletion_reaches_same_named_secret() {
+    let case = Case {
+        world: world(),
+        resources: vec![ResourceSpec::Secret(SecretSpec { name: Pick(0), place: OWNER, policy: None })],
+        calls: vec![call(CALLER, true, ServiceCall::SecretsManager(SecretCall::DeleteSecret(Pick(0))))],
+    };
+    let (mut generated, _) = honest_run(&case).await;
+    let read = step_index(&generated, "secretsmanager.DescribeSecret");
+    assert_eq!(generated.scenario.steps[read].input["SecretId"], json!("${s1}"), "the owner reads its secret");
+
+    // DeleteSecret removes the owner's secret of that name instead of the caller's.
+    let delete = step_index(&generated, "secretsmanager.DeleteSecret");
+    generated.scenario.steps[delete].input["SecretId"] = json!("${s1}");
+    let result = run(&generated).await;
+
+    let found = judge(&generated, &result);
+    let read_fails = found.iter().any(|disagreement| {
+        disagreement.step == read + 1
+            && matches!(&disagreement.kind, DisagreementKind::WrongClass { operation, .. } if operation == "secretsmanager.DescribeSecret")
+    });
+    assert!(read_fails, "the read of the deleted secret passes: {:?}", kinds(&found));
 }

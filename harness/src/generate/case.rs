@@ -311,6 +311,9 @@ pub enum SecretCall {
     UpdateSecret(Pick, SecretAddressForm),
     /// LocalStack does not list it as working across accounts.
     DeleteResourcePolicy(Pick, SecretAddressForm),
+    /// The caller deletes its own secret of the selected name at once
+    /// (`ForceDeleteWithoutRecovery`), by name.
+    DeleteSecret(Pick),
     ListSecrets,
 }
 
@@ -321,6 +324,7 @@ impl SecretCall {
             SecretCall::DescribeSecret(secret, form)
             | SecretCall::UpdateSecret(secret, form)
             | SecretCall::DeleteResourcePolicy(secret, form) => Some((*secret, *form)),
+            SecretCall::DeleteSecret(secret) => Some((*secret, SecretAddressForm::Name)),
             SecretCall::ListSecrets => None,
         }
     }
@@ -480,6 +484,7 @@ fn secret_call() -> BoxedStrategy<ServiceCall> {
         (pick(), secret_address_form()).prop_map(|(secret, form)| SecretCall::DescribeSecret(secret, form)),
         (pick(), secret_address_form()).prop_map(|(secret, form)| SecretCall::UpdateSecret(secret, form)),
         (pick(), secret_address_form()).prop_map(|(secret, form)| SecretCall::DeleteResourcePolicy(secret, form)),
+        pick().prop_map(SecretCall::DeleteSecret),
         Just(SecretCall::ListSecrets),
     ]
     .prop_map(ServiceCall::SecretsManager)

@@ -211,6 +211,9 @@ pub const OPERATIONS: &[OperationFacts] = &[
     secretsmanager("DeleteResourcePolicy", "secretsmanager:DeleteResourcePolicy", false, true),
     secretsmanager("DescribeSecret", "secretsmanager:DescribeSecret", true, true),
     secretsmanager("UpdateSecret", "secretsmanager:UpdateSecret", true, true),
+    // The generators delete only the caller's own secret, by name, so
+    // whether AWS grants DeleteSecret across accounts is never used here.
+    secretsmanager("DeleteSecret", "secretsmanager:DeleteSecret", true, false),
     // LocalStack lists GetObject, ListObjects and PutObject as working across
     // accounts. Under the profiles that evaluate policies a bucket policy can
     // grant the others too.
@@ -523,6 +526,7 @@ pub struct SecretState {
     /// The `owner` tag CreateSecret sets, `ACCOUNT/REGION`.
     pub owner_tag: String,
     pub policy: Option<Policy>,
+    pub exists: bool,
 }
 
 impl SecretState {
@@ -542,6 +546,7 @@ impl SecretState {
             variable: format!("s{number}"),
             description: format!("secret {number}"),
             policy,
+            exists: true,
         }
     }
 }

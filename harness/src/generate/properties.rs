@@ -24,10 +24,10 @@
 //! Message and object counts are predicted (`ApproximateNumberOfMessages`
 //! after each SendMessage and PurgeQueue, `KeyCount` after each PutObject
 //! and DeleteObject), so a message or object that lands in another
-//! namespace shows as a wrong response. After DeleteQueue, DeleteTopic and
-//! DeleteFunction, the owner of every other same-named resource reads it,
-//! and the model predicts that it still exists.
-//! NOTE: KMS keys, secrets and buckets are never deleted in a generated
+//! namespace shows as a wrong response. After DeleteQueue, DeleteTopic,
+//! DeleteSecret and DeleteFunction, the owner of every other same-named
+//! resource reads it, and the model predicts that it still exists.
+//! NOTE: KMS keys, buckets and layers are never deleted in a generated
 //! case, so deletions of those are not probed.
 
 use std::fmt;
@@ -227,7 +227,19 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
             continue;
         }
         if step.call.operation == "ListSecrets" {
-            found.extend(check_secret_listing(generated, observed, &facts.caller, &secret_arns, step.number));
+            let listing = ArnListing {
+                operation: "secretsmanager.ListSecrets",
+                list: ("SecretList", "ARN"),
+                resources: generated
+                    .secrets
+                    .iter()
+                    .zip(&secret_arns)
+                    .map(|(secret, arn)| (&secret.namespace, arn.as_deref().unwrap_or_default()))
+                    .collect(),
+                resource: |facts| facts.secret,
+                lifecycle: ("CreateSecret", "DeleteSecret"),
+            };
+            found.extend(check_arn_listing(generated, result, observed, &facts.caller, step.number, &listing));
             continue;
         }
         if step.call.operation == "ListAliases" {
@@ -386,32 +398,6 @@ fn wrong_secret(generated: &Generated, secret: usize, response: &Value, arns: &[
         ),
         None => format!("expected {expected}, answered with {observed}"),
     })
-}
-
-/// Checks a ListSecrets response: no secret of another namespace, and every
-/// secret the case created in the caller's namespace, because none is deleted.
-fn check_secret_listing(
-    generated: &Generated,
-    observed: &StepResult,
-    caller: &Namespace,
-    arns: &[Option<String>],
-    step: usize,
-) -> Vec<Disagreement> {
-    let operation = "secretsmanager.ListSecrets".to_owned();
-    let listed = listed_strings(observed, "SecretList", Some("ARN"));
-
-    let mut found = leaked_arns(&listed, caller, &operation, step);
-    for (secret, arn) in generated.secrets.iter().zip(arns) {
-        let Some(arn) = arn.as_deref() else { continue };
-        if secret.namespace == *caller && !listed.contains(&arn) {
-            found.push(Disagreement {
-                kind: DisagreementKind::IncompleteListing { operation: operation.clone() },
-                step,
-                detail: format!("{arn} is missing"),
-            });
-        }
-    }
-    found
 }
 
 /// Checks a ListBuckets response: an account's buckets in every region,
