@@ -79,6 +79,9 @@ pub const FUNCTION_NAMES: [&str; 2] = ["pricing", "greeter"];
 /// The alias a function with an alias gets, pointing at its version 1.
 pub const FUNCTION_ALIAS: &str = "live";
 
+/// The version a function with an alias publishes, which the alias points at.
+pub const FUNCTION_VERSION: &str = "1";
+
 /// The name of every generated Lambda layer; a second layer of a namespace is never published.
 pub const LAYER_NAME: &str = "shared-lib";
 
@@ -229,6 +232,9 @@ pub enum FunctionAddressForm {
     /// The function ARN qualified with [`FUNCTION_ALIAS`]; the plain ARN
     /// for a function without an alias.
     AliasArn,
+    /// The function ARN qualified with [`FUNCTION_VERSION`]; the plain ARN
+    /// for a function without an alias, which has no published version.
+    VersionArn,
 }
 
 /// A generated Lambda call. Each `Pick` selects one of the case's functions.
@@ -546,6 +552,7 @@ fn function_address_form() -> impl Strategy<Value = FunctionAddressForm> {
         Just(FunctionAddressForm::Name),
         Just(FunctionAddressForm::PartialArn),
         Just(FunctionAddressForm::AliasArn),
+        Just(FunctionAddressForm::VersionArn),
     ]
 }
 

@@ -24,9 +24,9 @@ use crosscheck_emulator::store::Namespace;
 use serde_json::{Map, Value, json};
 
 use super::case::{
-    ALIAS_NAMES, BUCKET_NAMES, Case, FUNCTION_ALIAS, FUNCTION_NAMES, FunctionAddressForm, KeyAddressForm, KmsCall,
-    LAYER_NAME, LambdaCall, OBJECT_KEYS, PermissionSpec, PrincipalForm, QUEUE_NAMES, ResourceSpec, S3Call,
-    SECRET_NAMES, SecretAddressForm, SecretCall, ServiceCall, SnsCall, SqsCall, TOPIC_NAMES,
+    ALIAS_NAMES, BUCKET_NAMES, Case, FUNCTION_ALIAS, FUNCTION_NAMES, FUNCTION_VERSION, FunctionAddressForm,
+    KeyAddressForm, KmsCall, LAYER_NAME, LambdaCall, OBJECT_KEYS, PermissionSpec, PrincipalForm, QUEUE_NAMES,
+    ResourceSpec, S3Call, SECRET_NAMES, SecretAddressForm, SecretCall, ServiceCall, SnsCall, SqsCall, TOPIC_NAMES,
 };
 use super::model::{
     self, BucketState, FunctionState, KMS_POLICY_ACTIONS, KeyState, LayerState, Prediction, QueueState,

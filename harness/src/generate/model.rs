@@ -573,6 +573,17 @@ pub struct FunctionState {
 }
 
 impl FunctionState {
+    /// Returns the function policy that applies to calls with `qualifier`:
+    /// the unqualified function's, the alias's, or none for version 1,
+    /// which the generators never add a permission to.
+    pub fn policy_of(&self, qualifier: Option<&str>) -> Option<&Policy> {
+        match qualifier {
+            None => self.policy.as_ref(),
+            Some(qualifier) if qualifier == super::case::FUNCTION_ALIAS => self.alias_policy.as_ref(),
+            Some(_) => None,
+        }
+    }
+
     /// Returns the ARN of the function, qualified with `qualifier` when given.
     pub fn qualified_arn(&self, qualifier: Option<&str>) -> String {
         match qualifier {

@@ -64,7 +64,7 @@ impl Builder<'_> {
             steps.push(("PublishVersion", json!({ "FunctionName": name }), Vec::new()));
             steps.push((
                 "CreateAlias",
-                json!({ "FunctionName": name, "Name": FUNCTION_ALIAS, "FunctionVersion": "1" }),
+                json!({ "FunctionName": name, "Name": FUNCTION_ALIAS, "FunctionVersion": FUNCTION_VERSION }),
                 Vec::new(),
             ));
         }
@@ -277,7 +277,13 @@ impl Builder<'_> {
     ) -> Option<usize> {
         let function = &self.functions[target];
         let name = function.name.clone();
-        let qualified = form == FunctionAddressForm::AliasArn && function.alias;
+        // Only a function with an alias has version 1; the others are named
+        // by their plain ARN instead.
+        let qualifier = match form {
+            FunctionAddressForm::AliasArn if function.alias => Some(FUNCTION_ALIAS),
+            FunctionAddressForm::VersionArn if function.alias => Some(FUNCTION_VERSION),
+            _ => None,
+        };
         let (address, kind, named) = match form {
             FunctionAddressForm::Name => (name.clone(), AddressKind::Name, caller.clone()),
             FunctionAddressForm::PartialArn => (
@@ -285,13 +291,15 @@ impl Builder<'_> {
                 AddressKind::PartialArn,
                 Namespace::new(&function.namespace.account_id, &caller.region),
             ),
-            FunctionAddressForm::Arn | FunctionAddressForm::AliasArn if qualified => (
-                format!("${{{}}}:{FUNCTION_ALIAS}", function.variable),
-                AddressKind::QualifiedArn,
-                function.namespace.clone(),
-            ),
-            FunctionAddressForm::Arn | FunctionAddressForm::AliasArn => {
-                (format!("${{{}}}", function.variable), AddressKind::Arn, function.namespace.clone())
+            FunctionAddressForm::Arn | FunctionAddressForm::AliasArn | FunctionAddressForm::VersionArn => {
+                match qualifier {
+                    Some(qualifier) => (
+                        format!("${{{}}}:{qualifier}", function.variable),
+                        AddressKind::QualifiedArn,
+                        function.namespace.clone(),
+                    ),
+                    None => (format!("${{{}}}", function.variable), AddressKind::Arn, function.namespace.clone()),
+                }
             }
         };
         let mut input = json!({ "FunctionName": address });
@@ -300,7 +308,6 @@ impl Builder<'_> {
         }
 
         let found = self.functions.iter().position(|candidate| candidate.namespace == named && candidate.name == name);
-        let qualifier = qualified.then_some(FUNCTION_ALIAS);
         let prediction = self.predict_function_call(caller, operation, &named, &name, found, qualifier);
         let target = Target { function: found, ..Target::default() };
         self.push_call("lambda", caller, operation, input, prediction, Some(named), kind, target);
@@ -333,7 +340,7 @@ impl Builder<'_> {
         };
         let policy = live.and_then(|index| {
             let function = &self.functions[index];
-            if qualifier.is_some() { function.alias_policy.as_ref() } else { function.policy.as_ref() }
+            function.policy_of(qualifier)
         });
         if let Err(class) = model::decide_access(self.profile, caller, named, &arn, policy, facts) {
             return Prediction::error(class);
@@ -355,8 +362,7 @@ impl Builder<'_> {
                 Prediction::ok(Some(json!({ "FunctionName": name, "Description": function.mark })))
             }
             "GetPolicy" => {
-                let has_policy =
-                    if qualifier.is_some() { function.alias_policy.is_some() } else { function.policy.is_some() };
+                let has_policy = function.policy_of(qualifier).is_some();
                 if has_policy {
                     Prediction::ok(Some(json!({ "Policy": { "Statement": [{ "Sid": PERMISSION_SID }] } })))
                 } else {
