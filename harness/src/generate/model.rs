@@ -155,10 +155,9 @@ const fn lambda(operation: &'static str, action: &'static str) -> OperationFacts
         // Every Lambda operation the generators call is among the 25 that
         // LocalStack lists as working across accounts.
         localstack_cross_account: true,
-        // The emulator answers ResourceNotFoundException for a function of
-        // another region, as user reports quote Lambda
-        // (https://github.com/aws/aws-cdk/issues/11826).
-        // NOTE: AWS's API reference documents no error for this case, so it is unverified.
+        // The emulator returns ResourceNotFoundException for a function of
+        // another region. NOTE: AWS's API reference documents no error for
+        // this case, so the class is unverified.
         other_region: OutcomeClass::NotFound,
         address_kinds: FUNCTION_ADDRESSES,
     }
