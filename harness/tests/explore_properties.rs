@@ -299,6 +299,8 @@ async fn layer_use_catches_same_named_layer() {
     response_mut(&mut result, invoke)["Payload"]["layer"] = json!(generated.layers[1].mark);
     let list = step_index(&generated, "lambda.ListLayers");
     response_mut(&mut result, list)["Layers"] = json!([{ "LayerArn": generated.layers[0].arn }]);
+    let publish = step_index(&generated, "lambda.PublishLayerVersion");
+    response_mut(&mut result, publish)["LayerArn"] = json!(generated.layers[1].arn);
 
     let found = judge(&generated, &result);
     assert!(
@@ -308,6 +310,7 @@ async fn layer_use_catches_same_named_layer() {
         kinds(&found)
     );
     let found = kinds(&found);
+    assert!(found.contains(&"foreign address: lambda.PublishLayerVersion".to_owned()), "{found:?}");
     assert!(found.contains(&"leaked listing: lambda.ListLayers".to_owned()), "{found:?}");
     assert!(found.contains(&"incomplete listing: lambda.ListLayers".to_owned()), "{found:?}");
 }

@@ -18,8 +18,8 @@
 //!   namespace (account, for buckets), and every live one of them;
 //! - the URL CreateQueue returns and the ARNs CreateTopic, CreateKey,
 //!   CreateSecret and CreateFunction return name the creating account and
-//!   region, and so does the `FunctionArn` of GetFunction and
-//!   GetFunctionConfiguration.
+//!   region, as do the `LayerArn` PublishLayerVersion returns and the
+//!   `FunctionArn` of GetFunction and GetFunctionConfiguration.
 //!
 //! Message and object counts are predicted (`ApproximateNumberOfMessages`
 //! after each SendMessage and PurgeQueue, `KeyCount` after each PutObject
@@ -168,6 +168,13 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
                 && arn != generated.functions[function].arn
             {
                 let detail = format!("{arn} is not the ARN {}", generated.functions[function].arn);
+                push(&mut found, DisagreementKind::ForeignAddress { operation }, detail);
+            } else if let Some(layer) = facts.layer
+                && step.call.operation == "PublishLayerVersion"
+                && let Some(arn) = outcome.response.get("LayerArn").and_then(Value::as_str)
+                && arn != generated.layers[layer].arn
+            {
+                let detail = format!("{arn} is not the layer ARN {}", generated.layers[layer].arn);
                 push(&mut found, DisagreementKind::ForeignAddress { operation }, detail);
             } else if let Some(secret) = facts.secret
                 && let Some(arn) = outcome.response.get("ARN").and_then(Value::as_str)
