@@ -23,8 +23,12 @@ use proptest::test_runner::{Config, FileFailurePersistence, RngSeed, TestCaseErr
 
 const PROFILES: [Profile; 3] = [Profile::Localstack, Profile::LocalstackEnforceIam, Profile::Aws];
 
-/// Cases per profile in the wire test.
+/// Cases per profile in the wire test of the in-process services.
 const WIRE_CASES: u32 = 96;
+
+/// Cases per profile in the wire test of Lambda, fewer because every Invoke
+/// starts a Python process.
+const LAMBDA_CASES: u32 = 64;
 
 /// The seed every run starts from.
 const SEED: u64 = 20_261_205;
@@ -72,11 +76,15 @@ fn generated_scenario_round_trips_through_yaml() {
 }
 
 fn check_profile(profile: Profile) {
+    check_services(profile, &Service::IN_PROCESS, WIRE_CASES, "proptest-regressions/explore.txt");
+}
+
+fn check_services(profile: Profile, services: &[Service], cases: u32, persistence: &'static str) {
     let registry = Registry::with_default_drivers();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime starts");
-    let mut runner = runner(WIRE_CASES, "proptest-regressions/explore.txt");
+    let mut runner = runner(cases, persistence);
 
-    let result = runner.run(&case(&Service::ALL), |case| {
+    let result = runner.run(&case(services), |case| {
         let generated = emit(&case, profile, "");
         let result = runtime
             .block_on(run_scenario(&generated.scenario, profile, &TargetSpec::Bundled, &registry))
@@ -109,6 +117,13 @@ fn bundled_matches_model_under_localstack_enforce_iam() {
 #[test]
 fn bundled_matches_model_under_aws() {
     check_profile(Profile::Aws);
+}
+
+#[test]
+fn bundled_lambda_matches_model() {
+    for profile in PROFILES {
+        check_services(profile, &[Service::Lambda], LAMBDA_CASES, "proptest-regressions/explore-lambda.txt");
+    }
 }
 
 /// Starts the emulator under `profile` on a free port of 127.0.0.1 and

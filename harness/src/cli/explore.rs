@@ -60,7 +60,7 @@ pub struct ExploreArgs {
     #[arg(long, default_value = "reports/explore")]
     pub out: PathBuf,
 
-    /// Services to generate resources and calls for, separated by commas: sqs, sns, kms, secretsmanager, s3. All of them by default.
+    /// Services to generate resources and calls for, separated by commas: sqs, sns, kms, secretsmanager, s3, lambda. All but lambda by default, because every Invoke starts a runtime process.
     #[arg(long, value_delimiter = ',', default_values = ["sqs", "sns", "kms", "secretsmanager", "s3"])]
     pub services: Vec<String>,
 

@@ -21,11 +21,19 @@ pub enum Service {
     Kms,
     SecretsManager,
     S3,
+    Lambda,
 }
 
 impl Service {
     /// Every covered service.
-    pub const ALL: [Service; 5] = [Service::Sqs, Service::Sns, Service::Kms, Service::SecretsManager, Service::S3];
+    pub const ALL: [Service; 6] =
+        [Service::Sqs, Service::Sns, Service::Kms, Service::SecretsManager, Service::S3, Service::Lambda];
+
+    /// The services whose calls the emulator serves within its own process.
+    /// Lambda's Invoke starts a runtime process, so tests that run many
+    /// cases leave Lambda out and run fewer Lambda cases apart.
+    pub const IN_PROCESS: [Service; 5] =
+        [Service::Sqs, Service::Sns, Service::Kms, Service::SecretsManager, Service::S3];
 
     /// Returns the name scenarios and `--services` use.
     pub fn as_str(self) -> &'static str {
@@ -35,6 +43,7 @@ impl Service {
             Service::Kms => "kms",
             Service::SecretsManager => "secretsmanager",
             Service::S3 => "s3",
+            Service::Lambda => "lambda",
         }
     }
 
@@ -64,6 +73,18 @@ pub const BUCKET_NAMES: [&str; 2] = ["crosscheck-shared", "crosscheck-archive"];
 /// Object keys a case draws from.
 pub const OBJECT_KEYS: [&str; 2] = ["a.txt", "b.txt"];
 
+/// Function names a case draws from, two for the same reason as queues.
+pub const FUNCTION_NAMES: [&str; 2] = ["pricing", "greeter"];
+
+/// The alias a function with an alias gets, pointing at its version 1.
+pub const FUNCTION_ALIAS: &str = "live";
+
+/// The version a function with an alias publishes, which the alias points at.
+pub const FUNCTION_VERSION: &str = "1";
+
+/// The name of every generated Lambda layer; a second layer of a namespace is never published.
+pub const LAYER_NAME: &str = "shared-lib";
+
 /// One generated case.
 #[derive(Debug, Clone)]
 pub struct Case {
@@ -80,6 +101,54 @@ pub enum ResourceSpec {
     Key(KeySpec),
     Secret(SecretSpec),
     Bucket(BucketSpec),
+    Function(FunctionSpec),
+    Layer(LayerSpec),
+}
+
+/// A Lambda layer with one version: its namespace, and the account that
+/// AddLayerVersionPermission grants `lambda:GetLayerVersion`, if any
+/// (<https://docs.aws.amazon.com/lambda/latest/dg/permissions-layer-cross-account.html>).
+#[derive(Debug, Clone)]
+pub struct LayerSpec {
+    pub place: Place,
+    pub grant: Option<Pick>,
+}
+
+/// A Lambda function: its name, its namespace, whether it gets version 1 and
+/// the alias [`FUNCTION_ALIAS`], and the permission AddPermission adds.
+#[derive(Debug, Clone)]
+pub struct FunctionSpec {
+    /// Selects one of [`FUNCTION_NAMES`].
+    pub name: Pick,
+    pub place: Place,
+    pub alias: bool,
+    pub permission: Option<PermissionSpec>,
+}
+
+/// A function permission that grants `lambda:InvokeFunction` to one
+/// account of the world, in one of the principal forms AddPermission takes
+/// (<https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html>).
+#[derive(Debug, Clone)]
+pub struct PermissionSpec {
+    pub principal: PrincipalForm,
+    /// The granted account.
+    pub account: Pick,
+    /// Whether the permission is added on the alias (`Qualifier`) instead
+    /// of the unqualified function. Ignored for a function without an alias.
+    pub on_alias: bool,
+}
+
+/// How AddPermission names the granted account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrincipalForm {
+    /// The 12-digit account id.
+    AccountId,
+    /// The account root ARN, `arn:aws:iam::ACCOUNT:root`.
+    RootArn,
+    /// `*` with `SourceAccount` set to the account, which becomes an
+    /// `AWS:SourceAccount` condition. A direct call carries no source
+    /// account, so the statement never matches one.
+    AnyWithSourceAccount,
 }
 
 /// An S3 bucket: its name, its owner's namespace (the account, and the
@@ -147,6 +216,57 @@ pub enum ServiceCall {
     Kms(KmsCall),
     SecretsManager(SecretCall),
     S3(S3Call),
+    Lambda(LambdaCall),
+}
+
+/// The address form a Lambda call names its function by
+/// (<https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FunctionAddressForm {
+    /// The function's name, in the caller's own namespace.
+    Name,
+    /// `ACCOUNT:function:NAME`, in the caller's region.
+    PartialArn,
+    /// The unqualified function ARN.
+    Arn,
+    /// The function ARN qualified with [`FUNCTION_ALIAS`]; the plain ARN
+    /// for a function without an alias.
+    AliasArn,
+    /// The function ARN qualified with [`FUNCTION_VERSION`]; the plain ARN
+    /// for a function without an alias, which has no published version.
+    VersionArn,
+}
+
+/// A generated Lambda call. Each `Pick` selects one of the case's functions.
+#[derive(Debug, Clone)]
+pub enum LambdaCall {
+    Invoke(Pick, FunctionAddressForm),
+    GetFunction(Pick, FunctionAddressForm),
+    GetFunctionConfiguration(Pick, FunctionAddressForm),
+    GetPolicy(Pick, FunctionAddressForm),
+    /// The caller deletes its own function of the selected name, then the
+    /// next calls show whether a same-named function elsewhere survived.
+    DeleteFunction(Pick),
+    ListFunctions,
+    /// The caller creates a function that uses the selected layer's version
+    /// 1 by its ARN, and invokes it when that succeeds.
+    UseLayer(Pick),
+    ListLayers,
+}
+
+impl LambdaCall {
+    /// Returns the function the call addresses and the form; `None` for the
+    /// listings and for the layer calls.
+    pub fn function(&self) -> Option<(Pick, FunctionAddressForm)> {
+        match self {
+            LambdaCall::Invoke(function, form)
+            | LambdaCall::GetFunction(function, form)
+            | LambdaCall::GetFunctionConfiguration(function, form)
+            | LambdaCall::GetPolicy(function, form) => Some((*function, *form)),
+            LambdaCall::DeleteFunction(function) => Some((*function, FunctionAddressForm::Name)),
+            LambdaCall::ListFunctions | LambdaCall::UseLayer(_) | LambdaCall::ListLayers => None,
+        }
+    }
 }
 
 /// A generated S3 call. Each first `Pick` selects one of the case's
@@ -197,6 +317,9 @@ pub enum SecretCall {
     UpdateSecret(Pick, SecretAddressForm),
     /// LocalStack does not list it as working across accounts.
     DeleteResourcePolicy(Pick, SecretAddressForm),
+    /// The caller deletes its own secret of the selected name at once
+    /// (`ForceDeleteWithoutRecovery`), by name.
+    DeleteSecret(Pick),
     ListSecrets,
 }
 
@@ -207,6 +330,7 @@ impl SecretCall {
             SecretCall::DescribeSecret(secret, form)
             | SecretCall::UpdateSecret(secret, form)
             | SecretCall::DeleteResourcePolicy(secret, form) => Some((*secret, *form)),
+            SecretCall::DeleteSecret(secret) => Some((*secret, SecretAddressForm::Name)),
             SecretCall::ListSecrets => None,
         }
     }
@@ -233,14 +357,15 @@ pub enum KmsCall {
     /// does not list it as working across accounts.
     GetKeyPolicy(Pick, bool),
     ListAliases,
+    ListKeys,
 }
 
 impl KmsCall {
-    /// Returns the key the call addresses; `None` for ListAliases.
+    /// Returns the key the call addresses; `None` for ListAliases and ListKeys.
     pub fn key(&self) -> Option<Pick> {
         match self {
             KmsCall::DescribeKey(key, _) | KmsCall::Encrypt(key, _) | KmsCall::GetKeyPolicy(key, _) => Some(*key),
-            KmsCall::ListAliases => None,
+            KmsCall::ListAliases | KmsCall::ListKeys => None,
         }
     }
 }
@@ -344,6 +469,7 @@ fn kms_call() -> BoxedStrategy<ServiceCall> {
         (pick(), key_address_form()).prop_map(|(key, form)| KmsCall::Encrypt(key, form)),
         (pick(), any::<bool>()).prop_map(|(key, by_arn)| KmsCall::GetKeyPolicy(key, by_arn)),
         Just(KmsCall::ListAliases),
+        Just(KmsCall::ListKeys),
     ]
     .prop_map(ServiceCall::Kms)
     .boxed()
@@ -364,6 +490,7 @@ fn secret_call() -> BoxedStrategy<ServiceCall> {
         (pick(), secret_address_form()).prop_map(|(secret, form)| SecretCall::DescribeSecret(secret, form)),
         (pick(), secret_address_form()).prop_map(|(secret, form)| SecretCall::UpdateSecret(secret, form)),
         (pick(), secret_address_form()).prop_map(|(secret, form)| SecretCall::DeleteResourcePolicy(secret, form)),
+        pick().prop_map(SecretCall::DeleteSecret),
         Just(SecretCall::ListSecrets),
     ]
     .prop_map(ServiceCall::SecretsManager)
@@ -386,6 +513,62 @@ fn s3_call() -> BoxedStrategy<ServiceCall> {
         Just(S3Call::ListBuckets),
     ]
     .prop_map(ServiceCall::S3)
+    .boxed()
+}
+
+fn principal_form() -> impl Strategy<Value = PrincipalForm> {
+    prop_oneof![Just(PrincipalForm::AccountId), Just(PrincipalForm::RootArn), Just(PrincipalForm::AnyWithSourceAccount)]
+}
+
+fn permission() -> impl Strategy<Value = PermissionSpec> {
+    (principal_form(), pick(), any::<bool>()).prop_map(|(principal, account, on_alias)| PermissionSpec {
+        principal,
+        account,
+        on_alias,
+    })
+}
+
+fn function() -> BoxedStrategy<ResourceSpec> {
+    (pick(), place(), any::<bool>(), prop_oneof![1 => Just(None), 2 => permission().prop_map(Some)])
+        .prop_map(|(name, place, alias, permission)| {
+            ResourceSpec::Function(FunctionSpec { name, place, alias, permission })
+        })
+        .boxed()
+}
+
+fn layer() -> BoxedStrategy<ResourceSpec> {
+    (place(), proptest::option::of(pick()))
+        .prop_map(|(place, grant)| ResourceSpec::Layer(LayerSpec { place, grant }))
+        .boxed()
+}
+
+fn lambda_resource() -> BoxedStrategy<ResourceSpec> {
+    prop_oneof![3 => function(), 1 => layer()].boxed()
+}
+
+fn function_address_form() -> impl Strategy<Value = FunctionAddressForm> {
+    prop_oneof![
+        Just(FunctionAddressForm::Arn),
+        Just(FunctionAddressForm::Name),
+        Just(FunctionAddressForm::PartialArn),
+        Just(FunctionAddressForm::AliasArn),
+        Just(FunctionAddressForm::VersionArn),
+    ]
+}
+
+fn lambda_call() -> BoxedStrategy<ServiceCall> {
+    prop_oneof![
+        3 => (pick(), function_address_form()).prop_map(|(function, form)| LambdaCall::Invoke(function, form)),
+        2 => (pick(), function_address_form()).prop_map(|(function, form)| LambdaCall::GetFunction(function, form)),
+        2 => (pick(), function_address_form())
+            .prop_map(|(function, form)| LambdaCall::GetFunctionConfiguration(function, form)),
+        2 => (pick(), function_address_form()).prop_map(|(function, form)| LambdaCall::GetPolicy(function, form)),
+        1 => pick().prop_map(LambdaCall::DeleteFunction),
+        1 => Just(LambdaCall::ListFunctions),
+        2 => pick().prop_map(LambdaCall::UseLayer),
+        1 => Just(LambdaCall::ListLayers),
+    ]
+    .prop_map(ServiceCall::Lambda)
     .boxed()
 }
 
@@ -434,6 +617,7 @@ pub fn case(services: &[Service]) -> impl Strategy<Value = Case> {
             Service::Kms => key(),
             Service::SecretsManager => secret(),
             Service::S3 => bucket(),
+            Service::Lambda => lambda_resource(),
         })
         .collect();
     let call_strategies: Vec<BoxedStrategy<ServiceCall>> = services
@@ -444,6 +628,7 @@ pub fn case(services: &[Service]) -> impl Strategy<Value = Case> {
             Service::Kms => kms_call(),
             Service::SecretsManager => secret_call(),
             Service::S3 => s3_call(),
+            Service::Lambda => lambda_call(),
         })
         .collect();
     let resources = proptest::collection::vec(proptest::strategy::Union::new(resource_strategies), 1..=3);

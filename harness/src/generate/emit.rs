@@ -4,13 +4,15 @@
 //!
 //! Every resource gets marks that tell it apart from a same-named resource of
 //! another namespace: a `VisibilityTimeout` (queues), `DisplayName` (topics)
-//! or `Description` (keys, secrets) no other resource of the case has, and an `owner`
-//! tag naming its account and region. A call that reads a resource expects
+//! or `Description` (keys, secrets, functions) no other resource of the case
+//! has, and an `owner` tag naming its account and region. A function's
+//! handler returns its mark and the ARN it was invoked by. A call that reads a resource expects
 //! those marks and its ARN, and a queue read expects its message count too.
 //! So a target that returns a resource of the wrong namespace fails the
 //! step's `ok` subset.
 
 mod kms;
+mod lambda;
 mod s3;
 mod secretsmanager;
 mod sns;
@@ -22,12 +24,13 @@ use crosscheck_emulator::store::Namespace;
 use serde_json::{Map, Value, json};
 
 use super::case::{
-    ALIAS_NAMES, BUCKET_NAMES, Case, KeyAddressForm, KmsCall, OBJECT_KEYS, QUEUE_NAMES, ResourceSpec, S3Call,
-    SECRET_NAMES, SecretAddressForm, SecretCall, ServiceCall, SnsCall, SqsCall, TOPIC_NAMES,
+    ALIAS_NAMES, BUCKET_NAMES, Case, FUNCTION_ALIAS, FUNCTION_NAMES, FUNCTION_VERSION, FunctionAddressForm,
+    KeyAddressForm, KmsCall, LAYER_NAME, LambdaCall, OBJECT_KEYS, PermissionSpec, PrincipalForm, QUEUE_NAMES,
+    ResourceSpec, S3Call, SECRET_NAMES, SecretAddressForm, SecretCall, ServiceCall, SnsCall, SqsCall, TOPIC_NAMES,
 };
 use super::model::{
-    self, BucketState, KMS_POLICY_ACTIONS, KeyState, Prediction, QueueState, S3_POLICY_ACTIONS,
-    SECRETSMANAGER_POLICY_ACTIONS, SNS_POLICY_ACTIONS, SQS_POLICY_ACTIONS, SecretState, TopicState,
+    self, BucketState, FunctionState, KMS_POLICY_ACTIONS, KeyState, LayerState, Prediction, QueueState,
+    S3_POLICY_ACTIONS, SECRETSMANAGER_POLICY_ACTIONS, SNS_POLICY_ACTIONS, SQS_POLICY_ACTIONS, SecretState, TopicState,
 };
 use super::policy::PolicySpec;
 use super::world::Pick;
@@ -59,6 +62,10 @@ pub struct Generated {
     pub secrets: Vec<SecretState>,
     /// Every bucket the fixture creates, as created.
     pub buckets: Vec<BucketState>,
+    /// Every Lambda function the fixture creates, decoys included, as created.
+    pub functions: Vec<FunctionState>,
+    /// Every Lambda layer the fixture publishes, decoys included.
+    pub layers: Vec<LayerState>,
 }
 
 /// The resource a call step addresses.
@@ -69,6 +76,8 @@ struct Target {
     key: Option<usize>,
     secret: Option<usize>,
     bucket: Option<usize>,
+    function: Option<usize>,
+    layer: Option<usize>,
 }
 
 /// The model's facts about one step.
@@ -90,6 +99,10 @@ pub struct StepFacts {
     pub secret: Option<usize>,
     /// The bucket the step names or creates, as an index into [`Generated::buckets`].
     pub bucket: Option<usize>,
+    /// The function the step addresses or creates, as an index into [`Generated::functions`].
+    pub function: Option<usize>,
+    /// The layer the step uses or publishes, as an index into [`Generated::layers`].
+    pub layer: Option<usize>,
     /// `None` for fixture steps.
     pub prediction: Option<Prediction>,
 }
@@ -122,6 +135,11 @@ struct Builder<'a> {
     created_secrets: Vec<SecretState>,
     buckets: Vec<BucketState>,
     created_buckets: Vec<BucketState>,
+    functions: Vec<FunctionState>,
+    primary_functions: usize,
+    created_functions: Vec<FunctionState>,
+    layers: Vec<LayerState>,
+    primary_layers: usize,
     steps: Vec<Step>,
     facts: Vec<StepFacts>,
     created: Vec<QueueState>,
@@ -145,6 +163,11 @@ impl<'a> Builder<'a> {
             created_secrets: Vec::new(),
             buckets: Vec::new(),
             created_buckets: Vec::new(),
+            functions: Vec::new(),
+            primary_functions: 0,
+            created_functions: Vec::new(),
+            layers: Vec::new(),
+            primary_layers: 0,
             steps: Vec::new(),
             facts: Vec::new(),
             created: Vec::new(),
@@ -179,8 +202,20 @@ impl<'a> Builder<'a> {
                     let name = BUCKET_NAMES[spec.name.index(BUCKET_NAMES.len())];
                     self.create_bucket(namespace, name, spec.policy.as_ref());
                 }
+                ResourceSpec::Function(spec) => {
+                    let namespace = self.case.world.namespace(spec.place);
+                    let name = FUNCTION_NAMES[spec.name.index(FUNCTION_NAMES.len())];
+                    self.create_function(namespace, name, spec.alias, spec.permission.as_ref());
+                }
+                ResourceSpec::Layer(spec) => {
+                    let namespace = self.case.world.namespace(spec.place);
+                    let grant = spec.grant.map(|account| self.case.world.account(account).id.clone());
+                    self.publish_layer(namespace, grant.as_deref());
+                }
             }
         }
+        self.primary_functions = self.functions.len();
+        self.primary_layers = self.layers.len();
         self.primary_keys = self.keys.len();
         self.primary_secrets = self.secrets.len();
         self.primary_queues = self.queues.len();
@@ -204,6 +239,19 @@ impl<'a> Builder<'a> {
                     let target = selected.index(self.primary_topics);
                     let base_name = self.topics[target].name.trim_end_matches(self.name_suffix).to_owned();
                     self.create_topic(caller, &base_name, None);
+                }
+                ServiceCall::Lambda(LambdaCall::UseLayer(_)) => {
+                    if self.primary_layers > 0 {
+                        self.publish_layer(caller, None);
+                    }
+                }
+                ServiceCall::Lambda(lambda_call) => {
+                    let Some((selected, _)) = lambda_call.function().filter(|_| self.primary_functions > 0) else {
+                        continue;
+                    };
+                    let target = selected.index(self.primary_functions);
+                    let base_name = self.functions[target].name.trim_end_matches(self.name_suffix).to_owned();
+                    self.create_function(caller, &base_name, false, None);
                 }
                 // Bucket names are global, so a bucket has no same-named decoy.
                 ServiceCall::S3(_) => {}
@@ -247,6 +295,9 @@ impl<'a> Builder<'a> {
                 ServiceCall::S3(s3_call) if !self.buckets.is_empty() || s3_call.bucket().is_none() => {
                     self.s3_call(&caller, s3_call);
                 }
+                ServiceCall::Lambda(lambda_call) if self.primary_functions > 0 || lambda_call.function().is_none() => {
+                    self.lambda_call(&caller, lambda_call);
+                }
                 _ => {}
             }
         }
@@ -273,6 +324,8 @@ impl<'a> Builder<'a> {
                 key: target.key,
                 secret: target.secret,
                 bucket: target.bucket,
+                function: target.function,
+                layer: target.layer,
                 prediction: None,
             });
         }
@@ -326,6 +379,8 @@ impl<'a> Builder<'a> {
             key: target.key,
             secret: target.secret,
             bucket: target.bucket,
+            function: target.function,
+            layer: target.layer,
             prediction: Some(prediction),
         });
     }
@@ -343,6 +398,8 @@ impl<'a> Builder<'a> {
             key: None,
             secret: None,
             bucket: None,
+            function: None,
+            layer: None,
             prediction: Some(prediction),
         });
     }
@@ -379,6 +436,8 @@ impl<'a> Builder<'a> {
             keys: self.keys,
             secrets: self.created_secrets,
             buckets: self.created_buckets,
+            functions: self.created_functions,
+            layers: self.layers,
         }
     }
 }

@@ -3,12 +3,13 @@
 //!
 //! A generated [`case::Case`] is a world of 2 to 4 accounts and 1 to 3
 //! regions ([`world`]) with resources in random namespaces: SQS queues, SNS
-//! topics, KMS keys with aliases, Secrets Manager secrets and S3 buckets.
-//! Their policies come from a grammar ([`policy`]). Random actors then make
-//! a sequence of calls, some with a same-named decoy in the caller's own
-//! namespace. Lambda functions are not generated yet: a new service adds its
-//! variant to [`case::Service`], its resources and calls, and its operations
-//! to the model's table.
+//! topics, KMS keys with aliases, Secrets Manager secrets, S3 buckets,
+//! Lambda functions with versions, aliases and permissions, and Lambda
+//! layers that other accounts' functions use. Their policies
+//! come from a grammar ([`policy`]). Random actors then make a sequence of
+//! calls, some with a same-named decoy in the caller's own namespace. A new
+//! service adds its variant to [`case::Service`], its resources and calls,
+//! and its operations to the model's table.
 //! [`emit::emit`] turns it into an ordinary [`crate::scenario::Scenario`]
 //! whose expectations are the [`model`]'s predictions for one profile, so
 //! [`crate::runner::run_scenario`] runs it unchanged and [`yaml::to_yaml`]

@@ -146,7 +146,26 @@ const fn s3(operation: &'static str, action: &'static str, listed: bool) -> Oper
     }
 }
 
+const fn lambda(operation: &'static str, action: &'static str) -> OperationFacts {
+    OperationFacts {
+        service: "lambda",
+        operation,
+        action,
+        grantable_across_accounts: true,
+        // Every Lambda operation the generators call is among the 25 that
+        // LocalStack lists as working across accounts.
+        localstack_cross_account: true,
+        // The emulator returns ResourceNotFoundException for a function of
+        // another region. NOTE: AWS's API reference documents no error for
+        // this case, so the class is unverified.
+        other_region: OutcomeClass::NotFound,
+        address_kinds: FUNCTION_ADDRESSES,
+    }
+}
+
 const URL: &[AddressKind] = &[AddressKind::Url];
+const FUNCTION_ADDRESSES: &[AddressKind] =
+    &[AddressKind::Name, AddressKind::PartialArn, AddressKind::Arn, AddressKind::QualifiedArn];
 const GLOBAL_NAME: &[AddressKind] = &[AddressKind::GlobalName];
 const SECRET_ADDRESSES: &[AddressKind] = &[AddressKind::Name, AddressKind::Arn, AddressKind::PartialArn];
 const KEY_ADDRESSES: &[AddressKind] =
@@ -191,6 +210,9 @@ pub const OPERATIONS: &[OperationFacts] = &[
     secretsmanager("DeleteResourcePolicy", "secretsmanager:DeleteResourcePolicy", false, true),
     secretsmanager("DescribeSecret", "secretsmanager:DescribeSecret", true, true),
     secretsmanager("UpdateSecret", "secretsmanager:UpdateSecret", true, true),
+    // The generators delete only the caller's own secret, by name, so
+    // whether AWS grants DeleteSecret across accounts is never used here.
+    secretsmanager("DeleteSecret", "secretsmanager:DeleteSecret", true, false),
     // LocalStack lists GetObject, ListObjects and PutObject as working across
     // accounts. Under the profiles that evaluate policies a bucket policy can
     // grant the others too.
@@ -198,6 +220,18 @@ pub const OPERATIONS: &[OperationFacts] = &[
     s3("GetObject", "s3:GetObject", true),
     s3("ListObjectsV2", "s3:ListBucket", true),
     s3("PutObject", "s3:PutObject", true),
+    // A function policy can grant another account any of these actions
+    // (https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html).
+    // Invoke needs lambda:InvokeFunction.
+    lambda("DeleteFunction", "lambda:DeleteFunction"),
+    lambda("GetFunction", "lambda:GetFunction"),
+    lambda("GetFunctionConfiguration", "lambda:GetFunctionConfiguration"),
+    lambda("GetPolicy", "lambda:GetPolicy"),
+    lambda("Invoke", "lambda:InvokeFunction"),
+    // CreateFunction checks lambda:GetLayerVersion on each layer version it
+    // names. NOTE: under `aws` the emulator denies another region's layer
+    // (AccessDeniedException); the error AWS returns is unverified.
+    OperationFacts { other_region: OutcomeClass::Denied, ..lambda("GetLayerVersion", "lambda:GetLayerVersion") },
 ];
 
 /// Action patterns the policy grammar draws from for bucket policies.
@@ -491,6 +525,7 @@ pub struct SecretState {
     /// The `owner` tag CreateSecret sets, `ACCOUNT/REGION`.
     pub owner_tag: String,
     pub policy: Option<Policy>,
+    pub exists: bool,
 }
 
 impl SecretState {
@@ -510,7 +545,69 @@ impl SecretState {
             variable: format!("s{number}"),
             description: format!("secret {number}"),
             policy,
+            exists: true,
         }
+    }
+}
+
+/// A Lambda function as the model tracks it.
+#[derive(Debug, Clone)]
+pub struct FunctionState {
+    pub name: String,
+    pub namespace: Namespace,
+    /// The scenario variable CreateFunction captures the function ARN into.
+    pub variable: String,
+    /// The unqualified function ARN.
+    pub arn: String,
+    /// A string unique in the case, which the handler returns and the
+    /// function's `Description` carries.
+    pub mark: String,
+    /// Whether the function has version 1 and the alias `live` on it.
+    pub alias: bool,
+    /// The function policy of the unqualified function.
+    pub policy: Option<Policy>,
+    /// The function policy of the alias, which applies to calls through the alias alone.
+    pub alias_policy: Option<Policy>,
+    pub exists: bool,
+}
+
+impl FunctionState {
+    /// Returns the function policy that applies to calls with `qualifier`:
+    /// the unqualified function's, the alias's, or none for version 1,
+    /// which the generators never add a permission to.
+    pub fn policy_of(&self, qualifier: Option<&str>) -> Option<&Policy> {
+        match qualifier {
+            None => self.policy.as_ref(),
+            Some(qualifier) if qualifier == super::case::FUNCTION_ALIAS => self.alias_policy.as_ref(),
+            Some(_) => None,
+        }
+    }
+
+    /// Returns the ARN of the function, qualified with `qualifier` when given.
+    pub fn qualified_arn(&self, qualifier: Option<&str>) -> String {
+        match qualifier {
+            Some(qualifier) => format!("{}:{qualifier}", self.arn),
+            None => self.arn.clone(),
+        }
+    }
+}
+
+/// A Lambda layer and its version 1 as the model tracks them.
+#[derive(Debug, Clone)]
+pub struct LayerState {
+    pub namespace: Namespace,
+    /// The layer ARN, without a version.
+    pub arn: String,
+    /// A string unique in the case, which the layer's module exports.
+    pub mark: String,
+    /// The policy AddLayerVersionPermission leaves on version 1.
+    pub policy: Option<Policy>,
+}
+
+impl LayerState {
+    /// Returns the ARN of version 1.
+    pub fn version_arn(&self) -> String {
+        format!("{}:1", self.arn)
     }
 }
 

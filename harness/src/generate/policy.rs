@@ -10,7 +10,10 @@
 //! Conditions test `aws:PrincipalAccount`, which every request carries, and
 //! `aws:SourceAccount`, which only a call made by an AWS service on behalf of
 //! a resource carries
-//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html>).
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html>),
+//! and `kms:CallerAccount`, a KMS condition key whose value is the caller's
+//! account on KMS requests and is absent from the other services' requests
+//! (<https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html>).
 
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
@@ -36,6 +39,7 @@ pub enum ConditionSpec {
     PrincipalAccountEquals(Pick),
     PrincipalAccountNotEquals(Pick),
     SourceAccountEquals(Pick),
+    CallerAccountEquals(Pick),
 }
 
 /// One statement of a generated policy.
@@ -97,6 +101,7 @@ impl StatementSpec {
                     ("StringNotEquals", "aws:PrincipalAccount", selected)
                 }
                 ConditionSpec::SourceAccountEquals(selected) => ("StringEquals", "aws:SourceAccount", selected),
+                ConditionSpec::CallerAccountEquals(selected) => ("StringEquals", "kms:CallerAccount", selected),
             };
             statement.insert("Condition".to_owned(), json!({ operator: { key: account(selected) } }));
         }
@@ -119,6 +124,7 @@ fn condition() -> impl Strategy<Value = Option<ConditionSpec>> {
         1 => pick().prop_map(|selected| Some(ConditionSpec::PrincipalAccountEquals(selected))),
         1 => pick().prop_map(|selected| Some(ConditionSpec::PrincipalAccountNotEquals(selected))),
         1 => pick().prop_map(|selected| Some(ConditionSpec::SourceAccountEquals(selected))),
+        1 => pick().prop_map(|selected| Some(ConditionSpec::CallerAccountEquals(selected))),
     ]
 }
 

@@ -8,17 +8,27 @@
 //!   the `QueueArn` and the `owner` tag are the addressed queue's, not those
 //!   of a same-named queue of another namespace;
 //! - a bare queue name finds the queue of the namespace it acts in;
-//! - ListQueues and ListTopics list only resources of the caller's own
-//!   namespace, and every live one of them;
-//! - the URL CreateQueue returns names the creating account and region, and
-//!   the ARN CreateTopic returns is the topic's own;
 //! - a call that names a topic by ARN is answered by that topic (its
-//!   `TopicArn` attribute and its `owner` tag).
+//!   `TopicArn` attribute and its `owner` tag), a key or secret call by that
+//!   key or secret, a function call by that function (the mark its
+//!   handler returns and its `Description`), and a function made with a
+//!   layer imports that layer's module, not a same-named layer's;
+//! - ListQueues, ListTopics, ListKeys, ListAliases, ListSecrets,
+//!   ListFunctions, ListLayers and ListBuckets list only resources of the caller's own
+//!   namespace (account, for buckets), and every live one of them;
+//! - the URL CreateQueue returns and the ARNs CreateTopic, CreateKey,
+//!   CreateSecret and CreateFunction return name the creating account and
+//!   region, as do the `LayerArn` PublishLayerVersion returns and the
+//!   `FunctionArn` of GetFunction and GetFunctionConfiguration.
 //!
-//! Message counts and the effect of deletions across namespaces are part of
-//! the predicted outcomes (`ApproximateNumberOfMessages`, `not-found` after
-//! DeleteQueue), so a target that breaks them shows as a wrong class or a
-//! wrong response.
+//! Message and object counts are predicted (`ApproximateNumberOfMessages`
+//! after each SendMessage and PurgeQueue, `KeyCount` after each PutObject
+//! and DeleteObject), so a message or object that lands in another
+//! namespace shows as a wrong response. After DeleteQueue, DeleteTopic,
+//! DeleteSecret and DeleteFunction, the owner of every other same-named
+//! resource reads it, and the model predicts that it still exists.
+//! NOTE: KMS keys, buckets and layers are never deleted in a generated
+//! case, so deletions of those are not probed.
 
 use std::fmt;
 
@@ -28,6 +38,7 @@ use crosscheck_emulator::store::Namespace;
 use serde_json::Value;
 
 use super::emit::{Generated, StepFacts};
+use super::model::FunctionState;
 use crate::outcome::OutcomeClass;
 use crate::report::{ScenarioResult, StepResult, Verdict};
 
@@ -151,6 +162,20 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
                 let owner = &generated.keys[key].namespace;
                 let detail = format!("{arn} does not name {}/{}", owner.account_id, owner.region);
                 push(&mut found, DisagreementKind::ForeignAddress { operation }, detail);
+            } else if let Some(function) = facts.function
+                && step.call.operation == "CreateFunction"
+                && let Some(arn) = outcome.response.get("FunctionArn").and_then(Value::as_str)
+                && arn != generated.functions[function].arn
+            {
+                let detail = format!("{arn} is not the ARN {}", generated.functions[function].arn);
+                push(&mut found, DisagreementKind::ForeignAddress { operation }, detail);
+            } else if let Some(layer) = facts.layer
+                && step.call.operation == "PublishLayerVersion"
+                && let Some(arn) = outcome.response.get("LayerArn").and_then(Value::as_str)
+                && arn != generated.layers[layer].arn
+            {
+                let detail = format!("{arn} is not the layer ARN {}", generated.layers[layer].arn);
+                push(&mut found, DisagreementKind::ForeignAddress { operation }, detail);
             } else if let Some(secret) = facts.secret
                 && let Some(arn) = outcome.response.get("ARN").and_then(Value::as_str)
                 && !arn.starts_with(&format!("{}-", generated.secrets[secret].partial_arn))
@@ -177,10 +202,12 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
             continue;
         }
 
-        let answered_by = match (facts.topic, facts.key, facts.secret) {
-            (Some(topic), _, _) => wrong_topic(generated, topic, &step.call.operation, &outcome.response),
-            (_, Some(key), _) => wrong_key(generated, key, &step.call.operation, &outcome.response, &key_arns),
-            (_, _, Some(secret)) => wrong_secret(generated, secret, &outcome.response, &secret_arns),
+        let answered_by = match (facts.function, facts.topic, facts.key, facts.secret) {
+            _ if facts.layer.is_some() => wrong_layer(generated, facts.layer, &step.call.operation, &outcome.response),
+            (Some(function), ..) => wrong_function(generated, function, &step.call.operation, &outcome.response),
+            (_, Some(topic), _, _) => wrong_topic(generated, topic, &step.call.operation, &outcome.response),
+            (_, _, Some(key), _) => wrong_key(generated, key, &step.call.operation, &outcome.response, &key_arns),
+            (_, _, _, Some(secret)) => wrong_secret(generated, secret, &outcome.response, &secret_arns),
             _ => wrong_namespace(generated, facts.queue, &step.call.operation, &outcome.response, &urls),
         };
         if let Some(detail) = answered_by {
@@ -192,6 +219,12 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
             push(&mut found, kind, detail);
             continue;
         }
+        if let Some(function) = facts.function
+            && let Some(detail) = foreign_function_arn(&generated.functions[function], &outcome.response)
+        {
+            push(&mut found, DisagreementKind::ForeignAddress { operation }, detail);
+            continue;
+        }
         if step.call.operation == "ListQueues" {
             found.extend(check_listing(generated, result, observed, &facts.caller, &urls, step.number));
             continue;
@@ -201,11 +234,56 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
             continue;
         }
         if step.call.operation == "ListSecrets" {
-            found.extend(check_secret_listing(generated, observed, &facts.caller, &secret_arns, step.number));
+            let listing = ArnListing {
+                operation: "secretsmanager.ListSecrets",
+                list: ("SecretList", "ARN"),
+                resources: generated
+                    .secrets
+                    .iter()
+                    .zip(&secret_arns)
+                    .map(|(secret, arn)| (&secret.namespace, arn.as_deref().unwrap_or_default()))
+                    .collect(),
+                resource: |facts| facts.secret,
+                lifecycle: ("CreateSecret", "DeleteSecret"),
+            };
+            found.extend(check_arn_listing(generated, result, observed, &facts.caller, step.number, &listing));
             continue;
         }
         if step.call.operation == "ListAliases" {
             found.extend(check_alias_listing(generated, result, observed, &facts.caller, step.number));
+            continue;
+        }
+        if step.call.operation == "ListKeys" {
+            let listing = ArnListing {
+                operation: "kms.ListKeys",
+                list: ("Keys", "KeyArn"),
+                resources: generated
+                    .keys
+                    .iter()
+                    .zip(&key_arns)
+                    .map(|(key, arn)| (&key.namespace, arn.as_deref().unwrap_or_default()))
+                    .collect(),
+                resource: |facts| facts.key,
+                // Keys are never deleted in a generated case.
+                lifecycle: ("CreateKey", ""),
+            };
+            found.extend(check_arn_listing(generated, result, observed, &facts.caller, step.number, &listing));
+            continue;
+        }
+        if step.call.operation == "ListLayers" {
+            let listing = ArnListing {
+                operation: "lambda.ListLayers",
+                list: ("Layers", "LayerArn"),
+                resources: generated.layers.iter().map(|layer| (&layer.namespace, layer.arn.as_str())).collect(),
+                resource: |facts| facts.layer,
+                // Layers are never deleted in a generated case.
+                lifecycle: ("PublishLayerVersion", ""),
+            };
+            found.extend(check_arn_listing(generated, result, observed, &facts.caller, step.number, &listing));
+            continue;
+        }
+        if step.call.operation == "ListFunctions" {
+            found.extend(check_function_listing(generated, result, observed, &facts.caller, step.number));
             continue;
         }
         if step.call.operation == "ListTopics" {
@@ -327,32 +405,6 @@ fn wrong_secret(generated: &Generated, secret: usize, response: &Value, arns: &[
         ),
         None => format!("expected {expected}, answered with {observed}"),
     })
-}
-
-/// Checks a ListSecrets response: no secret of another namespace, and every
-/// secret the case created in the caller's namespace, because none is deleted.
-fn check_secret_listing(
-    generated: &Generated,
-    observed: &StepResult,
-    caller: &Namespace,
-    arns: &[Option<String>],
-    step: usize,
-) -> Vec<Disagreement> {
-    let operation = "secretsmanager.ListSecrets".to_owned();
-    let listed = listed_strings(observed, "SecretList", Some("ARN"));
-
-    let mut found = leaked_arns(&listed, caller, &operation, step);
-    for (secret, arn) in generated.secrets.iter().zip(arns) {
-        let Some(arn) = arn.as_deref() else { continue };
-        if secret.namespace == *caller && !listed.contains(&arn) {
-            found.push(Disagreement {
-                kind: DisagreementKind::IncompleteListing { operation: operation.clone() },
-                step,
-                detail: format!("{arn} is missing"),
-            });
-        }
-    }
-    found
 }
 
 /// Checks a ListBuckets response: an account's buckets in every region,
@@ -536,25 +588,51 @@ fn check_topic_listing(
     caller: &Namespace,
     step: usize,
 ) -> Vec<Disagreement> {
-    let operation = "sns.ListTopics".to_owned();
-    let listed = listed_strings(observed, "Topics", Some("TopicArn"));
+    let listing = ArnListing {
+        operation: "sns.ListTopics",
+        list: ("Topics", "TopicArn"),
+        resources: generated.topics.iter().map(|topic| (&topic.namespace, topic.arn.as_str())).collect(),
+        resource: |facts| facts.topic,
+        lifecycle: ("CreateTopic", "DeleteTopic"),
+    };
+    check_arn_listing(generated, result, observed, caller, step, &listing)
+}
 
-    let mut found = leaked_arns(&listed, caller, &operation, step);
+/// A listing operation that returns resources by ARN, such as ListTopics.
+struct ArnListing<'a> {
+    operation: &'static str,
+    /// The response's list member and the ARN member of each item.
+    list: (&'static str, &'static str),
+    /// The namespace and ARN of every resource of the listed kind, in the
+    /// order of the indexes `resource` returns.
+    resources: Vec<(&'a Namespace, &'a str)>,
+    /// Reads the step's index of the listed kind.
+    resource: fn(&StepFacts) -> Option<usize>,
+    /// The operations that create and delete a resource of the kind.
+    lifecycle: (&'static str, &'static str),
+}
 
-    let alive = live_before(
-        generated,
-        result,
-        step,
-        generated.topics.len(),
-        |facts| facts.topic,
-        ("CreateTopic", "DeleteTopic"),
-    );
-    for (index, topic) in generated.topics.iter().enumerate() {
-        if topic.namespace == *caller && alive[index] && !listed.contains(&topic.arn.as_str()) {
+/// Checks a listing by ARN: no resource of another namespace, and every
+/// live resource of the caller's namespace.
+fn check_arn_listing(
+    generated: &Generated,
+    result: &ScenarioResult,
+    observed: &StepResult,
+    caller: &Namespace,
+    step: usize,
+    listing: &ArnListing<'_>,
+) -> Vec<Disagreement> {
+    let listed = listed_strings(observed, listing.list.0, Some(listing.list.1));
+
+    let mut found = leaked_arns(&listed, caller, listing.operation, step);
+
+    let alive = live_before(generated, result, step, listing.resources.len(), listing.resource, listing.lifecycle);
+    for (index, (namespace, arn)) in listing.resources.iter().enumerate() {
+        if *namespace == caller && alive[index] && !listed.contains(arn) {
             found.push(Disagreement {
-                kind: DisagreementKind::IncompleteListing { operation: operation.clone() },
+                kind: DisagreementKind::IncompleteListing { operation: listing.operation.to_owned() },
                 step,
-                detail: format!("{} is missing", topic.arn),
+                detail: format!("{arn} is missing"),
             });
         }
     }
@@ -637,4 +715,94 @@ fn live_before(
         }
     }
     alive
+}
+
+/// Checks that a successful response comes from the addressed function: the
+/// handler's payload and the configuration's `Description` carry the mark
+/// of the function that answered.
+fn wrong_function(generated: &Generated, function: usize, operation: &str, response: &Value) -> Option<String> {
+    let pointer = match operation {
+        "Invoke" => "/Payload/mark",
+        "GetFunction" => "/Configuration/Description",
+        "GetFunctionConfiguration" => "/Description",
+        _ => return None,
+    };
+    let observed = response.pointer(pointer)?.as_str()?;
+    let addressed = &generated.functions[function];
+    if observed == addressed.mark {
+        return None;
+    }
+    let other = generated.functions.iter().find(|candidate| candidate.mark == observed);
+    Some(match other {
+        Some(other) => format!(
+            "addressed {} in {}/{}, answered by the function of {}/{}",
+            addressed.name,
+            addressed.namespace.account_id,
+            addressed.namespace.region,
+            other.namespace.account_id,
+            other.namespace.region
+        ),
+        None => format!("addressed {}, answered with the mark {observed:?}", addressed.arn),
+    })
+}
+
+/// Checks a ListFunctions response: only the caller's live functions, all of them.
+fn check_function_listing(
+    generated: &Generated,
+    result: &ScenarioResult,
+    observed: &StepResult,
+    caller: &Namespace,
+    step: usize,
+) -> Vec<Disagreement> {
+    let listing = ArnListing {
+        operation: "lambda.ListFunctions",
+        list: ("Functions", "FunctionArn"),
+        resources: generated.functions.iter().map(|function| (&function.namespace, function.arn.as_str())).collect(),
+        resource: |facts| facts.function,
+        lifecycle: ("CreateFunction", "DeleteFunction"),
+    };
+    check_arn_listing(generated, result, observed, caller, step, &listing)
+}
+
+/// Checks that the `FunctionArn` of a function's configuration, as
+/// GetFunctionConfiguration and GetFunction return it, names the function's
+/// owner and the function's name.
+fn foreign_function_arn(function: &FunctionState, response: &Value) -> Option<String> {
+    let arn = response
+        .get("FunctionArn")
+        .or_else(|| response.pointer("/Configuration/FunctionArn"))
+        .and_then(Value::as_str)?;
+    // A qualified call may return the ARN with its qualifier, an eighth part.
+    let unqualified = arn.split(':').take(7).collect::<Vec<_>>().join(":");
+    if arn_namespace(arn).as_ref() == Some(&function.namespace) && unqualified == function.arn {
+        return None;
+    }
+    Some(format!(
+        "{arn} does not name {} of {}/{}",
+        function.name, function.namespace.account_id, function.namespace.region
+    ))
+}
+
+/// Checks that a function made with a layer imported that layer's module,
+/// not the module of a same-named layer of another namespace.
+fn wrong_layer(generated: &Generated, layer: Option<usize>, operation: &str, response: &Value) -> Option<String> {
+    if operation != "Invoke" {
+        return None;
+    }
+    let addressed = &generated.layers[layer?];
+    let observed = response.pointer("/Payload/layer")?.as_str()?;
+    if observed == addressed.mark {
+        return None;
+    }
+    let other = generated.layers.iter().find(|candidate| candidate.mark == observed);
+    Some(match other {
+        Some(other) => format!(
+            "used the layer of {}/{}, answered with the layer of {}/{}",
+            addressed.namespace.account_id,
+            addressed.namespace.region,
+            other.namespace.account_id,
+            other.namespace.region
+        ),
+        None => format!("used {}, answered with the mark {observed:?}", addressed.version_arn()),
+    })
 }

@@ -5,7 +5,10 @@
 //! accept: the 12-digit account id itself, or a 20-character `LSIA` or
 //! `LKIA` key whose characters 4..13 encode the account (see
 //! [`crosscheck_emulator::identity::encode_account_id`]). Accounts and
-//! regions come from small fixed pools, so shrinking lands on familiar values
+//! Each account's S3 calls use either the SDK's default path-style
+//! addressing or virtual-host style (`BUCKET.s3.localhost.localstack.cloud`),
+//! so that a bucket found by its host name is checked like one found by
+//! its path. Accounts and regions come from small fixed pools, so shrinking lands on familiar values
 //! and a counterexample reads like a hand-written scenario.
 
 use crosscheck_emulator::identity::encode_account_id;
@@ -54,11 +57,13 @@ impl KeyForm {
     }
 }
 
-/// One account of a world and the key form its actors sign with.
+/// One account of a world, the key form its actors sign with and the
+/// addressing style of their S3 calls.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
     pub id: String,
     pub key_form: KeyForm,
+    pub addressing: Addressing,
 }
 
 /// The accounts and regions of one generated case.
@@ -134,7 +139,7 @@ impl World {
                     account_id: account.id.clone(),
                     region: region.clone(),
                     access_key_id: account.key_form.access_key_id(&account.id),
-                    addressing: Addressing::default(),
+                    addressing: account.addressing,
                 });
             }
         }
@@ -147,13 +152,24 @@ pub fn key_form() -> impl Strategy<Value = KeyForm> {
     prop_oneof![Just(KeyForm::AccountId), Just(KeyForm::Lsia), Just(KeyForm::Lkia)]
 }
 
+/// Generates an S3 addressing style; the SDK's default shrinks first.
+pub fn addressing() -> impl Strategy<Value = Addressing> {
+    prop_oneof![Just(Addressing::Default), Just(Addressing::VirtualHost)]
+}
+
 /// Generates a world of 2 to 4 accounts and 1 to 3 regions.
 pub fn world() -> impl Strategy<Value = World> {
     let accounts = subsequence(ACCOUNT_POOL.to_vec(), 2..=4);
     let regions = subsequence(REGION_POOL.to_vec(), 1..=3);
     let forms = proptest::collection::vec(key_form(), ACCOUNT_POOL.len());
-    (accounts, regions, forms).prop_map(|(ids, regions, forms)| World {
-        accounts: ids.into_iter().zip(forms).map(|(id, key_form)| Account { id: id.to_owned(), key_form }).collect(),
+    let styles = proptest::collection::vec(addressing(), ACCOUNT_POOL.len());
+    (accounts, regions, forms, styles).prop_map(|(ids, regions, forms, styles)| World {
+        accounts: ids
+            .into_iter()
+            .zip(forms)
+            .zip(styles)
+            .map(|((id, key_form), addressing)| Account { id: id.to_owned(), key_form, addressing })
+            .collect(),
         regions: regions.into_iter().map(str::to_owned).collect(),
     })
 }

@@ -9,7 +9,7 @@
 use serde_json::Value;
 use serde_yaml::{Mapping, Value as Yaml};
 
-use crate::scenario::{ErrorMatcher, Expectation, ExpectedOutcome, Scenario, Step};
+use crate::scenario::{Addressing, ErrorMatcher, Expectation, ExpectedOutcome, Scenario, Step};
 
 /// Renders `scenario` as YAML, preceded by `header` as `#` comment lines.
 pub fn to_yaml(scenario: &Scenario, header: &[String]) -> String {
@@ -49,6 +49,9 @@ fn scenario_value(scenario: &Scenario) -> Yaml {
         fields.insert(key("region"), Yaml::String(actor.region.clone()));
         if actor.access_key_id != actor.account_id {
             fields.insert(key("access_key_id"), Yaml::String(actor.access_key_id.clone()));
+        }
+        if actor.addressing == Addressing::VirtualHost {
+            fields.insert(key("addressing"), Yaml::String("virtual-host".to_owned()));
         }
         actors.insert(key(&actor.name), Yaml::Mapping(fields));
     }

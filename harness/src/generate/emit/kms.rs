@@ -66,6 +66,10 @@ impl Builder<'_> {
                 self.push_call_without_address("kms", caller, "ListAliases", json!({}));
                 return;
             }
+            KmsCall::ListKeys => {
+                self.push_call_without_address("kms", caller, "ListKeys", json!({}));
+                return;
+            }
             KmsCall::DescribeKey(_, form) => ("DescribeKey", *form),
             KmsCall::Encrypt(_, form) => ("Encrypt", *form),
             KmsCall::GetKeyPolicy(_, by_arn) => {

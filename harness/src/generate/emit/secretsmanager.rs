@@ -46,15 +46,44 @@ impl Builder<'_> {
             self.push_call_without_address("secretsmanager", caller, "ListSecrets", json!({}));
             return;
         };
-        let (operation, mut input) = match call {
+        let (operation, input) = match call {
             SecretCall::DescribeSecret(..) => ("DescribeSecret", json!({})),
             SecretCall::UpdateSecret(..) => {
                 ("UpdateSecret", json!({ "Description": format!("updated at step {step_number}") }))
             }
             SecretCall::DeleteResourcePolicy(..) => ("DeleteResourcePolicy", json!({})),
+            SecretCall::DeleteSecret(..) => ("DeleteSecret", json!({ "ForceDeleteWithoutRecovery": true })),
             SecretCall::ListSecrets => return,
         };
         let target = selected.index(self.primary_secrets);
+        let deleted = self.push_secret_call(caller, operation, input, target, form);
+
+        // Each owner of another live secret of the deleted one's name reads
+        // it by ARN: deleting in one namespace never affects another's.
+        if operation == "DeleteSecret" {
+            let name = self.secrets[target].name.clone();
+            let same_named: Vec<usize> = (0..self.secrets.len())
+                .filter(|index| Some(*index) != deleted)
+                .filter(|index| self.secrets[*index].name == name && self.secrets[*index].exists)
+                .collect();
+            for index in same_named {
+                let owner = self.secrets[index].namespace.clone();
+                self.push_secret_call(&owner, "DescribeSecret", json!({}), index, SecretAddressForm::Arn);
+            }
+        }
+    }
+
+    /// Adds the step of `operation` on secret `target`, named in `form`, and
+    /// returns the live secret the address finds, if any.
+    fn push_secret_call(
+        &mut self,
+        caller: &Namespace,
+        operation: &str,
+        mut input: Value,
+        target: usize,
+        form: SecretAddressForm,
+    ) -> Option<usize> {
+        let step_number = self.steps.len() + 1;
         let secret = &self.secrets[target];
         let (address, kind, named) = match form {
             SecretAddressForm::Name => (secret.name.clone(), AddressKind::Name, caller.clone()),
@@ -71,9 +100,9 @@ impl Builder<'_> {
         // listed operations reach another account, and only by full ARN.
         let found = match form {
             SecretAddressForm::PartialArn if cross_account => None,
-            _ => {
-                self.secrets.iter().position(|candidate| candidate.namespace == named && candidate.name == secret.name)
-            }
+            _ => self.secrets.iter().position(|candidate| {
+                candidate.namespace == named && candidate.name == secret.name && candidate.exists
+            }),
         };
         // LocalStack's list and AWS's differ: AWS's also names DeleteResourcePolicy.
         let reaches_other_accounts = match self.profile {
@@ -92,6 +121,7 @@ impl Builder<'_> {
         };
         let target = Target { secret: found, ..Target::default() };
         self.push_call("secretsmanager", caller, operation, input, prediction, Some(named), kind, target);
+        found
     }
 
     /// Predicts a call on the found secret `index` and applies a predicted
@@ -116,6 +146,11 @@ impl Builder<'_> {
                 Prediction::ok(Some(json!({ "ARN": arn, "Name": secret.name })))
             }
             "DeleteResourcePolicy" => {
+                secret.policy = None;
+                Prediction::ok(Some(json!({ "ARN": arn, "Name": secret.name })))
+            }
+            "DeleteSecret" => {
+                secret.exists = false;
                 secret.policy = None;
                 Prediction::ok(Some(json!({ "ARN": arn, "Name": secret.name })))
             }

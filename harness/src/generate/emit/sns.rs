@@ -65,8 +65,30 @@ impl Builder<'_> {
 
         let prediction = self.predict_topic(caller, operation, target, step_number);
         let namespace = self.topics[target].namespace.clone();
+        let deleted = target;
         let target = Target { topic: Some(target), ..Target::default() };
         self.push_call("sns", caller, operation, input, prediction, Some(namespace), AddressKind::Arn, target);
+        if operation == "DeleteTopic" {
+            self.read_same_named_topics(deleted);
+        }
+    }
+
+    /// Adds a GetTopicAttributes step, made by its owner, for every other
+    /// live topic named like topic `deleted`: deleting a topic in one
+    /// namespace never affects another's.
+    fn read_same_named_topics(&mut self, deleted: usize) {
+        let name = self.topics[deleted].name.clone();
+        let same_named: Vec<usize> = (0..self.topics.len())
+            .filter(|index| *index != deleted && self.topics[*index].name == name && self.topics[*index].exists)
+            .collect();
+        for index in same_named {
+            let owner = self.topics[index].namespace.clone();
+            let input = json!({ "TopicArn": format!("${{{}}}", self.topics[index].variable) });
+            let prediction = self.predict_topic(&owner, "GetTopicAttributes", index, self.steps.len() + 1);
+            let target = Target { topic: Some(index), ..Target::default() };
+            let resource = Some(owner.clone());
+            self.push_call("sns", &owner, "GetTopicAttributes", input, prediction, resource, AddressKind::Arn, target);
+        }
     }
 
     /// Predicts a call on topic `target` by its ARN, and applies a predicted

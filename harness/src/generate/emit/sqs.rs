@@ -95,8 +95,33 @@ impl Builder<'_> {
         input["QueueUrl"] = json!(format!("${{{}}}", self.queues[target].variable));
         let prediction = self.predict_by_url(caller, operation, target, step_number);
         let namespace = self.queues[target].namespace.clone();
+        let deleted = target;
         let target = Target { queue: Some(target), ..Target::default() };
         self.push_call("sqs", caller, operation, input, prediction, Some(namespace), AddressKind::Url, target);
+        if operation == "DeleteQueue" {
+            self.read_same_named_queues(deleted);
+        }
+    }
+
+    /// Adds a GetQueueAttributes step, made by its owner, for every other
+    /// live queue named like queue `deleted`: deleting a queue in one
+    /// namespace never affects another's.
+    fn read_same_named_queues(&mut self, deleted: usize) {
+        let name = self.queues[deleted].name.clone();
+        let same_named: Vec<usize> = (0..self.queues.len())
+            .filter(|index| *index != deleted && self.queues[*index].name == name && self.queues[*index].exists)
+            .collect();
+        for index in same_named {
+            let owner = self.queues[index].namespace.clone();
+            let input = json!({
+                "QueueUrl": format!("${{{}}}", self.queues[index].variable),
+                "AttributeNames": ["VisibilityTimeout", "QueueArn", "ApproximateNumberOfMessages"],
+            });
+            let prediction = self.predict_by_url(&owner, "GetQueueAttributes", index, self.steps.len() + 1);
+            let target = Target { queue: Some(index), ..Target::default() };
+            let resource = Some(owner.clone());
+            self.push_call("sqs", &owner, "GetQueueAttributes", input, prediction, resource, AddressKind::Url, target);
+        }
     }
 
     /// Predicts a call that names queue `target` by its URL, and applies a

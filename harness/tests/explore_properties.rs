@@ -1,0 +1,340 @@
+//! Each property `crosscheck::generate::properties::judge` checks can fail.
+//!
+//! Every test builds a small case by hand, runs it against the bundled
+//! emulator under `localstack` (which serves every call across accounts),
+//! checks that the honest run agrees with the model, and then plants one
+//! fault. A fault is either a changed step input, which makes the emulator
+//! do what a faulty one would (send a message to, or delete, the caller's
+//! same-named resource), or a changed response of the run. The judge must
+//! report the fault's kind of disagreement.
+
+use crosscheck::driver::Registry;
+use crosscheck::generate::case::{
+    BucketSpec, CallSpec, Case, FunctionAddressForm, FunctionSpec, KeySpec, KmsCall, LambdaCall, LayerSpec, QueueSpec,
+    ResourceSpec, S3Call, SecretCall, SecretSpec, ServiceCall, SqsCall,
+};
+use crosscheck::generate::emit::{Generated, emit};
+use crosscheck::generate::properties::{Disagreement, DisagreementKind, judge};
+use crosscheck::generate::world::{Account, KeyForm, Pick, Place, World};
+use crosscheck::report::ScenarioResult;
+use crosscheck::runner::run_scenario;
+use crosscheck::scenario::Addressing;
+use crosscheck::target::TargetSpec;
+use crosscheck_emulator::access::Profile;
+use serde_json::{Value, json};
+
+const OWNER: Place = Place { account: Pick(1), region: Pick(0) };
+const CALLER: Place = Place { account: Pick(0), region: Pick(0) };
+
+fn world() -> World {
+    World {
+        accounts: vec![
+            Account { id: "111111111111".to_owned(), key_form: KeyForm::AccountId, addressing: Addressing::Default },
+            Account {
+                id: "222222222222".to_owned(),
+                key_form: KeyForm::AccountId,
+                addressing: Addressing::VirtualHost,
+            },
+        ],
+        regions: vec!["us-east-1".to_owned()],
+    }
+}
+
+fn call(caller: Place, decoy: bool, call: ServiceCall) -> CallSpec {
+    CallSpec { caller, decoy, call }
+}
+
+async fn run(generated: &Generated) -> ScenarioResult {
+    let registry = Registry::with_default_drivers();
+    run_scenario(&generated.scenario, Profile::Localstack, &TargetSpec::Bundled, &registry)
+        .await
+        .expect("the bundled emulator runs the scenario")
+}
+
+/// Emits `case`, runs it honestly and checks that nothing disagrees.
+async fn honest_run(case: &Case) -> (Generated, ScenarioResult) {
+    let generated = emit(case, Profile::Localstack, "");
+    let result = run(&generated).await;
+    let disagreements = judge(&generated, &result);
+    assert!(disagreements.is_empty(), "the honest run disagrees: {disagreements:?}");
+    (generated, result)
+}
+
+/// Returns the index of the first step of `operation` (`service.Operation`).
+fn step_index(generated: &Generated, operation: &str) -> usize {
+    generated
+        .scenario
+        .steps
+        .iter()
+        .position(|step| step.call.to_string() == operation)
+        .unwrap_or_else(|| panic!("the scenario has no {operation} step"))
+}
+
+/// Returns the response of step `index` for changing.
+fn response_mut(result: &mut ScenarioResult, index: usize) -> &mut Value {
+    &mut result.steps[index].outcome.as_mut().expect("the step ran").response
+}
+
+fn kinds(disagreements: &[Disagreement]) -> Vec<String> {
+    disagreements.iter().map(|disagreement| disagreement.kind.to_string()).collect()
+}
+
+#[tokio::test]
+async fn message_count_catches_wrong_queue() {
+    let case = Case {
+        world: world(),
+        resources: vec![ResourceSpec::Queue(QueueSpec { name: Pick(0), place: OWNER, policy: None })],
+        calls: vec![
+            call(CALLER, true, ServiceCall::Sqs(SqsCall::SendMessage(Pick(0)))),
+            call(OWNER, false, ServiceCall::Sqs(SqsCall::GetQueueAttributes(Pick(0)))),
+        ],
+    };
+    let (mut generated, _) = honest_run(&case).await;
+
+    // The message goes to the caller's same-named queue instead.
+    let send = step_index(&generated, "sqs.SendMessage");
+    generated.scenario.steps[send].input["QueueUrl"] = json!("${q2}");
+    let result = run(&generated).await;
+
+    let found = judge(&generated, &result);
+    let wrong = found.iter().find(|disagreement| {
+        matches!(&disagreement.kind, DisagreementKind::WrongResponse { operation, .. } if operation == "sqs.GetQueueAttributes")
+    });
+    let wrong = wrong.unwrap_or_else(|| panic!("no wrong response: {:?}", kinds(&found)));
+    assert!(wrong.detail.contains("ApproximateNumberOfMessages"), "{}", wrong.detail);
+}
+
+#[tokio::test]
+async fn object_count_catches_wrong_bucket() {
+    let case = Case {
+        world: world(),
+        resources: vec![
+            ResourceSpec::Bucket(BucketSpec { name: Pick(0), place: OWNER, policy: None }),
+            ResourceSpec::Bucket(BucketSpec { name: Pick(1), place: CALLER, policy: None }),
+        ],
+        calls: vec![
+            call(CALLER, false, ServiceCall::S3(S3Call::PutObject(Pick(0), Pick(0)))),
+            call(OWNER, false, ServiceCall::S3(S3Call::ListObjectsV2(Pick(0)))),
+        ],
+    };
+    let (mut generated, _) = honest_run(&case).await;
+
+    // The object lands in the caller's own bucket instead.
+    let put = step_index(&generated, "s3.PutObject");
+    generated.scenario.steps[put].input["Bucket"] = json!("crosscheck-archive");
+    let result = run(&generated).await;
+
+    let found = judge(&generated, &result);
+    let wrong = found.iter().find(|disagreement| {
+        matches!(&disagreement.kind, DisagreementKind::WrongResponse { operation, .. } if operation == "s3.ListObjectsV2")
+    });
+    let wrong = wrong.unwrap_or_else(|| panic!("no wrong response: {:?}", kinds(&found)));
+    assert!(wrong.detail.contains("KeyCount"), "{}", wrong.detail);
+}
+
+#[tokio::test]
+async fn queue_deletion_reaches_same_named_queue() {
+    let case = Case {
+        world: world(),
+        resources: vec![ResourceSpec::Queue(QueueSpec { name: Pick(0), place: OWNER, policy: None })],
+        calls: vec![call(CALLER, true, ServiceCall::Sqs(SqsCall::DeleteQueue(Pick(0))))],
+    };
+    let (mut generated, _) = honest_run(&case).await;
+    let read = step_index(&generated, "sqs.GetQueueAttributes");
+    assert_eq!(
+        generated.scenario.steps[read].input["QueueUrl"],
+        json!("${q2}"),
+        "the decoy is read after the deletion"
+    );
+
+    // DeleteQueue removes the caller's same-named queue instead.
+    let delete = step_index(&generated, "sqs.DeleteQueue");
+    generated.scenario.steps[delete].input["QueueUrl"] = json!("${q2}");
+    let result = run(&generated).await;
+
+    let found = judge(&generated, &result);
+    let read_fails = found.iter().any(|disagreement| {
+        disagreement.step == read + 1
+            && matches!(&disagreement.kind, DisagreementKind::WrongClass { operation, .. } if operation == "sqs.GetQueueAttributes")
+    });
+    assert!(read_fails, "the read of the deleted decoy passes: {:?}", kinds(&found));
+}
+
+#[tokio::test]
+async fn function_deletion_reaches_same_named_function() {
+    let function = FunctionSpec { name: Pick(0), place: OWNER, alias: false, permission: None };
+    let case = Case {
+        world: world(),
+        resources: vec![ResourceSpec::Function(function)],
+        calls: vec![call(CALLER, true, ServiceCall::Lambda(LambdaCall::DeleteFunction(Pick(0))))],
+    };
+    let (mut generated, _) = honest_run(&case).await;
+    let read = step_index(&generated, "lambda.GetFunctionConfiguration");
+    assert_eq!(generated.scenario.steps[read].input["FunctionName"], json!("${f1}"), "the owner reads its function");
+
+    // DeleteFunction removes the owner's function of that name instead of the caller's.
+    let delete = step_index(&generated, "lambda.DeleteFunction");
+    generated.scenario.steps[delete].input["FunctionName"] = json!("${f1}");
+    let result = run(&generated).await;
+
+    let found = judge(&generated, &result);
+    let read_fails = found.iter().any(|disagreement| {
+        disagreement.step == read + 1
+            && matches!(&disagreement.kind, DisagreementKind::WrongClass { operation, .. } if operation == "lambda.GetFunctionConfiguration")
+    });
+    assert!(read_fails, "the read of the deleted function passes: {:?}", kinds(&found));
+}
+
+#[tokio::test]
+async fn invoke_catches_same_named_function() {
+    let function = FunctionSpec { name: Pick(0), place: OWNER, alias: false, permission: None };
+    let case = Case {
+        world: world(),
+        resources: vec![ResourceSpec::Function(function)],
+        calls: vec![
+            call(CALLER, true, ServiceCall::Lambda(LambdaCall::Invoke(Pick(0), FunctionAddressForm::Arn))),
+            call(
+                CALLER,
+                true,
+                ServiceCall::Lambda(LambdaCall::GetFunctionConfiguration(Pick(0), FunctionAddressForm::Arn)),
+            ),
+        ],
+    };
+    let (generated, mut result) = honest_run(&case).await;
+
+    // The caller's own function ran, and the configuration names the caller's account.
+    let invoke = step_index(&generated, "lambda.Invoke");
+    response_mut(&mut result, invoke)["Payload"]["mark"] = json!(generated.functions[1].mark);
+    let configuration = step_index(&generated, "lambda.GetFunctionConfiguration");
+    response_mut(&mut result, configuration)["FunctionArn"] = json!(generated.functions[1].arn);
+
+    let found = judge(&generated, &result);
+    assert!(
+        found.iter().any(|disagreement| disagreement.step == invoke + 1
+            && matches!(disagreement.kind, DisagreementKind::WrongNamespaceAnswered { .. })),
+        "{:?}",
+        kinds(&found)
+    );
+    assert!(
+        found.iter().any(|disagreement| disagreement.step == configuration + 1
+            && matches!(disagreement.kind, DisagreementKind::ForeignAddress { .. })),
+        "{:?}",
+        kinds(&found)
+    );
+}
+
+#[tokio::test]
+async fn create_function_catches_foreign_arn() {
+    let function = FunctionSpec { name: Pick(0), place: OWNER, alias: false, permission: None };
+    let case = Case {
+        world: world(),
+        resources: vec![ResourceSpec::Function(function)],
+        calls: vec![call(OWNER, false, ServiceCall::Lambda(LambdaCall::ListFunctions))],
+    };
+    let (generated, mut result) = honest_run(&case).await;
+
+    let create = step_index(&generated, "lambda.CreateFunction");
+    response_mut(&mut result, create)["FunctionArn"] = json!("arn:aws:lambda:us-east-1:111111111111:function:pricing");
+
+    let found = judge(&generated, &result);
+    assert!(
+        found.iter().any(|disagreement| matches!(&disagreement.kind, DisagreementKind::ForeignAddress { operation } if operation == "lambda.CreateFunction")),
+        "{:?}",
+        kinds(&found)
+    );
+}
+
+#[tokio::test]
+async fn list_functions_catches_leak_and_gap() {
+    let function = FunctionSpec { name: Pick(0), place: OWNER, alias: false, permission: None };
+    let case = Case {
+        world: world(),
+        resources: vec![ResourceSpec::Function(function)],
+        calls: vec![call(OWNER, false, ServiceCall::Lambda(LambdaCall::ListFunctions))],
+    };
+    let (generated, mut result) = honest_run(&case).await;
+
+    let list = step_index(&generated, "lambda.ListFunctions");
+    let foreign = "arn:aws:lambda:us-east-1:111111111111:function:elsewhere";
+    response_mut(&mut result, list)["Functions"] = json!([{ "FunctionArn": foreign }]);
+
+    let found = kinds(&judge(&generated, &result));
+    assert!(found.contains(&"leaked listing: lambda.ListFunctions".to_owned()), "{found:?}");
+    assert!(found.contains(&"incomplete listing: lambda.ListFunctions".to_owned()), "{found:?}");
+}
+
+#[tokio::test]
+async fn list_keys_catches_leak_and_gap() {
+    let case = Case {
+        world: world(),
+        resources: vec![ResourceSpec::Key(KeySpec { alias: Pick(0), place: OWNER, policy: None })],
+        calls: vec![call(OWNER, false, ServiceCall::Kms(KmsCall::ListKeys))],
+    };
+    let (generated, mut result) = honest_run(&case).await;
+
+    let list = step_index(&generated, "kms.ListKeys");
+    let foreign = "arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000000";
+    response_mut(&mut result, list)["Keys"] = json!([{ "KeyArn": foreign }]);
+
+    let found = kinds(&judge(&generated, &result));
+    assert!(found.contains(&"leaked listing: kms.ListKeys".to_owned()), "{found:?}");
+    assert!(found.contains(&"incomplete listing: kms.ListKeys".to_owned()), "{found:?}");
+}
+
+#[tokio::test]
+async fn layer_use_catches_same_named_layer() {
+    let case = Case {
+        world: world(),
+        resources: vec![ResourceSpec::Layer(LayerSpec { place: OWNER, grant: None })],
+        calls: vec![
+            call(CALLER, true, ServiceCall::Lambda(LambdaCall::UseLayer(Pick(0)))),
+            call(CALLER, false, ServiceCall::Lambda(LambdaCall::ListLayers)),
+        ],
+    };
+    let (generated, mut result) = honest_run(&case).await;
+
+    // The function imported the caller's own same-named layer, and the
+    // listing shows the owner's layer instead of the caller's.
+    let invoke = step_index(&generated, "lambda.Invoke");
+    response_mut(&mut result, invoke)["Payload"]["layer"] = json!(generated.layers[1].mark);
+    let list = step_index(&generated, "lambda.ListLayers");
+    response_mut(&mut result, list)["Layers"] = json!([{ "LayerArn": generated.layers[0].arn }]);
+    let publish = step_index(&generated, "lambda.PublishLayerVersion");
+    response_mut(&mut result, publish)["LayerArn"] = json!(generated.layers[1].arn);
+
+    let found = judge(&generated, &result);
+    assert!(
+        found.iter().any(|disagreement| disagreement.step == invoke + 1
+            && matches!(disagreement.kind, DisagreementKind::WrongNamespaceAnswered { .. })),
+        "{:?}",
+        kinds(&found)
+    );
+    let found = kinds(&found);
+    assert!(found.contains(&"foreign address: lambda.PublishLayerVersion".to_owned()), "{found:?}");
+    assert!(found.contains(&"leaked listing: lambda.ListLayers".to_owned()), "{found:?}");
+    assert!(found.contains(&"incomplete listing: lambda.ListLayers".to_owned()), "{found:?}");
+}
+
+#[tokio::test]
+async fn secret_deletion_reaches_same_named_secret() {
+    let case = Case {
+        world: world(),
+        resources: vec![ResourceSpec::Secret(SecretSpec { name: Pick(0), place: OWNER, policy: None })],
+        calls: vec![call(CALLER, true, ServiceCall::SecretsManager(SecretCall::DeleteSecret(Pick(0))))],
+    };
+    let (mut generated, _) = honest_run(&case).await;
+    let read = step_index(&generated, "secretsmanager.DescribeSecret");
+    assert_eq!(generated.scenario.steps[read].input["SecretId"], json!("${s1}"), "the owner reads its secret");
+
+    // DeleteSecret removes the owner's secret of that name instead of the caller's.
+    let delete = step_index(&generated, "secretsmanager.DeleteSecret");
+    generated.scenario.steps[delete].input["SecretId"] = json!("${s1}");
+    let result = run(&generated).await;
+
+    let found = judge(&generated, &result);
+    let read_fails = found.iter().any(|disagreement| {
+        disagreement.step == read + 1
+            && matches!(&disagreement.kind, DisagreementKind::WrongClass { operation, .. } if operation == "secretsmanager.DescribeSecret")
+    });
+    assert!(read_fails, "the read of the deleted secret passes: {:?}", kinds(&found));
+}
