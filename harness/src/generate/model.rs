@@ -86,7 +86,10 @@ const fn sns(operation: &'static str, action: &'static str, listed: bool) -> Ope
         service: "sns",
         operation,
         action,
-        grantable_across_accounts: true,
+        // The actions a topic policy grants another account are the ones the
+        // default topic policy names, the same eight LocalStack lists
+        // (https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html).
+        grantable_across_accounts: listed,
         localstack_cross_account: listed,
         // NOTE: AWS documents only that SNS works within one region
         // (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html); the
@@ -687,7 +690,9 @@ pub fn decide_access(
     if profile == Profile::Aws && caller.region != owner.region {
         return Err(facts.other_region);
     }
-    if cross_account && !facts.localstack_cross_account {
+    // LocalStack's list applies under LocalStack's profiles only; under
+    // `aws` the operations AWS grants across accounts decide below.
+    if profile != Profile::Aws && cross_account && !facts.localstack_cross_account {
         return Err(if profile == Profile::Localstack { OutcomeClass::NotFound } else { OutcomeClass::Denied });
     }
     match profile {
@@ -743,6 +748,25 @@ mod tests {
         for profile in [Profile::Localstack, Profile::LocalstackEnforceIam, Profile::Aws] {
             assert_eq!(decide_access(profile, &owner, &owner, ARN, None, send), Ok(()), "{profile}");
         }
+    }
+
+    #[test]
+    fn aws_list_differs_from_localstack_list() {
+        let owner = namespace("111111111111", "us-east-1");
+        let other = namespace("222222222222", "us-east-1");
+        let everything = policy(
+            r#"{"Statement": {"Effect": "Allow", "Principal": "*", "Action": ["secretsmanager:*", "sns:*"], "Resource": "*"}}"#,
+        );
+        let delete_policy = facts("secretsmanager", "DeleteResourcePolicy");
+        let secret = "arn:aws:secretsmanager:us-east-1:111111111111:secret:s-AbCdEf";
+        let decided = |profile| decide_access(profile, &other, &owner, secret, Some(&everything), delete_policy);
+        assert_eq!(decided(Profile::Aws), Ok(()), "AWS's list names DeleteResourcePolicy");
+        assert_eq!(decided(Profile::Localstack), Err(OutcomeClass::NotFound), "LocalStack's does not");
+
+        let list_tags = facts("sns", "ListTagsForResource");
+        let topic = "arn:aws:sns:us-east-1:111111111111:t";
+        let decided = decide_access(Profile::Aws, &other, &owner, topic, Some(&everything), list_tags);
+        assert_eq!(decided, Err(OutcomeClass::Denied), "a topic policy cannot grant ListTagsForResource");
     }
 
     #[test]
