@@ -10,8 +10,8 @@
 
 use crosscheck::driver::Registry;
 use crosscheck::generate::case::{
-    BucketSpec, CallSpec, Case, FunctionAddressForm, FunctionSpec, KeySpec, KmsCall, LambdaCall, LayerSpec, QueueSpec,
-    ResourceSpec, S3Call, SecretCall, SecretSpec, ServiceCall, SqsCall,
+    BucketSpec, CallSpec, Case, FunctionAddressForm, FunctionSpec, KeySpec, KmsCall, LambdaCall, LayerAddressForm,
+    LayerSpec, QueueSpec, ResourceSpec, S3Call, SecretCall, SecretSpec, ServiceCall, SqsCall,
 };
 use crosscheck::generate::emit::{Generated, emit};
 use crosscheck::generate::properties::{Disagreement, DisagreementKind, judge};
@@ -313,6 +313,43 @@ async fn layer_use_catches_same_named_layer() {
     assert!(found.contains(&"foreign address: lambda.PublishLayerVersion".to_owned()), "{found:?}");
     assert!(found.contains(&"leaked listing: lambda.ListLayers".to_owned()), "{found:?}");
     assert!(found.contains(&"incomplete listing: lambda.ListLayers".to_owned()), "{found:?}");
+}
+
+#[tokio::test]
+async fn layer_deletion_reaches_same_named_layer() {
+    let case = Case {
+        world: world(),
+        resources: vec![ResourceSpec::Layer(LayerSpec { place: OWNER, grant: None })],
+        calls: vec![
+            call(CALLER, true, ServiceCall::Lambda(LambdaCall::GetLayerVersion(Pick(0), LayerAddressForm::Name))),
+            call(
+                CALLER,
+                false,
+                ServiceCall::Lambda(LambdaCall::ListLayerVersions(Pick(0), LayerAddressForm::LayerArn)),
+            ),
+            call(CALLER, false, ServiceCall::Lambda(LambdaCall::DeleteLayerVersion(Pick(0)))),
+        ],
+    };
+    let (mut generated, _) = honest_run(&case).await;
+    let delete = step_index(&generated, "lambda.DeleteLayerVersion");
+    let read = (delete + 1..generated.scenario.steps.len())
+        .find(|index| generated.scenario.steps[*index].call.to_string() == "lambda.GetLayerVersion")
+        .expect("the decoy's owner reads its layer after the deletion");
+    let steps = &generated.scenario.steps;
+    assert_ne!(steps[delete].actor, steps[read].actor, "the layer's owner deletes, the decoy's owner reads");
+    assert_eq!(steps[read].input["LayerName"], json!(generated.layers[1].arn));
+    assert_eq!(steps[read].input["VersionNumber"], json!(1));
+
+    // DeleteLayerVersion removes the decoy's version instead of the owner's.
+    generated.scenario.steps[delete].input["LayerName"] = json!(generated.layers[1].arn);
+    let result = run(&generated).await;
+
+    let found = judge(&generated, &result);
+    let read_fails = found.iter().any(|disagreement| {
+        disagreement.step == read + 1
+            && matches!(&disagreement.kind, DisagreementKind::WrongClass { operation, .. } if operation == "lambda.GetLayerVersion")
+    });
+    assert!(read_fails, "the decoy's read after the deletion passes: {:?}", kinds(&found));
 }
 
 #[tokio::test]

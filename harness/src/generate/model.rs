@@ -235,6 +235,11 @@ pub const OPERATIONS: &[OperationFacts] = &[
     // names. NOTE: under `aws` the emulator denies another region's layer
     // (AccessDeniedException); the error AWS returns is unverified.
     OperationFacts { other_region: OutcomeClass::Denied, ..lambda("GetLayerVersion", "lambda:GetLayerVersion") },
+    // The layer calls name a layer by name or layer ARN. NOTE: as for
+    // GetLayerVersion, the emulator denies another region's layer under
+    // `aws`, and the error AWS returns is unverified.
+    OperationFacts { other_region: OutcomeClass::Denied, ..lambda("ListLayerVersions", "lambda:ListLayerVersions") },
+    OperationFacts { other_region: OutcomeClass::Denied, ..lambda("DeleteLayerVersion", "lambda:DeleteLayerVersion") },
 ];
 
 /// Action patterns the policy grammar draws from for bucket policies.
@@ -605,6 +610,8 @@ pub struct LayerState {
     pub mark: String,
     /// The policy AddLayerVersionPermission leaves on version 1.
     pub policy: Option<Policy>,
+    /// Whether version 1 exists, so false after DeleteLayerVersion.
+    pub exists: bool,
 }
 
 impl LayerState {
