@@ -353,6 +353,38 @@ async fn layer_deletion_reaches_same_named_layer() {
 }
 
 #[tokio::test]
+async fn key_deletion_reaches_same_aliased_key() {
+    let case = Case {
+        world: world(),
+        resources: vec![ResourceSpec::Key(KeySpec { alias: Pick(0), place: OWNER, policy: None })],
+        calls: vec![call(CALLER, true, ServiceCall::Kms(KmsCall::ScheduleKeyDeletion(Pick(0))))],
+    };
+    let (mut generated, _) = honest_run(&case).await;
+    let schedule = step_index(&generated, "kms.ScheduleKeyDeletion");
+    let steps = &generated.scenario.steps;
+    assert_eq!(steps[schedule].input["PendingWindowInDays"], json!(7));
+    assert_eq!(steps[schedule + 1].call.to_string(), "kms.Encrypt", "the owner uses its pending key");
+    let read = step_index(&generated, "kms.DescribeKey");
+    assert!(read > schedule, "the decoy's owner describes its key after the deletion");
+    assert_ne!(steps[schedule].actor, steps[read].actor, "the key's owner schedules, the decoy's owner reads");
+    assert_eq!(steps[read].input["KeyId"], json!(generated.keys[1].alias));
+
+    // The decoy's alias resolves to the owner's pending key instead of its own.
+    generated.scenario.steps[read].input["KeyId"] = json!(format!("${{{}}}", generated.keys[0].variable));
+    let result = run(&generated).await;
+
+    let found = judge(&generated, &result);
+    let read_differs = found.iter().any(|disagreement| {
+        disagreement.step == read + 1
+            && matches!(
+                disagreement.kind,
+                DisagreementKind::WrongResponse { .. } | DisagreementKind::WrongNamespaceAnswered { .. }
+            )
+    });
+    assert!(read_differs, "the read of the pending key passes: {:?}", kinds(&found));
+}
+
+#[tokio::test]
 async fn secret_deletion_reaches_same_named_secret() {
     let case = Case {
         world: world(),

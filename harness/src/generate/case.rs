@@ -391,13 +391,19 @@ pub enum KmsCall {
     GetKeyPolicy(Pick, bool),
     ListAliases,
     ListKeys,
+    /// The selected key's owner schedules its deletion, then uses the key by
+    /// alias, and the owner of each same-aliased key elsewhere describes its own.
+    ScheduleKeyDeletion(Pick),
 }
 
 impl KmsCall {
     /// Returns the key the call addresses; `None` for ListAliases and ListKeys.
     pub fn key(&self) -> Option<Pick> {
         match self {
-            KmsCall::DescribeKey(key, _) | KmsCall::Encrypt(key, _) | KmsCall::GetKeyPolicy(key, _) => Some(*key),
+            KmsCall::DescribeKey(key, _)
+            | KmsCall::Encrypt(key, _)
+            | KmsCall::GetKeyPolicy(key, _)
+            | KmsCall::ScheduleKeyDeletion(key) => Some(*key),
             KmsCall::ListAliases | KmsCall::ListKeys => None,
         }
     }
@@ -503,6 +509,7 @@ fn kms_call() -> BoxedStrategy<ServiceCall> {
         (pick(), any::<bool>()).prop_map(|(key, by_arn)| KmsCall::GetKeyPolicy(key, by_arn)),
         Just(KmsCall::ListAliases),
         Just(KmsCall::ListKeys),
+        pick().prop_map(KmsCall::ScheduleKeyDeletion),
     ]
     .prop_map(ServiceCall::Kms)
     .boxed()

@@ -206,6 +206,8 @@ pub const OPERATIONS: &[OperationFacts] = &[
     kms("DescribeKey", "kms:DescribeKey", true),
     kms("Encrypt", "kms:Encrypt", true),
     kms("GetKeyPolicy", "kms:GetKeyPolicy", false),
+    // Only the key's owner schedules its deletion in generated cases.
+    kms("ScheduleKeyDeletion", "kms:ScheduleKeyDeletion", false),
     // LocalStack lists DescribeSecret and UpdateSecret among the Secrets
     // Manager operations that work across accounts, and not
     // DeleteResourcePolicy, which AWS's list names too
@@ -416,6 +418,8 @@ pub struct KeyState {
     /// which allows the owning account's root user every action
     /// (<https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html>).
     pub policy: Policy,
+    /// Whether ScheduleKeyDeletion succeeded, so the key is `PendingDeletion`.
+    pub pending_deletion: bool,
 }
 
 impl KeyState {
@@ -442,6 +446,7 @@ impl KeyState {
             id_variable: format!("k{number}_id"),
             description,
             policy,
+            pending_deletion: false,
         }
     }
 }
