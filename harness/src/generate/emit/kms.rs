@@ -84,10 +84,10 @@ impl Builder<'_> {
         self.push_key_call(caller, operation, selected.index(self.primary_keys), form);
     }
 
-    /// Adds the owner's ScheduleKeyDeletion of key `target` by key id, the
-    /// owner's Encrypt by alias name, which the pending key rejects, and for
-    /// each other key of that alias its owner's DescribeKey by alias name:
-    /// scheduling a deletion in one namespace never affects another's.
+    /// Adds the owner's ScheduleKeyDeletion of key `target` by key id and
+    /// the owner's Encrypt by alias name, which the pending key rejects.
+    /// Then the owner of each other key of that alias describes it by alias
+    /// name, because scheduling a deletion never affects another namespace.
     fn schedule_key_deletion(&mut self, target: usize) {
         let owner = self.keys[target].namespace.clone();
         self.push_key_call(&owner, "ScheduleKeyDeletion", target, KeyAddressForm::Id);

@@ -285,10 +285,10 @@ impl Builder<'_> {
         }
     }
 
-    /// Adds the owner's DeleteLayerVersion of version 1 of layer `target`, by
-    /// name, then for each other live layer of that name its owner's
-    /// GetLayerVersion and ListLayerVersions by layer ARN: deleting a layer
-    /// version in one namespace never affects another's.
+    /// Adds the owner's DeleteLayerVersion of version 1 of layer `target` by
+    /// name. Then the owner of each other live layer of that name reads it
+    /// with GetLayerVersion and ListLayerVersions by layer ARN, because
+    /// deleting a layer version never affects another namespace.
     fn delete_layer_version(&mut self, target: usize) {
         let owner = self.layers[target].namespace.clone();
         self.push_layer_call(&owner, "DeleteLayerVersion", target, LayerAddressForm::Name);
