@@ -105,6 +105,48 @@ async fn message_count_catches_wrong_queue() {
 }
 
 #[tokio::test]
+async fn bucket_location_names_bucket() {
+    let mut world = world();
+    world.regions.push("eu-west-1".to_owned());
+    let path_actor_abroad = Place { account: Pick(0), region: Pick(1) };
+    let case = Case {
+        world,
+        resources: vec![
+            ResourceSpec::Bucket(BucketSpec { name: Pick(0), place: OWNER, policy: None }),
+            ResourceSpec::Bucket(BucketSpec { name: Pick(1), place: path_actor_abroad, policy: None }),
+        ],
+        calls: vec![call(OWNER, false, ServiceCall::S3(S3Call::ListObjectsV2(Pick(0))))],
+    };
+    let (generated, mut result) = honest_run(&case).await;
+    let creates: Vec<usize> = (0..generated.scenario.steps.len())
+        .filter(|index| generated.scenario.steps[*index].call.to_string() == "s3.CreateBucket")
+        .collect();
+    assert_eq!(creates.len(), 2, "one CreateBucket per bucket");
+    let names: Vec<String> = creates
+        .iter()
+        .map(|index| generated.scenario.steps[*index].input["Bucket"].as_str().expect("a bucket name").to_owned())
+        .collect();
+
+    assert_eq!(response_mut(&mut result, creates[0])["Location"], json!(format!("/{}", names[0])));
+    let abroad = response_mut(&mut result, creates[1])["Location"].as_str().unwrap_or_default().to_owned();
+    assert!(abroad.contains(names[1].as_str()), "{abroad}");
+
+    // Each CreateBucket returns the other bucket's location.
+    response_mut(&mut result, creates[0])["Location"] = json!(format!("/{}", names[1]));
+    response_mut(&mut result, creates[1])["Location"] = json!(format!("http://{}.s3.amazonaws.com/", names[0]));
+
+    let found = judge(&generated, &result);
+    for (index, name) in creates.iter().zip(&names) {
+        let flagged = found.iter().find(|disagreement| {
+            disagreement.step == index + 1
+                && matches!(&disagreement.kind, DisagreementKind::ForeignAddress { operation } if operation == "s3.CreateBucket")
+        });
+        let flagged = flagged.unwrap_or_else(|| panic!("the Location of {name} passes: {:?}", kinds(&found)));
+        assert!(flagged.detail.contains(name.as_str()), "{}", flagged.detail);
+    }
+}
+
+#[tokio::test]
 async fn object_count_catches_wrong_bucket() {
     let case = Case {
         world: world(),
