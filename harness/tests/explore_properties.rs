@@ -10,8 +10,8 @@
 
 use crosscheck::driver::Registry;
 use crosscheck::generate::case::{
-    BucketSpec, CallSpec, Case, FunctionAddressForm, FunctionSpec, KeySpec, KmsCall, LambdaCall, LayerSpec, QueueSpec,
-    ResourceSpec, S3Call, SecretCall, SecretSpec, ServiceCall, SqsCall,
+    BucketSpec, CallSpec, Case, FunctionAddressForm, FunctionSpec, KeySpec, KmsCall, LambdaCall, LayerAddressForm,
+    LayerSpec, QueueSpec, ResourceSpec, S3Call, SecretCall, SecretSpec, ServiceCall, SqsCall,
 };
 use crosscheck::generate::emit::{Generated, emit};
 use crosscheck::generate::properties::{Disagreement, DisagreementKind, judge};
@@ -102,6 +102,48 @@ async fn message_count_catches_wrong_queue() {
     });
     let wrong = wrong.unwrap_or_else(|| panic!("no wrong response: {:?}", kinds(&found)));
     assert!(wrong.detail.contains("ApproximateNumberOfMessages"), "{}", wrong.detail);
+}
+
+#[tokio::test]
+async fn bucket_location_names_bucket() {
+    let mut world = world();
+    world.regions.push("eu-west-1".to_owned());
+    let path_actor_abroad = Place { account: Pick(0), region: Pick(1) };
+    let case = Case {
+        world,
+        resources: vec![
+            ResourceSpec::Bucket(BucketSpec { name: Pick(0), place: OWNER, policy: None }),
+            ResourceSpec::Bucket(BucketSpec { name: Pick(1), place: path_actor_abroad, policy: None }),
+        ],
+        calls: vec![call(OWNER, false, ServiceCall::S3(S3Call::ListObjectsV2(Pick(0))))],
+    };
+    let (generated, mut result) = honest_run(&case).await;
+    let creates: Vec<usize> = (0..generated.scenario.steps.len())
+        .filter(|index| generated.scenario.steps[*index].call.to_string() == "s3.CreateBucket")
+        .collect();
+    assert_eq!(creates.len(), 2, "one CreateBucket per bucket");
+    let names: Vec<String> = creates
+        .iter()
+        .map(|index| generated.scenario.steps[*index].input["Bucket"].as_str().expect("a bucket name").to_owned())
+        .collect();
+
+    assert_eq!(response_mut(&mut result, creates[0])["Location"], json!(format!("/{}", names[0])));
+    let abroad = response_mut(&mut result, creates[1])["Location"].as_str().unwrap_or_default().to_owned();
+    assert!(abroad.contains(names[1].as_str()), "{abroad}");
+
+    // Each CreateBucket returns the other bucket's location.
+    response_mut(&mut result, creates[0])["Location"] = json!(format!("/{}", names[1]));
+    response_mut(&mut result, creates[1])["Location"] = json!(format!("http://{}.s3.amazonaws.com/", names[0]));
+
+    let found = judge(&generated, &result);
+    for (index, name) in creates.iter().zip(&names) {
+        let flagged = found.iter().find(|disagreement| {
+            disagreement.step == index + 1
+                && matches!(&disagreement.kind, DisagreementKind::ForeignAddress { operation } if operation == "s3.CreateBucket")
+        });
+        let flagged = flagged.unwrap_or_else(|| panic!("the Location of {name} passes: {:?}", kinds(&found)));
+        assert!(flagged.detail.contains(name.as_str()), "{}", flagged.detail);
+    }
 }
 
 #[tokio::test]
@@ -313,6 +355,75 @@ async fn layer_use_catches_same_named_layer() {
     assert!(found.contains(&"foreign address: lambda.PublishLayerVersion".to_owned()), "{found:?}");
     assert!(found.contains(&"leaked listing: lambda.ListLayers".to_owned()), "{found:?}");
     assert!(found.contains(&"incomplete listing: lambda.ListLayers".to_owned()), "{found:?}");
+}
+
+#[tokio::test]
+async fn layer_deletion_reaches_same_named_layer() {
+    let case = Case {
+        world: world(),
+        resources: vec![ResourceSpec::Layer(LayerSpec { place: OWNER, grant: None })],
+        calls: vec![
+            call(CALLER, true, ServiceCall::Lambda(LambdaCall::GetLayerVersion(Pick(0), LayerAddressForm::Name))),
+            call(
+                CALLER,
+                false,
+                ServiceCall::Lambda(LambdaCall::ListLayerVersions(Pick(0), LayerAddressForm::LayerArn)),
+            ),
+            call(CALLER, false, ServiceCall::Lambda(LambdaCall::DeleteLayerVersion(Pick(0)))),
+        ],
+    };
+    let (mut generated, _) = honest_run(&case).await;
+    let delete = step_index(&generated, "lambda.DeleteLayerVersion");
+    let read = (delete + 1..generated.scenario.steps.len())
+        .find(|index| generated.scenario.steps[*index].call.to_string() == "lambda.GetLayerVersion")
+        .expect("the decoy's owner reads its layer after the deletion");
+    let steps = &generated.scenario.steps;
+    assert_ne!(steps[delete].actor, steps[read].actor, "the layer's owner deletes, the decoy's owner reads");
+    assert_eq!(steps[read].input["LayerName"], json!(generated.layers[1].arn));
+    assert_eq!(steps[read].input["VersionNumber"], json!(1));
+
+    // DeleteLayerVersion removes the decoy's version instead of the owner's.
+    generated.scenario.steps[delete].input["LayerName"] = json!(generated.layers[1].arn);
+    let result = run(&generated).await;
+
+    let found = judge(&generated, &result);
+    let read_fails = found.iter().any(|disagreement| {
+        disagreement.step == read + 1
+            && matches!(&disagreement.kind, DisagreementKind::WrongClass { operation, .. } if operation == "lambda.GetLayerVersion")
+    });
+    assert!(read_fails, "the decoy's read after the deletion passes: {:?}", kinds(&found));
+}
+
+#[tokio::test]
+async fn key_deletion_reaches_same_aliased_key() {
+    let case = Case {
+        world: world(),
+        resources: vec![ResourceSpec::Key(KeySpec { alias: Pick(0), place: OWNER, policy: None })],
+        calls: vec![call(CALLER, true, ServiceCall::Kms(KmsCall::ScheduleKeyDeletion(Pick(0))))],
+    };
+    let (mut generated, _) = honest_run(&case).await;
+    let schedule = step_index(&generated, "kms.ScheduleKeyDeletion");
+    let steps = &generated.scenario.steps;
+    assert_eq!(steps[schedule].input["PendingWindowInDays"], json!(7));
+    assert_eq!(steps[schedule + 1].call.to_string(), "kms.Encrypt", "the owner uses its pending key");
+    let read = step_index(&generated, "kms.DescribeKey");
+    assert!(read > schedule, "the decoy's owner describes its key after the deletion");
+    assert_ne!(steps[schedule].actor, steps[read].actor, "the key's owner schedules, the decoy's owner reads");
+    assert_eq!(steps[read].input["KeyId"], json!(generated.keys[1].alias));
+
+    // The decoy's alias resolves to the owner's pending key instead of its own.
+    generated.scenario.steps[read].input["KeyId"] = json!(format!("${{{}}}", generated.keys[0].variable));
+    let result = run(&generated).await;
+
+    let found = judge(&generated, &result);
+    let read_differs = found.iter().any(|disagreement| {
+        disagreement.step == read + 1
+            && matches!(
+                disagreement.kind,
+                DisagreementKind::WrongResponse { .. } | DisagreementKind::WrongNamespaceAnswered { .. }
+            )
+    });
+    assert!(read_differs, "the read of the pending key passes: {:?}", kinds(&found));
 }
 
 #[tokio::test]

@@ -252,6 +252,23 @@ pub enum LambdaCall {
     /// 1 by its ARN, and invokes it when that succeeds.
     UseLayer(Pick),
     ListLayers,
+    /// GetLayerVersion of version 1 of the selected layer, by name or layer ARN.
+    GetLayerVersion(Pick, LayerAddressForm),
+    /// ListLayerVersions of the selected layer, by name or layer ARN.
+    ListLayerVersions(Pick, LayerAddressForm),
+    /// The selected layer's owner deletes its version 1 by name, then the
+    /// owner of each same-named layer elsewhere reads its own layer.
+    DeleteLayerVersion(Pick),
+}
+
+/// The address form a layer call names its layer by
+/// (<https://docs.aws.amazon.com/lambda/latest/api/API_GetLayerVersion.html>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LayerAddressForm {
+    /// The layer's name, in the caller's own namespace.
+    Name,
+    /// The layer ARN without a version, in the layer's namespace.
+    LayerArn,
 }
 
 impl LambdaCall {
@@ -264,7 +281,23 @@ impl LambdaCall {
             | LambdaCall::GetFunctionConfiguration(function, form)
             | LambdaCall::GetPolicy(function, form) => Some((*function, *form)),
             LambdaCall::DeleteFunction(function) => Some((*function, FunctionAddressForm::Name)),
-            LambdaCall::ListFunctions | LambdaCall::UseLayer(_) | LambdaCall::ListLayers => None,
+            LambdaCall::ListFunctions
+            | LambdaCall::UseLayer(_)
+            | LambdaCall::ListLayers
+            | LambdaCall::GetLayerVersion(..)
+            | LambdaCall::ListLayerVersions(..)
+            | LambdaCall::DeleteLayerVersion(_) => None,
+        }
+    }
+
+    /// Returns the layer the call selects; `None` for the function calls and the listings.
+    pub fn layer(&self) -> Option<Pick> {
+        match self {
+            LambdaCall::UseLayer(layer)
+            | LambdaCall::GetLayerVersion(layer, _)
+            | LambdaCall::ListLayerVersions(layer, _)
+            | LambdaCall::DeleteLayerVersion(layer) => Some(*layer),
+            _ => None,
         }
     }
 }
@@ -358,13 +391,19 @@ pub enum KmsCall {
     GetKeyPolicy(Pick, bool),
     ListAliases,
     ListKeys,
+    /// The selected key's owner schedules its deletion, then uses the key by
+    /// alias, and the owner of each same-aliased key elsewhere describes its own.
+    ScheduleKeyDeletion(Pick),
 }
 
 impl KmsCall {
     /// Returns the key the call addresses; `None` for ListAliases and ListKeys.
     pub fn key(&self) -> Option<Pick> {
         match self {
-            KmsCall::DescribeKey(key, _) | KmsCall::Encrypt(key, _) | KmsCall::GetKeyPolicy(key, _) => Some(*key),
+            KmsCall::DescribeKey(key, _)
+            | KmsCall::Encrypt(key, _)
+            | KmsCall::GetKeyPolicy(key, _)
+            | KmsCall::ScheduleKeyDeletion(key) => Some(*key),
             KmsCall::ListAliases | KmsCall::ListKeys => None,
         }
     }
@@ -470,6 +509,7 @@ fn kms_call() -> BoxedStrategy<ServiceCall> {
         (pick(), any::<bool>()).prop_map(|(key, by_arn)| KmsCall::GetKeyPolicy(key, by_arn)),
         Just(KmsCall::ListAliases),
         Just(KmsCall::ListKeys),
+        pick().prop_map(KmsCall::ScheduleKeyDeletion),
     ]
     .prop_map(ServiceCall::Kms)
     .boxed()
@@ -556,6 +596,10 @@ fn function_address_form() -> impl Strategy<Value = FunctionAddressForm> {
     ]
 }
 
+fn layer_address_form() -> impl Strategy<Value = LayerAddressForm> {
+    prop_oneof![Just(LayerAddressForm::Name), Just(LayerAddressForm::LayerArn)]
+}
+
 fn lambda_call() -> BoxedStrategy<ServiceCall> {
     prop_oneof![
         3 => (pick(), function_address_form()).prop_map(|(function, form)| LambdaCall::Invoke(function, form)),
@@ -567,6 +611,9 @@ fn lambda_call() -> BoxedStrategy<ServiceCall> {
         1 => Just(LambdaCall::ListFunctions),
         2 => pick().prop_map(LambdaCall::UseLayer),
         1 => Just(LambdaCall::ListLayers),
+        1 => (pick(), layer_address_form()).prop_map(|(layer, form)| LambdaCall::GetLayerVersion(layer, form)),
+        1 => (pick(), layer_address_form()).prop_map(|(layer, form)| LambdaCall::ListLayerVersions(layer, form)),
+        1 => pick().prop_map(LambdaCall::DeleteLayerVersion),
     ]
     .prop_map(ServiceCall::Lambda)
     .boxed()

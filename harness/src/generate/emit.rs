@@ -25,7 +25,7 @@ use serde_json::{Map, Value, json};
 
 use super::case::{
     ALIAS_NAMES, BUCKET_NAMES, Case, FUNCTION_ALIAS, FUNCTION_NAMES, FUNCTION_VERSION, FunctionAddressForm,
-    KeyAddressForm, KmsCall, LAYER_NAME, LambdaCall, OBJECT_KEYS, PermissionSpec, PrincipalForm, QUEUE_NAMES,
+    KeyAddressForm, KmsCall, LAYER_NAME, LambdaCall, LayerAddressForm, OBJECT_KEYS, PermissionSpec, PrincipalForm, QUEUE_NAMES,
     ResourceSpec, S3Call, SECRET_NAMES, SecretAddressForm, SecretCall, ServiceCall, SnsCall, SqsCall, TOPIC_NAMES,
 };
 use super::model::{
@@ -240,7 +240,7 @@ impl<'a> Builder<'a> {
                     let base_name = self.topics[target].name.trim_end_matches(self.name_suffix).to_owned();
                     self.create_topic(caller, &base_name, None);
                 }
-                ServiceCall::Lambda(LambdaCall::UseLayer(_)) => {
+                ServiceCall::Lambda(lambda_call) if lambda_call.layer().is_some() => {
                     if self.primary_layers > 0 {
                         self.publish_layer(caller, None);
                     }

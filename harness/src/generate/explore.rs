@@ -194,11 +194,11 @@ impl<'a> Explorer<'a> {
             for group in &groups {
                 *report.counts.entry(group.clone()).or_default() += 1;
             }
-            progress(&format!(
-                "case {number}/{}: {} steps, {} disagreements",
+            progress(&case_progress_line(
+                number,
                 self.options.cases,
                 generated.scenario.steps.len(),
-                findings.len()
+                findings.len(),
             ));
 
             for group in groups {
@@ -375,4 +375,34 @@ fn seed_bytes(seed: u64) -> [u8; 32] {
         chunk.copy_from_slice(&seed.to_le_bytes());
     }
     bytes
+}
+
+/// Formats the progress line for one finished case, with singular nouns for a count of one.
+fn case_progress_line(number: u32, cases: u32, steps: usize, disagreements: usize) -> String {
+    format!(
+        "case {number}/{cases}: {}, {}",
+        count_noun(steps, "step", "steps"),
+        count_noun(disagreements, "disagreement", "disagreements")
+    )
+}
+
+/// Formats `count` followed by the singular or plural noun.
+fn count_noun(count: usize, singular: &str, plural: &str) -> String {
+    if count == 1 { format!("1 {singular}") } else { format!("{count} {plural}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::case_progress_line;
+
+    #[test]
+    fn progress_line_singular_for_one() {
+        assert_eq!(case_progress_line(3, 10, 1, 1), "case 3/10: 1 step, 1 disagreement");
+    }
+
+    #[test]
+    fn progress_line_plural_otherwise() {
+        assert_eq!(case_progress_line(1, 2, 0, 0), "case 1/2: 0 steps, 0 disagreements");
+        assert_eq!(case_progress_line(2, 2, 7, 3), "case 2/2: 7 steps, 3 disagreements");
+    }
 }

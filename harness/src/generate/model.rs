@@ -206,6 +206,8 @@ pub const OPERATIONS: &[OperationFacts] = &[
     kms("DescribeKey", "kms:DescribeKey", true),
     kms("Encrypt", "kms:Encrypt", true),
     kms("GetKeyPolicy", "kms:GetKeyPolicy", false),
+    // Only the key's owner schedules its deletion in generated cases.
+    kms("ScheduleKeyDeletion", "kms:ScheduleKeyDeletion", false),
     // LocalStack lists DescribeSecret and UpdateSecret among the Secrets
     // Manager operations that work across accounts, and not
     // DeleteResourcePolicy, which AWS's list names too
@@ -235,6 +237,11 @@ pub const OPERATIONS: &[OperationFacts] = &[
     // names. NOTE: under `aws` the emulator denies another region's layer
     // (AccessDeniedException); the error AWS returns is unverified.
     OperationFacts { other_region: OutcomeClass::Denied, ..lambda("GetLayerVersion", "lambda:GetLayerVersion") },
+    // The layer calls name a layer by name or layer ARN. NOTE: as for
+    // GetLayerVersion, the emulator denies another region's layer under
+    // `aws`, and the error AWS returns is unverified.
+    OperationFacts { other_region: OutcomeClass::Denied, ..lambda("ListLayerVersions", "lambda:ListLayerVersions") },
+    OperationFacts { other_region: OutcomeClass::Denied, ..lambda("DeleteLayerVersion", "lambda:DeleteLayerVersion") },
 ];
 
 /// Action patterns the policy grammar draws from for bucket policies.
@@ -411,6 +418,8 @@ pub struct KeyState {
     /// which allows the owning account's root user every action
     /// (<https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html>).
     pub policy: Policy,
+    /// Whether ScheduleKeyDeletion succeeded, so the key is `PendingDeletion`.
+    pub pending_deletion: bool,
 }
 
 impl KeyState {
@@ -437,6 +446,7 @@ impl KeyState {
             id_variable: format!("k{number}_id"),
             description,
             policy,
+            pending_deletion: false,
         }
     }
 }
@@ -605,6 +615,8 @@ pub struct LayerState {
     pub mark: String,
     /// The policy AddLayerVersionPermission leaves on version 1.
     pub policy: Option<Policy>,
+    /// Whether version 1 exists, so false after DeleteLayerVersion.
+    pub exists: bool,
 }
 
 impl LayerState {

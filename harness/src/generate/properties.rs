@@ -41,6 +41,7 @@ use super::emit::{Generated, StepFacts};
 use super::model::FunctionState;
 use crate::outcome::OutcomeClass;
 use crate::report::{ScenarioResult, StepResult, Verdict};
+use crate::scenario::Step;
 
 /// A kind of disagreement. Reports group disagreements by it, and shrinking
 /// keeps a smaller case only when it still shows the same kind.
@@ -176,6 +177,8 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
             {
                 let detail = format!("{arn} is not the layer ARN {}", generated.layers[layer].arn);
                 push(&mut found, DisagreementKind::ForeignAddress { operation }, detail);
+            } else if let Some(detail) = wrong_bucket_location(step, &outcome.response) {
+                push(&mut found, DisagreementKind::ForeignAddress { operation }, detail);
             } else if let Some(secret) = facts.secret
                 && let Some(arn) = outcome.response.get("ARN").and_then(Value::as_str)
                 && !arn.starts_with(&format!("{}-", generated.secrets[secret].partial_arn))
@@ -199,6 +202,10 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
             continue;
         }
         if outcome.class != OutcomeClass::Ok {
+            continue;
+        }
+        if let Some(detail) = wrong_bucket_location(step, &outcome.response) {
+            push(&mut found, DisagreementKind::ForeignAddress { operation }, detail);
             continue;
         }
 
@@ -276,8 +283,8 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
                 list: ("Layers", "LayerArn"),
                 resources: generated.layers.iter().map(|layer| (&layer.namespace, layer.arn.as_str())).collect(),
                 resource: |facts| facts.layer,
-                // Layers are never deleted in a generated case.
-                lifecycle: ("PublishLayerVersion", ""),
+                // A layer whose only version was deleted is no longer listed.
+                lifecycle: ("PublishLayerVersion", "DeleteLayerVersion"),
             };
             found.extend(check_arn_listing(generated, result, observed, &facts.caller, step.number, &listing));
             continue;
@@ -296,6 +303,28 @@ pub fn judge(generated: &Generated, result: &ScenarioResult) -> Vec<Disagreement
         }
     }
     found
+}
+
+/// Checks that a successful CreateBucket's `Location` names the created
+/// bucket, for path-style and virtual-hosted-style callers alike: `/BUCKET`
+/// without a location constraint (us-east-1), and a URL containing the
+/// bucket name in other regions. A response without `Location` is not checked.
+// NOTE: the form outside us-east-1 is only checked for the bucket name,
+// because AWS documents only the `/BUCKET` form.
+fn wrong_bucket_location(step: &Step, response: &Value) -> Option<String> {
+    if step.call.operation != "CreateBucket" {
+        return None;
+    }
+    let bucket = step.input.get("Bucket")?.as_str()?;
+    let location = response.get("Location")?.as_str()?;
+    let constraint = step.input.pointer("/CreateBucketConfiguration/LocationConstraint").and_then(Value::as_str);
+    match constraint {
+        None if location != format!("/{bucket}") => Some(format!("Location {location:?} is not \"/{bucket}\"")),
+        Some(region) if !location.contains(bucket) => {
+            Some(format!("Location {location:?} of a bucket in {region} does not contain the bucket name {bucket}"))
+        }
+        _ => None,
+    }
 }
 
 /// Returns, per resource of one kind, the string its `create` fixture step

@@ -75,9 +75,36 @@ impl Builder<'_> {
             KmsCall::GetKeyPolicy(_, by_arn) => {
                 ("GetKeyPolicy", if *by_arn { KeyAddressForm::Arn } else { KeyAddressForm::Id })
             }
+            KmsCall::ScheduleKeyDeletion(selected) => {
+                self.schedule_key_deletion(selected.index(self.primary_keys));
+                return;
+            }
         };
         let Some(selected) = call.key() else { return };
-        let target = selected.index(self.primary_keys);
+        self.push_key_call(caller, operation, selected.index(self.primary_keys), form);
+    }
+
+    /// Adds the owner's ScheduleKeyDeletion of key `target` by key id and
+    /// the owner's Encrypt by alias name, which the pending key rejects.
+    /// Then the owner of each other key of that alias describes it by alias
+    /// name, because scheduling a deletion never affects another namespace.
+    fn schedule_key_deletion(&mut self, target: usize) {
+        let owner = self.keys[target].namespace.clone();
+        self.push_key_call(&owner, "ScheduleKeyDeletion", target, KeyAddressForm::Id);
+        self.push_key_call(&owner, "Encrypt", target, KeyAddressForm::AliasName);
+
+        let alias = self.keys[target].alias.clone();
+        let others: Vec<usize> =
+            (0..self.keys.len()).filter(|index| *index != target && self.keys[*index].alias == alias).collect();
+        for index in others {
+            let decoy_owner = self.keys[index].namespace.clone();
+            self.push_key_call(&decoy_owner, "DescribeKey", index, KeyAddressForm::AliasName);
+        }
+    }
+
+    /// Adds the step of `operation` on key `target`, named in `form`, and
+    /// applies a predicted ScheduleKeyDeletion to the model.
+    fn push_key_call(&mut self, caller: &Namespace, operation: &str, target: usize, form: KeyAddressForm) {
         let key = &self.keys[target];
         let (address, kind, named) = match form {
             KeyAddressForm::Id => (format!("${{{}}}", key.id_variable), AddressKind::Id, caller.clone()),
@@ -88,6 +115,7 @@ impl Builder<'_> {
         let mut input = match operation {
             "Encrypt" => json!({ "Plaintext": "Z2VuZXJhdGVk" }),
             "GetKeyPolicy" => json!({ "PolicyName": "default" }),
+            "ScheduleKeyDeletion" => json!({ "PendingWindowInDays": 7 }),
             _ => json!({}),
         };
         input["KeyId"] = json!(address);
@@ -110,23 +138,37 @@ impl Builder<'_> {
                 None => Prediction::error(OutcomeClass::NotFound),
                 Some(index) => match model::decide_key_access(self.profile, caller, &self.keys[index], facts) {
                     Err(class) => Prediction::error(class),
-                    Ok(()) => {
-                        let found_key = &self.keys[index];
-                        let arn = format!("${{{}}}", found_key.variable);
-                        match operation {
-                            "DescribeKey" => Prediction::ok(Some(json!({ "KeyMetadata": {
-                                "Arn": arn,
-                                "AWSAccountId": found_key.namespace.account_id,
-                                "Description": found_key.description,
-                            }}))),
-                            "Encrypt" => Prediction::ok(Some(json!({ "KeyId": arn }))),
-                            _ => Prediction::ok(None),
-                        }
-                    }
+                    Ok(()) => predict_key_operation(&mut self.keys[index], operation),
                 },
             }
         };
         let target = Target { key: found, ..Target::default() };
         self.push_call("kms", caller, operation, input, prediction, Some(named), kind, target);
+    }
+}
+
+/// Predicts a permitted `operation` on `key` from its state, and marks the
+/// key pending deletion when ScheduleKeyDeletion succeeds. DescribeKey and
+/// GetKeyPolicy work in any key state. Encrypt and ScheduleKeyDeletion
+/// reject a key pending deletion with KMSInvalidStateException
+/// (<https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html>).
+fn predict_key_operation(key: &mut KeyState, operation: &str) -> Prediction {
+    let arn = format!("${{{}}}", key.variable);
+    let invalid_state = Prediction { class: OutcomeClass::Error, code: Some("KMSInvalidStateException"), subset: None };
+    let key_state = if key.pending_deletion { "PendingDeletion" } else { "Enabled" };
+    match operation {
+        "DescribeKey" => Prediction::ok(Some(json!({ "KeyMetadata": {
+            "Arn": arn,
+            "AWSAccountId": key.namespace.account_id,
+            "Description": key.description,
+            "KeyState": key_state,
+        }}))),
+        "Encrypt" | "ScheduleKeyDeletion" if key.pending_deletion => invalid_state,
+        "Encrypt" => Prediction::ok(Some(json!({ "KeyId": arn }))),
+        "ScheduleKeyDeletion" => {
+            key.pending_deletion = true;
+            Prediction::ok(Some(json!({ "KeyId": arn, "KeyState": "PendingDeletion", "PendingWindowInDays": 7 })))
+        }
+        _ => Prediction::ok(None),
     }
 }

@@ -142,6 +142,7 @@ impl Builder<'_> {
             namespace: namespace.clone(),
             mark: format!("layer {number}"),
             policy: None,
+            exists: true,
         };
 
         // The Python runtime puts a layer's python/ folder on sys.path
@@ -237,6 +238,24 @@ impl Builder<'_> {
                 self.use_layer(caller, *selected);
                 return;
             }
+            LambdaCall::GetLayerVersion(selected, form) | LambdaCall::ListLayerVersions(selected, form) => {
+                if self.primary_layers > 0 {
+                    let target = selected.index(self.primary_layers);
+                    let operation = if matches!(call, LambdaCall::GetLayerVersion(..)) {
+                        "GetLayerVersion"
+                    } else {
+                        "ListLayerVersions"
+                    };
+                    self.push_layer_call(caller, operation, target, *form);
+                }
+                return;
+            }
+            LambdaCall::DeleteLayerVersion(selected) => {
+                if self.primary_layers > 0 {
+                    self.delete_layer_version(selected.index(self.primary_layers));
+                }
+                return;
+            }
             _ => {}
         }
         let Some((selected, form)) = call.function() else { return };
@@ -247,7 +266,7 @@ impl Builder<'_> {
             LambdaCall::GetFunctionConfiguration(..) => "GetFunctionConfiguration",
             LambdaCall::GetPolicy(..) => "GetPolicy",
             LambdaCall::DeleteFunction(..) => "DeleteFunction",
-            LambdaCall::ListFunctions | LambdaCall::ListLayers | LambdaCall::UseLayer(_) => return,
+            _ => return,
         };
         let deleted = self.push_function_call(caller, operation, target, form);
 
@@ -264,6 +283,86 @@ impl Builder<'_> {
                 self.push_function_call(&owner, "GetFunctionConfiguration", index, FunctionAddressForm::Arn);
             }
         }
+    }
+
+    /// Adds the owner's DeleteLayerVersion of version 1 of layer `target` by
+    /// name. Then the owner of each other live layer of that name reads it
+    /// with GetLayerVersion and ListLayerVersions by layer ARN, because
+    /// deleting a layer version never affects another namespace.
+    fn delete_layer_version(&mut self, target: usize) {
+        let owner = self.layers[target].namespace.clone();
+        self.push_layer_call(&owner, "DeleteLayerVersion", target, LayerAddressForm::Name);
+
+        let others: Vec<usize> =
+            (0..self.layers.len()).filter(|index| *index != target && self.layers[*index].exists).collect();
+        for index in others {
+            let decoy_owner = self.layers[index].namespace.clone();
+            self.push_layer_call(&decoy_owner, "GetLayerVersion", index, LayerAddressForm::LayerArn);
+            self.push_layer_call(&decoy_owner, "ListLayerVersions", index, LayerAddressForm::LayerArn);
+        }
+    }
+
+    /// Adds the step of `operation` on layer `target`, named in `form`, with
+    /// version 1 for GetLayerVersion and DeleteLayerVersion.
+    ///
+    /// By name the call reaches the caller's own layer of that name. By
+    /// layer ARN it reaches the layer's namespace, where LocalStack's
+    /// cross-account list and the version's permission decide.
+    fn push_layer_call(&mut self, caller: &Namespace, operation: &str, target: usize, form: LayerAddressForm) {
+        let layer = &self.layers[target];
+        let name = format!("{LAYER_NAME}{}", self.name_suffix);
+        let (address, kind, named) = match form {
+            LayerAddressForm::Name => (name.clone(), AddressKind::Name, caller.clone()),
+            LayerAddressForm::LayerArn => (layer.arn.clone(), AddressKind::Arn, layer.namespace.clone()),
+        };
+        let mut input = json!({ "LayerName": address });
+        if operation != "ListLayerVersions" {
+            input["VersionNumber"] = json!(1);
+        }
+
+        let found = self.layers.iter().position(|candidate| candidate.namespace == named);
+        let live = found.filter(|index| self.layers[*index].exists);
+        let layer_arn = format!("arn:aws:lambda:{}:{}:layer:{name}", named.region, named.account_id);
+        let version_arn = format!("{layer_arn}:1");
+        let facts = model::facts("lambda", operation);
+        // ListLayerVersions is checked against the layer ARN, which no
+        // version's permission names, and the others against version 1.
+        let decision = if operation == "ListLayerVersions" {
+            model::decide_access(self.profile, caller, &named, &layer_arn, None, facts)
+        } else {
+            let policy = live.and_then(|index| self.layers[index].policy.as_ref());
+            model::decide_access(self.profile, caller, &named, &version_arn, policy, facts)
+        };
+        let prediction = match (decision, live) {
+            (Err(class), _) => Prediction::error(class),
+            (Ok(()), None) => match operation {
+                "ListLayerVersions" => Prediction::ok(Some(json!({ "LayerVersions": [] }))),
+                // Lambda returns success for a version that does not exist.
+                "DeleteLayerVersion" => Prediction::ok(None),
+                _ => Prediction::error(OutcomeClass::NotFound),
+            },
+            (Ok(()), Some(index)) => {
+                let found_layer = &mut self.layers[index];
+                match operation {
+                    "GetLayerVersion" => Prediction::ok(Some(json!({
+                        "LayerVersionArn": version_arn,
+                        "Description": found_layer.mark,
+                        "Version": 1,
+                    }))),
+                    "ListLayerVersions" => Prediction::ok(Some(json!({ "LayerVersions": [{
+                        "LayerVersionArn": version_arn,
+                        "Description": found_layer.mark,
+                    }]}))),
+                    _ => {
+                        found_layer.exists = false;
+                        found_layer.policy = None;
+                        Prediction::ok(None)
+                    }
+                }
+            }
+        };
+        let target = Target { layer: found, ..Target::default() };
+        self.push_call("lambda", caller, operation, input, prediction, Some(named), kind, target);
     }
 
     /// Adds the step of `operation` on function `target`, named in `form`,
