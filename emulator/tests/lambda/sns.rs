@@ -306,3 +306,36 @@ async fn topic_invokes_other_region_function() {
     let _ = std::fs::remove_dir_all(&directory);
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn deleted_function_sends_to_dead_letter_queue() {
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    let sns = sns_client(&server, OWNER, REGION);
+    let sqs = crate::common::sqs_client(&server, OWNER, REGION);
+    let directory = events_directory("dead-letter");
+    let function_arn = create_recording_function(&lambda, "sns-deleted", &directory).await;
+    let topic_arn = create_topic(&sns, "to-deleted").await;
+    let subscription_arn = subscribe(&sns, &topic_arn, &function_arn).await;
+    let (queue_url, queue_arn) = crate::common::create_queue(&sqs, "function-dead-letters").await;
+    sns.set_subscription_attributes()
+        .subscription_arn(&subscription_arn)
+        .attribute_name("RedrivePolicy")
+        .attribute_value(format!(r#"{{"deadLetterTargetArn": "{queue_arn}"}}"#))
+        .send()
+        .await
+        .expect("SetSubscriptionAttributes RedrivePolicy");
+    lambda.delete_function().function_name("sns-deleted").send().await.expect("DeleteFunction");
+
+    sns.publish().topic_arn(&topic_arn).message("for a deleted function").send().await.expect("Publish");
+
+    let bodies = crate::common::receive_bodies(&sqs, &queue_url, Duration::from_secs(5)).await;
+    assert_eq!(bodies.len(), 1, "one dead letter: {bodies:?}");
+    let envelope: Value = serde_json::from_str(&bodies[0]).expect("a JSON envelope");
+    assert_eq!(envelope["Type"], "Notification", "{envelope}");
+    assert_eq!(envelope["Message"], "for a deleted function", "{envelope}");
+    assert_eq!(envelope["TopicArn"], topic_arn.as_str(), "{envelope}");
+    assert!(read_events(&directory).is_empty(), "the deleted function received nothing");
+    let _ = std::fs::remove_dir_all(&directory);
+    server.shutdown().await;
+}

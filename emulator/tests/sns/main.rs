@@ -5,10 +5,13 @@
 //!
 //! - `delivery` covers fan-out to queues in other accounts and regions, the
 //!   confirmation flow, filter policies, raw delivery and FIFO topics.
+//! - `dead_letter` covers failed deliveries moving to a subscription's
+//!   dead-letter queue.
 //! - `access` covers topic policies, queue policies and regions under each profile.
 //! - `bad_input` has one test per kind of invalid request.
 
 mod access;
 mod bad_input;
 mod common;
+mod dead_letter;
 mod delivery;

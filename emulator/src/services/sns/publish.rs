@@ -11,7 +11,8 @@
 //! (<https://docs.aws.amazon.com/sns/latest/dg/sns-large-payload-raw-message-delivery.html>).
 //! The queue's policy decides under enforced profiles
 //! ([`crate::services::sqs::Sqs::deliver_from_topic`]); a delivery that fails
-//! is dropped, as AWS drops it without a dead-letter queue. A subscribed
+//! goes to the subscription's dead-letter queue. Without one it is dropped,
+//! as AWS drops it. A subscribed
 //! function gets an asynchronous invocation with the SNS event document
 //! (<https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html>), after its
 //! policy allowed the topic ([`crate::services::lambda::Lambda::invoke_from_topic`]).
@@ -263,11 +264,56 @@ impl Sns {
                     topic = %topic.arn,
                     subscription = %subscription.arn,
                     ?failure,
-                    "dropped a delivery to an SQS subscription"
+                    "failed a delivery to an SQS subscription"
                 );
+                self.dead_letter(topic, &subscription, &notification, &body, delivery.attributes);
             }
         }
         published
+    }
+
+    /// Sends a message whose delivery failed to the subscription's dead-letter
+    /// queue, or drops it when the subscription has none
+    /// (<https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html>).
+    ///
+    /// Every failure the emulator can meet is a client-side error, which SNS
+    /// does not retry: the queue or function is deleted, its policy denies the
+    /// topic, or the queue rejects the message. The dead-letter queue gets the
+    /// body and attributes the subscription would have received, and its own
+    /// policy must let the topic send, as the subscription's queue policy must.
+    ///
+    /// NOTE: unverified which message attributes AWS adds to a dead-lettered
+    /// message, so the emulator adds none. AWS requires the dead-letter queue to
+    /// be in the subscription's account and region. The emulator accepts any
+    /// queue ARN and delivers across namespaces as it does for subscriptions.
+    fn dead_letter(
+        &self,
+        topic: &Topic,
+        subscription: &Subscription,
+        notification: &Notification,
+        body: &str,
+        attributes: MessageAttributes,
+    ) {
+        let Some(target) = subscription.meta().dead_letter_target_arn() else {
+            return;
+        };
+        let delivery = TopicDelivery {
+            queue_arn: &target,
+            topic_arn: &topic.arn,
+            topic_account: &topic.namespace.account_id,
+            body,
+            attributes,
+            group_id: notification.group_id.as_deref(),
+            deduplication_id: notification.deduplication_id.as_deref(),
+        };
+        if let Err(failure) = self.sqs.deliver_from_topic(&delivery) {
+            tracing::debug!(
+                subscription = %subscription.arn,
+                dead_letter_queue = %target,
+                ?failure,
+                "dropped a message its dead-letter queue rejected"
+            );
+        }
     }
 
     /// Publishes a Lambda invocation record to a topic destination as the
@@ -357,8 +403,12 @@ impl Sns {
                 topic = %topic.arn,
                 subscription = %subscription.arn,
                 ?failure,
-                "dropped a delivery to a Lambda subscription"
+                "failed a delivery to a Lambda subscription"
             );
+            // The dead-letter queue gets the envelope an SQS subscription
+            // would get, without the Lambda event's spellings.
+            let envelope = self.envelope(topic, subscription, notification, published, timestamp);
+            self.dead_letter(topic, subscription, notification, &envelope, MessageAttributes::new());
         }
     }
 

@@ -365,9 +365,7 @@ fn check_same_attributes(existing: &Subscription, attributes: &BTreeMap<String, 
 
 /// Checks a RedrivePolicy: a JSON object whose `deadLetterTargetArn` is a queue ARN
 /// (<https://docs.aws.amazon.com/sns/latest/dg/sns-configure-dead-letter-queue.html>).
-///
-/// NOTE: the policy is stored and returned, but a failed delivery is not
-/// moved to the dead-letter queue.
+/// A delivery that fails goes to that queue (`Sns::dead_letter` in publish.rs).
 fn check_redrive_policy(value: &str) -> AwsResult<String> {
     let parsed: serde_json::Value = serde_json::from_str(value)
         .map_err(|error| errors::invalid_parameter("RedrivePolicy", &format!("not valid JSON: {error}")))?;

@@ -157,6 +157,14 @@ pub struct SubscriptionMeta {
     pub confirmation_was_authenticated: bool,
 }
 
+impl SubscriptionMeta {
+    /// Returns the `deadLetterTargetArn` of the RedrivePolicy, if one is set.
+    pub fn dead_letter_target_arn(&self) -> Option<String> {
+        let policy: serde_json::Value = serde_json::from_str(self.redrive_policy.as_deref()?).ok()?;
+        policy.get("deadLetterTargetArn")?.as_str().map(str::to_owned)
+    }
+}
+
 /// One subscription of a topic.
 #[derive(Debug)]
 pub struct Subscription {
