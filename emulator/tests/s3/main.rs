@@ -5,6 +5,7 @@
 //! All tests share one binary, so the AWS SDK is linked once.
 //!
 //! - `buckets` and `objects` drive every operation within one account.
+//! - `attributes` covers GetObjectAttributes.
 //! - `cross_account` covers the global bucket namespace and bucket policies
 //!   under each profile.
 //! - `multipart` covers multipart uploads, a 20 MiB one among them.
@@ -18,6 +19,7 @@
 //!   DeleteObjects requires, 416 responses and CreateBucket's `Location`.
 
 mod addressing;
+mod attributes;
 mod bad_input;
 mod bodies;
 mod buckets;

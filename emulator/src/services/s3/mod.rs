@@ -131,6 +131,7 @@ pub enum Operation {
     CopyObject,
     GetObject,
     HeadObject,
+    GetObjectAttributes,
     DeleteObject,
     PutObjectTagging,
     GetObjectTagging,
@@ -165,7 +166,6 @@ const UNSUPPORTED_SUBRESOURCES: &[&str] = &[
     "versioning",
     "versions",
     "website",
-    "attributes",
     "select",
     "torrent",
 ];
@@ -223,6 +223,7 @@ impl Operation {
             Method::PUT if copy => O::CopyObject,
             Method::PUT => O::PutObject,
             Method::GET if has("tagging") => O::GetObjectTagging,
+            Method::GET if has("attributes") => O::GetObjectAttributes,
             Method::GET if has("uploadId") => O::ListParts,
             Method::GET => O::GetObject,
             Method::HEAD => O::HeadObject,
@@ -265,6 +266,7 @@ impl Operation {
             | O::UploadPartCopy
             | O::CompleteMultipartUpload => "s3:PutObject",
             O::GetObject | O::HeadObject => "s3:GetObject",
+            O::GetObjectAttributes => "s3:GetObjectAttributes",
             O::PutObjectTagging => "s3:PutObjectTagging",
             O::GetObjectTagging => "s3:GetObjectTagging",
             O::DeleteObjectTagging => "s3:DeleteObjectTagging",
@@ -292,6 +294,7 @@ impl Operation {
                 O::HeadBucket
                     | O::DeleteObject
                     | O::DeleteObjects
+                    | O::GetObjectAttributes
                     | O::PutObjectTagging
                     | O::GetObjectTagging
                     | O::DeleteObjectTagging
@@ -490,6 +493,16 @@ impl S3 {
                 // S3 returns 404 for a missing key only to a caller that may
                 // also list the bucket, and with 403 AccessDenied otherwise
                 // (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html>).
+                if result.as_ref().is_err_and(|error| error.code() == "NoSuchKey") {
+                    self.authorize(request, O::ListObjectsV2, bucket, None)?;
+                }
+                result
+            }
+            O::GetObjectAttributes => {
+                // The caller needs s3:GetObject as well as s3:GetObjectAttributes
+                // (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html>).
+                self.authorize(request, O::GetObject, bucket, request.key.as_deref())?;
+                let result = objects::get_object_attributes(request, bucket);
                 if result.as_ref().is_err_and(|error| error.code() == "NoSuchKey") {
                     self.authorize(request, O::ListObjectsV2, bucket, None)?;
                 }

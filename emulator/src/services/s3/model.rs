@@ -168,8 +168,16 @@ pub struct Object {
     pub tags: Vec<(String, String)>,
     /// The account that owns the object.
     pub owner: String,
-    /// Lengths of the parts, in part order, of an object assembled by a multipart upload.
-    pub part_lengths: Option<Vec<u64>>,
+    /// The parts, in part order, of an object assembled by a multipart upload.
+    pub parts: Option<Vec<ObjectPart>>,
+}
+
+/// One part of an object assembled by a multipart upload.
+#[derive(Debug, Clone)]
+pub struct ObjectPart {
+    pub size: u64,
+    /// The part's checksum, when the upload named a checksum algorithm.
+    pub checksum: Option<(ChecksumAlgorithm, String)>,
 }
 
 /// A multipart upload in progress.

@@ -23,7 +23,7 @@ use http::StatusCode;
 use super::body::{ChecksumAlgorithm, ChecksumHasher, Payload, checksum_of, to_hex, verify_checksum};
 use super::errors::{self, S3Result};
 use super::listing::parse_max;
-use super::model::{Bucket, Object, Part, Upload};
+use super::model::{Bucket, Object, ObjectPart, Part, Upload};
 use super::objects::{check_key, copy_source_object, etag_of, object_headers, object_owner, tags_from_header};
 use super::xml::{self, Document};
 use super::{S3, S3Request, canonical_user_id, empty_response, set_header, timestamp, unix_seconds, xml_response};
@@ -312,7 +312,12 @@ pub fn complete_multipart_upload(
         checksum: checksum.clone(),
         tags: upload.tags.clone(),
         owner,
-        part_lengths: Some(parts.iter().map(|part| part.data.len() as u64).collect()),
+        parts: Some(
+            parts
+                .iter()
+                .map(|part| ObjectPart { size: part.data.len() as u64, checksum: part.checksum.clone() })
+                .collect(),
+        ),
     };
     state.uploads.remove(&id);
     state.objects.insert(key.clone(), Arc::new(object));
