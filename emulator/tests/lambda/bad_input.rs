@@ -405,13 +405,15 @@ async fn layer_compatible_runtimes_follow_model() {
     };
     assert_eq!(outcome(&publish("mixed", &["python3.12", "java21", "ruby3.3"]).await), "ok", "known runtimes");
     assert_eq!(outcome(&publish("node-only", &["nodejs20.x"]).await), "ok", "one runtime");
+    let newest = ["python3.14", "nodejs24.x", "java25", "ruby3.4", "dotnet10"];
+    assert_eq!(outcome(&publish("newest", &newest).await), "ok", "the newest runtimes");
     assert_eq!(outcome(&publish("bogus", &["cobol85"]).await), "ValidationException", "an unknown runtime");
 
     let java = lambda.list_layers().compatible_runtime(Runtime::from("java21")).send().await.expect("ListLayers");
     let names: Vec<&str> = java.layers().iter().filter_map(|layer| layer.layer_name()).collect();
     assert_eq!(names, ["mixed"], "only the layer compatible with java21");
     let all = lambda.list_layers().send().await.expect("ListLayers");
-    assert_eq!(all.layers().len(), 2, "no filter lists every layer");
+    assert_eq!(all.layers().len(), 3, "no filter lists every layer");
 
     let bad_filter = lambda.list_layers().compatible_runtime(Runtime::from("cobol85")).send().await;
     assert_eq!(outcome(&bad_filter), "ValidationException", "ListLayers with an unknown runtime");

@@ -170,6 +170,37 @@ async fn python_handler_not_found() {
 }
 
 #[tokio::test]
+async fn newest_runtimes_run_handlers() {
+    if !interpreter_available("python3") || !interpreter_available("node") {
+        return;
+    }
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    create_function(&lambda, "py314", Runtime::Python314, "app.handler", python_zip()).await;
+    create_function(
+        &lambda,
+        "node24",
+        Runtime::Nodejs24x,
+        "index.handler",
+        zip(&[("index.js", NODE_APP.as_bytes(), 0o644)]),
+    )
+    .await;
+
+    for name in ["py314", "node24"] {
+        let invoked = lambda
+            .invoke()
+            .function_name(name)
+            .payload(payload(&json!({ "name": name })))
+            .send()
+            .await
+            .unwrap_or_else(|error| panic!("Invoke {name}: {error:?}"));
+        assert_eq!(invoked.function_error(), None, "{name}: payload {}", body(&invoked));
+        assert_eq!(body(&invoked)["greeting"], format!("hello {name}"), "{name}");
+    }
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn node_handler_result_and_error() {
     if !interpreter_available("node") {
         return;

@@ -20,7 +20,9 @@ use crate::http::HttpResponse;
 use crate::store::Namespace;
 
 /// The runtimes the emulator accepts, from the runtime list
-/// (<https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html>).
+/// (<https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html>, which
+/// names `python3.14` and `nodejs24.x`). The release dates of `java25`,
+/// `ruby3.4` and `dotnet10` come from <https://endoflife.date/aws-lambda>.
 /// Only `python3.*`, `nodejs*` and `provided*` functions can be invoked.
 pub const RUNTIMES: &[&str] = &[
     "python3.8",
@@ -29,10 +31,12 @@ pub const RUNTIMES: &[&str] = &[
     "python3.11",
     "python3.12",
     "python3.13",
+    "python3.14",
     "nodejs16.x",
     "nodejs18.x",
     "nodejs20.x",
     "nodejs22.x",
+    "nodejs24.x",
     "provided",
     "provided.al2",
     "provided.al2023",
@@ -40,10 +44,13 @@ pub const RUNTIMES: &[&str] = &[
     "java11",
     "java17",
     "java21",
+    "java25",
     "dotnet6",
     "dotnet8",
+    "dotnet10",
     "ruby3.2",
     "ruby3.3",
+    "ruby3.4",
 ];
 
 /// A function address after parsing, with the qualifier from the path or the `Qualifier` parameter.
