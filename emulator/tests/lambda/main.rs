@@ -10,6 +10,7 @@
 //! - `code_url` downloads code and layer contents from their Location URLs.
 //! - `event_invoke` retries failing Event invocations and sends their records.
 //! - `pagination` pages the list operations with the SDK paginators.
+//! - `links` unpacks symbolic links in packages and layers safely.
 //! - `sns` delivers topic notifications to subscribed functions.
 //! - `bad_input` has one test per kind of invalid request.
 
@@ -21,5 +22,6 @@ mod cross_account;
 mod event_invoke;
 mod functions;
 mod invoke;
+mod links;
 mod pagination;
 mod sns;

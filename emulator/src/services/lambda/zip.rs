@@ -3,7 +3,8 @@
 //!
 //! Only what Lambda packages use is read: the central directory, local
 //! headers, methods 0 (stored) and 8 (deflate), and the Unix mode in the
-//! external attributes. ZIP64 and encryption are rejected.
+//! external attributes, symbolic links included. ZIP64 and encryption are
+//! rejected.
 
 use std::path::{Component, Path};
 
@@ -38,7 +39,15 @@ pub struct Entry {
     local_header_offset: u64,
     /// The Unix permission bits, when the archive was made on Unix.
     pub mode: Option<u32>,
+    /// Whether the entry is a symbolic link, whose data is the link's target.
+    pub symlink: bool,
 }
+
+/// The Unix file type bits of a symbolic link (`S_IFLNK`) in an entry's mode.
+const SYMLINK_TYPE: u32 = 0o120_000;
+
+/// The mask of the Unix file type bits (`S_IFMT`).
+const FILE_TYPE_MASK: u32 = 0o170_000;
 
 fn u16_at(data: &[u8], offset: usize) -> Result<u16, ZipError> {
     data.get(offset..offset + 2).map(|b| u16::from_le_bytes([b[0], b[1]])).ok_or(ZipError::Format("truncated header"))
@@ -91,7 +100,9 @@ pub fn list_entries(data: &[u8]) -> Result<Vec<Entry>, ZipError> {
             return Err(ZipError::Format("encrypted entries are not supported"));
         }
         // Version made by: the high byte 3 is Unix, whose mode sits in the high 16 bits.
-        let mode = (made_by >> 8 == 3 && external >> 16 != 0).then_some((external >> 16) & 0o7777);
+        let unix_mode = (made_by >> 8 == 3 && external >> 16 != 0).then_some(external >> 16);
+        let mode = unix_mode.map(|mode| mode & 0o7777);
+        let symlink = unix_mode.is_some_and(|mode| mode & FILE_TYPE_MASK == SYMLINK_TYPE);
         entries.push(Entry {
             name: String::from_utf8_lossy(name_bytes).into_owned(),
             method,
@@ -99,6 +110,7 @@ pub fn list_entries(data: &[u8]) -> Result<Vec<Entry>, ZipError> {
             uncompressed_size: u64::from(uncompressed_size),
             local_header_offset: u64::from(local_header_offset),
             mode,
+            symlink,
         });
         offset += 46 + name_length + extra_length + comment_length;
     }
@@ -130,7 +142,8 @@ fn entry_data(data: &[u8], entry: &Entry) -> Result<Vec<u8>, ZipError> {
 
 /// Lists the entries and checks that they can be unpacked: every path is
 /// relative, made of plain names only (no `..`, `.`, root or empty name), and
-/// the recorded sizes add up to at most [`MAX_UNZIPPED_BYTES`].
+/// the recorded sizes add up to at most [`MAX_UNZIPPED_BYTES`]. A symbolic
+/// link needs a target without NUL bytes, and no other entry may lie below it.
 pub fn check(data: &[u8]) -> Result<Vec<Entry>, ZipError> {
     let entries = list_entries(data)?;
     let mut total = 0u64;
@@ -139,6 +152,15 @@ pub fn check(data: &[u8]) -> Result<Vec<Entry>, ZipError> {
         let plain = path.components().all(|component| matches!(component, Component::Normal(_)));
         if !plain || path.components().next().is_none() || entry.name.contains('\0') {
             return Err(ZipError::UnsafePath(entry.name.clone()));
+        }
+        if entry.symlink {
+            let target = entry_data(data, entry)?;
+            let below = entries
+                .iter()
+                .any(|other| Path::new(&other.name).parent().is_some_and(|parent| parent.starts_with(path)));
+            if target.is_empty() || target.contains(&0) || below {
+                return Err(ZipError::UnsafePath(entry.name.clone()));
+            }
         }
         total += entry.uncompressed_size;
     }
@@ -150,10 +172,18 @@ pub fn check(data: &[u8]) -> Result<Vec<Entry>, ZipError> {
 
 /// Unpacks every entry under `directory`, after [`check`] has passed, so an
 /// unsafe or oversized package writes nothing.
+///
+/// Symbolic links are created last, pointing wherever the package names, so no
+/// entry of this package is written through one. `directory` may already hold
+/// an earlier layer's files and links: an entry replaces a file or link of its
+/// own path, and an entry below a link is rejected as an unsafe path, so
+/// nothing is ever written outside `directory`.
 pub fn extract(data: &[u8], directory: &Path) -> Result<(), ZipError> {
     let entries = check(data)?;
+    let mut links = Vec::new();
     for entry in &entries {
         let destination = directory.join(&entry.name);
+        reject_linked_ancestor(directory, entry)?;
         if entry.name.ends_with('/') {
             std::fs::create_dir_all(&destination)?;
             continue;
@@ -161,6 +191,11 @@ pub fn extract(data: &[u8], directory: &Path) -> Result<(), ZipError> {
         if let Some(parent) = destination.parent() {
             std::fs::create_dir_all(parent)?;
         }
+        if entry.symlink {
+            links.push((destination, entry_data(data, entry)?));
+            continue;
+        }
+        remove_link(&destination)?;
         std::fs::write(&destination, entry_data(data, entry)?)?;
         #[cfg(unix)]
         {
@@ -169,6 +204,51 @@ pub fn extract(data: &[u8], directory: &Path) -> Result<(), ZipError> {
             let mode = entry.mode.map_or(0o644, |mode| mode & 0o777 | 0o400);
             std::fs::set_permissions(&destination, std::fs::Permissions::from_mode(mode))?;
         }
+    }
+    for (destination, target) in links {
+        create_link(&destination, &target)?;
+    }
+    Ok(())
+}
+
+/// Rejects an entry whose path passes through a symbolic link an earlier
+/// package left in `directory`, since writing it would follow that link.
+fn reject_linked_ancestor(directory: &Path, entry: &Entry) -> Result<(), ZipError> {
+    let mut path = directory.to_path_buf();
+    let components: Vec<_> = Path::new(&entry.name).components().collect();
+    for component in &components[..components.len().saturating_sub(1)] {
+        path.push(component);
+        if std::fs::symlink_metadata(&path).is_ok_and(|metadata| metadata.file_type().is_symlink()) {
+            return Err(ZipError::UnsafePath(entry.name.clone()));
+        }
+    }
+    Ok(())
+}
+
+/// Removes a symbolic link at `path`, so that writing there creates a file
+/// instead of following the link.
+fn remove_link(path: &Path) -> Result<(), ZipError> {
+    if std::fs::symlink_metadata(path).is_ok_and(|metadata| metadata.file_type().is_symlink()) {
+        std::fs::remove_file(path)?;
+    }
+    Ok(())
+}
+
+/// Creates the symbolic link `destination` to `target`, replacing a file or
+/// link of that path.
+fn create_link(destination: &Path, target: &[u8]) -> Result<(), ZipError> {
+    if std::fs::symlink_metadata(destination).is_ok_and(|metadata| !metadata.is_dir()) {
+        std::fs::remove_file(destination)?;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt as _;
+        std::os::unix::fs::symlink(std::ffi::OsStr::from_bytes(target), destination)?;
+    }
+    #[cfg(not(unix))]
+    {
+        // Without Unix links the target path is written as the file's content.
+        std::fs::write(destination, target)?;
     }
     Ok(())
 }
