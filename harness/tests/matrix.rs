@@ -179,7 +179,7 @@ async fn secretsmanager_matrix_conforms_under_aws() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn s3_matrix_conforms_under_localstack() {
     let run = run_service_matrix("s3", Profile::Localstack).await;
-    assert_eq!(run.cells.len(), 144, "36 operations from four boundaries");
+    assert_eq!(run.cells.len(), 148, "37 operations from four boundaries");
     assert_every_cell_conforms(&run);
     assert_service_snapshot("s3", &run);
 }

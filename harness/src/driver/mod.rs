@@ -612,7 +612,7 @@ mod tests {
         let (driver, operation) = registry.operation("s3", "GetObject").expect("known operation");
         assert_eq!(driver.service(), "s3");
         assert_eq!(operation.address.map(|address| address.member), Some("Bucket"));
-        assert_eq!(driver.operations().len(), 36);
+        assert_eq!(driver.operations().len(), 37);
     }
 
     #[test]

@@ -34,9 +34,9 @@ use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
     BucketCannedAcl, BucketLocationConstraint, ChecksumAlgorithm, ChecksumMode, CompletedMultipartUpload,
-    CompletedPart, CreateBucketConfiguration, Delete, MetadataDirective, ObjectCannedAcl, ObjectIdentifier,
-    ObjectOwnership, OwnershipControls, OwnershipControlsRule, PublicAccessBlockConfiguration, Tag, Tagging,
-    TaggingDirective,
+    CompletedPart, CreateBucketConfiguration, Delete, MetadataDirective, ObjectAttributes, ObjectCannedAcl,
+    ObjectIdentifier, ObjectOwnership, OwnershipControls, OwnershipControlsRule, PublicAccessBlockConfiguration, Tag,
+    Tagging, TaggingDirective,
 };
 use aws_smithy_types::DateTime;
 use aws_smithy_types::error::display::DisplayErrorContext;
@@ -371,6 +371,19 @@ async fn call_operation(
             |output| tag_set_json(output.tag_set)
         ),
         "GetObject" => get_object(client, input, recorder).await?,
+        "GetObjectAttributes" => send!(
+            recorder,
+            client.get_object_attributes(),
+            input {
+                set_bucket: string("Bucket"),
+                set_key: string("Key"),
+                set_object_attributes: object_attributes("ObjectAttributes"),
+                set_max_parts: int("MaxParts"),
+                set_part_number_marker: string("PartNumberMarker"),
+                set_expected_bucket_owner: string("ExpectedBucketOwner"),
+            },
+            object_attributes_json
+        ),
         "GetObjectTagging" => send!(
             recorder,
             client.get_object_tagging(),
@@ -816,6 +829,60 @@ fn checksums_json(object: JsonObject, checksums: [Option<String>; 5]) -> JsonObj
         .member("ChecksumSHA256", sha256)
 }
 
+/// Renders GetObjectAttributes's output.
+fn object_attributes_json(output: aws_sdk_s3::operation::get_object_attributes::GetObjectAttributesOutput) -> Value {
+    let checksum = output.checksum.map(|checksum| {
+        let object = checksums_json(
+            JsonObject::new(),
+            [
+                checksum.checksum_crc32,
+                checksum.checksum_crc32_c,
+                checksum.checksum_crc64_nvme,
+                checksum.checksum_sha1,
+                checksum.checksum_sha256,
+            ],
+        );
+        object.member("ChecksumType", checksum.checksum_type.map(|kind| kind.as_str().to_owned())).build()
+    });
+    let parts = output.object_parts.map(|parts| {
+        let listed: Option<Vec<Value>> = parts.parts.map(|listed| {
+            listed
+                .into_iter()
+                .map(|part| {
+                    let object = JsonObject::new().member("PartNumber", part.part_number).member("Size", part.size);
+                    checksums_json(
+                        object,
+                        [
+                            part.checksum_crc32,
+                            part.checksum_crc32_c,
+                            part.checksum_crc64_nvme,
+                            part.checksum_sha1,
+                            part.checksum_sha256,
+                        ],
+                    )
+                    .build()
+                })
+                .collect()
+        });
+        JsonObject::new()
+            .member("TotalPartsCount", parts.total_parts_count)
+            .member("PartNumberMarker", parts.part_number_marker)
+            .member("NextPartNumberMarker", parts.next_part_number_marker)
+            .member("MaxParts", parts.max_parts)
+            .member("IsTruncated", parts.is_truncated)
+            .member("Parts", listed)
+            .build()
+    });
+    JsonObject::new()
+        .member("ETag", output.e_tag)
+        .member("LastModified", output.last_modified.map(epoch_seconds))
+        .member("ObjectSize", output.object_size)
+        .member("StorageClass", output.storage_class.map(|class| class.as_str().to_owned()))
+        .member("Checksum", checksum)
+        .member("ObjectParts", parts)
+        .build()
+}
+
 /// The members ListObjects and ListObjectsV2 share.
 struct ListingPage {
     name: Option<String>,
@@ -878,6 +945,7 @@ trait S3Input {
     fn object_ownership(&self, member: &str) -> Result<Option<ObjectOwnership>, InputError>;
     fn checksum_algorithm(&self, member: &str) -> Result<Option<ChecksumAlgorithm>, InputError>;
     fn checksum_mode(&self, member: &str) -> Result<Option<ChecksumMode>, InputError>;
+    fn object_attributes(&self, member: &str) -> Result<Option<Vec<ObjectAttributes>>, InputError>;
     fn metadata_directive(&self, member: &str) -> Result<Option<MetadataDirective>, InputError>;
     fn tagging_directive(&self, member: &str) -> Result<Option<TaggingDirective>, InputError>;
 }
@@ -1025,6 +1093,12 @@ impl S3Input for Input<'_> {
         Ok(self.string(member)?.as_deref().map(ChecksumMode::from))
     }
 
+    fn object_attributes(&self, member: &str) -> Result<Option<Vec<ObjectAttributes>>, InputError> {
+        Ok(self
+            .string_list(member)?
+            .map(|names| names.iter().map(|name| ObjectAttributes::from(name.as_str())).collect()))
+    }
+
     fn metadata_directive(&self, member: &str) -> Result<Option<MetadataDirective>, InputError> {
         Ok(self.string(member)?.as_deref().map(MetadataDirective::from))
     }
@@ -1109,6 +1183,44 @@ mod tests {
         let input = object(json!({ "Tagging": { "TagSet": [{ "Key": "team" }] } }));
         let error = Input::new(&input).tagging("Tagging").expect_err("Value is missing");
         assert_eq!(error.path, "Tagging.TagSet[0].Value");
+    }
+
+    #[test]
+    fn rendered_object_attributes_fit_output() {
+        use aws_sdk_s3::types::{Checksum, ChecksumType, GetObjectAttributesParts, ObjectPart, StorageClass};
+        let part = ObjectPart::builder().part_number(1).size(5).checksum_crc32("AAAAAA==").build();
+        let output = aws_sdk_s3::operation::get_object_attributes::GetObjectAttributesOutput::builder()
+            .e_tag("abc-1")
+            .last_modified(DateTime::from_secs(1_700_000_000))
+            .object_size(5)
+            .storage_class(StorageClass::Standard)
+            .checksum(Checksum::builder().checksum_crc32("AAAAAA==-1").checksum_type(ChecksumType::Composite).build())
+            .object_parts(
+                GetObjectAttributesParts::builder()
+                    .total_parts_count(1)
+                    .part_number_marker("0")
+                    .next_part_number_marker("1")
+                    .max_parts(1000)
+                    .is_truncated(false)
+                    .parts(part)
+                    .build(),
+            )
+            .build();
+        let response = object_attributes_json(output);
+        assert_eq!(response["Checksum"], json!({ "ChecksumCRC32": "AAAAAA==-1", "ChecksumType": "COMPOSITE" }));
+        assert_eq!(
+            response["ObjectParts"]["Parts"],
+            json!([{ "PartNumber": 1, "Size": 5, "ChecksumCRC32": "AAAAAA==" }])
+        );
+        assert_eq!(response["StorageClass"], "STANDARD");
+        rendered_fits(OPERATIONS, "GetObjectAttributes", &response);
+    }
+
+    #[test]
+    fn object_attributes_read_as_a_list() {
+        let input = object(json!({ "ObjectAttributes": ["ETag", "ObjectSize"] }));
+        let names = Input::new(&input).object_attributes("ObjectAttributes").expect("a list").expect("present");
+        assert_eq!(names, [ObjectAttributes::Etag, ObjectAttributes::ObjectSize]);
     }
 
     #[test]

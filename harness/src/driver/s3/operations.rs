@@ -162,6 +162,46 @@ const CHECKSUM_MEMBERS: [Member; 5] = [
     Member::optional("ChecksumSHA256", Shape::String),
 ];
 
+/// GetObjectAttributes's `Checksum`: the object's checksum and its type.
+const OBJECT_CHECKSUM: Structure = Structure {
+    name: "Checksum",
+    members: &[
+        CHECKSUM_MEMBERS[0],
+        CHECKSUM_MEMBERS[1],
+        CHECKSUM_MEMBERS[2],
+        CHECKSUM_MEMBERS[3],
+        CHECKSUM_MEMBERS[4],
+        Member::optional("ChecksumType", Shape::String),
+    ],
+};
+
+/// One part in GetObjectAttributes's `ObjectParts`.
+const OBJECT_PART: Structure = Structure {
+    name: "ObjectPart",
+    members: &[
+        Member::optional("PartNumber", Shape::Integer),
+        Member::optional("Size", Shape::Long),
+        CHECKSUM_MEMBERS[0],
+        CHECKSUM_MEMBERS[1],
+        CHECKSUM_MEMBERS[2],
+        CHECKSUM_MEMBERS[3],
+        CHECKSUM_MEMBERS[4],
+    ],
+};
+
+/// GetObjectAttributes's `ObjectParts`: the part count and one page of parts.
+const OBJECT_PARTS: Structure = Structure {
+    name: "GetObjectAttributesParts",
+    members: &[
+        Member::optional("TotalPartsCount", Shape::Integer),
+        Member::optional("PartNumberMarker", Shape::String),
+        Member::optional("NextPartNumberMarker", Shape::String),
+        Member::optional("MaxParts", Shape::Integer),
+        Member::optional("IsTruncated", Shape::Boolean),
+        Member::optional("Parts", Shape::List(&Shape::Structure(&OBJECT_PART))),
+    ],
+};
+
 /// The members GetObject and HeadObject share.
 const READ_OBJECT_INPUT: [Member; 9] = [
     BUCKET_MEMBER,
@@ -394,6 +434,32 @@ pub(super) static OPERATIONS: &[Operation] = &[
         name: "GetObject",
         input: &Structure { name: "GetObjectInput", members: &READ_OBJECT_INPUT },
         output: &Structure { name: "GetObjectOutput", members: &GET_OBJECT_OUTPUT },
+        address: BUCKET,
+    },
+    Operation {
+        name: "GetObjectAttributes",
+        input: &Structure {
+            name: "GetObjectAttributesInput",
+            members: &[
+                BUCKET_MEMBER,
+                KEY_MEMBER,
+                Member::optional("ObjectAttributes", Shape::List(&Shape::String)),
+                Member::optional("MaxParts", Shape::Integer),
+                Member::optional("PartNumberMarker", Shape::String),
+                EXPECTED_BUCKET_OWNER,
+            ],
+        },
+        output: &Structure {
+            name: "GetObjectAttributesOutput",
+            members: &[
+                ETAG_MEMBER,
+                Member::optional("LastModified", Shape::Long),
+                Member::optional("ObjectSize", Shape::Long),
+                Member::optional("StorageClass", Shape::String),
+                Member::optional("Checksum", Shape::Structure(&OBJECT_CHECKSUM)),
+                Member::optional("ObjectParts", Shape::Structure(&OBJECT_PARTS)),
+            ],
+        },
         address: BUCKET,
     },
     Operation {
@@ -691,7 +757,7 @@ mod tests {
 
     #[test]
     fn operation_table_is_consistent() {
-        operation_table_checks::assert_consistent(OPERATIONS, 36);
+        operation_table_checks::assert_consistent(OPERATIONS, 37);
     }
 
     #[test]
