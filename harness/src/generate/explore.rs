@@ -17,12 +17,13 @@ use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
 use super::case::{Case, Service, case};
+use super::cleanup::cleanup_scenario;
 use super::emit::{Generated, emit};
 use super::properties::{Disagreement, DisagreementKind, judge};
 use crate::driver::Registry;
 use crate::error::{Error, Result};
 use crate::outcome::OutcomeClass;
-use crate::report::{ScenarioResult, StepResult};
+use crate::report::{ScenarioResult, StepResult, Verdict};
 use crate::runner::run_scenario;
 use crate::target::{TargetSpec, preflight};
 
@@ -302,8 +303,6 @@ impl<'a> Explorer<'a> {
         self.runs += 1;
         let live = !matches!(self.first, TargetSpec::Bundled)
             || self.second.is_some_and(|second| !matches!(second, TargetSpec::Bundled));
-        // NOTE: nothing deletes a case's resources afterwards, so a live
-        // target keeps every resource of every run, shrinking runs included.
         let suffix = if live { format!("-{:x}-{}", self.token, self.runs) } else { String::new() };
         let generated = emit(case, self.options.profile, &suffix);
         self.last_name_suffix = suffix;
@@ -321,12 +320,35 @@ impl<'a> Explorer<'a> {
             for disagreement in judge(&generated, &result) {
                 findings.push(Finding { target: target.name().to_owned(), disagreement });
             }
+            if !matches!(target, TargetSpec::Bundled) {
+                delete_resources(&generated, &result, self.options.profile, target, self.registry).await;
+            }
             observations.push(Observation { target: target.name().to_owned(), result });
         }
         if let [first, second] = observations.as_slice() {
             findings.extend(compare_targets(&generated, first, second));
         }
         Ok((findings, generated, observations))
+    }
+}
+
+/// Deletes what the case `generated` created on the live `target` in the run
+/// `result`. A deletion that fails is logged and otherwise ignored: the
+/// target may never have created the resource, or a step deleted it.
+async fn delete_resources(
+    generated: &Generated,
+    result: &ScenarioResult,
+    profile: Profile,
+    target: &TargetSpec,
+    registry: &Registry,
+) {
+    let cleanup = cleanup_scenario(generated, result);
+    match run_scenario(&cleanup, profile, target, registry).await {
+        Ok(deleted) => {
+            let failed = deleted.steps.iter().filter(|step| !matches!(step.verdict, Verdict::Holds)).count();
+            tracing::debug!(target = target.name(), steps = deleted.steps.len(), failed, "deleted a case's resources");
+        }
+        Err(error) => tracing::debug!(target = target.name(), %error, "failed to delete a case's resources"),
     }
 }
 

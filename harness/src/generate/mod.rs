@@ -15,7 +15,8 @@
 //! [`crate::runner::run_scenario`] runs it unchanged and [`yaml::to_yaml`]
 //! writes it as a file `crosscheck run` loads. [`properties::judge`] compares
 //! a run with the model, and [`explore::Explorer`] generates, runs and
-//! shrinks cases for `crosscheck explore`.
+//! shrinks cases for `crosscheck explore`. On a live target the explorer
+//! deletes each case's resources afterwards with [`cleanup::cleanup_scenario`].
 //!
 //! Generate one case and run it against the bundled emulator:
 //!
@@ -38,6 +39,7 @@
 //! ```
 
 pub mod case;
+pub mod cleanup;
 pub mod counterexample;
 pub mod emit;
 pub mod explore;

@@ -330,7 +330,7 @@ fn wrong_bucket_location(step: &Step, response: &Value) -> Option<String> {
 /// Returns, per resource of one kind, the string its `create` fixture step
 /// returned at `pointer`, such as a queue's URL. `resource` reads the
 /// step's index of that kind.
-fn created_values(
+pub(crate) fn created_values(
     generated: &Generated,
     result: &ScenarioResult,
     (create, pointer): (&str, &str),
