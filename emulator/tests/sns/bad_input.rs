@@ -100,6 +100,8 @@ async fn invalid_filter_policies_are_rejected() {
         (r#"{"color": "red"}"#, "array"),
         (r#"{"size": [{"numeric": ["<", 5, ">", 1]}]}"#, "lower bound"),
         (r#"{"order": {"kind": ["x"]}}"#, "MessageBody"),
+        (r#"{"ip": [{"cidr": "10.0.0.0/33"}]}"#, "10.0.0.0/33"),
+        (r#"{"a": ["1"], "b": ["1"], "c": ["1"], "d": ["1"], "e": ["1"], "f": ["1"]}"#, "more than 5 keys"),
     ];
     for (policy, expected) in cases {
         let result = client

@@ -186,6 +186,42 @@ async fn filter_policy_drops_message() {
 }
 
 #[tokio::test]
+async fn cidr_filter_selects_addresses() {
+    let server = start_profile("localstack").await;
+    let owner = sns(&server, OWNER, HOME_REGION);
+    let owner_sqs = sqs(&server, OWNER, HOME_REGION);
+    let topic_arn = topic(&owner, "logins").await;
+    let internal = queue(&owner_sqs, "internal", None).await;
+    owner
+        .subscribe()
+        .topic_arn(&topic_arn)
+        .protocol("sqs")
+        .endpoint(&internal.arn)
+        .attributes("FilterPolicy", r#"{"source_ip": [{"cidr": "10.0.0.0/24"}, {"cidr": "fd00::/8"}]}"#)
+        .send()
+        .await
+        .expect("Subscribe with a cidr filter");
+
+    for address in ["10.0.0.17", "10.0.1.17", "fd12::1", "2001:db8::1"] {
+        owner
+            .publish()
+            .topic_arn(&topic_arn)
+            .message(address)
+            .message_attributes("source_ip", string_attribute(address))
+            .send()
+            .await
+            .expect("Publish");
+    }
+
+    let delivered = drain_json(&owner_sqs, &internal).await;
+    let mut messages: Vec<&str> = delivered.iter().filter_map(|envelope| envelope["Message"].as_str()).collect();
+    messages.sort_unstable();
+    assert_eq!(messages, ["10.0.0.17", "fd12::1"], "only addresses inside the subnets pass");
+
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn raw_delivery_carries_attributes() {
     let server = start_profile("localstack").await;
     let owner = sns(&server, OWNER, HOME_REGION);
