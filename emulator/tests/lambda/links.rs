@@ -92,6 +92,26 @@ async fn unsafe_links_are_rejected_at_upload() {
 }
 
 #[tokio::test]
+async fn unpackable_links_are_rejected_at_upload() {
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    // symlink(2) fails when the link path is an existing directory or the
+    // target is PATH_MAX (4096) bytes or longer, so each package would fail
+    // every Invoke.
+    let link_and_directory = python_zip(&[("app.py", PYTHON_APP, false), ("lib", "src", true), ("lib/", "", false)]);
+    let long_target = "t".repeat(5_000);
+    let long_link = python_zip(&[("app.py", PYTHON_APP, false), ("long", long_target.as_str(), true)]);
+    for (label, package) in
+        [("a link and a directory of one name", link_and_directory), ("a 5000-byte target", long_link)]
+    {
+        assert_eq!(create(&lambda, "unpackable", package, &[]).await, "InvalidParameterValueException", "{label}");
+    }
+    let listed = lambda.list_functions().send().await.expect("ListFunctions");
+    assert!(listed.functions().is_empty(), "no function was created");
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn layer_link_never_redirects_later_layer() {
     if !interpreter_available("python3") {
         return;

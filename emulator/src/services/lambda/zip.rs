@@ -49,6 +49,10 @@ const SYMLINK_TYPE: u32 = 0o120_000;
 /// The mask of the Unix file type bits (`S_IFMT`).
 const FILE_TYPE_MASK: u32 = 0o170_000;
 
+/// The maximum length of a symbolic link target on Linux: `PATH_MAX` (4096
+/// bytes) less the terminating NUL.
+const MAX_LINK_TARGET_BYTES: u64 = 4095;
+
 fn u16_at(data: &[u8], offset: usize) -> Result<u16, ZipError> {
     data.get(offset..offset + 2).map(|b| u16::from_le_bytes([b[0], b[1]])).ok_or(ZipError::Format("truncated header"))
 }
@@ -143,7 +147,9 @@ fn entry_data(data: &[u8], entry: &Entry) -> Result<Vec<u8>, ZipError> {
 /// Lists the entries and checks that they can be unpacked: every path is
 /// relative, made of plain names only (no `..`, `.`, root or empty name), and
 /// the recorded sizes add up to at most [`MAX_UNZIPPED_BYTES`]. A symbolic
-/// link needs a target without NUL bytes, and no other entry may lie below it.
+/// link needs a target of 1 to [`MAX_LINK_TARGET_BYTES`] bytes without NUL
+/// bytes. No other entry may lie below it or be a directory of its path,
+/// since a link cannot replace a directory.
 pub fn check(data: &[u8]) -> Result<Vec<Entry>, ZipError> {
     let entries = list_entries(data)?;
     let mut total = 0u64;
@@ -154,11 +160,19 @@ pub fn check(data: &[u8]) -> Result<Vec<Entry>, ZipError> {
             return Err(ZipError::UnsafePath(entry.name.clone()));
         }
         if entry.symlink {
+            // The recorded size is checked before inflating, so a link cannot
+            // inflate to more than a target's length.
+            if entry.uncompressed_size > MAX_LINK_TARGET_BYTES {
+                return Err(ZipError::UnsafePath(entry.name.clone()));
+            }
             let target = entry_data(data, entry)?;
-            let below = entries
-                .iter()
-                .any(|other| Path::new(&other.name).parent().is_some_and(|parent| parent.starts_with(path)));
-            if target.is_empty() || target.contains(&0) || below {
+            let below = entries.iter().any(|other| {
+                let other_path = Path::new(&other.name);
+                let directory = !std::ptr::eq(other, entry) && other.name.ends_with('/') && other_path == path;
+                directory || other_path.parent().is_some_and(|parent| parent.starts_with(path))
+            });
+            let too_long = target.len() as u64 > MAX_LINK_TARGET_BYTES;
+            if target.is_empty() || too_long || target.contains(&0) || below {
                 return Err(ZipError::UnsafePath(entry.name.clone()));
             }
         }
