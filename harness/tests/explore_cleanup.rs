@@ -6,9 +6,14 @@
 
 use aws_credential_types::Credentials;
 use crosscheck::driver::Registry;
-use crosscheck::generate::case::Service;
+use crosscheck::generate::case::{CallSpec, Case, LambdaCall, LayerSpec, ResourceSpec, Service, ServiceCall};
+use crosscheck::generate::cleanup::cleanup_scenario;
+use crosscheck::generate::emit::emit;
 use crosscheck::generate::explore::{DEFAULT_MAX_SHRINK_RUNS, ExploreOptions, Explorer};
-use crosscheck::generate::world::{ACCOUNT_POOL, REGION_POOL};
+use crosscheck::generate::world::{ACCOUNT_POOL, Account, KeyForm, Pick, Place, REGION_POOL, World};
+use crosscheck::outcome::OutcomeClass;
+use crosscheck::runner::run_scenario;
+use crosscheck::scenario::Addressing;
 use crosscheck::target::TargetSpec;
 use crosscheck_emulator::Config;
 use crosscheck_emulator::access::Profile;
@@ -124,5 +129,45 @@ async fn explore_deletes_what_cases_created() {
     server.shutdown().await;
 
     assert!(keys_seen > 0, "the cases created KMS keys, which stay listed while pending deletion");
+    assert!(left.is_empty(), "resources left behind:\n{}", left.join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cleanup_deletes_layer_user_function() {
+    let config = Config { access: Profile::Localstack.into(), ..Config::default() };
+    let server =
+        crosscheck_emulator::server::start(([127, 0, 0, 1], 0).into(), config).await.expect("the emulator starts");
+    let target = TargetSpec::resolve(&server.endpoint_url(), None).expect("an endpoint URL is a target");
+    let registry = Registry::with_default_drivers();
+    let (account, region) = (ACCOUNT_POOL[0], REGION_POOL[0]);
+    let world = World {
+        accounts: vec![Account {
+            id: account.to_owned(),
+            key_form: KeyForm::AccountId,
+            addressing: Addressing::Default,
+        }],
+        regions: vec![region.to_owned()],
+    };
+    let owner = Place { account: Pick(0), region: Pick(0) };
+    // UseLayer creates a function outside the fixture, in the caller's namespace.
+    let case = Case {
+        world,
+        resources: vec![ResourceSpec::Layer(LayerSpec { place: owner, grant: None })],
+        calls: vec![CallSpec { caller: owner, decoy: false, call: ServiceCall::Lambda(LambdaCall::UseLayer(Pick(0))) }],
+    };
+    let generated = emit(&case, Profile::Localstack, "-cleanup");
+    let result =
+        run_scenario(&generated.scenario, Profile::Localstack, &target, &registry).await.expect("the case runs");
+    let created = result.steps.iter().any(|step| {
+        step.operation == "lambda.CreateFunction"
+            && step.outcome.as_ref().is_some_and(|outcome| outcome.class == OutcomeClass::Ok)
+    });
+    assert!(created, "the case created a function that uses the layer: {:?}", result.steps);
+
+    let cleanup = cleanup_scenario(&generated, &result);
+    run_scenario(&cleanup, Profile::Localstack, &target, &registry).await.expect("the cleanup runs");
+    let left = leftovers(&server, account, region).await;
+    server.shutdown().await;
+
     assert!(left.is_empty(), "resources left behind:\n{}", left.join("\n"));
 }

@@ -24,13 +24,24 @@ use crosscheck_emulator::store::Namespace;
 const SHORTEST_KEY_DELETION_DAYS: u32 = 7;
 
 /// Builds the scenario that deletes every resource `generated` created in
-/// the run `result`: functions, layers, secrets, buckets with their
-/// objects, topics, queues, and KMS aliases with their keys.
+/// the run `result`: functions (the fixture's and those UseLayer calls
+/// created), layers, secrets, buckets with their objects, topics, queues,
+/// and KMS aliases with their keys.
 pub fn cleanup_scenario(generated: &Generated, result: &ScenarioResult) -> Scenario {
     let mut builder = CleanupBuilder { generated, steps: Vec::new() };
 
     for function in &generated.functions {
         builder.push(&function.namespace, "lambda", "DeleteFunction", json!({ "FunctionName": function.arn }));
+    }
+    // A UseLayer call creates a function outside the fixture, in its caller's
+    // namespace, so that caller deletes it by name.
+    for (step, facts) in generated.scenario.steps.iter().zip(&generated.steps) {
+        if facts.fixture || step.call.service != "lambda" || step.call.operation != "CreateFunction" {
+            continue;
+        }
+        let Some(name) = step.input.get("FunctionName") else { continue };
+        let input = json!({ "FunctionName": name });
+        builder.push_as(step.actor.clone(), "lambda", "DeleteFunction", input);
     }
     for layer in &generated.layers {
         let input = json!({ "LayerName": layer.arn, "VersionNumber": 1 });
@@ -102,10 +113,15 @@ impl CleanupBuilder<'_> {
             .iter()
             .find(|actor| actor.account_id == namespace.account_id && actor.region == namespace.region);
         let Some(actor) = actor else { return };
+        self.push_as(actor.name.clone(), service, operation, input);
+    }
+
+    /// Adds a deletion made by the actor named `actor`.
+    fn push_as(&mut self, actor: String, service: &str, operation: &str, input: Value) {
         self.steps.push(Step {
             number: self.steps.len() + 1,
             line: 0,
-            actor: actor.name.clone(),
+            actor,
             call: Call { service: service.to_owned(), operation: operation.to_owned() },
             input,
             captures: Vec::new(),
