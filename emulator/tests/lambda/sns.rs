@@ -339,3 +339,40 @@ async fn deleted_function_sends_to_dead_letter_queue() {
     let _ = std::fs::remove_dir_all(&directory);
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn throttled_function_is_not_dead_lettered() {
+    let server = start().await;
+    let lambda = client(&server, OWNER, REGION);
+    let sns = sns_client(&server, OWNER, REGION);
+    let sqs = crate::common::sqs_client(&server, OWNER, REGION);
+    let directory = events_directory("throttled");
+    let function_arn = create_recording_function(&lambda, "sns-throttled", &directory).await;
+    lambda
+        .put_function_concurrency()
+        .function_name("sns-throttled")
+        .reserved_concurrent_executions(0)
+        .send()
+        .await
+        .expect("PutFunctionConcurrency 0");
+    let topic_arn = create_topic(&sns, "to-throttled").await;
+    let subscription_arn = subscribe(&sns, &topic_arn, &function_arn).await;
+    let (queue_url, queue_arn) = crate::common::create_queue(&sqs, "throttled-dead-letters").await;
+    sns.set_subscription_attributes()
+        .subscription_arn(&subscription_arn)
+        .attribute_name("RedrivePolicy")
+        .attribute_value(format!(r#"{{"deadLetterTargetArn": "{queue_arn}"}}"#))
+        .send()
+        .await
+        .expect("SetSubscriptionAttributes RedrivePolicy");
+
+    sns.publish().topic_arn(&topic_arn).message("for a throttled function").send().await.expect("Publish");
+
+    // SNS retries a throttled function for days before it dead-letters, so
+    // nothing reaches the dead-letter queue at once.
+    let bodies = crate::common::receive_bodies(&sqs, &queue_url, Duration::from_secs(2)).await;
+    assert!(bodies.is_empty(), "a throttled delivery is not dead-lettered: {bodies:?}");
+    assert!(read_events(&directory).is_empty(), "the throttled function received nothing");
+    let _ = std::fs::remove_dir_all(&directory);
+    server.shutdown().await;
+}

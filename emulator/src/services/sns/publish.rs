@@ -35,7 +35,7 @@ use crate::error::{AwsError, AwsResult};
 use crate::identity::{Caller, IdentityOptions};
 use crate::http::RequestContext;
 use crate::http::aws_query::XmlWriter;
-use crate::services::lambda::topic_delivery::TopicInvocation;
+use crate::services::lambda::topic_delivery::{TopicInvocation, TopicInvocationFailure};
 use crate::services::sqs::delivery::TopicDelivery;
 use crate::services::sqs::model::{MessageAttributeValue, MessageAttributes};
 use crate::services::sts::time::format_timestamp;
@@ -405,6 +405,13 @@ impl Sns {
                 ?failure,
                 "failed a delivery to a Lambda subscription"
             );
+            // NOTE: a throttled function is a server-side error, which SNS
+            // retries for up to 23 days before it dead-letters the message
+            // (<https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html>).
+            // The emulator does not retry, so it drops the message instead.
+            if failure == TopicInvocationFailure::Throttled {
+                return;
+            }
             // The dead-letter queue gets the envelope an SQS subscription
             // would get, without the Lambda event's spellings.
             let envelope = self.envelope(topic, subscription, notification, published, timestamp);
