@@ -75,6 +75,14 @@ fn response_mut(result: &mut ScenarioResult, index: usize) -> &mut Value {
     &mut result.steps[index].outcome.as_mut().expect("the step ran").response
 }
 
+/// Returns the wrong-response disagreement about `operation`, and fails the test without one.
+fn wrong_response<'a>(disagreements: &'a [Disagreement], operation: &str) -> &'a Disagreement {
+    let found = disagreements.iter().find(|disagreement| {
+        matches!(&disagreement.kind, DisagreementKind::WrongResponse { operation: named, .. } if named == operation)
+    });
+    found.unwrap_or_else(|| panic!("no wrong response of {operation}: {:?}", kinds(disagreements)))
+}
+
 fn kinds(disagreements: &[Disagreement]) -> Vec<String> {
     disagreements.iter().map(|disagreement| disagreement.kind.to_string()).collect()
 }
@@ -97,10 +105,7 @@ async fn message_count_catches_wrong_queue() {
     let result = run(&generated).await;
 
     let found = judge(&generated, &result);
-    let wrong = found.iter().find(|disagreement| {
-        matches!(&disagreement.kind, DisagreementKind::WrongResponse { operation, .. } if operation == "sqs.GetQueueAttributes")
-    });
-    let wrong = wrong.unwrap_or_else(|| panic!("no wrong response: {:?}", kinds(&found)));
+    let wrong = wrong_response(&found, "sqs.GetQueueAttributes");
     assert!(wrong.detail.contains("ApproximateNumberOfMessages"), "{}", wrong.detail);
 }
 
@@ -167,10 +172,7 @@ async fn object_count_catches_wrong_bucket() {
     let result = run(&generated).await;
 
     let found = judge(&generated, &result);
-    let wrong = found.iter().find(|disagreement| {
-        matches!(&disagreement.kind, DisagreementKind::WrongResponse { operation, .. } if operation == "s3.ListObjectsV2")
-    });
-    let wrong = wrong.unwrap_or_else(|| panic!("no wrong response: {:?}", kinds(&found)));
+    let wrong = wrong_response(&found, "s3.ListObjectsV2");
     assert!(wrong.detail.contains("KeyCount"), "{}", wrong.detail);
 }
 

@@ -20,8 +20,8 @@ use crate::report::ScenarioResult;
 use crate::scenario::{Call, Scenario, Step};
 use crosscheck_emulator::store::Namespace;
 
-/// The shortest waiting period ScheduleKeyDeletion accepts, in days.
-const SHORTEST_KEY_DELETION_DAYS: u32 = 7;
+/// The minimum waiting period ScheduleKeyDeletion accepts (`PendingWindowInDays`).
+const MIN_PENDING_WINDOW_DAYS: u32 = 7;
 
 /// Builds the scenario that deletes every resource `generated` created in
 /// the run `result`: functions (the fixture's and those UseLayer calls
@@ -81,7 +81,7 @@ pub fn cleanup_scenario(generated: &Generated, result: &ScenarioResult) -> Scena
     for (key, id) in generated.keys.iter().zip(key_ids) {
         builder.push(&key.namespace, "kms", "DeleteAlias", json!({ "AliasName": key.alias }));
         let Some(id) = id else { continue };
-        let input = json!({ "KeyId": id, "PendingWindowInDays": SHORTEST_KEY_DELETION_DAYS });
+        let input = json!({ "KeyId": id, "PendingWindowInDays": MIN_PENDING_WINDOW_DAYS });
         builder.push(&key.namespace, "kms", "ScheduleKeyDeletion", input);
     }
 

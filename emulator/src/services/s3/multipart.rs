@@ -132,6 +132,13 @@ pub fn part_number(request: &S3Request<'_>) -> S3Result<u32> {
     })
 }
 
+/// Parses the part-number marker `text`, which the request carries as `argument`.
+pub fn part_number_marker(text: &str, argument: &str) -> S3Result<u32> {
+    text.parse().map_err(|_| {
+        errors::invalid_argument("Provided part-number-marker not an integer or within integer range", argument, text)
+    })
+}
+
 fn upload_id<'a>(request: &'a S3Request<'_>) -> &'a str {
     request.param("uploadId").unwrap_or_default()
 }
@@ -364,14 +371,7 @@ pub fn abort_multipart_upload(request: &S3Request<'_>, bucket: &Bucket) -> S3Res
 pub fn list_parts(request: &S3Request<'_>, bucket: &Bucket) -> S3Result<HttpResponse> {
     let id = upload_id(request);
     let max_parts = parse_max(request, "max-parts", 1_000)?;
-    let marker_text = request.param("part-number-marker").unwrap_or("0");
-    let marker: u32 = marker_text.parse().map_err(|_| {
-        errors::invalid_argument(
-            "Provided part-number-marker not an integer or within integer range",
-            "part-number-marker",
-            marker_text,
-        )
-    })?;
+    let marker = part_number_marker(request.param("part-number-marker").unwrap_or("0"), "part-number-marker")?;
     let state = bucket.lock();
     let upload = state
         .uploads

@@ -780,13 +780,7 @@ pub fn get_object_attributes(request: &S3Request<'_>, bucket: &Bucket) -> S3Resu
     // NOTE: S3's response to a part-number marker that is not a number is
     // unverified. The emulator rejects it as ListParts rejects its marker.
     let marker_text = request.header("x-amz-part-number-marker").unwrap_or("0");
-    let marker: u32 = marker_text.trim().parse().map_err(|_| {
-        errors::invalid_argument(
-            "Provided part-number-marker not an integer or within integer range",
-            "x-amz-part-number-marker",
-            marker_text,
-        )
-    })?;
+    let marker = super::multipart::part_number_marker(marker_text, "x-amz-part-number-marker")?;
     let object = find_object(bucket, request.key_name())?;
 
     let mut document = Document::new("GetObjectAttributesResponse");
