@@ -248,6 +248,12 @@ async fn attributes_header_is_required_and_checked() {
     assert!(response.text().contains("<ArgumentName>x-amz-object-attributes</ArgumentName>"), "{}", response.text());
     assert!(response.text().contains("<ArgumentValue>ETags</ArgumentValue>"), "{}", response.text());
 
+    let bad_marker = format!("{}x-amz-part-number-marker: two\r\n", head(Some("ObjectParts")));
+    let response = exchange(&server, &bad_marker, b"").await;
+    assert_eq!(response.status, 400, "{}", response.text());
+    assert!(response.text().contains("<Code>InvalidArgument</Code>"), "{}", response.text());
+    assert!(response.text().contains("<ArgumentValue>two</ArgumentValue>"), "{}", response.text());
+
     let response = exchange(&server, &head(Some("ObjectSize, ETag")), b"").await;
     assert_eq!(response.status, 200, "{}", response.text());
     assert!(response.text().contains("<ObjectSize>4</ObjectSize>"), "{}", response.text());

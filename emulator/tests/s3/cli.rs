@@ -75,22 +75,44 @@ async fn cli_copies_twenty_mib_and_lists() {
     let endpoint = server.endpoint_url();
     let result = tokio::task::spawn_blocking(move || run_cli(&endpoint, &upload, &download)).await;
     let _ = std::fs::remove_dir_all(&directory);
-    let (downloaded, listing) = result.expect("the CLI steps ran");
+    let (downloaded, listing, attributes) = result.expect("the CLI steps ran");
 
     assert!(downloaded == data, "the downloaded file is byte-identical to the upload");
     assert!(listing.contains("by-sdk"), "aws s3 ls from another account lists the bucket: {listing}");
     assert!(listing.contains("big.bin"), "the listing shows the uploaded file: {listing}");
+
+    let attributes: serde_json::Value = serde_json::from_str(&attributes).expect("get-object-attributes prints JSON");
+    assert_eq!(attributes["ObjectSize"], 20 * 1024 * 1024, "{attributes}");
+    let parts = attributes["ObjectParts"]["TotalPartsCount"].as_u64().unwrap_or_default();
+    assert!(parts >= 2, "the CLI uploaded the file in several parts: {attributes}");
     server.shutdown().await;
 }
 
-/// Copies the file up and down as the owner and lists the bucket as another account.
-fn run_cli(endpoint: &str, upload: &Path, download: &Path) -> (Vec<u8>, String) {
+/// Copies the file up and down as the owner, lists the bucket as another
+/// account, and reads the uploaded object's size and parts with get-object-attributes.
+fn run_cli(endpoint: &str, upload: &Path, download: &Path) -> (Vec<u8>, String, String) {
     let upload = upload.to_string_lossy();
     let download = download.to_string_lossy();
     check(&aws(endpoint, OWNER, &["s3", "cp", &upload, "s3://cli-bucket/listed/big.bin"]), "aws s3 cp up");
     check(&aws(endpoint, OWNER, &["s3", "cp", "s3://cli-bucket/listed/big.bin", &download]), "aws s3 cp down");
     let listing = aws(endpoint, OTHER, &["s3", "ls", "--recursive", "s3://cli-bucket/"]);
     check(&listing, "aws s3 ls as another account");
+    let attribute_args = [
+        "s3api",
+        "get-object-attributes",
+        "--bucket",
+        "cli-bucket",
+        "--key",
+        "listed/big.bin",
+        "--object-attributes",
+        "ObjectSize",
+        "ObjectParts",
+        "--output",
+        "json",
+    ];
+    let attributes = aws(endpoint, OWNER, &attribute_args);
+    check(&attributes, "aws s3api get-object-attributes");
     let downloaded = std::fs::read(download.as_ref()).expect("read the downloaded file");
-    (downloaded, String::from_utf8_lossy(&listing.stdout).into_owned())
+    let text = |output: &Output| String::from_utf8_lossy(&output.stdout).into_owned();
+    (downloaded, text(&listing), text(&attributes))
 }
