@@ -210,8 +210,8 @@ async fn counterexamples_share_no_resource_names() {
 #[tokio::test]
 async fn stop_during_last_shrink_is_reported() {
     // The target follows localstack while the model predicts aws. The first
-    // run finds the first case that disagrees; the second run ends there and
-    // is stopped while it shrinks, so no case is left out but the shrink is.
+    // run finds the first case that disagrees. The second run ends at that
+    // case and is stopped while it shrinks, so no case is skipped, only the shrink.
     let (server, target) = start_emulator(Profile::Localstack).await;
     let registry = Registry::with_default_drivers();
     let mut options = ExploreOptions {

@@ -43,7 +43,7 @@ async fn explore_finds_and_shrinks_planted_fault() {
     server.shutdown().await;
 
     // The fault shows in two ways: a same-named queue is returned for a live
-    // queue (wrong namespace answered), or for one deleted earlier in the
+    // queue (the wrong namespace responds), or for one deleted earlier in the
     // case (a wrong class, ok where not-found is expected).
     let planted = |kind: &DisagreementKind| match kind {
         DisagreementKind::WrongNamespaceAnswered { operation, .. } | DisagreementKind::WrongClass { operation, .. } => {

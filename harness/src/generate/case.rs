@@ -138,7 +138,7 @@ pub struct PermissionSpec {
     pub on_alias: bool,
 }
 
-/// How AddPermission names the granted account.
+/// The form in which AddPermission names the granted account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PrincipalForm {
     /// The 12-digit account id.

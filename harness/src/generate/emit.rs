@@ -3,11 +3,12 @@
 //! expectation is the model's prediction for one profile.
 //!
 //! Every resource gets marks that tell it apart from a same-named resource of
-//! another namespace: a `VisibilityTimeout` (queues), `DisplayName` (topics)
-//! or `Description` (keys, secrets, functions) no other resource of the case
-//! has, and an `owner` tag naming its account and region. A function's
-//! handler returns its mark and the ARN it was invoked by. A call that reads a resource expects
-//! those marks and its ARN, and a queue read expects its message count too.
+//! another namespace. One is a `VisibilityTimeout` (queues), `DisplayName`
+//! (topics) or `Description` (keys, secrets, functions) that no other
+//! resource of the case has. The other is an `owner` tag naming its account
+//! and region. A function's handler returns its mark and the ARN it was
+//! invoked by. A call that reads a resource expects those marks and its ARN,
+//! and a queue read expects its message count too.
 //! So a target that returns a resource of the wrong namespace fails the
 //! step's `ok` subset.
 
@@ -109,8 +110,8 @@ pub struct StepFacts {
 
 /// Builds the scenario of `case` under `profile`. `name_suffix` is appended
 /// to every resource name, so that cases run against one long-lived target
-/// never meet each other's resources; it is empty for the bundled emulator,
-/// which starts empty for every case.
+/// never meet each other's resources. It is empty for the bundled emulator,
+/// because that starts empty for every case.
 pub fn emit(case: &Case, profile: Profile, name_suffix: &str) -> Generated {
     let mut builder = Builder::new(case, profile, name_suffix);
     builder.create_queues();

@@ -2,11 +2,11 @@
 //! predicts each call's outcome, and the exploration loop that runs them.
 //!
 //! A generated [`case::Case`] is a world of 2 to 4 accounts and 1 to 3
-//! regions ([`world`]) with resources in random namespaces: SQS queues, SNS
-//! topics, KMS keys with aliases, Secrets Manager secrets, S3 buckets,
-//! Lambda functions with versions, aliases and permissions, and Lambda
-//! layers that other accounts' functions use. Their policies
-//! come from a grammar ([`policy`]). Random actors then make a sequence of
+//! regions ([`world`]) with resources in random namespaces. The resources
+//! are SQS queues, SNS topics, KMS keys with aliases, Secrets Manager
+//! secrets, S3 buckets, Lambda functions with versions, aliases and
+//! permissions, and Lambda layers that other accounts' functions use. Their
+//! policies come from a grammar ([`policy`]). Random actors then make a sequence of
 //! calls, some with a same-named decoy in the caller's own namespace. A new
 //! service adds its variant to [`case::Service`], its resources and calls,
 //! and its operations to the model's table.

@@ -8,11 +8,11 @@
 //!   the `QueueArn` and the `owner` tag are the addressed queue's, not those
 //!   of a same-named queue of another namespace;
 //! - a bare queue name finds the queue of the namespace it acts in;
-//! - a call that names a topic by ARN is answered by that topic (its
-//!   `TopicArn` attribute and its `owner` tag), a key or secret call by that
-//!   key or secret, a function call by that function (the mark its
-//!   handler returns and its `Description`), and a function made with a
-//!   layer imports that layer's module, not a same-named layer's;
+//! - a response to a call that names a topic by ARN describes that topic
+//!   (its `TopicArn` attribute and its `owner` tag). Likewise a key or
+//!   secret call gets that key or secret, and a function call that function
+//!   (the mark its handler returns and its `Description`). A function made
+//!   with a layer imports that layer's module, not a same-named layer's;
 //! - ListQueues, ListTopics, ListKeys, ListAliases, ListSecrets,
 //!   ListFunctions, ListLayers and ListBuckets list only resources of the caller's own
 //!   namespace (account, for buckets), and every live one of them;
@@ -25,10 +25,11 @@
 //! after each SendMessage and PurgeQueue, `KeyCount` after each PutObject
 //! and DeleteObject), so a message or object that lands in another
 //! namespace shows as a wrong response. After DeleteQueue, DeleteTopic,
-//! DeleteSecret and DeleteFunction, the owner of every other same-named
-//! resource reads it, and the model predicts that it still exists.
-//! NOTE: KMS keys, buckets and layers are never deleted in a generated
-//! case, so deletions of those are not probed.
+//! DeleteSecret, DeleteFunction, DeleteLayerVersion and ScheduleKeyDeletion,
+//! the owner of every other same-named (or same-aliased) resource reads it,
+//! and the model predicts that it still exists.
+//! NOTE: buckets are never deleted in a generated case, so bucket deletions
+//! are not probed.
 
 use std::fmt;
 
@@ -547,7 +548,7 @@ fn check_alias_listing(
     found
 }
 
-/// Returns the strings a listing response holds in its `list` member: the
+/// Returns the strings in the `list` member of a listing response: the
 /// items themselves, or each item's `member`.
 fn listed_strings<'a>(observed: &'a StepResult, list: &str, member: Option<&str>) -> Vec<&'a str> {
     let Some(items) = observed.outcome.as_ref().and_then(|outcome| outcome.response.get(list)?.as_array()) else {
@@ -748,7 +749,7 @@ fn live_before(
 
 /// Checks that a successful response comes from the addressed function: the
 /// handler's payload and the configuration's `Description` carry the mark
-/// of the function that answered.
+/// of the function that responded.
 fn wrong_function(generated: &Generated, function: usize, operation: &str, response: &Value) -> Option<String> {
     let pointer = match operation {
         "Invoke" => "/Payload/mark",

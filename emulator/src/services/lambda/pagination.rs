@@ -46,8 +46,8 @@ pub struct Page {
 }
 
 impl PageRequest {
-    /// Reads `Marker` and `MaxItems` from the query string; a page never
-    /// holds more than `page_limit` items.
+    /// Reads `Marker` and `MaxItems` from the query string. A page never
+    /// contains more than `page_limit` items.
     pub fn from_request(request: &LambdaRequest<'_>, page_limit: usize) -> AwsResult<PageRequest> {
         let max_items = match request.param("MaxItems") {
             None => DEFAULT_MAX_ITEMS,

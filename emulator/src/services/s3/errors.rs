@@ -256,7 +256,7 @@ pub fn precondition_failed(condition: &'static str) -> S3Error {
 }
 
 /// Builds the error for a presigned URL with a missing or invalid query
-/// parameter, which S3 answers with 400 Bad Request
+/// parameter, which S3 rejects with 400 Bad Request
 /// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/ErrorCodeBilling.html>).
 pub fn authorization_query_parameters(message: impl Into<String>) -> S3Error {
     S3Error::new("AuthorizationQueryParametersError", 400, message)

@@ -120,9 +120,9 @@ impl Builder<'_> {
         };
         input["KeyId"] = json!(address);
 
-        // The key the address finds: by id or ARN the key itself, when the
-        // id is looked up in the key's own namespace; by alias the key the
-        // alias of that name in the named namespace points to.
+        // The key the address finds. By id or ARN it is the key itself, when
+        // the id is looked up in the key's own namespace. By alias it is the
+        // key that the alias of that name in the named namespace points to.
         let found = match form {
             KeyAddressForm::Id if key.namespace != *caller => None,
             KeyAddressForm::Id | KeyAddressForm::Arn => Some(target),
